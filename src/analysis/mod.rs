@@ -1,0 +1,79 @@
+//! Analysis: pure functions from measured figures to the ratios and verdicts a report states.
+//! Nothing here measures or prints; every function is tested on fixed inputs.
+
+pub mod io;
+
+use std::time::Duration;
+
+/// `a / b` when both are finite and `b > 0`.
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    (a.is_finite() && b.is_finite() && b > 0.0 && a >= 0.0).then(|| a / b)
+}
+
+/// The time all `total` tasks would take at the pace measured over `done` of them, the way the
+/// source estimated 200 sequential calls from 20.
+pub fn extrapolate(measured: Duration, done: usize, total: usize) -> Duration {
+    if done == 0 || done >= total {
+        return measured;
+    }
+    measured.mul_f64(total as f64 / done as f64)
+}
+
+/// The least time `tasks` calls of latency `latency` can take with `concurrency` of them under
+/// way at once: ceil(tasks / concurrency) waves of one latency each (Little's law, discretised).
+pub fn ideal_time(tasks: usize, concurrency: usize, latency: Duration) -> Duration {
+    if tasks == 0 {
+        return Duration::ZERO;
+    }
+    let waves = tasks.div_ceil(concurrency.max(1));
+    latency * waves as u32
+}
+
+/// Index of the median element of `values` (the lower middle for even lengths).
+pub fn median_index(values: &[f64]) -> Option<usize> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    Some(order[(values.len() - 1) / 2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_refuse_nonsense() {
+        assert_eq!(ratio(6.0, 2.0), Some(3.0));
+        assert_eq!(ratio(1.0, 0.0), None);
+        assert_eq!(ratio(f64::NAN, 1.0), None);
+        assert_eq!(ratio(-1.0, 1.0), None);
+    }
+
+    #[test]
+    fn extrapolation_scales_the_sample() {
+        let s = Duration::from_millis(12_680);
+        assert_eq!(extrapolate(s, 20, 200), Duration::from_millis(126_800));
+        assert_eq!(extrapolate(s, 200, 200), s);
+        assert_eq!(extrapolate(s, 0, 200), s);
+    }
+
+    #[test]
+    fn ideal_time_counts_waves() {
+        let l = Duration::from_millis(100);
+        assert_eq!(ideal_time(200, 200, l), l);
+        assert_eq!(ideal_time(200, 50, l), l * 4);
+        assert_eq!(ideal_time(200, 1, l), l * 200);
+        assert_eq!(ideal_time(200, 1000, l), l);
+        assert_eq!(ideal_time(201, 50, l), l * 5);
+        assert_eq!(ideal_time(0, 50, l), Duration::ZERO);
+    }
+
+    #[test]
+    fn median_index_picks_the_middle() {
+        assert_eq!(median_index(&[3.0, 1.0, 2.0]), Some(2));
+        assert_eq!(median_index(&[4.0, 1.0, 3.0, 2.0]), Some(3));
+        assert_eq!(median_index(&[]), None);
+    }
+}

@@ -1,0 +1,217 @@
+//! Command-line arguments (clap derive): raw, typed values with no I/O. `plan` validates them.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::ModelSpec;
+use crate::report::{Format, Lang};
+use crate::server::LatencyProfile;
+use crate::units::{parse_count, parse_duration};
+use crate::workload::io::{Header, UrlTemplate};
+
+const ABOUT: &str = "Measure concurrency models side by side (async, thread pools, sequential) on your \
+machine and workload, and explain the result.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  concbench                                   sections 1+2 against the embedded API (= concbench io)
+  concbench io --latency 630ms                the source report's scale (a slow API)
+  concbench io --url 'http://host/x/{i}' --requests 200 --models sequential,threads:50,async
+  concbench io --format json --out results/   files: results/report.md, results/results.json
+  concbench serve --port 8080 --latency 600ms the mock API alone, for other clients
+
+Model specs are NAME[:N], N being the model's concurrency:
+  sequential     one request after another (blocking client)
+  threads:N      a pool of N OS threads (blocking client); N from --workers when omitted
+  async[:N]      tokio, one event loop on one thread; N caps requests in flight (default: all)
+  async-mt[:N]   tokio's multi-thread runtime, one worker per core
+
+Durations: 250ms, 1.5s, 2m. Counts: 200, 10k. Exit codes: 0 all requests succeeded, 1 some failed,
+2 bad input or failed preflight (nothing was run).";
+
+#[derive(Parser, Debug)]
+#[command(name = "concbench", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Sections 1 and 2 of the report: API calls run sequentially, on a thread pool and async.
+    Io(IoArgs),
+    /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
+    Serve(ServeArgs),
+}
+
+fn count(s: &str) -> Result<u64, String> {
+    parse_count(s)
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    parse_duration(s)
+}
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+/// Where the embedded API runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EmbeddedMode {
+    /// A child process of this binary: the client's figures exclude the server (default).
+    #[default]
+    Child,
+    /// Threads of this process: quicker to start, but its CPU and heap count as the client's.
+    InProcess,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IoArgs {
+    /// Requests per model (task ids 0..N).
+    #[arg(long, short = 'n', default_value = "200", value_parser = count)]
+    pub requests: u64,
+
+    /// Models to run, comma-separated NAME[:N] specs (see below).
+    #[arg(long, short, value_delimiter = ',', default_value = "async,sequential,threads")]
+    pub models: Vec<ModelSpec>,
+
+    /// Pool size for models named without N (threads).
+    #[arg(long, short, default_value = "50", value_parser = count)]
+    pub workers: u64,
+
+    /// Sequential runs only this many requests and extrapolates to all, labelled "estimated",
+    /// as the source report did (20 of 200). Set it to the request count to run them all.
+    #[arg(long, default_value = "20", value_parser = count)]
+    pub sync_sample: u64,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub client: ClientArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TargetArgs {
+    /// A real API instead of the embedded one; `{i}` is replaced by the request index.
+    /// One preflight request checks it before the run.
+    #[arg(long, value_parser = UrlTemplate::parse)]
+    pub url: Option<UrlTemplate>,
+
+    /// Extra request header, 'Name: value' (repeatable), e.g. an API key.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<Header>,
+
+    /// Latency of the embedded API: fixed:100ms (or 100ms), uniform:50ms..150ms,
+    /// normal:100ms,20ms, lognormal:100ms,0.5.
+    #[arg(long, default_value = "fixed:100ms", conflicts_with = "url")]
+    pub latency: LatencyProfile,
+
+    /// Cap on requests the embedded API works on at once; the rest queue (a throttled API).
+    #[arg(long, value_parser = count, conflicts_with = "url")]
+    pub server_max_inflight: Option<u64>,
+
+    /// Seed of the embedded API's latency draws.
+    #[arg(long, default_value = "42")]
+    pub seed: u64,
+
+    /// Where the embedded API runs.
+    #[arg(long, value_enum, default_value_t = EmbeddedMode::Child, conflicts_with = "url")]
+    pub embedded: EmbeddedMode,
+
+    /// Testing aid: the embedded API holds each request until N have arrived.
+    #[arg(long, hide = true, value_parser = count)]
+    pub server_barrier: Option<u64>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ClientArgs {
+    /// Reuse connections (HTTP keep-alive); off opens a new connection per request.
+    #[arg(long, value_enum, default_value = "on")]
+    pub keep_alive: OnOff,
+
+    /// Per-request timeout (a request past it counts as failed: timeout).
+    #[arg(long, default_value = "30s", value_parser = duration)]
+    pub timeout: Duration,
+
+    /// Connect timeout.
+    #[arg(long, default_value = "10s", value_parser = duration)]
+    pub connect_timeout: Duration,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// What to print on stdout: a summary (text), the Markdown report (md) or all raw figures (json).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Also write report.md and results.json into this folder (saved after every model).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace report files already in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+
+    /// No progress lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback unless you say otherwise).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Port (0 picks a free one and prints it).
+    #[arg(long, short, default_value = "8080")]
+    pub port: u16,
+
+    /// Latency profile (see `concbench io --help`).
+    #[arg(long, default_value = "fixed:100ms")]
+    pub latency: LatencyProfile,
+
+    /// Cap on requests worked on at once; the rest queue.
+    #[arg(long, value_parser = count)]
+    pub max_inflight: Option<u64>,
+
+    /// Seed of the latency draws.
+    #[arg(long, default_value = "42")]
+    pub seed: u64,
+
+    /// Runtime worker threads (default: the cores granted).
+    #[arg(long, value_parser = count)]
+    pub threads: Option<u64>,
+
+    /// Testing aid: hold each request until N have arrived.
+    #[arg(long, hide = true, value_parser = count)]
+    pub barrier: Option<u64>,
+
+    /// Exit when stdin closes (used when concbench runs its own server as a child).
+    #[arg(long, hide = true)]
+    pub exit_on_stdin_eof: bool,
+}
+
+impl Default for IoArgs {
+    fn default() -> Self {
+        match Cli::parse_from(["concbench", "io"]).command {
+            Some(Command::Io(args)) => args,
+            _ => unreachable!("`io` parses to Command::Io"),
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The machine a run happened on, as every report states it: OS, kernel, CPU, the cores the OS
+//! grants this process (affinity and cgroup quota aware), memory, load, and what built concbench.
+
+use serde::{Deserialize, Serialize};
+
+/// What built this binary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+    /// Short commit hash when built from a git checkout (`-dirty` with uncommitted changes).
+    pub git_commit: Option<String>,
+    pub rustc: String,
+}
+
+impl Tool {
+    pub fn current() -> Self {
+        let commit = env!("CONCBENCH_GIT_COMMIT");
+        Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            git_commit: (!commit.is_empty()).then(|| commit.into()),
+            rustc: env!("CONCBENCH_RUSTC_VERSION").into(),
+        }
+    }
+}
+
+/// The machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub os: String,
+    pub kernel: Option<String>,
+    pub arch: String,
+    pub cpu_model: Option<String>,
+    /// CPUs the kernel has online.
+    pub cpus_online: usize,
+    /// CPUs this process may run on (affinity mask and cgroup CPU quota applied).
+    pub cores_granted: usize,
+    /// The cgroup's CPU quota in CPUs (e.g. 1.5), when one is set.
+    pub cgroup_cpu_quota: Option<f64>,
+    pub memory_total_bytes: Option<u64>,
+    /// 1-minute load average when the run started and ended.
+    pub load_average_start: Option<f64>,
+    pub load_average_end: Option<f64>,
+}
+
+fn read(path: &str) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+/// The 1-minute load average now.
+pub fn load_average() -> Option<f64> {
+    read("/proc/loadavg")?.split_whitespace().next()?.parse().ok()
+}
+
+fn cpu_model() -> Option<String> {
+    let info = read("/proc/cpuinfo")?;
+    let line = info.lines().find(|l| l.starts_with("model name"))?;
+    Some(line.split_once(':')?.1.trim().to_string())
+}
+
+fn cgroup_cpu_quota() -> Option<f64> {
+    let max = read("/sys/fs/cgroup/cpu.max")?;
+    let mut parts = max.split_whitespace();
+    let (quota, period) = (parts.next()?, parts.next()?);
+    let quota: f64 = quota.parse().ok()?; // "max" (no quota) fails here
+    let period: f64 = period.parse().ok()?;
+    (period > 0.0).then(|| quota / period)
+}
+
+fn memory_total() -> Option<u64> {
+    let info = read("/proc/meminfo")?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line["MemTotal:".len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn kernel() -> Option<String> {
+    let release = read("/proc/sys/kernel/osrelease")?;
+    Some(format!("Linux {}", release.trim()))
+}
+
+/// Cores this process may use: what `std::thread::available_parallelism` reports (affinity
+/// and cgroup quota aware).
+pub fn cores_granted() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Environment {
+    /// Reads the machine now (the end load average is filled in later).
+    pub fn detect() -> Self {
+        // SAFETY: sysconf with a valid name has no preconditions.
+        let online = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+        Environment {
+            os: std::env::consts::OS.into(),
+            kernel: kernel(),
+            arch: std::env::consts::ARCH.into(),
+            cpu_model: cpu_model(),
+            cpus_online: if online > 0 { online as usize } else { cores_granted() },
+            cores_granted: cores_granted(),
+            cgroup_cpu_quota: cgroup_cpu_quota(),
+            memory_total_bytes: memory_total(),
+            load_average_start: load_average(),
+            load_average_end: None,
+        }
+    }
+}
+
+/// The most threads this process can expect to start: the lower of the kernel's `threads-max`
+/// and the cgroup's `pids.max`, each when set. `None` when neither is readable.
+pub fn thread_limit() -> Option<(u64, &'static str)> {
+    let parse = |path: &str| read(path).and_then(|s| s.trim().parse::<u64>().ok());
+    let candidates = [
+        (parse("/sys/fs/cgroup/pids.max"), "the cgroup's pids.max"),
+        (parse("/proc/sys/kernel/threads-max"), "kernel.threads-max"),
+    ];
+    candidates.into_iter().filter_map(|(v, name)| v.map(|v| (v, name))).min_by_key(|(v, _)| *v)
+}
+
+/// Raises this process's open-files soft limit so `needed` descriptors fit (up to the hard limit);
+/// returns the soft limit in force. Child processes started later inherit it.
+pub fn raise_open_files(needed: u64) -> std::io::Result<u64> {
+    // SAFETY: getrlimit/setrlimit on a zeroed struct we own, with a valid resource id.
+    let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if lim.rlim_cur >= needed {
+        return Ok(lim.rlim_cur);
+    }
+    let wanted = needed.min(lim.rlim_max);
+    let raised = libc::rlimit { rlim_cur: wanted, rlim_max: lim.rlim_max };
+    // SAFETY: as above.
+    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_machine_is_described() {
+        let env = Environment::detect();
+        assert!(env.cores_granted >= 1 && env.cores_granted <= env.cpus_online.max(env.cores_granted));
+        assert!(!env.os.is_empty() && !env.arch.is_empty());
+        let tool = Tool::current();
+        assert_eq!(tool.name, "concbench");
+        assert!(tool.rustc.starts_with("rustc"), "{}", tool.rustc);
+    }
+}

@@ -1,0 +1,185 @@
+//! concbench: measure concurrency models side by side and explain the result.
+//!
+//! The pipeline runs one way: [`cli`] (raw arguments) → [`plan`] (validated, no I/O) →
+//! [`target`] (the embedded mock API or `--url`) → [`runner`] (every model, measured by
+//! [`measure`]) → [`report`] (one data model; [`analysis`] derives the verdicts; exporters render
+//! it). [`main_entry`] is the whole binary; tests call [`run`] in-process.
+
+pub mod analysis;
+pub mod cli;
+pub mod env;
+pub mod measure;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod report;
+pub mod runner;
+pub mod seed;
+pub mod server;
+pub mod target;
+pub mod units;
+pub mod workload;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use plan::{IoPlan, ServePlan};
+use report::{Format, exporter};
+
+/// Errors a caller branches on: each ends the program with exit code 2, before anything ran.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is malformed or out of range.
+    #[error("{0}")]
+    Usage(String),
+    /// The target could not be started or did not answer the preflight request.
+    #[error("{0}")]
+    Preflight(String),
+}
+
+/// How a completed command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every request and task succeeded.
+    AllOk,
+    /// The run completed, but some requests, tasks or models failed.
+    SomeFailed,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::AllOk => ExitCode::SUCCESS,
+            Outcome::SomeFailed => ExitCode::from(1),
+        }
+    }
+}
+
+/// Exit code for bad input or a failed preflight.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The binary: parse, run, print the error on one line, exit with the right code.
+pub fn main_entry() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+            eprintln!("{line} (see --help)");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match run(cli) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
+            if e.downcast_ref::<Error>().is_some() { ExitCode::from(EXIT_USAGE) } else { ExitCode::from(1) }
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        None => io_command(&cli::IoArgs::default()),
+        Some(Command::Io(args)) => io_command(&args),
+        Some(Command::Serve(args)) => serve_command(&args),
+    }
+}
+
+/// Progress lines on stderr, and the report folder saved after every cell.
+struct Progress {
+    show: bool,
+    dir: Option<output::ReportDir>,
+    started: std::time::Instant,
+}
+
+impl runner::Observer for Progress {
+    fn cell_started(&mut self, index: usize, of: usize, model: &model::ModelSpec, tasks: usize) {
+        if self.show {
+            eprint!("[{}/{of}] {model}: {tasks} tasks… ", index + 1);
+            let _ = std::io::stderr().flush();
+            self.started = std::time::Instant::now();
+        }
+    }
+
+    fn cell_finished(&mut self, report: &report::Report) -> anyhow::Result<()> {
+        if self.show {
+            eprintln!("done ({:.2} s)", self.started.elapsed().as_secs_f64());
+        }
+        if let Some(dir) = &self.dir {
+            dir.save(report)?;
+        }
+        Ok(())
+    }
+}
+
+fn io_command(args: &cli::IoArgs) -> anyhow::Result<Outcome> {
+    let plan = IoPlan::from_args(args)?;
+    let dir = plan
+        .output
+        .out_dir
+        .clone()
+        .map(|d| output::ReportDir::new(d, plan.output.lang, vec![Format::Md, Format::Json]));
+    let mut progress = Progress { show: plan.output.progress, dir, started: std::time::Instant::now() };
+    let report = runner::run_io(&plan, &mut progress)?;
+    if let Some(dir) = &progress.dir {
+        let written = dir.save(&report)?;
+        if plan.output.progress {
+            let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("wrote {}", names.join(", "));
+        }
+    }
+    let color = plan.output.color && plan.output.stdout == Format::Text;
+    output::print(&exporter(plan.output.stdout, plan.output.lang, color).render(&report)?)?;
+    Ok(if runner::any_failed(&report) { Outcome::SomeFailed } else { Outcome::AllOk })
+}
+
+fn serve_command(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
+    let plan = ServePlan::from_args(args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(plan.threads)
+        .thread_name("concbench-serve")
+        .enable_all()
+        .build()?;
+    let listener = rt
+        .block_on(async { server::bind(plan.addr) })
+        .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", plan.addr)))?;
+    let addr = listener.local_addr()?;
+    let cap = plan.config.max_inflight.map_or("unlimited".to_string(), |c| c.to_string());
+    output::print(
+        format!(
+            "{}{addr} (latency {}, max in-flight {cap}; GET /api/items/{{id}}, GET /stats, POST /stats/reset)\n",
+            server::child::ANNOUNCE_PREFIX,
+            plan.config.latency
+        )
+        .as_bytes(),
+    )?;
+    let (stdin_closed, on_stdin_closed) = tokio::sync::oneshot::channel::<()>();
+    if plan.exit_on_stdin_eof {
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            let _ = stdin_closed.send(());
+        });
+    }
+    let watch_stdin = plan.exit_on_stdin_eof;
+    let shutdown = async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+            _ = async { if watch_stdin { let _ = on_stdin_closed.await; } else { std::future::pending::<()>().await } } => {}
+        }
+    };
+    rt.block_on(server::serve(listener, plan.config, shutdown))?;
+    rt.shutdown_background();
+    Ok(Outcome::AllOk)
+}

@@ -1,0 +1,105 @@
+//! Measurement: what one run cost. Sits under the runner and the models.
+//!
+//! A model opens a [`Meter`] when its first task may start and stops it when its last task has
+//! finished, so set-up that is not part of the model (building clients, runtimes) stays outside.
+//! Inside the window the meter reads wall time (monotonic), heap (the counting allocator), CPU
+//! time and context switches (`getrusage`) and peak RSS (reset at the start of each window).
+
+pub mod alloc;
+pub mod process;
+pub mod recorder;
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+pub use recorder::{LatencySummary, Recorder, Tally};
+
+/// Wall time, memory and CPU of one measured window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Measured {
+    pub wall_ns: u64,
+    /// Heap figures; `None` when the counting allocator is not installed (library use).
+    pub heap: Option<alloc::HeapUse>,
+    /// Peak resident set size during the window; `None` where `/proc` is missing.
+    pub rss_peak_bytes: Option<u64>,
+    /// Resident set size when the window opened, so the peak can be read as growth.
+    pub rss_start_bytes: Option<u64>,
+    /// False when the kernel refused to reset its peak: the peak then covers the whole process life.
+    pub rss_peak_reset: bool,
+    pub cpu_user_ns: u64,
+    pub cpu_sys_ns: u64,
+    pub voluntary_switches: u64,
+    pub involuntary_switches: u64,
+}
+
+impl Measured {
+    pub fn wall(&self) -> Duration {
+        Duration::from_nanos(self.wall_ns)
+    }
+    pub fn cpu(&self) -> Duration {
+        Duration::from_nanos(self.cpu_user_ns + self.cpu_sys_ns)
+    }
+}
+
+struct Open {
+    t0: Instant,
+    heap: Option<alloc::HeapWindow>,
+    usage: process::Usage,
+    rss_start: Option<u64>,
+    rss_reset: bool,
+}
+
+/// Opens and closes the measured window of one run. See the module docs.
+#[derive(Default)]
+pub struct Meter {
+    open: Option<Open>,
+    done: Option<Measured>,
+}
+
+impl Meter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Opens the window. The clock is read last, so the resets are not timed.
+    pub fn start(&mut self) {
+        debug_assert!(self.open.is_none(), "meter started twice");
+        let rss_reset = process::reset_peak_rss();
+        let rss_start = process::rss().map(|r| r.current_bytes);
+        let heap = alloc::HeapWindow::open();
+        let usage = process::usage(process::Who::SelfProcess);
+        self.open = Some(Open { t0: Instant::now(), heap, usage, rss_start, rss_reset });
+    }
+
+    /// Closes the window. The clock is read first. Does nothing if never started.
+    pub fn stop(&mut self) {
+        let Some(open) = self.open.take() else { return };
+        let wall = open.t0.elapsed();
+        let usage = process::usage(process::Who::SelfProcess).since(&open.usage);
+        let heap = open.heap.map(|w| w.close());
+        let rss = process::rss();
+        self.done = Some(Measured {
+            wall_ns: wall.as_nanos() as u64,
+            heap,
+            rss_peak_bytes: rss.map(|r| r.peak_bytes),
+            rss_start_bytes: open.rss_start,
+            rss_peak_reset: open.rss_reset,
+            cpu_user_ns: usage.user.as_nanos() as u64,
+            cpu_sys_ns: usage.sys.as_nanos() as u64,
+            voluntary_switches: usage.voluntary_switches,
+            involuntary_switches: usage.involuntary_switches,
+        });
+    }
+
+    /// Wall time since the window opened (for progress), or zero.
+    pub fn elapsed(&self) -> Duration {
+        self.open.as_ref().map_or(Duration::ZERO, |o| o.t0.elapsed())
+    }
+
+    /// The figures of a started and stopped window.
+    pub fn finish(mut self) -> Option<Measured> {
+        self.stop();
+        self.done
+    }
+}

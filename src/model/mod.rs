@@ -1,0 +1,227 @@
+//! Execution models: ways to run a workload's tasks. One file per model, one [`ModelKind`]
+//! variant each, one match arm in [`ModelSpec::build`].
+//!
+//! Every model is written `NAME[:N]` on the command line; N is its concurrency (threads in a
+//! pool, the async in-flight limit).
+
+pub mod sequential;
+pub mod thread_pool;
+pub mod tokio_async;
+
+use std::fmt;
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::measure::{Meter, Recorder};
+use crate::workload::Workload;
+
+/// The kinds of execution model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// One task after another on one thread, blocking client.
+    Sequential,
+    /// A fixed pool of N OS threads pulling tasks from a shared counter, blocking client.
+    Threads,
+    /// tokio, one event loop on one thread (the analogue of one asyncio loop).
+    Async,
+    /// tokio's multi-thread runtime (one worker per core).
+    AsyncMt,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 4] = [ModelKind::Sequential, ModelKind::Threads, ModelKind::Async, ModelKind::AsyncMt];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Sequential => "sequential",
+            ModelKind::Threads => "threads",
+            ModelKind::Async => "async",
+            ModelKind::AsyncMt => "async-mt",
+        }
+    }
+
+    /// Whether N is a pool size that `--workers` fills in (rather than an optional limit).
+    pub fn takes_workers(self) -> bool {
+        matches!(self, ModelKind::Threads)
+    }
+
+    pub fn is_async(self) -> bool {
+        matches!(self, ModelKind::Async | ModelKind::AsyncMt)
+    }
+}
+
+/// A model as written on the command line: `threads:50`, `async`, `async:100`, `sequential`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct ModelSpec {
+    pub kind: ModelKind,
+    /// Concurrency: pool size for `threads`, in-flight limit for `async` (none: unlimited).
+    pub n: Option<usize>,
+}
+
+pub const MODEL_HELP: &str = "sequential, threads[:N], async[:N], async-mt[:N]";
+
+/// Most concurrency any model accepts (threads are further bounded by the OS, checked in `plan`).
+pub const MAX_CONCURRENCY: usize = 1_000_000;
+
+impl ModelSpec {
+    pub fn new(kind: ModelKind, n: Option<usize>) -> Self {
+        ModelSpec { kind, n }
+    }
+
+    /// Fills N from `--workers` for models that need a pool size and were named without one.
+    pub fn with_default_workers(self, workers: usize) -> Self {
+        match self.n {
+            None if self.kind.takes_workers() => ModelSpec { n: Some(workers), ..self },
+            _ => self,
+        }
+    }
+
+    /// Tasks this model runs at once when given `tasks` of them.
+    pub fn concurrency(&self, tasks: usize) -> usize {
+        match self.kind {
+            ModelKind::Sequential => 1,
+            _ => self.n.unwrap_or(tasks).min(tasks).max(1),
+        }
+    }
+
+    /// Builds the model.
+    pub fn build(&self) -> Box<dyn Model> {
+        match self.kind {
+            ModelKind::Sequential => Box::new(sequential::Sequential),
+            ModelKind::Threads => Box::new(thread_pool::ThreadPool { threads: self.n.unwrap_or(1) }),
+            ModelKind::Async => Box::new(tokio_async::TokioAsync { multi_thread: false, limit: self.n }),
+            ModelKind::AsyncMt => Box::new(tokio_async::TokioAsync { multi_thread: true, limit: self.n }),
+        }
+    }
+}
+
+impl fmt::Display for ModelSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.n {
+            Some(n) if self.kind != ModelKind::Sequential => write!(f, "{}:{n}", self.kind.name()),
+            _ => f.write_str(self.kind.name()),
+        }
+    }
+}
+
+impl FromStr for ModelSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, n) = match text.trim().split_once(':') {
+            Some((name, n)) => (name.trim(), Some(n.trim())),
+            None => (text.trim(), None),
+        };
+        let kind = match name {
+            "sequential" | "sync" => ModelKind::Sequential,
+            _ => *ModelKind::ALL
+                .iter()
+                .find(|k| k.name() == name)
+                .ok_or_else(|| format!("unknown model '{name}' (accepted: {MODEL_HELP})"))?,
+        };
+        let n = match n {
+            None => None,
+            Some(n) => {
+                let v = crate::units::parse_count(n).map_err(|e| format!("model '{text}': {e}"))?;
+                if v == 0 {
+                    return Err(format!("model '{text}': N must be at least 1"));
+                }
+                if v > MAX_CONCURRENCY as u64 {
+                    return Err(format!("model '{text}': N must be at most {MAX_CONCURRENCY}"));
+                }
+                Some(v as usize)
+            }
+        };
+        if kind == ModelKind::Sequential && n.is_some_and(|n| n != 1) {
+            return Err(format!("model '{text}': sequential runs one task at a time and takes no N"));
+        }
+        Ok(ModelSpec { kind, n: if kind == ModelKind::Sequential { None } else { n } })
+    }
+}
+
+impl From<ModelSpec> for String {
+    fn from(m: ModelSpec) -> String {
+        m.to_string()
+    }
+}
+
+impl TryFrom<String> for ModelSpec {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+/// One run's work: which tasks of which workload, and where their outcomes go.
+pub struct Job {
+    pub workload: Arc<dyn Workload>,
+    pub tasks: Range<usize>,
+    pub recorder: Arc<Recorder>,
+}
+
+/// Facts a model reports about how it ran (beyond the recorder's per-task outcomes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutionFacts {
+    /// OS threads the model started for the run (pool workers, runtime workers).
+    pub threads_started: usize,
+    /// Most tasks the model had under way at once, by its own count.
+    pub peak_tasks_in_flight: usize,
+}
+
+/// One way to execute tasks.
+pub trait Model: Send + Sync {
+    /// Runs every task of `job`, opening `meter` when the first task may start and stopping it
+    /// after the last one finished. An `Err` means the model failed as a whole (it could not
+    /// start its threads, say); a failed task is recorded, not returned.
+    fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_display() {
+        for (text, shown) in [
+            ("sequential", "sequential"),
+            ("sync", "sequential"),
+            ("sequential:1", "sequential"),
+            ("threads:50", "threads:50"),
+            ("threads", "threads"),
+            ("async", "async"),
+            ("async:100", "async:100"),
+            ("async-mt", "async-mt"),
+            ("threads:1k", "threads:1000"),
+        ] {
+            let m: ModelSpec = text.parse().unwrap();
+            assert_eq!(m.to_string(), shown);
+            assert_eq!(shown.parse::<ModelSpec>().unwrap(), m);
+        }
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_accepted() {
+        for bad in ["", "thread", "threads:0", "threads:-1", "threads:x", "async:", "sequential:4", "threads:99999999"]
+        {
+            let err = bad.parse::<ModelSpec>().unwrap_err();
+            assert!(!err.contains('\n'), "{bad}: {err}");
+        }
+        assert!("fibers".parse::<ModelSpec>().unwrap_err().contains(MODEL_HELP));
+    }
+
+    #[test]
+    fn workers_fill_pool_sizes_only() {
+        let t: ModelSpec = "threads".parse().unwrap();
+        assert_eq!(t.with_default_workers(8).to_string(), "threads:8");
+        let a: ModelSpec = "async".parse().unwrap();
+        assert_eq!(a.with_default_workers(8).to_string(), "async");
+        assert_eq!(a.concurrency(200), 200);
+        assert_eq!("async:10".parse::<ModelSpec>().unwrap().concurrency(200), 10);
+        assert_eq!("threads:1000".parse::<ModelSpec>().unwrap().concurrency(200), 200);
+    }
+}

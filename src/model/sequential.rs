@@ -1,0 +1,21 @@
+//! `sequential`: one task after another on the calling thread, with the blocking client.
+
+use std::time::Instant;
+
+use super::{ExecutionFacts, Job, Model};
+use crate::measure::Meter;
+
+pub struct Sequential;
+
+impl Model for Sequential {
+    fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
+        meter.start();
+        for task in job.tasks.clone() {
+            let t0 = Instant::now();
+            let result = job.workload.run_blocking(task);
+            job.recorder.record(t0.elapsed(), result);
+        }
+        meter.stop();
+        Ok(ExecutionFacts { threads_started: 0, peak_tasks_in_flight: 1.min(job.tasks.len()) })
+    }
+}

@@ -1,0 +1,52 @@
+//! `threads:N`: a fixed pool of N OS threads pulling task ids from a shared counter, each running
+//! its tasks with the blocking client. Like Python's `ThreadPoolExecutor`, it never starts more
+//! threads than there are tasks. Starting and joining the threads is part of the measured run.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::bail;
+
+use super::{ExecutionFacts, Job, Model};
+use crate::measure::Meter;
+
+pub struct ThreadPool {
+    pub threads: usize,
+}
+
+fn worker(job: &Job, next: &AtomicUsize) {
+    loop {
+        let task = next.fetch_add(1, Ordering::Relaxed);
+        if task >= job.tasks.end {
+            return;
+        }
+        let t0 = Instant::now();
+        let result = job.workload.run_blocking(task);
+        job.recorder.record(t0.elapsed(), result);
+    }
+}
+
+impl Model for ThreadPool {
+    fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
+        let wanted = self.threads.min(job.tasks.len()).max(1);
+        let next = AtomicUsize::new(job.tasks.start);
+        meter.start();
+        let (started, spawn_error) = std::thread::scope(|scope| {
+            let mut started = 0;
+            for k in 0..wanted {
+                let spawned =
+                    std::thread::Builder::new().name(format!("pool-{k}")).spawn_scoped(scope, || worker(job, &next));
+                match spawned {
+                    Ok(_) => started += 1,
+                    Err(e) => return (started, Some(e)),
+                }
+            }
+            (started, None)
+        });
+        meter.stop();
+        if let Some(e) = spawn_error {
+            bail!("could start only {started} of {wanted} threads: {e}");
+        }
+        Ok(ExecutionFacts { threads_started: started, peak_tasks_in_flight: started })
+    }
+}

@@ -1,0 +1,62 @@
+//! `async[:C]` and `async-mt[:C]`: every task is a tokio task running the async client; with C,
+//! at most C are under way at once (a sliding window, like `buffer_unordered`); without, all
+//! start at once, like `asyncio.gather`. `async` uses a current-thread runtime (one event loop on
+//! one thread, the honest analogue of asyncio); `async-mt` the multi-thread runtime.
+//! Building the runtime happens before the measured window, dropping it after.
+
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use tokio::task::JoinSet;
+
+use super::{ExecutionFacts, Job, Model};
+use crate::measure::Meter;
+
+pub struct TokioAsync {
+    pub multi_thread: bool,
+    pub limit: Option<usize>,
+}
+
+impl Model for TokioAsync {
+    fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
+        let (runtime, threads) = if self.multi_thread {
+            let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build();
+            (rt, workers)
+        } else {
+            (tokio::runtime::Builder::new_current_thread().enable_all().build(), 0)
+        };
+        let runtime = runtime.context("building the tokio runtime")?;
+        let limit = self.limit.unwrap_or(usize::MAX).max(1);
+        let (peak, panicked) = runtime.block_on(async {
+            meter.start();
+            let mut set = JoinSet::new();
+            let mut next = job.tasks.start;
+            let (mut peak, mut panicked) = (0, None);
+            loop {
+                while set.len() < limit && next < job.tasks.end {
+                    let (workload, recorder, task) = (job.workload.clone(), job.recorder.clone(), next);
+                    set.spawn(async move {
+                        let t0 = Instant::now();
+                        let result = workload.run_async(task).await;
+                        recorder.record(t0.elapsed(), result);
+                    });
+                    next += 1;
+                }
+                peak = peak.max(set.len());
+                match set.join_next().await {
+                    Some(Ok(())) => {}
+                    Some(Err(e)) => panicked = Some(e),
+                    None => break,
+                }
+            }
+            meter.stop();
+            (peak, panicked)
+        });
+        drop(runtime);
+        if let Some(e) = panicked {
+            bail!("an async task failed: {e}");
+        }
+        Ok(ExecutionFacts { threads_started: threads, peak_tasks_in_flight: peak })
+    }
+}

@@ -1,0 +1,198 @@
+//! The one `Report` data model every output is rendered from, and the exporters that render it.
+//!
+//! A report holds only measured figures and the settings that produced them; verdicts and ratios
+//! are derived at render time by `analysis`, so a saved `results.json` re-renders identically.
+
+pub mod json;
+pub mod lang;
+pub mod markdown;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::env::{Environment, Tool};
+use crate::measure::recorder::ErrorTally;
+use crate::measure::{LatencySummary, Measured};
+use crate::model::{ExecutionFacts, ModelSpec};
+use crate::server::StatsSnapshot;
+
+/// Version of the JSON layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything one invocation measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// False while running and when interrupted: the report then holds the cells measured so far.
+    pub complete: bool,
+    pub environment: Environment,
+    pub experiments: Vec<Experiment>,
+}
+
+/// One experiment of the suite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Experiment {
+    /// Sections 1 and 2 of the source: API calls under sequential, thread-pool and async models.
+    Io(IoExperiment),
+}
+
+/// Where the requests went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetInfo {
+    /// `embedded` (the mock API) or `external` (`--url`).
+    pub kind: TargetKind,
+    pub url_template: String,
+    /// For the embedded API: how it was run and how it behaved.
+    pub embedded: Option<EmbeddedInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Embedded,
+    External,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddedInfo {
+    pub latency_profile: String,
+    pub max_inflight: Option<usize>,
+    pub seed: u64,
+    /// `child-process` (default: its CPU and memory are not the client's) or `in-process`.
+    pub mode: String,
+    pub server_threads: usize,
+}
+
+/// Settings of an I/O experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IoSettings {
+    pub requests: usize,
+    /// Sequential runs only this many requests and extrapolates (the source's 20 of 200).
+    pub sync_sample: usize,
+    pub workers: usize,
+    pub models: Vec<ModelSpec>,
+    pub keep_alive: bool,
+    pub timeout_ms: f64,
+    pub connect_timeout_ms: f64,
+    /// Names of the extra headers sent (values are not recorded: they may be keys).
+    pub header_names: Vec<String>,
+    pub blocking_client: String,
+    pub async_client: String,
+    pub blocking_buffer_bytes: BufferSizes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BufferSizes {
+    pub input: usize,
+    pub output: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IoExperiment {
+    pub settings: IoSettings,
+    pub target: TargetInfo,
+    pub cells: Vec<Cell>,
+}
+
+/// One model (or one setting of it) on one workload, with all its runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub model: ModelSpec,
+    /// Tasks the experiment is about (e.g. 200 requests).
+    pub tasks_total: usize,
+    /// Tasks each run executed: fewer than `tasks_total` for a sampled model, whose time for all
+    /// tasks is then an estimate.
+    pub tasks_per_run: usize,
+    pub status: CellStatus,
+    pub runs: Vec<RunRecord>,
+}
+
+impl Cell {
+    pub fn is_sampled(&self) -> bool {
+        self.tasks_per_run < self.tasks_total
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CellStatus {
+    Ok,
+    /// The model failed as a whole; `runs` keeps whatever was measured before.
+    Failed {
+        reason: String,
+    },
+}
+
+/// One measured run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub tasks: usize,
+    pub ok: u64,
+    pub failed: u64,
+    pub errors: BTreeMap<String, ErrorTally>,
+    /// Sum of the successful tasks' values (body bytes for I/O): equal across models.
+    pub value_sum: u64,
+    #[serde(flatten)]
+    pub measured: Measured,
+    pub latency_ok: Option<LatencySummary>,
+    pub latency_failed: Option<LatencySummary>,
+    pub facts: ExecutionFacts,
+    /// The embedded API's counters for this run alone (reset before it).
+    pub server: Option<StatsSnapshot>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+pub enum Format {
+    /// A readable summary for the terminal.
+    Text,
+    /// The report in Markdown, shaped like the source report.
+    Md,
+    /// Every raw figure, with units in field names.
+    Json,
+}
+
+impl Format {
+    /// File name in an output folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Text => "summary.txt",
+            Format::Md => "report.md",
+            Format::Json => "results.json",
+        }
+    }
+}
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Ko,
+}
+
+/// Renders a report into bytes; the caller decides where they go.
+pub trait Exporter {
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>>;
+}
+
+/// The exporter of a format.
+pub fn exporter(format: Format, lang: Lang, color: bool) -> Box<dyn Exporter> {
+    match format {
+        Format::Text => Box::new(terminal::Terminal { lang, color }),
+        Format::Md => Box::new(markdown::Markdown { lang }),
+        Format::Json => Box::new(json::Json),
+    }
+}
+
+/// Now, as RFC 3339 UTC to the second.
+pub fn timestamp_now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}

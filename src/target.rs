@@ -1,0 +1,124 @@
+//! The target of an I/O experiment: the embedded mock API (started here, as a child process by
+//! default) or a real API given with `--url`. For the embedded API it also reads and resets the
+//! server's own counters around every run.
+
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::cli::EmbeddedMode;
+use crate::plan::TargetPlan;
+use crate::report::{EmbeddedInfo, TargetInfo, TargetKind};
+use crate::server::child::ChildServer;
+use crate::server::{self, StatsSnapshot};
+use crate::workload::UrlTemplate;
+
+enum Embedded {
+    Child(ChildServer),
+    InProcess(#[allow(dead_code, reason = "held only to keep the server running")] server::InProcess),
+}
+
+/// A started target.
+pub struct Target {
+    url: UrlTemplate,
+    embedded: Option<(Embedded, String, EmbeddedInfo)>,
+    admin: ureq::Agent,
+}
+
+impl Target {
+    /// Starts the embedded API, or takes the external URL as is.
+    pub fn start(plan: &TargetPlan) -> anyhow::Result<Self> {
+        let admin = ureq::Agent::config_builder()
+            .http_status_as_error(true)
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .new_agent();
+        match plan {
+            TargetPlan::External { url } => Ok(Target { url: url.clone(), embedded: None, admin }),
+            TargetPlan::Embedded { config, mode, threads, exe } => {
+                let (server, addr) = match mode {
+                    EmbeddedMode::Child => {
+                        let exe = match exe {
+                            Some(exe) => exe.clone(),
+                            None => {
+                                std::env::current_exe().context("finding this program to start the embedded API")?
+                            }
+                        };
+                        let child = ChildServer::spawn(&exe, config, *threads)?;
+                        let addr = child.addr();
+                        (Embedded::Child(child), addr)
+                    }
+                    EmbeddedMode::InProcess => {
+                        let s = server::InProcess::start(config.clone(), ([127, 0, 0, 1], 0).into(), *threads)
+                            .context("starting the embedded API in-process")?;
+                        let addr = s.addr();
+                        (Embedded::InProcess(s), addr)
+                    }
+                };
+                let base = format!("http://{addr}");
+                let url = UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).map_err(anyhow::Error::msg)?;
+                let info = EmbeddedInfo {
+                    latency_profile: config.latency.to_string(),
+                    max_inflight: config.max_inflight,
+                    seed: config.seed,
+                    mode: match mode {
+                        EmbeddedMode::Child => "child-process".into(),
+                        EmbeddedMode::InProcess => "in-process".into(),
+                    },
+                    server_threads: *threads,
+                };
+                Ok(Target { url, embedded: Some((server, base, info)), admin })
+            }
+        }
+    }
+
+    pub fn url(&self) -> &UrlTemplate {
+        &self.url
+    }
+
+    /// The base URL of the embedded API (`http://127.0.0.1:PORT`).
+    pub fn embedded_base(&self) -> Option<&str> {
+        self.embedded.as_ref().map(|(_, base, _)| base.as_str())
+    }
+
+    /// Process id of the embedded API when it runs as a child.
+    pub fn server_pid(&self) -> Option<u32> {
+        match &self.embedded {
+            Some((Embedded::Child(c), _, _)) => Some(c.pid()),
+            _ => None,
+        }
+    }
+
+    pub fn info(&self) -> TargetInfo {
+        TargetInfo {
+            kind: if self.embedded.is_some() { TargetKind::Embedded } else { TargetKind::External },
+            url_template: self.url.as_str().to_string(),
+            embedded: self.embedded.as_ref().map(|(_, _, info)| info.clone()),
+        }
+    }
+
+    /// Zeroes the embedded API's counters (nothing for an external target).
+    pub fn reset_stats(&self) -> anyhow::Result<()> {
+        if let Some(base) = self.embedded_base() {
+            self.admin
+                .post(format!("{base}/stats/reset"))
+                .send_empty()
+                .context("resetting the embedded API's counters")?;
+        }
+        Ok(())
+    }
+
+    /// The embedded API's counters since the last reset (`None` for an external target).
+    pub fn stats(&self) -> anyhow::Result<Option<StatsSnapshot>> {
+        let Some(base) = self.embedded_base() else { return Ok(None) };
+        let body = self
+            .admin
+            .get(format!("{base}/stats"))
+            .call()
+            .context("reading the embedded API's counters")?
+            .body_mut()
+            .read_to_string()?;
+        Ok(Some(serde_json::from_str(&body).context("parsing the embedded API's counters")?))
+    }
+}
