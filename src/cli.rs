@@ -42,6 +42,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Sections 1 and 2 of the report: API calls run sequentially, on a thread pool and async.
+    #[command(after_help = AFTER_HELP)]
     Io(IoArgs),
     /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
     Serve(ServeArgs),

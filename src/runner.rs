@@ -65,7 +65,7 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Repo
         timeout: plan.client.timeout,
         connect_timeout: plan.client.connect_timeout,
     });
-    preflight(&spec)?;
+    preflight(&spec, &target.preflight_url())?;
 
     let WorkloadSpec::Io(io_spec) = &spec;
     let mut report = Report {
@@ -111,11 +111,10 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Repo
 }
 
 /// One request before the run: the target must answer, and not with an error status.
-fn preflight(spec: &WorkloadSpec) -> anyhow::Result<()> {
+fn preflight(spec: &WorkloadSpec, url: &str) -> anyhow::Result<()> {
     let WorkloadSpec::Io(io) = spec;
     let workload = IoWorkload::new(io, 1).context("building the HTTP clients")?;
-    let url = io.url.render(0);
-    match workload.preflight() {
+    match workload.preflight(url) {
         Ok(status) if status < 400 => Ok(()),
         Ok(status) => Err(Error::Preflight(format!("preflight GET {url} answered HTTP {status}")).into()),
         Err(e) => Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into()),

@@ -82,6 +82,15 @@ impl Target {
         self.embedded.as_ref().map(|(_, base, _)| base.as_str())
     }
 
+    /// What the preflight request asks for: the first request of the run for an external API;
+    /// the embedded API's `/health` (which no latency, cap or barrier delays).
+    pub fn preflight_url(&self) -> String {
+        match self.embedded_base() {
+            Some(base) => format!("{base}/health"),
+            None => self.url.render(0),
+        }
+    }
+
     /// Process id of the embedded API when it runs as a child.
     pub fn server_pid(&self) -> Option<u32> {
         match &self.embedded {

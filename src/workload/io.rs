@@ -264,10 +264,10 @@ fn classify_reqwest(e: reqwest::Error) -> TaskError {
 }
 
 impl IoWorkload {
-    /// One request outside any measurement, to check that the target answers before a run starts.
-    pub fn preflight(&self) -> Result<u16, TaskError> {
-        let url = self.spec.url.render(0);
-        let mut request = self.agent.get(&url);
+    /// One request to `url` outside any measurement, to check that the target answers before a
+    /// run starts. Returns the status.
+    pub fn preflight(&self, url: &str) -> Result<u16, TaskError> {
+        let mut request = self.agent.get(url);
         for h in &self.spec.headers {
             request = request.header(&h.name, &h.value);
         }

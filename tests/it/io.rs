@@ -1,0 +1,89 @@
+//! Sections 1 and 2 end to end, against the embedded API over real loopback sockets.
+
+use std::time::Duration;
+
+use concbench::report::CellStatus;
+
+use crate::support::{cell, io, run};
+
+#[test]
+fn sequential_calls_add_up_their_latency() {
+    // 20 calls at 50 ms, one after another, cannot take less than 1 s.
+    let r = run(&["--models", "sequential", "--requests", "20", "--sync-sample", "20", "--latency", "50ms"]);
+    let c = cell(&r, "sequential");
+    let run = &c.runs[0];
+    assert_eq!((run.ok, run.failed, run.tasks), (20, 0, 20));
+    assert!(run.measured.wall() >= Duration::from_secs(1), "{:?}", run.measured.wall());
+    assert_eq!(run.server.as_ref().unwrap().peak_inflight, 1);
+}
+
+#[test]
+fn all_concurrent_async_overlaps_its_calls() {
+    // 200 calls at 50 ms all at once: far below the 10 s they take in sequence, and the server
+    // holds every one of them at once (the barrier makes "all 200 together" true by construction).
+    let r = run(&["--models", "async", "--requests", "200", "--latency", "50ms", "--server-barrier", "200"]);
+    let run = &cell(&r, "async").runs[0];
+    assert_eq!((run.ok, run.failed), (200, 0));
+    assert!(run.measured.wall() < Duration::from_secs(1), "{:?}", run.measured.wall());
+    let server = run.server.as_ref().unwrap();
+    assert_eq!(server.peak_inflight, 200);
+    assert_eq!(run.facts.peak_tasks_in_flight, 200);
+}
+
+#[test]
+fn a_thread_pool_never_exceeds_its_size_and_fills_it() {
+    let r = run(&["--models", "threads:10", "--requests", "40", "--latency", "20ms", "--server-barrier", "10"]);
+    let run = &cell(&r, "threads:10").runs[0];
+    assert_eq!((run.ok, run.failed), (40, 0));
+    assert_eq!(run.server.as_ref().unwrap().peak_inflight, 10);
+    assert_eq!(run.facts.threads_started, 10);
+}
+
+#[test]
+fn an_async_limit_caps_requests_in_flight() {
+    for model in ["async:8", "async-mt:8"] {
+        let r = run(&["--models", model, "--requests", "40", "--latency", "20ms", "--server-barrier", "8"]);
+        let run = &cell(&r, model).runs[0];
+        assert_eq!((run.ok, run.failed), (40, 0), "{model}");
+        assert_eq!(run.server.as_ref().unwrap().peak_inflight, 8, "{model}");
+        assert_eq!(run.facts.peak_tasks_in_flight, 8, "{model}");
+    }
+}
+
+#[test]
+fn the_server_counts_exactly_what_the_client_reports() {
+    let r = run(&["--requests", "60", "--latency", "5ms", "--workers", "7", "--sync-sample", "9"]);
+    let exp = io(&r);
+    assert_eq!(exp.cells.len(), 3);
+    for c in &exp.cells {
+        assert_eq!(c.status, CellStatus::Ok, "{}", c.model);
+        let run = &c.runs[0];
+        let server = run.server.as_ref().unwrap();
+        assert_eq!(server.requests, run.ok + run.failed, "{}", c.model);
+        assert_eq!(server.responses, run.ok, "{}", c.model);
+        assert_eq!(server.inflight_now, 0);
+    }
+    assert_eq!(cell(&r, "sequential").runs[0].tasks, 9);
+    assert_eq!(concbench::analysis::io::checksums_agree(exp), Some(true));
+}
+
+#[test]
+fn keep_alive_off_opens_a_connection_per_request() {
+    let on = run(&["--models", "threads:4", "--requests", "40", "--latency", "1ms"]);
+    let off = run(&["--models", "threads:4", "--requests", "40", "--latency", "1ms", "--keep-alive", "off"]);
+    let conns = |r| cell(r, "threads:4").runs[0].server.as_ref().unwrap().connections_accepted;
+    assert_eq!(conns(&off), 40);
+    assert!(conns(&on) <= 8, "keep-alive reused connections: {}", conns(&on));
+    assert!(!io(&off).settings.keep_alive);
+}
+
+#[test]
+fn the_sync_sample_is_extrapolated_and_marked_estimated() {
+    let r = run(&["--models", "async,sequential", "--requests", "100", "--sync-sample", "10", "--latency", "20ms"]);
+    let s1 = concbench::analysis::io::sync_vs_async(io(&r)).expect("section 1");
+    assert!(s1.sync.estimated);
+    assert_eq!(s1.sync.run.tasks, 10);
+    // 100 sequential calls at 20 ms: estimated at no less than 2 s.
+    assert!(s1.sync.total_time >= Duration::from_secs(2), "{:?}", s1.sync.total_time);
+    assert!(s1.async_speedup > 1.0);
+}

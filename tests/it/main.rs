@@ -1,0 +1,16 @@
+//! The integration tests: one binary, modules by feature. Servers are real (loopback, port 0),
+//! child processes are real; bounds are generous and exact figures are exact by construction.
+
+use concbench::measure::alloc::CountingAlloc;
+
+// The allocator tests read this; they run in a process of their own (see `alloc`).
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+mod alloc;
+mod cli;
+mod faults;
+mod io;
+mod report;
+mod server;
+mod support;
