@@ -79,7 +79,7 @@ pub struct IoArgs {
     #[arg(long, short = 'n', default_value = "200", value_parser = count)]
     pub requests: u64,
 
-    /// Models to run, comma-separated NAME[:N] specs (see below).
+    /// Models to run, comma-separated `NAME[:N]` specs (see below).
     #[arg(long, short, value_delimiter = ',', default_value = "async,sequential,threads")]
     pub models: Vec<ModelSpec>,
 

@@ -50,7 +50,14 @@ impl Terminal {
             (TargetKind::Embedded, Some(e)) => format!("embedded API, latency {}", e.latency_profile),
             _ => io.target.url_template.clone(),
         };
-        let heading = format!("concbench io: {} requests to {target}", io.settings.requests);
+        let servers: Vec<_> = io.cells.iter().flat_map(|c| &c.runs).filter_map(|r| r.server.as_ref()).collect();
+        let responses: u64 = servers.iter().map(|s| s.responses).sum();
+        let applied: u64 = servers.iter().map(|s| s.latency_applied_us_total).sum();
+        let applied = match crate::analysis::ratio(applied as f64, responses as f64) {
+            Some(us) => format!(" (applied {} on average)", fmt_ms_us(us)),
+            None => String::new(),
+        };
+        let heading = format!("concbench io: {} requests to {target}{applied}", io.settings.requests);
         let _ = writeln!(out, "{}\n", self.bold(&heading));
         let latency = fixed_latency(io);
         let mut rows = vec![
