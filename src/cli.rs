@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::ModelSpec;
+use crate::model::{ModelKind, ModelSpec};
 use crate::report::{Format, Lang};
 use crate::server::LatencyProfile;
 use crate::units::{parse_count, parse_duration};
@@ -32,6 +32,18 @@ Model specs are NAME[:N], N being the model's concurrency:
 Durations: 250ms, 1.5s, 2m. Counts: 200, 10k. Exit codes: 0 all requests succeeded, 1 some failed,
 2 bad input or failed preflight (nothing was run).";
 
+const SCALE_AFTER_HELP: &str = "\
+Examples:
+  concbench scale                                          threads 50,100,200,1000 vs async
+  concbench scale --workers 1,2,4,8,16,32,64 --server-max-inflight 16
+                                                           a throttled API: watch the plateau and its cause
+  concbench scale --model async --workers 1,10,100,1000    sweep the async in-flight limit instead
+
+Each point runs all --requests with N workers; the baseline (async, all at once) runs first.
+The report gives, per point, the time against its ideal (Little's law: ceil(requests/N) x latency),
+then the knee, a bottleneck diagnosis from the evidence measured (the server's own counters, client
+CPU, connections per request), a Universal Scalability Law fit, and memory per worker.";
+
 #[derive(Parser, Debug)]
 #[command(name = "concbench", version, about = ABOUT, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -44,6 +56,10 @@ pub enum Command {
     /// Sections 1 and 2 of the report: API calls run sequentially, on a thread pool and async.
     #[command(after_help = AFTER_HELP)]
     Io(IoArgs),
+    /// Section 3: sweep one model's concurrency (thread-pool workers, async limit) and explain the
+    /// curve: ideal times, the knee, the bottleneck, a scalability fit, memory per worker.
+    #[command(after_help = SCALE_AFTER_HELP)]
+    Scale(ScaleArgs),
     /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
     Serve(ServeArgs),
 }
@@ -91,6 +107,61 @@ pub struct IoArgs {
     /// as the source report did (20 of 200). Set it to the request count to run them all.
     #[arg(long, default_value = "20", value_parser = count)]
     pub sync_sample: u64,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub client: ClientArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn model_kind(s: &str) -> Result<ModelKind, String> {
+    s.trim().parse()
+}
+
+fn share(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (number, scale) = match t.strip_suffix('%') {
+        Some(n) => (n, 100.0),
+        None => (t, 1.0),
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|v| v / scale)
+        .ok_or_else(|| format!("'{s}' is not a share: write e.g. 10% or 0.1"))
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ScaleArgs {
+    /// Requests per point (task ids 0..N).
+    #[arg(long, short = 'n', default_value = "200", value_parser = count)]
+    pub requests: u64,
+
+    /// The model whose N is swept: threads (pool size), async or async-mt (in-flight limit).
+    #[arg(long, default_value = "threads", value_parser = model_kind)]
+    pub model: ModelKind,
+
+    /// The N values to sweep, comma-separated (run lowest first).
+    #[arg(long, short, value_delimiter = ',', default_value = "50,100,200,1000", value_parser = count)]
+    pub workers: Vec<u64>,
+
+    /// The model every point is compared with.
+    #[arg(long, default_value = "async")]
+    pub baseline: ModelSpec,
+
+    /// Run no baseline.
+    #[arg(long)]
+    pub no_baseline: bool,
+
+    /// Past the knee, each doubling of N gains less than this share of speed.
+    #[arg(long, default_value = "10%", value_parser = share)]
+    pub knee_gain: f64,
 
     #[command(flatten)]
     pub target: TargetArgs,

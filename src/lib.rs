@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use plan::{IoPlan, ServePlan};
+use plan::{IoPlan, ScalePlan, ServePlan};
 use report::{Format, exporter};
 
 /// Errors a caller branches on: each ends the program with exit code 2, before anything ran.
@@ -91,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         None => io_command(&cli::IoArgs::default()),
         Some(Command::Io(args)) => io_command(&args),
+        Some(Command::Scale(args)) => scale_command(&args),
         Some(Command::Serve(args)) => serve_command(&args),
     }
 }
@@ -122,25 +123,34 @@ impl runner::Observer for Progress {
     }
 }
 
-fn io_command(args: &cli::IoArgs) -> anyhow::Result<Outcome> {
-    let plan = IoPlan::from_args(args)?;
-    let dir = plan
-        .output
-        .out_dir
-        .clone()
-        .map(|d| output::ReportDir::new(d, plan.output.lang, vec![Format::Md, Format::Json]));
-    let mut progress = Progress { show: plan.output.progress, dir, started: std::time::Instant::now() };
-    let report = runner::run_io(&plan, &mut progress)?;
+/// Runs an experiment with progress and incremental saves, then prints the report.
+fn experiment(
+    out: &plan::OutputPlan,
+    run: impl FnOnce(&mut dyn runner::Observer) -> anyhow::Result<report::Report>,
+) -> anyhow::Result<Outcome> {
+    let dir = out.out_dir.clone().map(|d| output::ReportDir::new(d, out.lang, vec![Format::Md, Format::Json]));
+    let mut progress = Progress { show: out.progress, dir, started: std::time::Instant::now() };
+    let report = run(&mut progress)?;
     if let Some(dir) = &progress.dir {
         let written = dir.save(&report)?;
-        if plan.output.progress {
+        if out.progress {
             let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
             eprintln!("wrote {}", names.join(", "));
         }
     }
-    let color = plan.output.color && plan.output.stdout == Format::Text;
-    output::print(&exporter(plan.output.stdout, plan.output.lang, color).render(&report)?)?;
+    let color = out.color && out.stdout == Format::Text;
+    output::print(&exporter(out.stdout, out.lang, color).render(&report)?)?;
     Ok(if runner::any_failed(&report) { Outcome::SomeFailed } else { Outcome::AllOk })
+}
+
+fn io_command(args: &cli::IoArgs) -> anyhow::Result<Outcome> {
+    let plan = IoPlan::from_args(args)?;
+    experiment(&plan.output, |observer| runner::run_io(&plan, observer))
+}
+
+fn scale_command(args: &cli::ScaleArgs) -> anyhow::Result<Outcome> {
+    let plan = ScalePlan::from_args(args)?;
+    experiment(&plan.output, |observer| runner::run_scale(&plan, observer))
 }
 
 fn serve_command(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {

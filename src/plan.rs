@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::Error;
-use crate::cli::{EmbeddedMode, IoArgs, OnOff, ServeArgs};
+use crate::cli::{ClientArgs, EmbeddedMode, IoArgs, OnOff, OutputArgs, ScaleArgs, ServeArgs, TargetArgs};
 use crate::model::{MAX_CONCURRENCY, ModelKind, ModelSpec};
 use crate::report::{Format, Lang};
 use crate::server::ServerConfig;
@@ -104,13 +104,63 @@ fn is_terminal_stderr() -> bool {
     std::io::stderr().is_terminal()
 }
 
+fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
+    Ok(match &t.url {
+        Some(url) => TargetPlan::External { url: url.clone() },
+        None => {
+            let max_inflight = t.server_max_inflight.map(|c| at_least_one("--server-max-inflight", c)).transpose()?;
+            let barrier = t.server_barrier.map(|c| at_least_one("--server-barrier", c)).transpose()?;
+            TargetPlan::Embedded {
+                config: ServerConfig {
+                    latency: t.latency,
+                    max_inflight: max_inflight.map(|c| c as usize),
+                    seed: t.seed,
+                    barrier: barrier.map(|c| c as usize),
+                },
+                mode: t.embedded,
+                threads: crate::env::cores_granted(),
+                exe: None,
+            }
+        }
+    })
+}
+
+fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
+    if c.timeout.is_zero() || c.connect_timeout.is_zero() {
+        return Err(usage("--timeout and --connect-timeout must be above zero".into()));
+    }
+    Ok(ClientPlan {
+        headers: t.headers.clone(),
+        keep_alive: c.keep_alive == OnOff::On,
+        timeout: c.timeout,
+        connect_timeout: c.connect_timeout,
+    })
+}
+
+fn output_plan(o: &OutputArgs) -> Result<OutputPlan, Error> {
+    if let Some(dir) = &o.out {
+        check_out_dir(dir, o.force, &[Format::Md.file_name(), Format::Json.file_name()])?;
+    }
+    Ok(OutputPlan {
+        stdout: o.format,
+        out_dir: o.out.clone(),
+        lang: o.lang,
+        progress: !o.quiet && is_terminal_stderr(),
+        color: is_terminal_stdout(),
+    })
+}
+
+fn requests(n: u64) -> Result<usize, Error> {
+    let n = at_least_one("--requests", n)?;
+    if n > MAX_REQUESTS {
+        return Err(usage(format!("--requests {n} is more than the {MAX_REQUESTS} accepted")));
+    }
+    Ok(n as usize)
+}
+
 impl IoPlan {
     pub fn from_args(args: &IoArgs) -> Result<Self, Error> {
-        let requests = at_least_one("--requests", args.requests)?;
-        if requests > MAX_REQUESTS {
-            return Err(usage(format!("--requests {requests} is more than the {MAX_REQUESTS} accepted")));
-        }
-        let requests = requests as usize;
+        let requests = requests(args.requests)?;
         let workers = at_least_one("--workers", args.workers)?;
         if workers > MAX_CONCURRENCY as u64 {
             return Err(usage(format!("--workers must be at most {MAX_CONCURRENCY}")));
@@ -131,55 +181,14 @@ impl IoPlan {
                 check_thread_limit(m, m.concurrency(requests))?;
             }
         }
-
-        if args.client.timeout.is_zero() || args.client.connect_timeout.is_zero() {
-            return Err(usage("--timeout and --connect-timeout must be above zero".into()));
-        }
-
-        let t = &args.target;
-        let target = match &t.url {
-            Some(url) => TargetPlan::External { url: url.clone() },
-            None => {
-                let max_inflight =
-                    t.server_max_inflight.map(|c| at_least_one("--server-max-inflight", c)).transpose()?;
-                let barrier = t.server_barrier.map(|c| at_least_one("--server-barrier", c)).transpose()?;
-                TargetPlan::Embedded {
-                    config: ServerConfig {
-                        latency: t.latency,
-                        max_inflight: max_inflight.map(|c| c as usize),
-                        seed: t.seed,
-                        barrier: barrier.map(|c| c as usize),
-                    },
-                    mode: t.embedded,
-                    threads: crate::env::cores_granted(),
-                    exe: None,
-                }
-            }
-        };
-
-        let o = &args.output;
-        if let Some(dir) = &o.out {
-            check_out_dir(dir, o.force, &[Format::Md.file_name(), Format::Json.file_name()])?;
-        }
         Ok(IoPlan {
             requests,
             sync_sample,
             workers,
             models,
-            target,
-            client: ClientPlan {
-                headers: t.headers.clone(),
-                keep_alive: args.client.keep_alive == OnOff::On,
-                timeout: args.client.timeout,
-                connect_timeout: args.client.connect_timeout,
-            },
-            output: OutputPlan {
-                stdout: o.format,
-                out_dir: o.out.clone(),
-                lang: o.lang,
-                progress: !o.quiet && is_terminal_stderr(),
-                color: is_terminal_stdout(),
-            },
+            target: target_plan(&args.target)?,
+            client: client_plan(&args.target, &args.client)?,
+            output: output_plan(&args.output)?,
         })
     }
 
@@ -188,9 +197,81 @@ impl IoPlan {
         if model.kind == ModelKind::Sequential { self.sync_sample } else { self.requests }
     }
 
-    /// The most connections any model holds at once (plus the server's, when it is ours).
+    /// The most connections any model holds at once.
     pub fn max_connections(&self) -> usize {
         self.models.iter().map(|m| m.concurrency(self.tasks_per_run(m))).max().unwrap_or(1)
+    }
+}
+
+/// A validated `scale` sweep.
+#[derive(Debug, Clone)]
+pub struct ScalePlan {
+    pub requests: usize,
+    pub model: ModelKind,
+    /// The N values, ascending, no duplicates.
+    pub settings: Vec<usize>,
+    pub baseline: Option<ModelSpec>,
+    pub knee_gain: f64,
+    pub target: TargetPlan,
+    pub client: ClientPlan,
+    pub output: OutputPlan,
+}
+
+impl ScalePlan {
+    pub fn from_args(args: &ScaleArgs) -> Result<Self, Error> {
+        let requests = requests(args.requests)?;
+        let model = args.model;
+        if model == ModelKind::Sequential {
+            return Err(usage("sequential has no N to sweep: sweep threads, async or async-mt".into()));
+        }
+        if args.workers.is_empty() {
+            return Err(usage("--workers is empty: give the N values to sweep, e.g. 50,100,200,1000".into()));
+        }
+        let mut settings = Vec::with_capacity(args.workers.len());
+        for &w in &args.workers {
+            let w = at_least_one("--workers", w)?;
+            if w > MAX_CONCURRENCY as u64 {
+                return Err(usage(format!("--workers {w} is more than the {MAX_CONCURRENCY} accepted")));
+            }
+            if settings.contains(&(w as usize)) {
+                return Err(usage(format!("--workers lists {w} twice")));
+            }
+            settings.push(w as usize);
+        }
+        settings.sort_unstable();
+        if model == ModelKind::Threads {
+            let most = ModelSpec::new(model, settings.last().copied());
+            check_thread_limit(&most, most.concurrency(requests))?;
+        }
+        let baseline = if args.no_baseline { None } else { Some(args.baseline) };
+        if let Some(b) = baseline
+            && b.kind == ModelKind::Threads
+        {
+            check_thread_limit(&b, b.concurrency(requests))?;
+        }
+        if !(0.0..1.0).contains(&args.knee_gain) {
+            return Err(usage("--knee-gain must be a share from 0 to 1 (e.g. 10% or 0.1)".into()));
+        }
+        Ok(ScalePlan {
+            requests,
+            model,
+            settings,
+            baseline,
+            knee_gain: args.knee_gain,
+            target: target_plan(&args.target)?,
+            client: client_plan(&args.target, &args.client)?,
+            output: output_plan(&args.output)?,
+        })
+    }
+
+    /// The swept models, lowest N first.
+    pub fn points(&self) -> Vec<ModelSpec> {
+        self.settings.iter().map(|&n| ModelSpec::new(self.model, Some(n))).collect()
+    }
+
+    /// The most connections any cell holds at once.
+    pub fn max_connections(&self) -> usize {
+        self.points().iter().chain(self.baseline.iter()).map(|m| m.concurrency(self.requests)).max().unwrap_or(1)
     }
 }
 

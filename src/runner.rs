@@ -1,5 +1,6 @@
-//! Runs an experiment's matrix: for every model, a fresh workload, one measured run, the server's
-//! counters for that run; the report grows cell by cell and observers see it after every cell.
+//! Runs an experiment's matrix: for every cell (model × setting), a fresh workload, one measured
+//! run, the server's counters for that run. The report grows cell by cell, and the observer sees
+//! it after every cell (to save it, so an interruption loses nothing).
 
 use std::sync::Arc;
 
@@ -10,10 +11,10 @@ use crate::analysis;
 use crate::env::{Environment, Tool};
 use crate::measure::{LatencySummary, Meter, Recorder};
 use crate::model::{Job, ModelSpec};
-use crate::plan::IoPlan;
+use crate::plan::{ClientPlan, IoPlan, ScalePlan, TargetPlan};
 use crate::report::{
-    BufferSizes, Cell, CellStatus, Experiment, IoExperiment, IoSettings, Report, RunRecord, SCHEMA_VERSION,
-    timestamp_now,
+    BufferSizes, Cell, CellStatus, ClientSettings, Experiment, IoExperiment, IoSettings, Report, RunRecord,
+    SCHEMA_VERSION, ScaleExperiment, ScaleSettings, timestamp_now,
 };
 use crate::target::Target;
 use crate::workload::io::{BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES, IoWorkload};
@@ -21,7 +22,7 @@ use crate::workload::{IoSpec, WorkloadSpec};
 
 /// Sees the run as it goes.
 pub trait Observer {
-    /// A model is about to run `tasks` tasks.
+    /// A cell is about to run `tasks` tasks.
     fn cell_started(&mut self, _index: usize, _of: usize, _model: &ModelSpec, _tasks: usize) {}
     /// A cell was added to the report (the report so far is complete up to it).
     fn cell_finished(&mut self, _report: &Report) -> anyhow::Result<()> {
@@ -36,100 +37,155 @@ impl Observer for Silent {}
 /// Descriptors kept free beyond the connections a model holds.
 const SPARE_FILES: u64 = 256;
 
-fn io_mut(report: &mut Report) -> &mut IoExperiment {
-    match report.experiments.last_mut() {
-        Some(Experiment::Io(io)) => io,
-        _ => unreachable!("run_io pushes an io experiment first"),
+/// A started target with the workload that runs against it.
+pub struct Session {
+    target: Target,
+    spec: WorkloadSpec,
+}
+
+impl Session {
+    /// Raises the open-files limit for `max_connections`, starts the target and checks it with
+    /// one preflight request. Every failure here is exit code 2: nothing was measured.
+    pub fn start(target: &TargetPlan, client: &ClientPlan, max_connections: usize) -> anyhow::Result<Self> {
+        // The client holds up to max_connections sockets; the embedded API (which inherits the
+        // limit) as many again.
+        let needed = max_connections as u64 * 2 + SPARE_FILES;
+        let limit = crate::env::raise_open_files(needed).unwrap_or(0);
+        if limit < needed {
+            return Err(Error::Usage(format!(
+                "up to {max_connections} connections at once need {needed} open files, but the limit is {limit}: raise it (ulimit -n) or lower the concurrency"
+            ))
+            .into());
+        }
+        let target = Target::start(target).map_err(|e| Error::Preflight(format!("{e:#}")))?;
+        let io = IoSpec {
+            url: target.url().clone(),
+            headers: client.headers.clone(),
+            keep_alive: client.keep_alive,
+            timeout: client.timeout,
+            connect_timeout: client.connect_timeout,
+        };
+        let url = target.preflight_url();
+        let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
+        match workload.preflight(&url) {
+            Ok(status) if status < 400 => {}
+            Ok(status) => return Err(Error::Preflight(format!("preflight GET {url} answered HTTP {status}")).into()),
+            Err(e) => {
+                return Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into());
+            }
+        }
+        Ok(Session { target, spec: WorkloadSpec::Io(io) })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// How the clients are set up, as the report states it.
+    pub fn client_settings(&self) -> ClientSettings {
+        let WorkloadSpec::Io(io) = &self.spec;
+        ClientSettings {
+            keep_alive: io.keep_alive,
+            timeout_ms: io.timeout.as_secs_f64() * 1e3,
+            connect_timeout_ms: io.connect_timeout.as_secs_f64() * 1e3,
+            header_names: io.headers.iter().map(|h| h.name.clone()).collect(),
+            blocking_client: "ureq 3 (blocking)".into(),
+            async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
+            blocking_buffer_bytes: BufferSizes {
+                input: BLOCKING_INPUT_BUFFER_BYTES,
+                output: BLOCKING_OUTPUT_BUFFER_BYTES,
+            },
+        }
+    }
+
+    /// Runs one model once. A model that fails as a whole yields a failed cell with whatever it
+    /// measured; it never stops the other cells.
+    pub fn run_cell(&self, model: &ModelSpec, tasks: usize, tasks_total: usize) -> Cell {
+        let (run, status) = match run_once(model, &self.spec, tasks, &self.target) {
+            Ok((run, None)) => (run, CellStatus::Ok),
+            Ok((run, Some(reason))) => (run, CellStatus::Failed { reason }),
+            Err(e) => (None, CellStatus::Failed { reason: format!("{e:#}") }),
+        };
+        Cell { model: *model, tasks_total, tasks_per_run: tasks, status, runs: run.into_iter().collect() }
     }
 }
 
-/// Runs an `io` plan: starts the target, checks it with one request, runs every model once.
-pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
-    // The client holds up to max_connections sockets; the embedded API (which inherits the
-    // limit) as many again.
-    let needed = plan.max_connections() as u64 * 2 + SPARE_FILES;
-    let limit = crate::env::raise_open_files(needed).unwrap_or(0);
-    if limit < needed {
-        return Err(Error::Usage(format!(
-            "up to {} connections at once need {needed} open files, but the limit is {limit}: raise it (ulimit -n) or lower the concurrency",
-            plan.max_connections()
-        ))
-        .into());
-    }
-
-    let target = Target::start(&plan.target).map_err(|e| Error::Preflight(format!("{e:#}")))?;
-    let spec = WorkloadSpec::Io(IoSpec {
-        url: target.url().clone(),
-        headers: plan.client.headers.clone(),
-        keep_alive: plan.client.keep_alive,
-        timeout: plan.client.timeout,
-        connect_timeout: plan.client.connect_timeout,
-    });
-    preflight(&spec, &target.preflight_url())?;
-
-    let WorkloadSpec::Io(io_spec) = &spec;
-    let mut report = Report {
+fn new_report(experiment: Experiment) -> Report {
+    Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
         started_at: timestamp_now(),
         finished_at: None,
         complete: false,
         environment: Environment::detect(),
-        experiments: vec![Experiment::Io(IoExperiment {
-            settings: IoSettings {
-                requests: plan.requests,
-                sync_sample: plan.sync_sample,
-                workers: plan.workers,
-                models: plan.models.clone(),
-                keep_alive: io_spec.keep_alive,
-                timeout_ms: io_spec.timeout.as_secs_f64() * 1e3,
-                connect_timeout_ms: io_spec.connect_timeout.as_secs_f64() * 1e3,
-                header_names: io_spec.headers.iter().map(|h| h.name.clone()).collect(),
-                blocking_client: "ureq 3 (blocking)".into(),
-                async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
-                blocking_buffer_bytes: BufferSizes {
-                    input: BLOCKING_INPUT_BUFFER_BYTES,
-                    output: BLOCKING_OUTPUT_BUFFER_BYTES,
-                },
-            },
-            target: target.info(),
-            cells: Vec::new(),
-        })],
-    };
-
-    for (index, model) in plan.models.iter().enumerate() {
-        let tasks = plan.tasks_per_run(model);
-        observer.cell_started(index, plan.models.len(), model, tasks);
-        let cell = run_cell(model, &spec, tasks, plan.requests, &target);
-        io_mut(&mut report).cells.push(cell);
-        observer.cell_finished(&report)?;
+        experiments: vec![experiment],
     }
+}
+
+fn finish(report: &mut Report) {
     report.complete = true;
     report.finished_at = Some(timestamp_now());
     report.environment.load_average_end = crate::env::load_average();
+}
+
+/// Runs an `io` plan: every model once against one target.
+pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let session = Session::start(&plan.target, &plan.client, plan.max_connections())?;
+    let mut report = new_report(Experiment::Io(IoExperiment {
+        settings: IoSettings {
+            requests: plan.requests,
+            sync_sample: plan.sync_sample,
+            workers: plan.workers,
+            models: plan.models.clone(),
+            client: session.client_settings(),
+        },
+        target: session.target().info(),
+        cells: Vec::new(),
+    }));
+    for (index, model) in plan.models.iter().enumerate() {
+        let tasks = plan.tasks_per_run(model);
+        observer.cell_started(index, plan.models.len(), model, tasks);
+        let cell = session.run_cell(model, tasks, plan.requests);
+        match report.experiments.last_mut() {
+            Some(Experiment::Io(io)) => io.cells.push(cell),
+            _ => unreachable!("the report holds the io experiment"),
+        }
+        observer.cell_finished(&report)?;
+    }
+    finish(&mut report);
     Ok(report)
 }
 
-/// One request before the run: the target must answer, and not with an error status.
-fn preflight(spec: &WorkloadSpec, url: &str) -> anyhow::Result<()> {
-    let WorkloadSpec::Io(io) = spec;
-    let workload = IoWorkload::new(io, 1).context("building the HTTP clients")?;
-    match workload.preflight(url) {
-        Ok(status) if status < 400 => Ok(()),
-        Ok(status) => Err(Error::Preflight(format!("preflight GET {url} answered HTTP {status}")).into()),
-        Err(e) => Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into()),
+/// Runs a `scale` plan: the baseline, then every setting of the swept model, lowest first.
+pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let session = Session::start(&plan.target, &plan.client, plan.max_connections())?;
+    let mut report = new_report(Experiment::Scale(ScaleExperiment {
+        settings: ScaleSettings {
+            requests: plan.requests,
+            model: plan.model,
+            settings: plan.settings.clone(),
+            baseline: plan.baseline,
+            knee_gain_per_doubling: plan.knee_gain,
+            client: session.client_settings(),
+        },
+        target: session.target().info(),
+        baseline: None,
+        points: Vec::new(),
+    }));
+    let cells: Vec<(bool, ModelSpec)> =
+        plan.baseline.iter().map(|b| (true, *b)).chain(plan.points().into_iter().map(|p| (false, p))).collect();
+    for (index, (is_baseline, model)) in cells.iter().enumerate() {
+        observer.cell_started(index, cells.len(), model, plan.requests);
+        let cell = session.run_cell(model, plan.requests, plan.requests);
+        match report.experiments.last_mut() {
+            Some(Experiment::Scale(s)) if *is_baseline => s.baseline = Some(cell),
+            Some(Experiment::Scale(s)) => s.points.push(cell),
+            _ => unreachable!("the report holds the scale experiment"),
+        }
+        observer.cell_finished(&report)?;
     }
-}
-
-/// Runs one model once. A model that fails as a whole yields a failed cell with whatever it
-/// measured; it never stops the other models.
-pub fn run_cell(model: &ModelSpec, spec: &WorkloadSpec, tasks: usize, tasks_total: usize, target: &Target) -> Cell {
-    let (run, status) = match run_once(model, spec, tasks, target) {
-        Ok((run, None)) => (run, CellStatus::Ok),
-        Ok((run, Some(reason))) => (run, CellStatus::Failed { reason }),
-        Err(e) => (None, CellStatus::Failed { reason: format!("{e:#}") }),
-    };
-    Cell { model: *model, tasks_total, tasks_per_run: tasks, status, runs: run.into_iter().collect() }
+    finish(&mut report);
+    Ok(report)
 }
 
 type RunResult = (Option<RunRecord>, Option<String>);
@@ -159,6 +215,7 @@ fn run_once(model: &ModelSpec, spec: &WorkloadSpec, tasks: usize, target: &Targe
         measured,
         latency_ok: LatencySummary::of(&tally.ok_latency),
         latency_failed: LatencySummary::of(&tally.failed_latency),
+        ramp_up_ns: tally.ramp_up(model.concurrency(tasks)).map(|d| d.as_nanos() as u64),
         facts,
         server,
     });
@@ -167,9 +224,5 @@ fn run_once(model: &ModelSpec, spec: &WorkloadSpec, tasks: usize, target: &Targe
 
 /// Whether anything failed: a request, a task, or a model as a whole.
 pub fn any_failed(report: &Report) -> bool {
-    report.experiments.iter().any(|e| match e {
-        Experiment::Io(io) => {
-            analysis::io::failed_requests(io) > 0 || io.cells.iter().any(|c| c.status != CellStatus::Ok)
-        }
-    })
+    report.experiments.iter().flat_map(|e| e.cells()).any(|c| c.status != CellStatus::Ok || analysis::failed(c) > 0)
 }

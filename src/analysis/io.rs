@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{extrapolate, ideal_time, median_index, ratio};
 use crate::model::ModelKind;
-use crate::report::{Cell, CellStatus, IoExperiment, RunRecord};
+use crate::report::{Cell, IoExperiment, RunRecord};
 
 /// One model's headline figures, from its representative (median-time) run.
 #[derive(Debug, Clone, Copy)]
@@ -100,23 +100,4 @@ pub fn threads_vs_async(exp: &IoExperiment) -> Option<ThreadsVsAsync<'_>> {
 /// The least time a model could take against a server of fixed `latency` (see [`ideal_time`]).
 pub fn floor(cell: &Cell, run: &RunRecord, latency: Duration) -> Duration {
     ideal_time(run.tasks, cell.model.concurrency(run.tasks), latency)
-}
-
-/// Whether every model that completed all its tasks received the same number of body bytes:
-/// `Some(true)` when they agree, `None` when fewer than two models can be compared.
-pub fn checksums_agree(exp: &IoExperiment) -> Option<bool> {
-    let sums: Vec<u64> = exp
-        .cells
-        .iter()
-        .filter(|c| c.status == CellStatus::Ok && !c.is_sampled())
-        .flat_map(|c| c.runs.iter())
-        .filter(|r| r.failed == 0)
-        .map(|r| r.value_sum)
-        .collect();
-    (sums.len() >= 2).then(|| sums.windows(2).all(|w| w[0] == w[1]))
-}
-
-/// Requests that failed across the experiment, over all runs.
-pub fn failed_requests(exp: &IoExperiment) -> u64 {
-    exp.cells.iter().flat_map(|c| c.runs.iter()).map(|r| r.failed).sum()
 }

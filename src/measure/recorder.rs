@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -35,10 +35,27 @@ pub struct Tally {
     pub errors: BTreeMap<ErrorKind, ErrorTally>,
     pub ok_latency: Histogram<u64>,
     pub failed_latency: Histogram<u64>,
+    /// When each task started, in microseconds after the recorder was made: shows how long the
+    /// model took to get its tasks going (thread start-up, connection set-up).
+    pub starts: Histogram<u64>,
+}
+
+impl Tally {
+    /// Time from the first task's start until `n` tasks had started: how long the model took to
+    /// reach a concurrency of `n`. `None` without tasks.
+    pub fn ramp_up(&self, n: usize) -> Option<Duration> {
+        let total = self.starts.len();
+        if total == 0 {
+            return None;
+        }
+        let q = (n.max(1) as f64 / total as f64).min(1.0);
+        Some(Duration::from_micros(self.starts.value_at_quantile(q).saturating_sub(self.starts.min())))
+    }
 }
 
 /// Thread-safe sink for task outcomes.
 pub struct Recorder {
+    epoch: Instant,
     tally: Mutex<Tally>,
 }
 
@@ -51,6 +68,7 @@ impl Default for Recorder {
 impl Recorder {
     pub fn new() -> Self {
         Recorder {
+            epoch: Instant::now(),
             tally: Mutex::new(Tally {
                 ok: 0,
                 failed: 0,
@@ -58,14 +76,18 @@ impl Recorder {
                 errors: BTreeMap::new(),
                 ok_latency: new_histogram(),
                 failed_latency: new_histogram(),
+                starts: new_histogram(),
             }),
         }
     }
 
-    /// Records one task: how long it took and how it ended.
-    pub fn record(&self, elapsed: Duration, result: Result<TaskOutcome, TaskError>) {
+    /// Records one task that started at `started` and ended now, with its result.
+    pub fn record(&self, started: Instant, result: Result<TaskOutcome, TaskError>) {
+        let elapsed = started.elapsed();
+        let start_us = (started.saturating_duration_since(self.epoch).as_micros() as u64).clamp(1, HIST_MAX_US);
         let us = (elapsed.as_micros() as u64).clamp(1, HIST_MAX_US);
         let mut t = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+        t.starts.saturating_record(start_us);
         match result {
             Ok(outcome) => {
                 t.ok += 1;
@@ -128,12 +150,13 @@ mod tests {
     #[test]
     fn successes_and_failures_are_kept_apart() {
         let r = Recorder::new();
-        r.record(Duration::from_millis(100), Ok(TaskOutcome { value: 10 }));
-        r.record(Duration::from_millis(120), Ok(TaskOutcome { value: 5 }));
+        let ago = |ms: u64| Instant::now() - Duration::from_millis(ms);
+        r.record(ago(100), Ok(TaskOutcome { value: 10 }));
+        r.record(ago(120), Ok(TaskOutcome { value: 5 }));
         let err = |kind, m: &str| TaskError { kind, message: m.into() };
-        r.record(Duration::from_secs(2), Err(err(ErrorKind::Timeout, "first")));
-        r.record(Duration::from_secs(3), Err(err(ErrorKind::Timeout, "second")));
-        r.record(Duration::from_millis(1), Err(err(ErrorKind::Status(503), "503")));
+        r.record(ago(2000), Err(err(ErrorKind::Timeout, "first")));
+        r.record(ago(3000), Err(err(ErrorKind::Timeout, "second")));
+        r.record(ago(1), Err(err(ErrorKind::Status(503), "503")));
         assert_eq!(r.done(), 5);
         let t = r.finish();
         assert_eq!((t.ok, t.failed, t.value_sum), (2, 3, 15));
@@ -141,8 +164,22 @@ mod tests {
         assert_eq!(t.errors[&ErrorKind::Status(503)].count, 1);
         let ok = LatencySummary::of(&t.ok_latency).unwrap();
         assert_eq!(ok.count, 2);
-        assert!(ok.max_us < 121_000 && ok.min_us > 99_000, "{ok:?}");
+        assert!(ok.max_us < 200_000 && ok.min_us > 99_000, "{ok:?}");
         assert_eq!(LatencySummary::of(&t.failed_latency).unwrap().count, 3);
         assert!(LatencySummary::of(&new_histogram()).is_none());
+    }
+
+    #[test]
+    fn ramp_up_is_the_time_to_reach_a_concurrency() {
+        let r = Recorder::new();
+        let t0 = r.epoch;
+        for ms in [0u64, 10, 20, 30, 400, 410] {
+            r.record(t0 + Duration::from_millis(ms), Ok(TaskOutcome { value: 1 }));
+        }
+        let t = r.finish();
+        let ramp = |n| t.ramp_up(n).unwrap().as_millis();
+        assert!((29..=31).contains(&ramp(4)), "{}", ramp(4));
+        assert_eq!(ramp(1), 0);
+        assert!((405..=411).contains(&ramp(6)), "{}", ramp(6));
     }
 }

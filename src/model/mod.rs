@@ -109,6 +109,21 @@ impl fmt::Display for ModelSpec {
     }
 }
 
+impl FromStr for ModelKind {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "sync" => Ok(ModelKind::Sequential),
+            _ => ModelKind::ALL
+                .iter()
+                .copied()
+                .find(|k| k.name() == name)
+                .ok_or_else(|| format!("unknown model '{name}' (accepted: {MODEL_HELP})")),
+        }
+    }
+}
+
 impl FromStr for ModelSpec {
     type Err = String;
 
@@ -117,13 +132,7 @@ impl FromStr for ModelSpec {
             Some((name, n)) => (name.trim(), Some(n.trim())),
             None => (text.trim(), None),
         };
-        let kind = match name {
-            "sequential" | "sync" => ModelKind::Sequential,
-            _ => *ModelKind::ALL
-                .iter()
-                .find(|k| k.name() == name)
-                .ok_or_else(|| format!("unknown model '{name}' (accepted: {MODEL_HELP})"))?,
-        };
+        let kind: ModelKind = name.parse()?;
         let n = match n {
             None => None,
             Some(n) => {

@@ -13,7 +13,7 @@ impl Model for Sequential {
         for task in job.tasks.clone() {
             let t0 = Instant::now();
             let result = job.workload.run_blocking(task);
-            job.recorder.record(t0.elapsed(), result);
+            job.recorder.record(t0, result);
         }
         meter.stop();
         Ok(ExecutionFacts { threads_started: 0, peak_tasks_in_flight: 1.min(job.tasks.len()) })

@@ -22,7 +22,7 @@ fn worker(job: &Job, next: &AtomicUsize) {
         }
         let t0 = Instant::now();
         let result = job.workload.run_blocking(task);
-        job.recorder.record(t0.elapsed(), result);
+        job.recorder.record(t0, result);
     }
 }
 

@@ -39,7 +39,7 @@ impl Model for TokioAsync {
                     set.spawn(async move {
                         let t0 = Instant::now();
                         let result = workload.run_async(task).await;
-                        recorder.record(t0.elapsed(), result);
+                        recorder.record(t0, result);
                     });
                     next += 1;
                 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::env::{Environment, Tool};
 use crate::measure::recorder::ErrorTally;
 use crate::measure::{LatencySummary, Measured};
-use crate::model::{ExecutionFacts, ModelSpec};
+use crate::model::{ExecutionFacts, ModelKind, ModelSpec};
 use crate::server::StatsSnapshot;
 
 /// Version of the JSON layout; bumped on any incompatible change.
@@ -41,6 +41,32 @@ pub struct Report {
 pub enum Experiment {
     /// Sections 1 and 2 of the source: API calls under sequential, thread-pool and async models.
     Io(IoExperiment),
+    /// Section 3: a sweep of one model's concurrency.
+    Scale(ScaleExperiment),
+}
+
+impl Experiment {
+    /// Every cell of the experiment, in run order.
+    pub fn cells(&self) -> Vec<&Cell> {
+        match self {
+            Experiment::Io(io) => io.cells.iter().collect(),
+            Experiment::Scale(s) => s.baseline.iter().chain(s.points.iter()).collect(),
+        }
+    }
+
+    pub fn target(&self) -> &TargetInfo {
+        match self {
+            Experiment::Io(e) => &e.target,
+            Experiment::Scale(e) => &e.target,
+        }
+    }
+
+    pub fn client(&self) -> &ClientSettings {
+        match self {
+            Experiment::Io(e) => &e.settings.client,
+            Experiment::Scale(e) => &e.settings.client,
+        }
+    }
 }
 
 /// Where the requests went.
@@ -78,6 +104,12 @@ pub struct IoSettings {
     pub sync_sample: usize,
     pub workers: usize,
     pub models: Vec<ModelSpec>,
+    pub client: ClientSettings,
+}
+
+/// How the HTTP clients were set up (the same for every model of an experiment).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientSettings {
     pub keep_alive: bool,
     pub timeout_ms: f64,
     pub connect_timeout_ms: f64,
@@ -99,6 +131,29 @@ pub struct IoExperiment {
     pub settings: IoSettings,
     pub target: TargetInfo,
     pub cells: Vec<Cell>,
+}
+
+/// Settings of a sweep: one model kind run at several settings of its N.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScaleSettings {
+    pub requests: usize,
+    pub model: ModelKind,
+    /// The N values swept, in run order (ascending).
+    pub settings: Vec<usize>,
+    pub baseline: Option<ModelSpec>,
+    /// A step past the knee gains less than this share of speed per doubling (0.10 = 10 %).
+    pub knee_gain_per_doubling: f64,
+    pub client: ClientSettings,
+}
+
+/// Section 3: a worker-count sweep against a baseline, with the evidence to explain it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScaleExperiment {
+    pub settings: ScaleSettings,
+    pub target: TargetInfo,
+    pub baseline: Option<Cell>,
+    /// One cell per swept setting, in the order of `settings.settings`.
+    pub points: Vec<Cell>,
 }
 
 /// One model (or one setting of it) on one workload, with all its runs.
@@ -143,6 +198,9 @@ pub struct RunRecord {
     pub measured: Measured,
     pub latency_ok: Option<LatencySummary>,
     pub latency_failed: Option<LatencySummary>,
+    /// Time from the first task's start until the model's concurrency was reached (how long
+    /// starting threads or connections held tasks back).
+    pub ramp_up_ns: Option<u64>,
     pub facts: ExecutionFacts,
     /// The embedded API's counters for this run alone (reset before it).
     pub server: Option<StatsSnapshot>,

@@ -1,11 +1,15 @@
-//! The terminal summary: one aligned table of every model, then the verdict lines.
+//! The terminal summary: one aligned table per experiment, then the verdict lines.
 
 use std::fmt::Write as _;
 
-use super::lang::words;
-use super::markdown::fixed_latency;
-use super::{Experiment, Exporter, IoExperiment, Lang, Report, TargetKind};
+use super::lang::{Words, words};
+use super::markdown::{applied_latency, fixed_latency};
+use super::{
+    Cell, CellStatus, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, TargetInfo, TargetKind,
+};
+use crate::analysis::checksums_agree;
 use crate::analysis::io::{self as io_analysis, Figures};
+use crate::analysis::sweep::analyse;
 use crate::units::{fmt_mib, fmt_ms_us};
 
 pub struct Terminal {
@@ -16,7 +20,8 @@ pub struct Terminal {
 
 /// Aligns columns: the first left-aligned, the rest right-aligned.
 pub fn aligned(rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..rows.first().map_or(0, Vec::len))
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
         .map(|i| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
@@ -39,27 +44,61 @@ pub fn aligned(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Markdown emphasis removed, for the terminal.
+fn plain(s: impl AsRef<str>) -> String {
+    s.as_ref().replace("**", "")
+}
+
+fn lat(f: &Figures, q: fn(&crate::measure::LatencySummary) -> u64) -> String {
+    f.run.latency_ok.as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
+}
+
+fn heap(f: &Figures) -> String {
+    f.heap_peak_bytes().map_or("–".into(), |b| fmt_mib(b as f64))
+}
+
+fn rss(f: &Figures) -> String {
+    f.run.measured.rss_peak_bytes.map_or("–".into(), |b| fmt_mib(b as f64))
+}
+
 impl Terminal {
     fn bold(&self, s: &str) -> String {
         if self.color { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() }
     }
 
-    fn io(&self, out: &mut String, io: &IoExperiment) {
-        let w = words(self.lang);
-        let target = match (&io.target.kind, &io.target.embedded) {
+    fn heading(&self, out: &mut String, what: &str, target: &TargetInfo, cells: &[&Cell]) {
+        let to = match (&target.kind, &target.embedded) {
             (TargetKind::Embedded, Some(e)) => format!("embedded API, latency {}", e.latency_profile),
-            _ => io.target.url_template.clone(),
+            _ => target.url_template.clone(),
         };
-        let servers: Vec<_> = io.cells.iter().flat_map(|c| &c.runs).filter_map(|r| r.server.as_ref()).collect();
-        let responses: u64 = servers.iter().map(|s| s.responses).sum();
-        let applied: u64 = servers.iter().map(|s| s.latency_applied_us_total).sum();
-        let applied = match crate::analysis::ratio(applied as f64, responses as f64) {
-            Some(us) => format!(" (applied {} on average)", fmt_ms_us(us)),
+        let applied = match applied_latency(cells) {
+            Some((_, us, _)) => format!(" (applied {} on average)", fmt_ms_us(us)),
             None => String::new(),
         };
-        let heading = format!("concbench io: {} requests to {target}{applied}", io.settings.requests);
-        let _ = writeln!(out, "{}\n", self.bold(&heading));
-        let latency = fixed_latency(io);
+        let _ = writeln!(out, "{}\n", self.bold(&format!("concbench {what} to {to}{applied}")));
+    }
+
+    /// Failure lines shared by every experiment.
+    fn failures(out: &mut String, cells: &[&Cell]) {
+        for cell in cells {
+            if let CellStatus::Failed { reason } = &cell.status {
+                let _ = writeln!(out, "  ✗ {}: {reason}", cell.model);
+            }
+            for r in &cell.runs {
+                for (kind, t) in &r.errors {
+                    let _ = writeln!(out, "  ✗ {}: {} × {kind} (e.g. {})", cell.model, t.count, t.example);
+                }
+            }
+        }
+        if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
+            let _ = writeln!(out, "  ✗ models received different numbers of body bytes");
+        }
+    }
+
+    fn io(&self, out: &mut String, w: &dyn Words, io: &IoExperiment) {
+        let cells: Vec<&Cell> = io.cells.iter().collect();
+        self.heading(out, &format!("io: {} requests", io.settings.requests), &io.target, &cells);
+        let latency = fixed_latency(&io.target);
         let mut rows = vec![
             ["model", "ok/failed", "time", "ideal", "req/s", "p50", "p99", "peak heap", "peak RSS", "CPU"]
                 .map(String::from)
@@ -70,10 +109,6 @@ impl Terminal {
             let Some(f) = Figures::of(cell) else {
                 rows.push(vec![cell.model.to_string(), "failed".into()]);
                 continue;
-            };
-            let m = &f.run.measured;
-            let lat = |q: fn(&crate::measure::LatencySummary) -> u64| {
-                f.run.latency_ok.as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
             };
             let mut time = w.secs(f.wall);
             if f.estimated {
@@ -93,29 +128,19 @@ impl Terminal {
                 time,
                 latency.map_or("–".into(), |l| w.secs(io_analysis::floor(cell, f.run, l))),
                 format!("{:.0}", f.throughput_per_s),
-                lat(|l| l.p50_us),
-                lat(|l| l.p99_us),
-                f.heap_peak_bytes().map_or("–".into(), |b| fmt_mib(b as f64)),
-                m.rss_peak_bytes.map_or("–".into(), |b| fmt_mib(b as f64)),
-                w.secs(m.cpu()),
+                lat(&f, |l| l.p50_us),
+                lat(&f, |l| l.p99_us),
+                heap(&f),
+                rss(&f),
+                w.secs(f.run.measured.cpu()),
             ]);
         }
         out.push_str(&aligned(&rows));
         for n in notes {
             let _ = writeln!(out, "  {n}");
         }
-        for cell in &io.cells {
-            if let super::CellStatus::Failed { reason } = &cell.status {
-                let _ = writeln!(out, "  ✗ {}: {reason}", cell.model);
-            }
-            for r in &cell.runs {
-                for (kind, t) in &r.errors {
-                    let _ = writeln!(out, "  ✗ {}: {} × {kind} (e.g. {})", cell.model, t.count, t.example);
-                }
-            }
-        }
+        Self::failures(out, &cells);
         out.push('\n');
-        let plain = |s: String| s.replace("**", "");
         if let Some(s1) = io_analysis::sync_vs_async(io) {
             let v = if s1.async_speedup >= 1.0 {
                 w.async_faster(s1.async_speedup)
@@ -136,21 +161,129 @@ impl Terminal {
                 let _ = writeln!(out, "      {}", plain(v));
             }
         }
-        if io_analysis::checksums_agree(io) == Some(false) {
-            let _ = writeln!(out, "  {}", plain(w.checksum_mismatch().to_string()));
+    }
+
+    fn scale(&self, out: &mut String, w: &dyn Words, exp: &ScaleExperiment, cores: usize) {
+        let kind = exp.settings.model;
+        let cells: Vec<&Cell> = exp.baseline.iter().chain(exp.points.iter()).collect();
+        let what =
+            format!("scale: {} over {:?}, {} requests", kind.name(), exp.settings.settings, exp.settings.requests);
+        self.heading(out, &what, &exp.target, &cells);
+        let sweep = analyse(exp, cores);
+        let mut rows = vec![
+            [
+                w.col_setting(kind),
+                "time",
+                "ideal",
+                "×ideal",
+                "vs base",
+                "req/s",
+                "p50",
+                "p99",
+                "peak heap",
+                "peak RSS",
+                "CPU cores",
+                "srv peak",
+                "queued",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        if let (Some(spec), Some(b)) = (&exp.settings.baseline, &sweep.baseline) {
+            rows.push(vec![
+                format!("{spec} (base)"),
+                w.secs(b.wall),
+                "".into(),
+                "".into(),
+                "1.00x".into(),
+                format!("{:.0}", b.throughput_per_s),
+                lat(b, |l| l.p50_us),
+                lat(b, |l| l.p99_us),
+                heap(b),
+                rss(b),
+            ]);
         }
+        for p in &sweep.points {
+            let f = &p.figures;
+            let server = f.run.server.as_ref();
+            rows.push(vec![
+                p.setting.to_string(),
+                w.secs(f.wall),
+                p.ideal.map_or("–".into(), |d| w.secs(d)),
+                p.to_ideal.map_or("–".into(), |r| format!("{r:.2}x")),
+                p.vs_baseline.map_or("–".into(), |r| format!("{r:.2}x")),
+                format!("{:.0}", f.throughput_per_s),
+                lat(f, |l| l.p50_us),
+                lat(f, |l| l.p99_us),
+                heap(f),
+                rss(f),
+                format!("{:.2}", p.cores_used),
+                server.map_or("–".into(), |s| s.peak_inflight.to_string()),
+                server.map_or("–".into(), |s| s.queued_requests.to_string()),
+            ]);
+        }
+        out.push_str(&aligned(&rows));
+        Self::failures(out, &cells);
+        out.push('\n');
+        if let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) {
+            let _ = writeln!(out, "  {}", w.settings_span(kind, first.setting, last.setting, span.setting_ratio));
+            let _ = writeln!(out, "  {}", w.speedup_line(span.speedup, span.setting_ratio));
+            if let Some(possible) = sweep.possible_speedup
+                && possible < span.setting_ratio
+            {
+                let _ = writeln!(out, "  {}", w.possible_line(exp.settings.requests, possible));
+            }
+            let _ = writeln!(out, "  {}", w.efficiency_line(span.efficiency * 100.0));
+        }
+        if sweep.baseline.is_some() {
+            let line = match sweep.reached_baseline_at {
+                Some(n) => w.reached(kind, n),
+                None => w.not_reached(kind).to_string(),
+            };
+            let _ = writeln!(out, "  {}", plain(line));
+        }
+        if sweep.diminishing() {
+            let _ = writeln!(out, "  {}", plain(w.diminishing(kind)));
+        }
+        let pct = exp.settings.knee_gain_per_doubling * 100.0;
+        let knee = match sweep.knee {
+            Some(n) => w.knee_line(kind, n, pct),
+            None => w.no_knee_line(pct),
+        };
+        let _ = writeln!(out, "  {}", plain(knee));
+        let _ = writeln!(out, "  {}", plain(w.diagnosis(&sweep.diagnosis, kind)));
+        match &sweep.usl {
+            Ok(usl) => {
+                let peak = usl.peak_concurrency().map(|n| (n, usl.throughput(n)));
+                let _ = writeln!(out, "  {}", plain(w.usl_line(usl, peak)));
+            }
+            Err(levels) => {
+                let _ = writeln!(out, "  {}", plain(w.usl_too_few(*levels)));
+            }
+        }
+        let kib = |b: Option<f64>| b.map(|b| b / 1024.0);
+        let _ = writeln!(
+            out,
+            "  {}",
+            plain(w.memory_per_worker(kind, kib(sweep.heap_per_worker_bytes), kib(sweep.rss_per_worker_bytes)))
+        );
     }
 }
 
 impl Exporter for Terminal {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let w = words(self.lang);
         let mut out = String::new();
         if !report.complete {
-            let _ = writeln!(out, "{}\n", words(self.lang).incomplete().replace("**", ""));
+            let _ = writeln!(out, "{}\n", plain(w.incomplete()));
         }
-        for experiment in &report.experiments {
+        for (i, experiment) in report.experiments.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
             match experiment {
-                Experiment::Io(io) => self.io(&mut out, io),
+                Experiment::Io(io) => self.io(&mut out, w, io),
+                Experiment::Scale(s) => self.scale(&mut out, w, s, report.environment.cores_granted),
             }
         }
         Ok(out.into_bytes())

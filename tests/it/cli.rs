@@ -49,6 +49,15 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "--lang", "fr"], "--lang"),
         (&["serve", "--port", "70000"], "--port"),
         (&["io", "--no-such-flag"], "--no-such-flag"),
+        (&["scale", "--workers", ""], "not a whole number"),
+        (&["scale", "--workers", "0,4"], "--workers must be at least 1"),
+        (&["scale", "--workers", "4,8,4"], "lists 4 twice"),
+        (&["scale", "--workers", "four"], "not a whole number"),
+        (&["scale", "--model", "sequential"], "no N to sweep"),
+        (&["scale", "--model", "fibers"], "unknown model"),
+        (&["scale", "--requests", "900k", "--workers", "1,900k"], "allows at most"),
+        (&["scale", "--knee-gain", "150%"], "--knee-gain"),
+        (&["scale", "--baseline", "threads:0"], "at least 1"),
     ];
     for (args, needle) in cases {
         refused(args, needle);

@@ -12,5 +12,6 @@ mod cli;
 mod faults;
 mod io;
 mod report;
+mod scale;
 mod server;
 mod support;

@@ -9,8 +9,8 @@ use concbench::measure::recorder::ErrorTally;
 use concbench::measure::{LatencySummary, Measured};
 use concbench::model::{ExecutionFacts, ModelSpec};
 use concbench::report::{
-    BufferSizes, Cell, CellStatus, EmbeddedInfo, Experiment, Format, IoExperiment, IoSettings, Lang, Report, RunRecord,
-    TargetInfo, TargetKind, exporter,
+    BufferSizes, Cell, CellStatus, ClientSettings, EmbeddedInfo, Experiment, Format, IoExperiment, IoSettings, Lang,
+    Report, RunRecord, TargetInfo, TargetKind, exporter,
 };
 
 fn run(tasks: usize, wall_ms: u64, peak_mib: f64, current_mib: f64, ok: u64) -> RunRecord {
@@ -46,8 +46,21 @@ fn run(tasks: usize, wall_ms: u64, peak_mib: f64, current_mib: f64, ok: u64) -> 
             max_us: 710_000,
         }),
         latency_failed: None,
+        ramp_up_ns: Some(1_500_000),
         facts: ExecutionFacts { threads_started: 0, peak_tasks_in_flight: 1 },
         server: None,
+    }
+}
+
+fn client() -> ClientSettings {
+    ClientSettings {
+        keep_alive: true,
+        timeout_ms: 30_000.0,
+        connect_timeout_ms: 10_000.0,
+        header_names: vec!["X-Api-Key".into()],
+        blocking_client: "ureq 3 (blocking)".into(),
+        async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
+        blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
     }
 }
 
@@ -87,13 +100,7 @@ pub fn fixture() -> Report {
                 sync_sample: 20,
                 workers: 50,
                 models: vec![spec("async"), spec("sequential"), spec("threads:50"), spec("async-mt")],
-                keep_alive: true,
-                timeout_ms: 30_000.0,
-                connect_timeout_ms: 10_000.0,
-                header_names: vec!["X-Api-Key".into()],
-                blocking_client: "ureq 3 (blocking)".into(),
-                async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
-                blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
+                client: client(),
             },
             target: TargetInfo {
                 kind: TargetKind::Embedded,
@@ -178,4 +185,126 @@ fn json_round_trips_and_carries_units() {
     assert_eq!(run["wall_ns"], 2_110_000_000u64);
     assert!(run["heap"]["peak_bytes"].is_u64() && run["latency_ok"]["p99_us"].is_u64());
     assert_eq!(v["experiments"][0]["kind"], "io");
+}
+
+/// Section 3 with the source report's figures: async 2.31 s; threads 50/100/200/1000 at
+/// 5.53/5.67/5.77/5.66 s; and a server that capped at 50 requests in flight.
+pub fn scale_fixture() -> Report {
+    use concbench::report::{ScaleExperiment, ScaleSettings};
+    use concbench::server::{ServerProcess, StatsSnapshot};
+    let spec = |s: &str| s.parse::<ModelSpec>().unwrap();
+    let point = |n: usize, ms: u64, mib: f64| {
+        let mut r = run(200, ms, mib, mib / 2.0, 200);
+        r.facts = ExecutionFacts { threads_started: n.min(200), peak_tasks_in_flight: n.min(200) };
+        r.server = Some(StatsSnapshot {
+            requests: 200,
+            responses: 200,
+            inflight_now: 0,
+            peak_inflight: 50,
+            peak_waiting: (n.min(200) - 50) as u64,
+            queued_requests: if n > 50 { 150 } else { 0 },
+            queue_wait_us_total: if n > 50 { 150 * 2_000_000 } else { 0 },
+            queue_wait_us_max: 4_000_000,
+            connections_accepted: n.min(200) as u64,
+            accept_errors: 0,
+            latency_requested_us_total: 200 * 630_000,
+            latency_applied_us_total: 200 * 631_000,
+            latency_applied_us_min: Some(630_100),
+            latency_applied_us_max: Some(633_000),
+            max_inflight_cap: Some(50),
+            latency_profile: "fixed:630ms".into(),
+            process: ServerProcess {
+                pid: 4242,
+                cpu_user_us: 1,
+                cpu_sys_us: 1,
+                rss_bytes: Some(1 << 23),
+                rss_peak_bytes: Some(1 << 23),
+            },
+        });
+        Cell {
+            model: spec(&format!("threads:{n}")),
+            tasks_total: 200,
+            tasks_per_run: 200,
+            status: CellStatus::Ok,
+            runs: vec![r],
+        }
+    };
+    let mut report = fixture();
+    report.experiments = vec![Experiment::Scale(ScaleExperiment {
+        settings: ScaleSettings {
+            requests: 200,
+            model: concbench::model::ModelKind::Threads,
+            settings: vec![50, 100, 200, 1000],
+            baseline: Some(spec("async")),
+            knee_gain_per_doubling: 0.1,
+            client: client(),
+        },
+        target: TargetInfo {
+            kind: TargetKind::Embedded,
+            url_template: "http://127.0.0.1:40000/api/items/{i}".into(),
+            embedded: Some(EmbeddedInfo {
+                latency_profile: "fixed:630ms".into(),
+                max_inflight: Some(50),
+                seed: 42,
+                mode: "child-process".into(),
+                server_threads: 2,
+            }),
+        },
+        baseline: Some(Cell {
+            model: spec("async"),
+            tasks_total: 200,
+            tasks_per_run: 200,
+            status: CellStatus::Ok,
+            runs: vec![run(200, 2_310, 3.96, 1.0, 200)],
+        }),
+        points: vec![
+            point(50, 5_530, 2.78),
+            point(100, 5_670, 4.42),
+            point(200, 5_770, 7.29),
+            point(1000, 5_660, 7.20),
+        ],
+    })];
+    report
+}
+
+fn render_scale(lang: Lang) -> String {
+    String::from_utf8(exporter(Format::Md, lang, false).render(&scale_fixture()).unwrap()).unwrap()
+}
+
+#[test]
+fn scale_markdown_reproduces_section_3() {
+    let md = render_scale(Lang::En);
+    for needle in [
+        "# Thread worker count vs performance",
+        "- Workers 50 → 1000 (20.0x more)",
+        "- Speed-up: 0.98x (ideal would be 20.0x)",
+        "- Efficiency: 4.9%",
+        "❌ **Did not reach the baseline's performance within the tested worker range**",
+        "⚠️ **Diminishing returns!**",
+        "Bottleneck: the server's concurrency cap.",
+        "3 distinct concurrency levels are too few",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in\n{md}");
+    }
+    insta::assert_snapshot!("scale_markdown_en", md);
+}
+
+#[test]
+fn scale_markdown_ko() {
+    let md = render_scale(Lang::Ko);
+    for needle in [
+        "# 멀티스레드 워커 수 증가에 따른 성능 변화 테스트",
+        "- 워커 수 50 → 1000 (20.0배 증가)",
+        "- 속도 향상: 0.98배 (이상적이라면 20.0배)",
+        "- 효율성: 4.9%",
+        "⚠️ **수확체감 현상 발생!** 워커 수 증가 대비 성능 향상이 크지 않음",
+        "> 수확 체감(Diminishing Returns)은 경제학 법칙으로",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in\n{md}");
+    }
+    insta::assert_snapshot!("scale_markdown_ko", md);
+    insta::assert_snapshot!(
+        "scale_terminal_en",
+        String::from_utf8(exporter(Format::Text, Lang::En, false).render(&scale_fixture()).unwrap()).unwrap()
+    );
 }

@@ -30,6 +30,7 @@ pub fn run(args: &[&str]) -> Report {
 pub fn io(report: &Report) -> &IoExperiment {
     match &report.experiments[0] {
         Experiment::Io(io) => io,
+        _ => panic!("not an io experiment"),
     }
 }
 

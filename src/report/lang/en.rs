@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use super::{Words, spec_suffix};
+use crate::analysis::scaling::Usl;
+use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
 
 pub struct En;
@@ -100,6 +102,194 @@ impl Words for En {
     }
     fn memory_verdict_async(&self, x: f64) -> String {
         format!("💾 **Memory:** async uses about {x:.2}x less!")
+    }
+
+    fn s3_title(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "Thread worker count vs performance",
+            _ => "Async in-flight limit vs performance",
+        }
+    }
+    fn settings_tested(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "Worker counts tested",
+            _ => "In-flight limits tested",
+        }
+    }
+    fn baseline_test(&self, baseline: &ModelSpec) -> String {
+        format!("[Baseline] {} test", self.model_name(baseline))
+    }
+    fn point_test(&self, kind: ModelKind, n: usize) -> String {
+        match kind {
+            ModelKind::Threads => format!("[{n} workers] Multithread test"),
+            ModelKind::AsyncMt => format!("[limit {n}] Async (multi-thread runtime) test"),
+            _ => format!("[limit {n}] Async test"),
+        }
+    }
+    fn done_time_memory(&self, time: &str, memory: &str) -> String {
+        format!("✓ Done: {time} | Peak memory: {memory}")
+    }
+    fn vs_baseline(&self, x: f64) -> String {
+        format!("{x:.2}x vs baseline")
+    }
+    fn summary(&self) -> &'static str {
+        "📊 Summary"
+    }
+    fn col_setting(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "Workers",
+            _ => "In-flight limit",
+        }
+    }
+    fn col_vs_baseline(&self) -> &'static str {
+        "vs baseline"
+    }
+    fn baseline_row(&self) -> &'static str {
+        "1.00x (baseline)"
+    }
+    fn analysis(&self) -> &'static str {
+        "📈 Analysis"
+    }
+    fn settings_span(&self, kind: ModelKind, first: usize, last: usize, ratio: f64) -> String {
+        let what = if kind == ModelKind::Threads { "Workers" } else { "In-flight limit" };
+        format!("{what} {first} → {last} ({ratio:.1}x more)")
+    }
+    fn speedup_line(&self, speedup: f64, ideal: f64) -> String {
+        format!("Speed-up: {speedup:.2}x (ideal would be {ideal:.1}x)")
+    }
+    fn possible_line(&self, requests: usize, possible: f64) -> String {
+        format!("With {requests} requests, Little's law allows at most {possible:.1}x over this range")
+    }
+    fn efficiency_line(&self, pct: f64) -> String {
+        format!("Efficiency: {pct:.1}%")
+    }
+    fn not_reached(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "❌ **Did not reach the baseline's performance within the tested worker range**",
+            _ => "❌ **Did not reach the baseline's performance within the tested range**",
+        }
+    }
+    fn reached(&self, kind: ModelKind, n: usize) -> String {
+        match kind {
+            ModelKind::Threads => format!("✅ **Reached the baseline's performance (within 5%) at {n} workers**"),
+            _ => format!("✅ **Reached the baseline's performance (within 5%) at a limit of {n}**"),
+        }
+    }
+    fn diminishing(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "⚠️ **Diminishing returns!** Adding workers gives little gain",
+            _ => "⚠️ **Diminishing returns!** Raising the limit gives little gain",
+        }
+    }
+    fn diminishing_definition(&self) -> &'static str {
+        "> Diminishing returns is a law of economics: when one input is added while the others stay fixed, the extra output it brings (the marginal product) keeps shrinking."
+    }
+    fn why_title(&self) -> &'static str {
+        "🔎 Why: the curve explained"
+    }
+    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String {
+        let what = if kind == ModelKind::Threads { format!("{n} workers") } else { format!("a limit of {n}") };
+        format!("**Knee:** past {what}, each doubling gains less than {pct:.0}% in speed")
+    }
+    fn no_knee_line(&self, pct: f64) -> String {
+        format!("**No knee** in this range: the last step still gained at least {pct:.0}% per doubling")
+    }
+    fn diagnosis(&self, d: &Diagnosis, kind: ModelKind) -> String {
+        let at = |n: usize| if kind == ModelKind::Threads { format!("{n} workers") } else { format!("a limit of {n}") };
+        match *d {
+            Diagnosis::NearIdeal { worst_to_ideal } => format!(
+                "**Bottleneck: none.** Every point is within {worst_to_ideal:.2}x of its ideal time: scaling is near ideal, as Little's law predicts for a server that does not limit concurrency."
+            ),
+            Diagnosis::ServerCap { setting, cap, peak_inflight, queued, mean_wait_ms } => format!(
+                "**Bottleneck: the server's concurrency cap.** At {}, the server worked on at most {peak_inflight} requests at once (its cap is {cap}) while {queued} requests waited in its queue, {mean_wait_ms:.1} ms on average. More concurrency on the client only lengthens that queue.",
+                at(setting)
+            ),
+            Diagnosis::ClientCpu { setting, cores_used, cores } => format!(
+                "**Bottleneck: client CPU.** At {}, the client kept {cores_used:.2} of its {cores} cores busy: it cannot issue requests any faster.",
+                at(setting)
+            ),
+            Diagnosis::RampUp { setting, ramp_up_ms, concurrency, median_latency_ms } => format!(
+                "**Bottleneck: getting started.** At {}, the client needed {ramp_up_ms:.1} ms to get {concurrency} requests under way (starting threads, opening connections), while a request itself took {median_latency_ms:.1} ms at the median: start-up, not the server, keeps the run from its ideal.",
+                at(setting)
+            ),
+            Diagnosis::RequestOverhead { setting, client_median_ms, server_mean_ms } => format!(
+                "**Bottleneck: overhead around each request.** At {}, a request took {client_median_ms:.1} ms at the median on the client, while the server spent {server_mean_ms:.1} ms on it: the difference is connecting and scheduling on both sides (client and server share this machine's cores).",
+                at(setting)
+            ),
+            Diagnosis::ConnectionSetup { setting, connections_per_request, to_ideal } => format!(
+                "**Bottleneck: connection set-up.** Keep-alive is off: at {} the server accepted {connections_per_request:.2} new connections per request, and the run took {to_ideal:.2}x its ideal time.",
+                at(setting)
+            ),
+            Diagnosis::NotInFlight { setting, server_peak, offered } => format!(
+                "**Bottleneck: the client.** At {}, the client meant to have {offered} requests in flight but the server never saw more than {server_peak} at once: starting threads or connections holds requests back.",
+                at(setting)
+            ),
+            Diagnosis::Beyond { setting, cores_used, cores } => format!(
+                "**Bottleneck: beyond the client.** At {}, the client used only {cores_used:.2} of {cores} cores, so it is not what limits the rate. From the client side, the server's own concurrency or rate limit, or the network, cannot be told apart: run against the embedded API with --server-max-inflight to see such a limit named.",
+                at(setting)
+            ),
+            Diagnosis::Unexplained { setting, to_ideal } => format!(
+                "**Bottleneck: not identified.** At {} the run took {to_ideal:.2}x its ideal time; neither the server's counters, the client's CPU nor its connections explain it.",
+                at(setting)
+            ),
+            Diagnosis::NoData => "**Bottleneck: unknown:** no point was measured.".into(),
+        }
+    }
+    fn latency_basis(&self, latency: &str, estimated: bool) -> String {
+        if estimated {
+            format!(
+                "Ideal times use a latency of {latency}, estimated as the lowest median latency measured (the target is external)."
+            )
+        } else {
+            format!(
+                "Ideal times use the embedded API's latency of {latency} (Little's law: ceil(requests / N) × latency)."
+            )
+        }
+    }
+    fn usl_line(&self, usl: &Usl, peak: Option<(f64, f64)>) -> String {
+        let peak = match peak {
+            Some((n, x)) => format!(" Predicted peak: {x:.0} req/s at N ≈ {n:.0}."),
+            None => " No peak predicted (κ = 0): throughput keeps rising, ever more slowly.".into(),
+        };
+        format!(
+            "**Scalability fit** (Universal Scalability Law, throughput over concurrency N): X(N) = λN / (1 + σ(N−1) + κN(N−1)) with λ = {:.2} req/s, σ (contention) = {:.4}, κ (coherency) = {:.6}, R² = {:.3}.{peak}",
+            usl.lambda, usl.sigma, usl.kappa, usl.r_squared
+        )
+    }
+    fn usl_poor(&self, r2: f64) -> String {
+        format!("The fit is poor (R² = {r2:.2}): treat its predictions with care.")
+    }
+    fn usl_too_few(&self, levels: usize) -> String {
+        format!(
+            "**No scalability fit:** {levels} distinct concurrency levels are too few for a meaningful fit of three parameters (at least 4 are needed)."
+        )
+    }
+    fn memory_per_worker(&self, kind: ModelKind, heap_kib: Option<f64>, rss_kib: Option<f64>) -> String {
+        let per = if kind == ModelKind::Threads { "worker" } else { "request in flight" };
+        let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1} KiB"));
+        format!(
+            "**Memory per {per}** (least-squares slope over the sweep): heap {}, peak RSS {}",
+            f(heap_kib),
+            f(rss_kib)
+        )
+    }
+    fn sweep_columns(&self, kind: ModelKind) -> [&'static str; 14] {
+        [
+            self.col_setting(kind),
+            "Time",
+            "Ideal",
+            "× ideal",
+            "vs baseline",
+            "Req/s",
+            "p50",
+            "p99",
+            "Peak heap",
+            "Peak RSS",
+            "Client CPU (cores)",
+            "Server peak in flight",
+            "Queued",
+            "Conns / req",
+        ]
     }
 
     fn model_name(&self, m: &ModelSpec) -> String {

@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use super::{Words, spec_suffix};
+use crate::analysis::scaling::Usl;
+use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
 
 pub struct Ko;
@@ -100,6 +102,189 @@ impl Words for Ko {
     }
     fn memory_verdict_async(&self, x: f64) -> String {
         format!("💾 **메모리:** 비동기가 약 {x:.2}배 적게 사용!")
+    }
+
+    fn s3_title(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "멀티스레드 워커 수 증가에 따른 성능 변화 테스트",
+            _ => "비동기 동시 요청 제한에 따른 성능 변화 테스트",
+        }
+    }
+    fn settings_tested(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "테스트 워커 수",
+            _ => "테스트 동시 요청 제한",
+        }
+    }
+    fn baseline_test(&self, baseline: &ModelSpec) -> String {
+        format!("[기준] {} 테스트", self.model_name(baseline))
+    }
+    fn point_test(&self, kind: ModelKind, n: usize) -> String {
+        match kind {
+            ModelKind::Threads => format!("[워커 {n}개] 멀티스레드 테스트"),
+            ModelKind::AsyncMt => format!("[제한 {n}개] 비동기 (멀티스레드 런타임) 테스트"),
+            _ => format!("[제한 {n}개] 비동기 테스트"),
+        }
+    }
+    fn done_time_memory(&self, time: &str, memory: &str) -> String {
+        format!("✓ 완료: {time} | 피크 메모리: {memory}")
+    }
+    fn vs_baseline(&self, x: f64) -> String {
+        format!("기준 대비 {x:.2}배")
+    }
+    fn summary(&self) -> &'static str {
+        "📊 결과 요약"
+    }
+    fn col_setting(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "워커 수",
+            _ => "동시 요청 제한",
+        }
+    }
+    fn col_vs_baseline(&self) -> &'static str {
+        "기준 대비"
+    }
+    fn baseline_row(&self) -> &'static str {
+        "1.00x (기준)"
+    }
+    fn analysis(&self) -> &'static str {
+        "📈 분석"
+    }
+    fn settings_span(&self, kind: ModelKind, first: usize, last: usize, ratio: f64) -> String {
+        let what = if kind == ModelKind::Threads { "워커 수" } else { "동시 요청 제한" };
+        format!("{what} {first} → {last} ({ratio:.1}배 증가)")
+    }
+    fn speedup_line(&self, speedup: f64, ideal: f64) -> String {
+        format!("속도 향상: {speedup:.2}배 (이상적이라면 {ideal:.1}배)")
+    }
+    fn possible_line(&self, requests: usize, possible: f64) -> String {
+        format!("요청 {requests}개로는 리틀의 법칙상 이 범위에서 최대 {possible:.1}배까지만 가능")
+    }
+    fn efficiency_line(&self, pct: f64) -> String {
+        format!("효율성: {pct:.1}%")
+    }
+    fn not_reached(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "❌ **테스트한 워커 수 범위 내에서 기준 성능에 도달하지 못함**",
+            _ => "❌ **테스트한 범위 내에서 기준 성능에 도달하지 못함**",
+        }
+    }
+    fn reached(&self, kind: ModelKind, n: usize) -> String {
+        match kind {
+            ModelKind::Threads => format!("✅ **워커 {n}개에서 기준 성능에 도달 (5% 이내)**"),
+            _ => format!("✅ **동시 요청 제한 {n}개에서 기준 성능에 도달 (5% 이내)**"),
+        }
+    }
+    fn diminishing(&self, kind: ModelKind) -> &'static str {
+        match kind {
+            ModelKind::Threads => "⚠️ **수확체감 현상 발생!** 워커 수 증가 대비 성능 향상이 크지 않음",
+            _ => "⚠️ **수확체감 현상 발생!** 동시 요청 제한 증가 대비 성능 향상이 크지 않음",
+        }
+    }
+    fn diminishing_definition(&self) -> &'static str {
+        "> 수확 체감(Diminishing Returns)은 경제학 법칙으로, 다른 생산요소는 고정된 채 특정 생산요소(예: 노동력, 비료)만 추가 투입할 때, 생산량의 증가분(한계 생산량)이 점차 감소하는 현상을 말합니다."
+    }
+    fn why_title(&self) -> &'static str {
+        "🔎 원인 분석"
+    }
+    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String {
+        let what =
+            if kind == ModelKind::Threads { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") };
+        format!("**꺾이는 지점:** {what} 이후로는 두 배로 늘려도 속도 향상이 {pct:.0}% 미만")
+    }
+    fn no_knee_line(&self, pct: f64) -> String {
+        format!("**꺾이는 지점 없음:** 마지막 구간에서도 두 배당 {pct:.0}% 이상 빨라짐")
+    }
+    fn diagnosis(&self, d: &Diagnosis, kind: ModelKind) -> String {
+        let at = |n: usize| {
+            if kind == ModelKind::Threads { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") }
+        };
+        match *d {
+            Diagnosis::NearIdeal { worst_to_ideal } => format!(
+                "**병목: 없음.** 모든 측정점이 이상적 시간의 {worst_to_ideal:.2}배 이내: 동시 처리를 제한하지 않는 서버에서 리틀의 법칙이 예측하는 대로 거의 이상적으로 확장됨."
+            ),
+            Diagnosis::ServerCap { setting, cap, peak_inflight, queued, mean_wait_ms } => format!(
+                "**병목: 서버의 동시 처리 제한.** {}에서 서버는 한 번에 최대 {peak_inflight}개 요청만 처리했고(제한 {cap}개), {queued}개 요청이 서버 대기열에서 평균 {mean_wait_ms:.1} ms 기다림. 클라이언트 동시성을 늘려도 대기열만 길어짐.",
+                at(setting)
+            ),
+            Diagnosis::ClientCpu { setting, cores_used, cores } => format!(
+                "**병목: 클라이언트 CPU.** {}에서 클라이언트가 코어 {cores}개 중 {cores_used:.2}개를 계속 사용: 요청을 더 빨리 보낼 수 없음.",
+                at(setting)
+            ),
+            Diagnosis::RampUp { setting, ramp_up_ms, concurrency, median_latency_ms } => format!(
+                "**병목: 시작 비용.** {}에서 클라이언트가 요청 {concurrency}개를 모두 시작하는 데 {ramp_up_ms:.1} ms가 걸림(스레드 생성, 연결 수립). 요청 하나는 중앙값 {median_latency_ms:.1} ms: 서버가 아니라 시작 비용이 이상적 시간을 가로막음.",
+                at(setting)
+            ),
+            Diagnosis::RequestOverhead { setting, client_median_ms, server_mean_ms } => format!(
+                "**병목: 요청마다 붙는 부가 비용.** {}에서 요청 하나가 클라이언트에서는 중앙값 {client_median_ms:.1} ms 걸렸지만 서버가 쓴 시간은 {server_mean_ms:.1} ms: 차이는 양쪽의 연결과 스케줄링 비용 (클라이언트와 서버가 이 기계의 코어를 나눠 씀).",
+                at(setting)
+            ),
+            Diagnosis::ConnectionSetup { setting, connections_per_request, to_ideal } => format!(
+                "**병목: 연결 수립.** Keep-alive가 꺼져 있어 {}에서 서버가 요청당 {connections_per_request:.2}개의 새 연결을 받았고, 이상적 시간의 {to_ideal:.2}배가 걸림.",
+                at(setting)
+            ),
+            Diagnosis::NotInFlight { setting, server_peak, offered } => format!(
+                "**병목: 클라이언트.** {}에서 클라이언트는 {offered}개 요청을 동시에 보내려 했지만 서버는 한 번에 최대 {server_peak}개만 받음: 스레드나 연결 생성이 요청을 붙잡고 있음.",
+                at(setting)
+            ),
+            Diagnosis::Beyond { setting, cores_used, cores } => format!(
+                "**병목: 클라이언트 바깥.** {}에서 클라이언트는 코어 {cores}개 중 {cores_used:.2}개만 사용해 속도를 제한하는 쪽이 아님. 클라이언트 쪽에서는 서버의 동시 처리·요청률 제한과 네트워크를 구별할 수 없음: 내장 API에 --server-max-inflight를 주고 실행하면 그런 제한이 이름으로 드러남.",
+                at(setting)
+            ),
+            Diagnosis::Unexplained { setting, to_ideal } => format!(
+                "**병목: 확인되지 않음.** {}에서 이상적 시간의 {to_ideal:.2}배가 걸렸지만 서버 카운터, 클라이언트 CPU, 연결 수 어느 것으로도 설명되지 않음.",
+                at(setting)
+            ),
+            Diagnosis::NoData => "**병목: 알 수 없음:** 측정된 점이 없음.".into(),
+        }
+    }
+    fn latency_basis(&self, latency: &str, estimated: bool) -> String {
+        if estimated {
+            format!("이상적 시간은 지연 {latency} 기준이며, 측정된 가장 낮은 중앙값 지연으로 추정함 (외부 대상).")
+        } else {
+            format!("이상적 시간은 내장 API 지연 {latency} 기준 (리틀의 법칙: ceil(요청 수 / N) × 지연).")
+        }
+    }
+    fn usl_line(&self, usl: &Usl, peak: Option<(f64, f64)>) -> String {
+        let peak = match peak {
+            Some((n, x)) => format!(" 예측 최대 처리량: N ≈ {n:.0}에서 {x:.0} req/s."),
+            None => " 최대점 없음 (κ = 0): 처리량이 점점 느리게 계속 증가.".into(),
+        };
+        format!(
+            "**확장성 모델 적합** (범용 확장성 법칙, 동시성 N에 대한 처리량): X(N) = λN / (1 + σ(N−1) + κN(N−1)), λ = {:.2} req/s, σ (경합) = {:.4}, κ (일관성 비용) = {:.6}, R² = {:.3}.{peak}",
+            usl.lambda, usl.sigma, usl.kappa, usl.r_squared
+        )
+    }
+    fn usl_poor(&self, r2: f64) -> String {
+        format!("적합도가 낮음 (R² = {r2:.2}): 예측은 조심해서 볼 것.")
+    }
+    fn usl_too_few(&self, levels: usize) -> String {
+        format!(
+            "**확장성 모델 적합 없음:** 서로 다른 동시성 수준 {levels}개로는 매개변수 3개를 의미 있게 맞출 수 없음 (최소 4개 필요)."
+        )
+    }
+    fn memory_per_worker(&self, kind: ModelKind, heap_kib: Option<f64>, rss_kib: Option<f64>) -> String {
+        let per = if kind == ModelKind::Threads { "워커당" } else { "동시 요청당" };
+        let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1} KiB"));
+        format!("**{per} 메모리** (측정 전체의 최소제곱 기울기): 힙 {}, 피크 RSS {}", f(heap_kib), f(rss_kib))
+    }
+    fn sweep_columns(&self, kind: ModelKind) -> [&'static str; 14] {
+        [
+            self.col_setting(kind),
+            "소요 시간",
+            "이상적 시간",
+            "이상 대비",
+            "기준 대비",
+            "초당 요청",
+            "p50",
+            "p99",
+            "피크 힙",
+            "피크 RSS",
+            "클라이언트 CPU (코어)",
+            "서버 최대 동시 처리",
+            "대기",
+            "요청당 연결",
+        ]
     }
 
     fn model_name(&self, m: &ModelSpec) -> String {

@@ -7,6 +7,8 @@ mod ko;
 use std::time::Duration;
 
 use super::Lang;
+use crate::analysis::scaling::Usl;
+use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
 
 /// Every piece of text a report prints.
@@ -45,6 +47,37 @@ pub trait Words: Sync {
     fn speed_verdict_threads(&self, x: f64) -> String;
     fn memory_verdict_threads(&self, x: f64) -> String;
     fn memory_verdict_async(&self, x: f64) -> String;
+
+    // Section 3.
+    fn s3_title(&self, kind: ModelKind) -> &'static str;
+    fn settings_tested(&self, kind: ModelKind) -> &'static str;
+    fn baseline_test(&self, baseline: &ModelSpec) -> String;
+    fn point_test(&self, kind: ModelKind, n: usize) -> String;
+    fn done_time_memory(&self, time: &str, memory: &str) -> String;
+    fn vs_baseline(&self, x: f64) -> String;
+    fn summary(&self) -> &'static str;
+    fn col_setting(&self, kind: ModelKind) -> &'static str;
+    fn col_vs_baseline(&self) -> &'static str;
+    fn baseline_row(&self) -> &'static str;
+    fn analysis(&self) -> &'static str;
+    fn settings_span(&self, kind: ModelKind, first: usize, last: usize, ratio: f64) -> String;
+    fn speedup_line(&self, speedup: f64, ideal: f64) -> String;
+    fn possible_line(&self, requests: usize, possible: f64) -> String;
+    fn efficiency_line(&self, pct: f64) -> String;
+    fn not_reached(&self, kind: ModelKind) -> &'static str;
+    fn reached(&self, kind: ModelKind, n: usize) -> String;
+    fn diminishing(&self, kind: ModelKind) -> &'static str;
+    fn diminishing_definition(&self) -> &'static str;
+    fn why_title(&self) -> &'static str;
+    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String;
+    fn no_knee_line(&self, pct: f64) -> String;
+    fn diagnosis(&self, d: &Diagnosis, kind: ModelKind) -> String;
+    fn latency_basis(&self, latency: &str, estimated: bool) -> String;
+    fn usl_line(&self, usl: &Usl, peak: Option<(f64, f64)>) -> String;
+    fn usl_poor(&self, r2: f64) -> String;
+    fn usl_too_few(&self, levels: usize) -> String;
+    fn memory_per_worker(&self, kind: ModelKind, heap_kib: Option<f64>, rss_kib: Option<f64>) -> String;
+    fn sweep_columns(&self, kind: ModelKind) -> [&'static str; 14];
 
     // Beyond the source.
     fn model_name(&self, m: &ModelSpec) -> String;

@@ -1,0 +1,264 @@
+//! Section 3: a sweep of one model's concurrency, analysed. The source could only say
+//! "diminishing returns"; this also says how far each point is from its ideal (Little's law),
+//! where the knee is, and *why* the curve flattened, from the evidence measured per point.
+
+use std::time::Duration;
+
+use super::io::Figures;
+use super::scaling::{self, Point, Span, Usl};
+use super::{ideal_time, ratio};
+use crate::report::{Cell, ScaleExperiment, TargetKind};
+use crate::server::LatencyProfile;
+
+/// Points within this factor of their ideal time count as "near ideal".
+pub const NEAR_IDEAL: f64 = 1.25;
+/// A model that needs at least this share of one latency to get all its tasks started is held
+/// back by its start-up.
+pub const RAMP_UP_SHARE: f64 = 0.25;
+/// Requests that take this share longer on the client than on the server carry overhead.
+pub const OVERHEAD_SHARE: f64 = 0.10;
+/// A point within this factor of the baseline's time has reached it (one run is noisy).
+pub const REACHED: f64 = 1.05;
+/// A client using at least this share of its granted cores is CPU-bound.
+pub const CPU_SATURATED: f64 = 0.8;
+
+/// One measured point of the sweep, with the evidence the diagnosis reads.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepPoint<'a> {
+    /// The swept N.
+    pub setting: usize,
+    pub figures: Figures<'a>,
+    /// Concurrency that could actually be used: min(N, requests).
+    pub effective: usize,
+    /// The least time possible at this concurrency against the latency (Little's law).
+    pub ideal: Option<Duration>,
+    /// time / ideal.
+    pub to_ideal: Option<f64>,
+    /// time / the baseline's time (the source's "vs async").
+    pub vs_baseline: Option<f64>,
+    /// Client CPU time / wall time: cores the client kept busy.
+    pub cores_used: f64,
+    /// New connections the server accepted per request (1.0: no reuse).
+    pub connections_per_request: Option<f64>,
+}
+
+/// Where the latency behind the ideal line comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LatencySource {
+    /// The embedded API's configured profile (its fixed value, mean or median).
+    Configured,
+    /// An external target: the lowest median latency any point measured.
+    Estimated,
+}
+
+/// Why the curve looks the way it does, with the evidence that says so.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Diagnosis {
+    /// Every point within [`NEAR_IDEAL`] of its ideal: nothing limits scaling.
+    NearIdeal { worst_to_ideal: f64 },
+    /// The server never worked on more than its cap and requests queued.
+    ServerCap { setting: usize, cap: u64, peak_inflight: u64, queued: u64, mean_wait_ms: f64 },
+    /// The client process kept (almost) all its cores busy.
+    ClientCpu { setting: usize, cores_used: f64, cores: usize },
+    /// The client took a large share of a latency to get all its requests under way.
+    RampUp { setting: usize, ramp_up_ms: f64, concurrency: usize, median_latency_ms: f64 },
+    /// Requests took clearly longer on the client than the server spent on them.
+    RequestOverhead { setting: usize, client_median_ms: f64, server_mean_ms: f64 },
+    /// Every request opened a new connection and the points sit well above their ideal.
+    ConnectionSetup { setting: usize, connections_per_request: f64, to_ideal: f64 },
+    /// The server saw far fewer requests at once than the client meant to send.
+    NotInFlight { setting: usize, server_peak: u64, offered: usize },
+    /// External target, client not CPU-bound: the limit is beyond the client.
+    Beyond { setting: usize, cores_used: f64, cores: usize },
+    /// None of the evidence measured explains the distance from the ideal.
+    Unexplained { setting: usize, to_ideal: f64 },
+    /// No point was measured.
+    NoData,
+}
+
+/// The whole analysis of a sweep.
+#[derive(Debug, Clone)]
+pub struct Sweep<'a> {
+    pub points: Vec<SweepPoint<'a>>,
+    /// Settings whose model failed as a whole.
+    pub failed: Vec<&'a Cell>,
+    pub baseline: Option<Figures<'a>>,
+    pub latency: Option<(Duration, LatencySource)>,
+    /// The source's analysis: settings first → last, speed-up, efficiency.
+    pub span: Option<Span>,
+    /// The speed-up Little's law allows from the first to the last point (requests are finite).
+    pub possible_speedup: Option<f64>,
+    /// The lowest setting at which the model was as fast as the baseline (within [`REACHED`]).
+    pub reached_baseline_at: Option<usize>,
+    pub knee: Option<usize>,
+    pub diagnosis: Diagnosis,
+    /// USL fit of throughput over effective concurrency, or the number of distinct levels when
+    /// too few for a fit.
+    pub usl: Result<Usl, usize>,
+    pub heap_per_worker_bytes: Option<f64>,
+    pub rss_per_worker_bytes: Option<f64>,
+}
+
+impl Sweep<'_> {
+    /// Whether a knee sits before the last point: the source's "diminishing returns".
+    pub fn diminishing(&self) -> bool {
+        matches!((self.knee, self.points.last()), (Some(k), Some(last)) if k < last.setting)
+    }
+}
+
+fn configured_latency(exp: &ScaleExperiment) -> Option<Duration> {
+    let profile: LatencyProfile = exp.target.embedded.as_ref()?.latency_profile.parse().ok()?;
+    Some(profile.typical()).filter(|d| !d.is_zero())
+}
+
+/// Analyses a sweep measured on a machine granting `cores` cores.
+pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
+    let tasks = exp.settings.requests;
+    let baseline = exp.baseline.as_ref().and_then(Figures::of);
+    let measured: Vec<(usize, Figures)> =
+        exp.points.iter().filter_map(|c| Some((c.model.n.unwrap_or(1), Figures::of(c)?))).collect();
+    let failed = exp.points.iter().filter(|c| c.runs.is_empty()).collect();
+
+    let latency = configured_latency(exp).map(|l| (l, LatencySource::Configured)).or_else(|| {
+        let fastest = measured.iter().filter_map(|(_, f)| f.run.latency_ok.map(|l| l.p50_us)).min()?;
+        Some((Duration::from_micros(fastest), LatencySource::Estimated))
+    });
+
+    let points: Vec<SweepPoint> = measured
+        .iter()
+        .map(|&(setting, figures)| {
+            let effective = setting.min(figures.run.tasks).max(1);
+            let ideal = latency.map(|(l, _)| ideal_time(figures.run.tasks, effective, l));
+            let wall = figures.wall.as_secs_f64();
+            let server = figures.run.server.as_ref();
+            SweepPoint {
+                setting,
+                figures,
+                effective,
+                ideal,
+                to_ideal: ideal.and_then(|i| ratio(wall, i.as_secs_f64())),
+                vs_baseline: baseline.and_then(|b| ratio(wall, b.wall.as_secs_f64())),
+                cores_used: ratio(figures.run.measured.cpu().as_secs_f64(), wall).unwrap_or(0.0),
+                connections_per_request: server.and_then(|s| ratio(s.connections_accepted as f64, s.requests as f64)),
+            }
+        })
+        .collect();
+
+    let curve: Vec<Point> =
+        points.iter().map(|p| Point { setting: p.setting as f64, time_s: p.figures.wall.as_secs_f64() }).collect();
+    let span = scaling::span(&curve);
+    let possible_speedup = match (points.first(), points.last()) {
+        (Some(a), Some(b)) if points.len() >= 2 => ratio(
+            ideal_time(tasks, a.effective, Duration::from_secs(1)).as_secs_f64(),
+            ideal_time(tasks, b.effective, Duration::from_secs(1)).as_secs_f64(),
+        ),
+        _ => None,
+    };
+    let reached_baseline_at = points.iter().find(|p| p.vs_baseline.is_some_and(|v| v <= REACHED)).map(|p| p.setting);
+    let knee = scaling::knee(&curve, exp.settings.knee_gain_per_doubling).map(|k| k as usize);
+
+    let throughput: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|p| p.figures.throughput_per_s > 0.0)
+        .map(|p| (p.effective as f64, p.figures.throughput_per_s))
+        .collect();
+    let usl = scaling::fit_usl(&throughput).ok_or_else(|| {
+        let mut levels: Vec<usize> = points.iter().map(|p| p.effective).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        levels.len()
+    });
+    let per_worker = |f: &dyn Fn(&SweepPoint) -> Option<f64>| {
+        let xy: Vec<(f64, f64)> = points.iter().filter_map(|p| Some((p.effective as f64, f(p)?))).collect();
+        scaling::slope(&xy)
+    };
+    let heap_per_worker_bytes = per_worker(&|p| p.figures.heap_peak_bytes().map(|b| b as f64));
+    let rss_per_worker_bytes = per_worker(&|p| p.figures.run.measured.rss_peak_bytes.map(|b| b as f64));
+
+    let diagnosis = diagnose(exp, &points, cores, latency);
+    Sweep {
+        points,
+        failed,
+        baseline,
+        latency,
+        span,
+        possible_speedup,
+        reached_baseline_at,
+        knee,
+        diagnosis,
+        usl,
+        heap_per_worker_bytes,
+        rss_per_worker_bytes,
+    }
+}
+
+/// Reads the evidence of the highest setting (where a limit shows most) in a fixed order.
+fn diagnose(
+    exp: &ScaleExperiment,
+    points: &[SweepPoint],
+    cores: usize,
+    latency: Option<(Duration, LatencySource)>,
+) -> Diagnosis {
+    let Some(last) = points.last() else { return Diagnosis::NoData };
+    let ratios: Vec<f64> = points.iter().filter_map(|p| p.to_ideal).collect();
+    if ratios.len() == points.len() && ratios.iter().all(|&r| r <= NEAR_IDEAL) {
+        return Diagnosis::NearIdeal { worst_to_ideal: ratios.iter().copied().fold(0.0, f64::max) };
+    }
+    let setting = last.setting;
+    let server = last.figures.run.server.as_ref();
+    if let Some(s) = server
+        && let Some(cap) = s.max_inflight_cap
+        && s.peak_inflight >= cap
+        && s.queued_requests > 0
+        && last.effective as u64 > cap
+    {
+        let mean_wait_ms = s.queue_wait_us_total as f64 / s.queued_requests as f64 / 1e3;
+        return Diagnosis::ServerCap {
+            setting,
+            cap,
+            peak_inflight: s.peak_inflight,
+            queued: s.queued_requests,
+            mean_wait_ms,
+        };
+    }
+    if last.cores_used >= CPU_SATURATED * cores as f64 {
+        return Diagnosis::ClientCpu { setting, cores_used: last.cores_used, cores };
+    }
+    let to_ideal = last.to_ideal.unwrap_or(f64::NAN);
+    if !exp.settings.client.keep_alive
+        && let Some(c) = last.connections_per_request
+        && c >= 0.9
+    {
+        return Diagnosis::ConnectionSetup { setting, connections_per_request: c, to_ideal };
+    }
+    if let (Some(ramp), Some((latency, _))) = (last.figures.run.ramp_up_ns, latency)
+        && ramp as f64 >= RAMP_UP_SHARE * latency.as_nanos() as f64
+    {
+        let median_latency_ms = last.figures.run.latency_ok.map_or(f64::NAN, |l| l.p50_us as f64 / 1e3);
+        return Diagnosis::RampUp {
+            setting,
+            ramp_up_ms: ramp as f64 / 1e6,
+            concurrency: last.effective,
+            median_latency_ms,
+        };
+    }
+    if let (Some(s), Some(l)) = (server, last.figures.run.latency_ok)
+        && let Some(applied_us) = s.applied_latency_mean_us()
+        && l.p50_us as f64 > applied_us * (1.0 + OVERHEAD_SHARE)
+    {
+        return Diagnosis::RequestOverhead {
+            setting,
+            client_median_ms: l.p50_us as f64 / 1e3,
+            server_mean_ms: applied_us / 1e3,
+        };
+    }
+    if let Some(s) = server
+        && (s.peak_inflight as f64) < 0.9 * last.effective as f64
+    {
+        return Diagnosis::NotInFlight { setting, server_peak: s.peak_inflight, offered: last.effective };
+    }
+    if exp.target.kind == TargetKind::External {
+        return Diagnosis::Beyond { setting, cores_used: last.cores_used, cores };
+    }
+    Diagnosis::Unexplained { setting, to_ideal }
+}

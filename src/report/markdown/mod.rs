@@ -1,0 +1,191 @@
+//! Markdown: the source report's sections, in its shape and wording, from measured figures;
+//! then what the source did not show (every run's figures, failures, target, environment).
+
+mod io;
+mod scale;
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::lang::{Words, words};
+use super::{Cell, CellStatus, ClientSettings, Experiment, Exporter, Lang, Report, TargetInfo, TargetKind};
+use crate::analysis::checksums_agree;
+use crate::analysis::io::Figures;
+use crate::server::{LatencyProfile, StatsSnapshot};
+use crate::units::{fmt_duration, fmt_mib};
+
+pub struct Markdown {
+    pub lang: Lang,
+}
+
+impl Exporter for Markdown {
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let w = words(self.lang);
+        let mut out = String::new();
+        if !report.complete {
+            let _ = writeln!(out, "{}\n", w.incomplete());
+        }
+        for experiment in &report.experiments {
+            match experiment {
+                Experiment::Io(e) => io::sections(&mut out, w, e),
+                Experiment::Scale(e) => scale::section(&mut out, w, e, report.environment.cores_granted),
+            }
+            let cells = experiment.cells();
+            failures(&mut out, w, &cells);
+            target(&mut out, w, experiment.target(), experiment.client(), &cells);
+        }
+        environment(&mut out, w, report);
+        Ok(out.into_bytes())
+    }
+}
+
+/// A Markdown table.
+pub fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
+}
+
+pub(crate) fn mib_signed(bytes: i64) -> String {
+    if bytes < 0 { format!("-{}", fmt_mib(bytes.unsigned_abs() as f64)) } else { fmt_mib(bytes as f64) }
+}
+
+pub(crate) fn heap_peak(f: &Figures) -> String {
+    f.heap_peak_bytes().map_or("–".into(), |b| fmt_mib(b as f64))
+}
+
+pub(crate) fn heap_current(f: &Figures) -> String {
+    f.heap_current_bytes().map_or("–".into(), mib_signed)
+}
+
+pub(crate) fn rss_peak(f: &Figures) -> String {
+    f.run.measured.rss_peak_bytes.map_or("–".into(), |b| fmt_mib(b as f64))
+}
+
+/// The fixed latency of the embedded API, when it has one: what "ideal" times are computed from.
+pub fn fixed_latency(target: &TargetInfo) -> Option<Duration> {
+    let profile: LatencyProfile = target.embedded.as_ref()?.latency_profile.parse().ok()?;
+    match profile {
+        LatencyProfile::Fixed(d) if !d.is_zero() => Some(d),
+        _ => None,
+    }
+}
+
+/// The embedded API's latency really applied, over every run of `cells`: (requested, applied,
+/// max) in microseconds.
+pub fn applied_latency(cells: &[&Cell]) -> Option<(f64, f64, u64)> {
+    let servers: Vec<&StatsSnapshot> =
+        cells.iter().flat_map(|c| c.runs.iter().filter_map(|r| r.server.as_ref())).collect();
+    let responses: u64 = servers.iter().map(|s| s.responses).sum();
+    (responses > 0).then(|| {
+        let total = |f: fn(&StatsSnapshot) -> u64| servers.iter().map(|s| f(s)).sum::<u64>() as f64 / responses as f64;
+        let max = servers.iter().filter_map(|s| s.latency_applied_us_max).max().unwrap_or(0);
+        (total(|s| s.latency_requested_us_total), total(|s| s.latency_applied_us_total), max)
+    })
+}
+
+fn failures(out: &mut String, w: &dyn Words, cells: &[&Cell]) {
+    let lines: Vec<String> = cells
+        .iter()
+        .flat_map(|cell| {
+            let whole = match &cell.status {
+                CellStatus::Failed { reason } => Some(w.failed_cell(&cell.model.to_string(), reason)),
+                CellStatus::Ok => None,
+            };
+            let per_kind = cell.runs.iter().flat_map(move |r| {
+                r.errors
+                    .iter()
+                    .map(move |(kind, t)| format!("`{}`: {} × `{kind}` (e.g. {})", cell.model, t.count, t.example))
+            });
+            whole.into_iter().chain(per_kind)
+        })
+        .collect();
+    if !lines.is_empty() {
+        let _ = writeln!(out, "## {}\n", w.failures_title());
+        for line in lines {
+            let _ = writeln!(out, "- {line}");
+        }
+        out.push('\n');
+    }
+}
+
+fn target(out: &mut String, w: &dyn Words, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) {
+    let _ = writeln!(out, "# {}\n", w.target_title());
+    match (&target.kind, &target.embedded) {
+        (TargetKind::Embedded, Some(e)) => {
+            let _ = writeln!(out, "- {}", w.target_embedded(&e.latency_profile, &e.mode, e.max_inflight));
+            if let Some((requested, applied, max)) = applied_latency(cells) {
+                let _ = writeln!(out, "- {}", w.applied_latency(requested / 1e3, applied / 1e3, max as f64 / 1e3));
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "- {}", w.target_external(&target.url_template));
+        }
+    }
+    let ms = |v: f64| fmt_duration(Duration::from_secs_f64(v / 1e3));
+    let c = client;
+    let _ = writeln!(out, "- {}", w.settings_line(c.keep_alive, &ms(c.timeout_ms), &ms(c.connect_timeout_ms)));
+    let (input, output) = (c.blocking_buffer_bytes.input, c.blocking_buffer_bytes.output);
+    let _ = writeln!(out, "- {}", w.clients_line(&c.blocking_client, &c.async_client, input, output));
+    if !c.header_names.is_empty() {
+        let _ = writeln!(out, "- {}", w.headers_note(&c.header_names.join(", ")));
+    }
+    match checksums_agree(cells.iter().copied()) {
+        Some((true, bytes)) => {
+            let _ = writeln!(out, "- {}", w.checksum_ok(bytes));
+        }
+        Some((false, _)) => {
+            let _ = writeln!(out, "- {}", w.checksum_mismatch());
+        }
+        None => {}
+    }
+    let rows: Vec<String> = cells
+        .iter()
+        .filter_map(|c| {
+            let f = Figures::of(c)?;
+            let s = f.run.server.as_ref()?;
+            Some(w.server_peak_row(&c.model.to_string(), s.peak_inflight, s.requests, s.connections_accepted))
+        })
+        .collect();
+    if !rows.is_empty() {
+        let _ = writeln!(out, "- {}", w.server_peaks());
+        for r in rows {
+            let _ = writeln!(out, "  - {r}");
+        }
+    }
+    out.push('\n');
+}
+
+fn environment(out: &mut String, w: &dyn Words, report: &Report) {
+    let e = &report.environment;
+    let labels = w.env_lines();
+    let _ = writeln!(out, "# {}\n", w.env_title());
+    let load = |v: Option<f64>| v.map_or("?".into(), |v| format!("{v:.2}"));
+    let cores = match e.cgroup_cpu_quota {
+        Some(q) => format!("{} (of {} online; cgroup quota {q:.2} CPUs)", e.cores_granted, e.cpus_online),
+        None => format!("{} (of {} online)", e.cores_granted, e.cpus_online),
+    };
+    let values = [
+        format!("{} {}", e.kernel.as_deref().unwrap_or(&e.os), e.arch),
+        e.cpu_model.clone().unwrap_or_else(|| "?".into()),
+        cores,
+        e.memory_total_bytes.map_or("?".into(), |b| format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)),
+        format!("{} → {}", load(e.load_average_start), load(e.load_average_end)),
+        match &report.tool.git_commit {
+            Some(c) => format!("{} ({c})", report.tool.version),
+            None => report.tool.version.clone(),
+        },
+        report.tool.rustc.clone(),
+        report.started_at.clone(),
+    ];
+    for (label, value) in labels.iter().zip(values) {
+        let _ = writeln!(out, "- **{label}:** {value}");
+    }
+    let _ = writeln!(out, "\n## {}\n", w.reading_title());
+    for note in w.reading_notes() {
+        let _ = writeln!(out, "- {note}");
+    }
+}
