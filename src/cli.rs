@@ -10,6 +10,7 @@ use crate::model::{ModelKind, ModelSpec};
 use crate::report::{Format, Lang};
 use crate::server::LatencyProfile;
 use crate::units::{parse_count, parse_duration};
+use crate::workload::cpu::{Kernel, SizeRange};
 use crate::workload::io::{Header, UrlTemplate};
 
 const ABOUT: &str = "Measure concurrency models side by side (async, thread pools, sequential) on your \
@@ -28,6 +29,9 @@ Model specs are NAME[:N], N being the model's concurrency:
   threads:N      a pool of N OS threads (blocking client); N from --workers when omitted
   async[:N]      tokio, one event loop on one thread; N caps requests in flight (default: all)
   async-mt[:N]   tokio's multi-thread runtime, one worker per core
+  gil-threads:N  N threads bound by an emulated interpreter lock (a GIL); add --interp-cost 2ms to
+                 charge each request the CPU an interpreted client spends, done holding the lock
+  processes:N    N child processes with a blocking client each
 
 Durations: 250ms, 1.5s, 2m. Counts: 200, 10k. Exit codes: 0 all requests succeeded, 1 some failed,
 2 bad input or failed preflight (nothing was run).";
@@ -43,6 +47,22 @@ Each point runs all --requests with N workers; the baseline (async, all at once)
 The report gives, per point, the time against its ideal (Little's law: ceil(requests/N) x latency),
 then the knee, a bottleneck diagnosis from the evidence measured (the server's own counters, client
 CPU, connections per request), a Universal Scalability Law fit, and memory per worker.";
+
+const CPU_AFTER_HELP: &str = "\
+Examples:
+  concbench cpu                                   sequential, threads, processes, gil-threads (N = cores)
+  concbench cpu --tasks 100 --range 50000..150000 --workers 2 \\
+                --models sequential,threads,processes:4,gil-threads,rayon,async
+
+Task i counts the primes up to n_i by trial division (k is prime when no d in 2..=isqrt(k)
+divides it); n_i = lo + x_i mod (hi - lo + 1), x_i the i-th output of SplitMix64(--seed), so any
+language can reproduce the sizes. Every model must return the same checksum (the sum of the counts),
+checked against a reference sieve.
+
+gil-threads:N are OS threads that run workload code only while holding one emulated interpreter
+lock that behaves like CPython's GIL: a waiting thread asks the holder to drop it after
+--switch-interval (5ms, like sys.getswitchinterval()), and the holder then cannot take it straight
+back. processes:N are real child processes of this binary, fed tasks one at a time over pipes.";
 
 #[derive(Parser, Debug)]
 #[command(name = "concbench", version, about = ABOUT, after_help = AFTER_HELP)]
@@ -60,8 +80,15 @@ pub enum Command {
     /// curve: ideal times, the knee, the bottleneck, a scalability fit, memory per worker.
     #[command(after_help = SCALE_AFTER_HELP)]
     Scale(ScaleArgs),
+    /// Sections 4 and 5: CPU-bound prime counting, sequential vs threads vs processes vs an
+    /// emulated GIL, with the evidence of why.
+    #[command(after_help = CPU_AFTER_HELP)]
+    Cpu(CpuArgs),
     /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
     Serve(ServeArgs),
+    /// A worker process of the `processes` model (started by concbench itself).
+    #[command(hide = true)]
+    Worker,
 }
 
 fn count(s: &str) -> Result<u64, String> {
@@ -115,6 +142,9 @@ pub struct IoArgs {
     pub client: ClientArgs,
 
     #[command(flatten)]
+    pub model_opts: ModelArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -135,6 +165,52 @@ fn share(s: &str) -> Result<f64, String> {
         .filter(|v| v.is_finite())
         .map(|v| v / scale)
         .ok_or_else(|| format!("'{s}' is not a share: write e.g. 10% or 0.1"))
+}
+
+/// Options of the execution models.
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// Switch interval of the emulated interpreter lock (gil-threads), like CPython's
+    /// sys.setswitchinterval().
+    #[arg(long, default_value = "5ms", value_parser = duration)]
+    pub switch_interval: Duration,
+}
+
+fn size_range(s: &str) -> Result<SizeRange, String> {
+    s.parse()
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CpuArgs {
+    /// Number of prime-counting tasks.
+    #[arg(long, short = 't', default_value = "100", value_parser = count)]
+    pub tasks: u64,
+
+    /// Task sizes n_i are drawn from this inclusive range.
+    #[arg(long, default_value = "50000..150000", value_parser = size_range)]
+    pub range: SizeRange,
+
+    /// Seed of the task sizes (SplitMix64).
+    #[arg(long, default_value = "42")]
+    pub seed: u64,
+
+    /// Counting kernel: plain trial division (the source's), odd divisors only, or a sieve.
+    #[arg(long, value_enum, default_value = "plain")]
+    pub kernel: Kernel,
+
+    /// Models to run, comma-separated `NAME[:N]` specs.
+    #[arg(long, short, value_delimiter = ',', default_value = "sequential,threads,processes,gil-threads")]
+    pub models: Vec<ModelSpec>,
+
+    /// N for models named without one (default: the cores this process is granted).
+    #[arg(long, short, value_parser = count)]
+    pub workers: Option<u64>,
+
+    #[command(flatten)]
+    pub model_opts: ModelArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -168,6 +244,9 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub client: ClientArgs,
+
+    #[command(flatten)]
+    pub model_opts: ModelArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -219,6 +298,11 @@ pub struct ClientArgs {
     /// Connect timeout.
     #[arg(long, default_value = "10s", value_parser = duration)]
     pub connect_timeout: Duration,
+
+    /// CPU time every request costs the client (what an interpreted HTTP client spends building
+    /// the request and parsing the answer); under gil-threads it is spent holding the lock.
+    #[arg(long, default_value = "0", value_parser = duration)]
+    pub interp_cost: Duration,
 }
 
 #[derive(Args, Debug, Clone)]

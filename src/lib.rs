@@ -18,6 +18,7 @@ pub mod seed;
 pub mod server;
 pub mod target;
 pub mod units;
+pub mod worker;
 pub mod workload;
 
 use std::io::Write;
@@ -26,7 +27,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use plan::{IoPlan, ScalePlan, ServePlan};
+use plan::{CpuPlan, IoPlan, ScalePlan, ServePlan};
 use report::{Format, exporter};
 
 /// Errors a caller branches on: each ends the program with exit code 2, before anything ran.
@@ -92,7 +93,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         None => io_command(&cli::IoArgs::default()),
         Some(Command::Io(args)) => io_command(&args),
         Some(Command::Scale(args)) => scale_command(&args),
+        Some(Command::Cpu(args)) => {
+            let plan = CpuPlan::from_args(&args)?;
+            experiment(&plan.output, |observer| runner::run_cpu(&plan, observer))
+        }
         Some(Command::Serve(args)) => serve_command(&args),
+        Some(Command::Worker) => {
+            worker::run()?;
+            Ok(Outcome::AllOk)
+        }
     }
 }
 

@@ -7,10 +7,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::Error;
-use crate::cli::{ClientArgs, EmbeddedMode, IoArgs, OnOff, OutputArgs, ScaleArgs, ServeArgs, TargetArgs};
-use crate::model::{MAX_CONCURRENCY, ModelKind, ModelSpec};
+use crate::cli::{
+    ClientArgs, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, ScaleArgs, ServeArgs, TargetArgs,
+};
+use crate::model::{MAX_CONCURRENCY, ModelEnv, ModelKind, ModelSpec};
 use crate::report::{Format, Lang};
 use crate::server::ServerConfig;
+use crate::workload::CpuSpec;
 use crate::workload::io::{Header, UrlTemplate};
 
 /// Most requests an `io` run accepts.
@@ -32,6 +35,7 @@ pub struct ClientPlan {
     pub keep_alive: bool,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    pub interp_cost: Duration,
 }
 
 /// Where results go.
@@ -54,6 +58,7 @@ pub struct IoPlan {
     pub models: Vec<ModelSpec>,
     pub target: TargetPlan,
     pub client: ClientPlan,
+    pub env: ModelEnv,
     pub output: OutputPlan,
 }
 
@@ -134,7 +139,29 @@ fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
         keep_alive: c.keep_alive == OnOff::On,
         timeout: c.timeout,
         connect_timeout: c.connect_timeout,
+        interp_cost: c.interp_cost,
     })
+}
+
+fn model_env(m: &ModelArgs) -> Result<ModelEnv, Error> {
+    if m.switch_interval.is_zero() {
+        return Err(usage("--switch-interval must be above zero (CPython's default is 5ms)".into()));
+    }
+    Ok(ModelEnv { worker_exe: None, switch_interval: m.switch_interval })
+}
+
+/// Refuses duplicate models and counts of threads or processes the OS will not grant.
+fn check_models(models: &[ModelSpec], tasks: usize) -> Result<(), Error> {
+    let mut seen = HashSet::new();
+    for m in models {
+        if !seen.insert(*m) {
+            return Err(usage(format!("--models names {m} twice")));
+        }
+        if m.kind.uses_threads() || m.kind == ModelKind::Processes {
+            check_thread_limit(m, m.concurrency(tasks))?;
+        }
+    }
+    Ok(())
 }
 
 fn output_plan(o: &OutputArgs) -> Result<OutputPlan, Error> {
@@ -172,15 +199,7 @@ impl IoPlan {
             return Err(usage("--models is empty: name at least one model".into()));
         }
         let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
-        let mut seen = HashSet::new();
-        for m in &models {
-            if !seen.insert(*m) {
-                return Err(usage(format!("--models names {m} twice")));
-            }
-            if m.kind == ModelKind::Threads {
-                check_thread_limit(m, m.concurrency(requests))?;
-            }
-        }
+        check_models(&models, requests)?;
         Ok(IoPlan {
             requests,
             sync_sample,
@@ -188,6 +207,7 @@ impl IoPlan {
             models,
             target: target_plan(&args.target)?,
             client: client_plan(&args.target, &args.client)?,
+            env: model_env(&args.model_opts)?,
             output: output_plan(&args.output)?,
         })
     }
@@ -214,6 +234,7 @@ pub struct ScalePlan {
     pub knee_gain: f64,
     pub target: TargetPlan,
     pub client: ClientPlan,
+    pub env: ModelEnv,
     pub output: OutputPlan,
 }
 
@@ -239,16 +260,9 @@ impl ScalePlan {
             settings.push(w as usize);
         }
         settings.sort_unstable();
-        if model == ModelKind::Threads {
-            let most = ModelSpec::new(model, settings.last().copied());
-            check_thread_limit(&most, most.concurrency(requests))?;
-        }
         let baseline = if args.no_baseline { None } else { Some(args.baseline) };
-        if let Some(b) = baseline
-            && b.kind == ModelKind::Threads
-        {
-            check_thread_limit(&b, b.concurrency(requests))?;
-        }
+        let most = ModelSpec::new(model, settings.last().copied());
+        check_models(&[Some(most), baseline].into_iter().flatten().collect::<Vec<_>>(), requests)?;
         if !(0.0..1.0).contains(&args.knee_gain) {
             return Err(usage("--knee-gain must be a share from 0 to 1 (e.g. 10% or 0.1)".into()));
         }
@@ -260,6 +274,7 @@ impl ScalePlan {
             knee_gain: args.knee_gain,
             target: target_plan(&args.target)?,
             client: client_plan(&args.target, &args.client)?,
+            env: model_env(&args.model_opts)?,
             output: output_plan(&args.output)?,
         })
     }
@@ -272,6 +287,51 @@ impl ScalePlan {
     /// The most connections any cell holds at once.
     pub fn max_connections(&self) -> usize {
         self.points().iter().chain(self.baseline.iter()).map(|m| m.concurrency(self.requests)).max().unwrap_or(1)
+    }
+}
+
+/// Most tasks a `cpu` run accepts.
+pub const MAX_TASKS: u64 = 1_000_000;
+
+/// A validated `cpu` experiment.
+#[derive(Debug, Clone)]
+pub struct CpuPlan {
+    pub tasks: usize,
+    pub spec: CpuSpec,
+    pub workers: usize,
+    pub models: Vec<ModelSpec>,
+    pub env: ModelEnv,
+    pub output: OutputPlan,
+}
+
+impl CpuPlan {
+    pub fn from_args(args: &CpuArgs) -> Result<Self, Error> {
+        let tasks = at_least_one("--tasks", args.tasks)?;
+        if tasks > MAX_TASKS {
+            return Err(usage(format!("--tasks {tasks} is more than the {MAX_TASKS} accepted")));
+        }
+        let tasks = tasks as usize;
+        let workers = match args.workers {
+            Some(w) => at_least_one("--workers", w)?,
+            None => crate::env::cores_granted() as u64,
+        };
+        if workers > MAX_CONCURRENCY as u64 {
+            return Err(usage(format!("--workers must be at most {MAX_CONCURRENCY}")));
+        }
+        let workers = workers as usize;
+        if args.models.is_empty() {
+            return Err(usage("--models is empty: name at least one model".into()));
+        }
+        let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
+        check_models(&models, tasks)?;
+        Ok(CpuPlan {
+            tasks,
+            spec: CpuSpec { range: args.range, seed: args.seed, kernel: args.kernel },
+            workers,
+            models,
+            env: model_env(&args.model_opts)?,
+            output: output_plan(&args.output)?,
+        })
     }
 }
 

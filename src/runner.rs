@@ -10,11 +10,11 @@ use crate::Error;
 use crate::analysis;
 use crate::env::{Environment, Tool};
 use crate::measure::{LatencySummary, Meter, Recorder};
-use crate::model::{Job, ModelSpec};
-use crate::plan::{ClientPlan, IoPlan, ScalePlan, TargetPlan};
+use crate::model::{Job, ModelEnv, ModelSpec};
+use crate::plan::{ClientPlan, CpuPlan, IoPlan, ScalePlan, TargetPlan};
 use crate::report::{
-    BufferSizes, Cell, CellStatus, ClientSettings, Experiment, IoExperiment, IoSettings, Report, RunRecord,
-    SCHEMA_VERSION, ScaleExperiment, ScaleSettings, timestamp_now,
+    BufferSizes, Cell, CellStatus, ClientSettings, CpuExperiment, CpuSettings, Experiment, IoExperiment, IoSettings,
+    Report, RunRecord, SCHEMA_VERSION, ScaleExperiment, ScaleSettings, timestamp_now,
 };
 use crate::target::Target;
 use crate::workload::io::{BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES, IoWorkload};
@@ -41,12 +41,18 @@ const SPARE_FILES: u64 = 256;
 pub struct Session {
     target: Target,
     spec: WorkloadSpec,
+    env: ModelEnv,
 }
 
 impl Session {
     /// Raises the open-files limit for `max_connections`, starts the target and checks it with
     /// one preflight request. Every failure here is exit code 2: nothing was measured.
-    pub fn start(target: &TargetPlan, client: &ClientPlan, max_connections: usize) -> anyhow::Result<Self> {
+    pub fn start(
+        target: &TargetPlan,
+        client: &ClientPlan,
+        max_connections: usize,
+        env: ModelEnv,
+    ) -> anyhow::Result<Self> {
         // The client holds up to max_connections sockets; the embedded API (which inherits the
         // limit) as many again.
         let needed = max_connections as u64 * 2 + SPARE_FILES;
@@ -64,6 +70,7 @@ impl Session {
             keep_alive: client.keep_alive,
             timeout: client.timeout,
             connect_timeout: client.connect_timeout,
+            interp_cost: client.interp_cost,
         };
         let url = target.preflight_url();
         let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
@@ -74,7 +81,7 @@ impl Session {
                 return Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into());
             }
         }
-        Ok(Session { target, spec: WorkloadSpec::Io(io) })
+        Ok(Session { target, spec: WorkloadSpec::Io(io), env })
     }
 
     pub fn target(&self) -> &Target {
@@ -83,7 +90,7 @@ impl Session {
 
     /// How the clients are set up, as the report states it.
     pub fn client_settings(&self) -> ClientSettings {
-        let WorkloadSpec::Io(io) = &self.spec;
+        let WorkloadSpec::Io(io) = &self.spec else { unreachable!("a session runs the io workload") };
         ClientSettings {
             keep_alive: io.keep_alive,
             timeout_ms: io.timeout.as_secs_f64() * 1e3,
@@ -95,19 +102,33 @@ impl Session {
                 input: BLOCKING_INPUT_BUFFER_BYTES,
                 output: BLOCKING_OUTPUT_BUFFER_BYTES,
             },
+            interp_cost_ms: io.interp_cost.as_secs_f64() * 1e3,
+            switch_interval_ms: self.env.switch_interval.as_secs_f64() * 1e3,
         }
     }
 
-    /// Runs one model once. A model that fails as a whole yields a failed cell with whatever it
-    /// measured; it never stops the other cells.
+    /// Runs one model once against the target.
     pub fn run_cell(&self, model: &ModelSpec, tasks: usize, tasks_total: usize) -> Cell {
-        let (run, status) = match run_once(model, &self.spec, tasks, &self.target) {
-            Ok((run, None)) => (run, CellStatus::Ok),
-            Ok((run, Some(reason))) => (run, CellStatus::Failed { reason }),
-            Err(e) => (None, CellStatus::Failed { reason: format!("{e:#}") }),
-        };
-        Cell { model: *model, tasks_total, tasks_per_run: tasks, status, runs: run.into_iter().collect() }
+        run_cell(model, &self.spec, tasks, tasks_total, Some(&self.target), &self.env)
     }
+}
+
+/// Runs one model once. A model that fails as a whole yields a failed cell with whatever it
+/// measured; it never stops the other cells.
+pub fn run_cell(
+    model: &ModelSpec,
+    spec: &WorkloadSpec,
+    tasks: usize,
+    tasks_total: usize,
+    target: Option<&Target>,
+    env: &ModelEnv,
+) -> Cell {
+    let (run, status) = match run_once(model, spec, tasks, target, env) {
+        Ok((run, None)) => (run, CellStatus::Ok),
+        Ok((run, Some(reason))) => (run, CellStatus::Failed { reason }),
+        Err(e) => (None, CellStatus::Failed { reason: format!("{e:#}") }),
+    };
+    Cell { model: *model, tasks_total, tasks_per_run: tasks, status, runs: run.into_iter().collect() }
 }
 
 fn new_report(experiment: Experiment) -> Report {
@@ -130,7 +151,7 @@ fn finish(report: &mut Report) {
 
 /// Runs an `io` plan: every model once against one target.
 pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
-    let session = Session::start(&plan.target, &plan.client, plan.max_connections())?;
+    let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
     let mut report = new_report(Experiment::Io(IoExperiment {
         settings: IoSettings {
             requests: plan.requests,
@@ -158,7 +179,7 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Repo
 
 /// Runs a `scale` plan: the baseline, then every setting of the swept model, lowest first.
 pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
-    let session = Session::start(&plan.target, &plan.client, plan.max_connections())?;
+    let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
     let mut report = new_report(Experiment::Scale(ScaleExperiment {
         settings: ScaleSettings {
             requests: plan.requests,
@@ -188,20 +209,59 @@ pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Resul
     Ok(report)
 }
 
+/// Runs a `cpu` plan: every model on the prime-counting tasks; no target.
+pub fn run_cpu(plan: &CpuPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let spec = WorkloadSpec::Cpu(plan.spec.clone());
+    let sizes: Vec<u64> = (0..plan.tasks).map(|i| plan.spec.size(i)).collect();
+    let mut report = new_report(Experiment::Cpu(CpuExperiment {
+        settings: CpuSettings {
+            tasks: plan.tasks,
+            range: plan.spec.range,
+            seed: plan.spec.seed,
+            kernel: plan.spec.kernel,
+            workers: plan.workers,
+            models: plan.models.clone(),
+            switch_interval_ms: plan.env.switch_interval.as_secs_f64() * 1e3,
+        },
+        reference_counts: crate::workload::cpu::reference_counts(&sizes),
+        task_sizes: sizes,
+        cells: Vec::new(),
+    }));
+    for (index, model) in plan.models.iter().enumerate() {
+        observer.cell_started(index, plan.models.len(), model, plan.tasks);
+        let cell = run_cell(model, &spec, plan.tasks, plan.tasks, None, &plan.env);
+        match report.experiments.last_mut() {
+            Some(Experiment::Cpu(c)) => c.cells.push(cell),
+            _ => unreachable!("the report holds the cpu experiment"),
+        }
+        observer.cell_finished(&report)?;
+    }
+    finish(&mut report);
+    Ok(report)
+}
+
 type RunResult = (Option<RunRecord>, Option<String>);
 
-fn run_once(model: &ModelSpec, spec: &WorkloadSpec, tasks: usize, target: &Target) -> anyhow::Result<RunResult> {
-    target.reset_stats()?;
+fn run_once(
+    model: &ModelSpec,
+    spec: &WorkloadSpec,
+    tasks: usize,
+    target: Option<&Target>,
+    env: &ModelEnv,
+) -> anyhow::Result<RunResult> {
+    if let Some(target) = target {
+        target.reset_stats()?;
+    }
     let workload = spec.build(model.concurrency(tasks))?;
     let recorder = Arc::new(Recorder::new());
-    let job = Job { workload, tasks: 0..tasks, recorder: recorder.clone() };
+    let job = Job { workload, spec: Some(spec.clone()), tasks: 0..tasks, recorder: recorder.clone() };
     let mut meter = Meter::new();
-    let executed = model.build().execute(&job, &mut meter);
+    let executed = model.build(env).execute(&job, &mut meter);
     drop(job);
     let measured = meter.finish();
     let tally =
         Arc::try_unwrap(recorder).map(Recorder::finish).map_err(|_| anyhow::anyhow!("a task outlived its run"))?;
-    let server = target.stats().unwrap_or(None);
+    let server = target.and_then(|t| t.stats().unwrap_or(None));
     let (facts, failure) = match executed {
         Ok(facts) => (facts, None),
         Err(e) => (Default::default(), Some(format!("{e:#}"))),

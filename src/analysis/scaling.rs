@@ -169,6 +169,18 @@ pub fn fit_usl(points: &[(f64, f64)]) -> Option<Usl> {
     Some(Usl { r_squared, ..usl })
 }
 
+/// The serial fraction implied by a measured speed-up on `p` processors, by Amdahl's law solved
+/// for it (the Karp–Flatt metric): e = (p/S − 1) / (p − 1). 0: perfectly parallel; 1: fully serial.
+/// `None` for p ≤ 1 or a non-positive speed-up.
+pub fn serial_fraction(speedup: f64, p: usize) -> Option<f64> {
+    (p > 1 && speedup > 0.0 && speedup.is_finite()).then(|| (p as f64 / speedup - 1.0) / (p as f64 - 1.0))
+}
+
+/// Amdahl's law: the speed-up on `p` processors of work whose serial fraction is `f`.
+pub fn amdahl(f: f64, p: usize) -> f64 {
+    1.0 / (f + (1.0 - f) / p as f64)
+}
+
 /// Slope of the least-squares line through (x, y): y per unit of x. `None` with fewer than two
 /// distinct x.
 pub fn slope(points: &[(f64, f64)]) -> Option<f64> {
@@ -239,6 +251,18 @@ mod tests {
         assert!(fit.peak_concurrency().is_none());
         assert!(fit_usl(&linear[..3]).is_none());
         assert!(fit_usl(&[(1.0, 1.0), (1.0, 1.1), (2.0, 2.0), (2.0, 2.1)]).is_none());
+    }
+
+    #[test]
+    fn serial_fraction_inverts_amdahl() {
+        // The source: processes 5.43x on 12 cores → e ≈ 0.110; threads 0.83x → e > 1 (slower).
+        let e = serial_fraction(5.43, 12).unwrap();
+        assert!((e - 0.1100).abs() < 1e-3, "{e}");
+        assert!((amdahl(e, 12) - 5.43).abs() < 1e-9);
+        assert!(serial_fraction(0.83, 12).unwrap() > 1.0);
+        assert_eq!(serial_fraction(2.0, 2), Some(0.0));
+        assert_eq!(serial_fraction(1.0, 1), None);
+        assert_eq!(serial_fraction(0.0, 4), None);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub const RAMP_UP_SHARE: f64 = 0.25;
 pub const OVERHEAD_SHARE: f64 = 0.10;
 /// A point within this factor of the baseline's time has reached it (one run is noisy).
 pub const REACHED: f64 = 1.05;
+/// Throughput at this share of the lock's cap (1 / cost per request) means the lock is the limit.
+pub const LOCK_BOUND: f64 = 0.7;
 /// A client using at least this share of its granted cores is CPU-bound.
 pub const CPU_SATURATED: f64 = 0.8;
 
@@ -58,6 +60,9 @@ pub enum Diagnosis {
     NearIdeal { worst_to_ideal: f64 },
     /// The server never worked on more than its cap and requests queued.
     ServerCap { setting: usize, cap: u64, peak_inflight: u64, queued: u64, mean_wait_ms: f64 },
+    /// Every request's interpreted CPU cost ran under one interpreter lock, one at a time: the
+    /// lock caps throughput at 1 / cost.
+    InterpreterLock { setting: usize, cost_ms: f64, cap_per_s: f64, measured_per_s: f64, wait_share: f64 },
     /// The client process kept (almost) all its cores busy.
     ClientCpu { setting: usize, cores_used: f64, cores: usize },
     /// The client took a large share of a latency to get all its requests under way.
@@ -220,6 +225,23 @@ fn diagnose(
             queued: s.queued_requests,
             mean_wait_ms,
         };
+    }
+    let cost_ms = exp.settings.client.interp_cost_ms;
+    if exp.settings.model == crate::model::ModelKind::GilThreads && cost_ms > 0.0 {
+        let cap_per_s = 1e3 / cost_ms;
+        let measured_per_s = last.figures.throughput_per_s;
+        if measured_per_s >= LOCK_BOUND * cap_per_s {
+            let wall_s = last.figures.wall.as_secs_f64();
+            let threads = last.figures.run.facts.threads_started.max(1) as f64;
+            let wait_s = last.figures.run.facts.gil.as_ref().map_or(0.0, |g| g.wait_ns_total as f64 / 1e9);
+            return Diagnosis::InterpreterLock {
+                setting,
+                cost_ms,
+                cap_per_s,
+                measured_per_s,
+                wait_share: ratio(wait_s, wall_s * threads).unwrap_or(0.0),
+            };
+        }
     }
     if last.cores_used >= CPU_SATURATED * cores as f64 {
         return Diagnosis::ClientCpu { setting, cores_used: last.cores_used, cores };

@@ -4,14 +4,21 @@
 //! Every model is written `NAME[:N]` on the command line; N is its concurrency (threads in a
 //! pool, the async in-flight limit).
 
+pub mod gil;
+pub mod gil_threads;
+pub mod process_pool;
+pub mod rayon_pool;
 pub mod sequential;
 pub mod thread_pool;
 pub mod tokio_async;
 
 use std::fmt;
 use std::ops::Range;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,10 +37,24 @@ pub enum ModelKind {
     Async,
     /// tokio's multi-thread runtime (one worker per core).
     AsyncMt,
+    /// N child processes of this binary, fed tasks one at a time over pipes.
+    Processes,
+    /// N OS threads bound by an emulated interpreter lock (what a GIL does).
+    GilThreads,
+    /// rayon's work-stealing pool of N threads.
+    Rayon,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 4] = [ModelKind::Sequential, ModelKind::Threads, ModelKind::Async, ModelKind::AsyncMt];
+    pub const ALL: [ModelKind; 7] = [
+        ModelKind::Sequential,
+        ModelKind::Threads,
+        ModelKind::Async,
+        ModelKind::AsyncMt,
+        ModelKind::Processes,
+        ModelKind::GilThreads,
+        ModelKind::Rayon,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,12 +62,21 @@ impl ModelKind {
             ModelKind::Threads => "threads",
             ModelKind::Async => "async",
             ModelKind::AsyncMt => "async-mt",
+            ModelKind::Processes => "processes",
+            ModelKind::GilThreads => "gil-threads",
+            ModelKind::Rayon => "rayon",
         }
     }
 
     /// Whether N is a pool size that `--workers` fills in (rather than an optional limit).
     pub fn takes_workers(self) -> bool {
-        matches!(self, ModelKind::Threads)
+        matches!(self, ModelKind::Threads | ModelKind::Processes | ModelKind::GilThreads | ModelKind::Rayon)
+    }
+
+    /// Whether the model runs tasks on OS threads of this process (and so is bounded by the
+    /// system's thread limit).
+    pub fn uses_threads(self) -> bool {
+        matches!(self, ModelKind::Threads | ModelKind::GilThreads | ModelKind::Rayon)
     }
 
     pub fn is_async(self) -> bool {
@@ -63,7 +93,24 @@ pub struct ModelSpec {
     pub n: Option<usize>,
 }
 
-pub const MODEL_HELP: &str = "sequential, threads[:N], async[:N], async-mt[:N]";
+pub const MODEL_HELP: &str =
+    "sequential, threads[:N], async[:N], async-mt[:N], processes[:N], gil-threads[:N], rayon[:N]";
+
+/// What building a model may need beyond its spec.
+#[derive(Debug, Clone)]
+pub struct ModelEnv {
+    /// The program a `processes` pool starts as workers (`concbench worker`); this program when
+    /// `None`.
+    pub worker_exe: Option<PathBuf>,
+    /// The interpreter lock's switch interval for `gil-threads`.
+    pub switch_interval: Duration,
+}
+
+impl Default for ModelEnv {
+    fn default() -> Self {
+        ModelEnv { worker_exe: None, switch_interval: gil::DEFAULT_SWITCH_INTERVAL }
+    }
+}
 
 /// Most concurrency any model accepts (threads are further bounded by the OS, checked in `plan`).
 pub const MAX_CONCURRENCY: usize = 1_000_000;
@@ -90,12 +137,18 @@ impl ModelSpec {
     }
 
     /// Builds the model.
-    pub fn build(&self) -> Box<dyn Model> {
+    pub fn build(&self, env: &ModelEnv) -> Box<dyn Model> {
+        let n = self.n.unwrap_or(1);
         match self.kind {
             ModelKind::Sequential => Box::new(sequential::Sequential),
-            ModelKind::Threads => Box::new(thread_pool::ThreadPool { threads: self.n.unwrap_or(1) }),
+            ModelKind::Threads => Box::new(thread_pool::ThreadPool { threads: n }),
             ModelKind::Async => Box::new(tokio_async::TokioAsync { multi_thread: false, limit: self.n }),
             ModelKind::AsyncMt => Box::new(tokio_async::TokioAsync { multi_thread: true, limit: self.n }),
+            ModelKind::Processes => Box::new(process_pool::ProcessPool { processes: n, exe: env.worker_exe.clone() }),
+            ModelKind::GilThreads => {
+                Box::new(gil_threads::GilThreads { threads: n, switch_interval: env.switch_interval })
+            }
+            ModelKind::Rayon => Box::new(rayon_pool::Rayon { threads: n }),
         }
     }
 }
@@ -169,17 +222,57 @@ impl TryFrom<String> for ModelSpec {
 /// One run's work: which tasks of which workload, and where their outcomes go.
 pub struct Job {
     pub workload: Arc<dyn Workload>,
+    /// The workload as data, for models that rebuild it elsewhere (worker processes).
+    pub spec: Option<crate::workload::WorkloadSpec>,
     pub tasks: Range<usize>,
     pub recorder: Arc<Recorder>,
 }
 
 /// Facts a model reports about how it ran (beyond the recorder's per-task outcomes).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionFacts {
     /// OS threads the model started for the run (pool workers, runtime workers).
     pub threads_started: usize,
     /// Most tasks the model had under way at once, by its own count.
     pub peak_tasks_in_flight: usize,
+    /// Most threads running workload code at the same moment (under a GIL: 1); `None` where
+    /// the model cannot count it (tasks spread over a multi-thread async runtime).
+    #[serde(default)]
+    pub peak_in_workload: Option<usize>,
+    /// The interpreter lock's counters (`gil-threads`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gil: Option<gil::GilStats>,
+    /// The worker processes' own figures (`processes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<process_pool::PoolStats>,
+}
+
+/// Counts threads inside workload code at once, and the most ever.
+#[derive(Default)]
+pub struct Occupancy {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Leaves the [`Occupancy`] when dropped.
+pub struct Inside<'a>(&'a Occupancy);
+
+impl Occupancy {
+    pub fn enter(&self) -> Inside<'_> {
+        let now = self.now.fetch_add(1, Relaxed) + 1;
+        self.peak.fetch_max(now, Relaxed);
+        Inside(self)
+    }
+
+    pub fn peak(&self) -> usize {
+        self.peak.load(Relaxed)
+    }
+}
+
+impl Drop for Inside<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Relaxed);
+    }
 }
 
 /// One way to execute tasks.

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use super::{ExecutionFacts, Job, Model};
 use crate::measure::Meter;
+use crate::workload::TaskCx;
 
 pub struct Sequential;
 
@@ -12,10 +13,11 @@ impl Model for Sequential {
         meter.start();
         for task in job.tasks.clone() {
             let t0 = Instant::now();
-            let result = job.workload.run_blocking(task);
+            let result = job.workload.run_blocking(task, &TaskCx::FREE);
             job.recorder.record(t0, result);
         }
         meter.stop();
-        Ok(ExecutionFacts { threads_started: 0, peak_tasks_in_flight: 1.min(job.tasks.len()) })
+        let one = 1.min(job.tasks.len());
+        Ok(ExecutionFacts { peak_tasks_in_flight: one, peak_in_workload: Some(one), ..ExecutionFacts::default() })
     }
 }

@@ -7,21 +7,23 @@ use std::time::Instant;
 
 use anyhow::bail;
 
-use super::{ExecutionFacts, Job, Model};
+use super::{ExecutionFacts, Job, Model, Occupancy};
 use crate::measure::Meter;
+use crate::workload::TaskCx;
 
 pub struct ThreadPool {
     pub threads: usize,
 }
 
-fn worker(job: &Job, next: &AtomicUsize) {
+fn worker(job: &Job, next: &AtomicUsize, occupancy: &Occupancy) {
     loop {
         let task = next.fetch_add(1, Ordering::Relaxed);
         if task >= job.tasks.end {
             return;
         }
+        let _inside = occupancy.enter();
         let t0 = Instant::now();
-        let result = job.workload.run_blocking(task);
+        let result = job.workload.run_blocking(task, &TaskCx::FREE);
         job.recorder.record(t0, result);
     }
 }
@@ -30,12 +32,14 @@ impl Model for ThreadPool {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
         let wanted = self.threads.min(job.tasks.len()).max(1);
         let next = AtomicUsize::new(job.tasks.start);
+        let occupancy = Occupancy::default();
         meter.start();
         let (started, spawn_error) = std::thread::scope(|scope| {
             let mut started = 0;
             for k in 0..wanted {
-                let spawned =
-                    std::thread::Builder::new().name(format!("pool-{k}")).spawn_scoped(scope, || worker(job, &next));
+                let spawned = std::thread::Builder::new()
+                    .name(format!("pool-{k}"))
+                    .spawn_scoped(scope, || worker(job, &next, &occupancy));
                 match spawned {
                     Ok(_) => started += 1,
                     Err(e) => return (started, Some(e)),
@@ -47,6 +51,11 @@ impl Model for ThreadPool {
         if let Some(e) = spawn_error {
             bail!("could start only {started} of {wanted} threads: {e}");
         }
-        Ok(ExecutionFacts { threads_started: started, peak_tasks_in_flight: started })
+        Ok(ExecutionFacts {
+            threads_started: started,
+            peak_tasks_in_flight: started,
+            peak_in_workload: Some(occupancy.peak()),
+            ..ExecutionFacts::default()
+        })
     }
 }

@@ -57,6 +57,11 @@ impl Model for TokioAsync {
         if let Some(e) = panicked {
             bail!("an async task failed: {e}");
         }
-        Ok(ExecutionFacts { threads_started: threads, peak_tasks_in_flight: peak })
+        Ok(ExecutionFacts {
+            threads_started: threads,
+            peak_tasks_in_flight: peak,
+            peak_in_workload: (!self.multi_thread).then_some(peak.min(1)),
+            ..ExecutionFacts::default()
+        })
     }
 }

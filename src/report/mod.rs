@@ -17,6 +17,7 @@ use crate::measure::recorder::ErrorTally;
 use crate::measure::{LatencySummary, Measured};
 use crate::model::{ExecutionFacts, ModelKind, ModelSpec};
 use crate::server::StatsSnapshot;
+use crate::workload::cpu::{Kernel, SizeRange};
 
 /// Version of the JSON layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,6 +44,8 @@ pub enum Experiment {
     Io(IoExperiment),
     /// Section 3: a sweep of one model's concurrency.
     Scale(ScaleExperiment),
+    /// Sections 4 and 5: CPU-bound prime counting under every model.
+    Cpu(CpuExperiment),
 }
 
 impl Experiment {
@@ -51,20 +54,25 @@ impl Experiment {
         match self {
             Experiment::Io(io) => io.cells.iter().collect(),
             Experiment::Scale(s) => s.baseline.iter().chain(s.points.iter()).collect(),
+            Experiment::Cpu(c) => c.cells.iter().collect(),
         }
     }
 
-    pub fn target(&self) -> &TargetInfo {
+    /// Where requests went (`None` for CPU work).
+    pub fn target(&self) -> Option<&TargetInfo> {
         match self {
-            Experiment::Io(e) => &e.target,
-            Experiment::Scale(e) => &e.target,
+            Experiment::Io(e) => Some(&e.target),
+            Experiment::Scale(e) => Some(&e.target),
+            Experiment::Cpu(_) => None,
         }
     }
 
-    pub fn client(&self) -> &ClientSettings {
+    /// How the HTTP clients were set up (`None` for CPU work).
+    pub fn client(&self) -> Option<&ClientSettings> {
         match self {
-            Experiment::Io(e) => &e.settings.client,
-            Experiment::Scale(e) => &e.settings.client,
+            Experiment::Io(e) => Some(&e.settings.client),
+            Experiment::Scale(e) => Some(&e.settings.client),
+            Experiment::Cpu(_) => None,
         }
     }
 }
@@ -118,6 +126,12 @@ pub struct ClientSettings {
     pub blocking_client: String,
     pub async_client: String,
     pub blocking_buffer_bytes: BufferSizes,
+    /// CPU time charged to every request (an interpreted client's cost), 0 by default.
+    #[serde(default)]
+    pub interp_cost_ms: f64,
+    /// The emulated interpreter lock's switch interval (for `gil-threads`).
+    #[serde(default)]
+    pub switch_interval_ms: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +168,38 @@ pub struct ScaleExperiment {
     pub baseline: Option<Cell>,
     /// One cell per swept setting, in the order of `settings.settings`.
     pub points: Vec<Cell>,
+}
+
+/// Settings of the CPU-bound experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CpuSettings {
+    pub tasks: usize,
+    /// Task sizes are drawn from this inclusive range with SplitMix64(seed).
+    pub range: SizeRange,
+    pub seed: u64,
+    pub kernel: Kernel,
+    /// N for models named without one (default: the cores granted).
+    pub workers: usize,
+    pub models: Vec<ModelSpec>,
+    pub switch_interval_ms: f64,
+}
+
+/// Sections 4 and 5: prime counting under every model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CpuExperiment {
+    pub settings: CpuSettings,
+    /// n_i of every task.
+    pub task_sizes: Vec<u64>,
+    /// π(n_i) of every task, from a reference sieve: every model's sum must equal their sum.
+    pub reference_counts: Vec<u64>,
+    pub cells: Vec<Cell>,
+}
+
+impl CpuExperiment {
+    /// The checksum every model must return: the sum of the reference counts.
+    pub fn expected_checksum(&self) -> u64 {
+        self.reference_counts.iter().sum()
+    }
 }
 
 /// One model (or one setting of it) on one workload, with all its runs.

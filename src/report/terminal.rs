@@ -5,11 +5,14 @@ use std::fmt::Write as _;
 use super::lang::{Words, words};
 use super::markdown::{applied_latency, fixed_latency};
 use super::{
-    Cell, CellStatus, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, TargetInfo, TargetKind,
+    Cell, CellStatus, CpuExperiment, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, TargetInfo,
+    TargetKind,
 };
 use crate::analysis::checksums_agree;
+use crate::analysis::cpu as cpu_analysis;
 use crate::analysis::io::{self as io_analysis, Figures};
 use crate::analysis::sweep::analyse;
+use crate::model::ModelKind;
 use crate::units::{fmt_mib, fmt_ms_us};
 
 pub struct Terminal {
@@ -270,6 +273,80 @@ impl Terminal {
     }
 }
 
+impl Terminal {
+    fn cpu(&self, out: &mut String, w: &dyn Words, exp: &CpuExperiment, cores: usize) {
+        let s = &exp.settings;
+        let heading = format!(
+            "concbench cpu: {} tasks, primes up to n in {} ({}), {} cores granted",
+            s.tasks, s.range, s.kernel, cores
+        );
+        let _ = writeln!(out, "{}\n", self.bold(&heading));
+        let a = cpu_analysis::analyse(exp, cores);
+        let mut rows = vec![
+            [
+                "model",
+                "time",
+                "speed-up",
+                "efficiency",
+                "peak heap",
+                "peak RSS",
+                "CPU",
+                "ctx sw (vol/invol)",
+                "checksum",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for r in &a.rows {
+            let m = &r.figures.run.measured;
+            rows.push(vec![
+                r.figures.cell.model.to_string(),
+                w.secs(r.figures.wall),
+                r.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
+                r.efficiency.map_or("–".into(), |e| format!("{:.1}%", e * 100.0)),
+                heap(&r.figures),
+                rss(&r.figures),
+                w.secs(r.cpu),
+                format!("{}/{}", m.voluntary_switches, m.involuntary_switches),
+                match r.checksum_ok {
+                    Some(true) => "✓".into(),
+                    Some(false) => "✗".into(),
+                    None => "–".into(),
+                },
+            ]);
+        }
+        for cell in exp.cells.iter().filter(|c| c.runs.is_empty()) {
+            rows.push(vec![cell.model.to_string(), "failed".into()]);
+        }
+        out.push_str(&aligned(&rows));
+        let cells: Vec<&Cell> = exp.cells.iter().collect();
+        Self::failures(out, &cells);
+        out.push('\n');
+        let _ = writeln!(out, "  {}", plain(w.theoretical_max(a.cores)));
+        if let Some(gil) = a.first(ModelKind::GilThreads)
+            && let Some(st) = gil.gil()
+        {
+            let _ = writeln!(
+                out,
+                "  gil-threads: {} hand-overs ({} forced), {:.2} s waiting for the lock, at most {} thread inside at once",
+                st.handovers,
+                st.forced_drops,
+                st.wait_ns_total as f64 / 1e9,
+                st.peak_inside
+            );
+        }
+        for (fast, slow) in [(ModelKind::Processes, ModelKind::GilThreads), (ModelKind::Threads, ModelKind::GilThreads)]
+        {
+            if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow)) {
+                let (f, s) = (f.figures.cell.model.to_string(), s.figures.cell.model.to_string());
+                let line = if x >= 1.0 { w.a_faster_than_b(&f, &s, x) } else { w.a_faster_than_b(&s, &f, 1.0 / x) };
+                let _ = writeln!(out, "  {}", plain(line));
+            }
+        }
+        let _ = writeln!(out, "  {}", plain(w.checksum_line(a.expected_checksum, a.checksums_ok())));
+    }
+}
+
 impl Exporter for Terminal {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
         let w = words(self.lang);
@@ -284,6 +361,7 @@ impl Exporter for Terminal {
             match experiment {
                 Experiment::Io(io) => self.io(&mut out, w, io),
                 Experiment::Scale(s) => self.scale(&mut out, w, s, report.environment.cores_granted),
+                Experiment::Cpu(c) => self.cpu(&mut out, w, c, report.environment.cores_granted),
             }
         }
         Ok(out.into_bytes())

@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, ErrorKind, TaskError, TaskOutcome, Workload};
+use super::{BoxFuture, ErrorKind, TaskCx, TaskError, TaskOutcome, Workload, burn_cpu};
 
 /// Input buffer per blocking-client connection (ureq's default is 128 KiB: it would dominate the
 /// heap figures of a thread pool, so it is set here and reported).
@@ -101,6 +101,11 @@ pub struct IoSpec {
     pub timeout: Duration,
     #[serde(rename = "connect_timeout_ms", with = "crate::units::serde_ms")]
     pub connect_timeout: Duration,
+    /// CPU time charged to every request, half before sending and half after the answer, the
+    /// way an interpreted client spends it building the request and parsing the response
+    /// (under `gil-threads` it is spent holding the interpreter lock).
+    #[serde(rename = "interp_cost_ms", with = "crate::units::serde_ms", default)]
+    pub interp_cost: Duration,
 }
 
 /// One crypto provider (ring) for both clients, installed once per process.
@@ -163,8 +168,9 @@ impl IoWorkload {
     }
 }
 
-impl Workload for IoWorkload {
-    fn run_blocking(&self, task: usize) -> Result<TaskOutcome, TaskError> {
+impl IoWorkload {
+    /// The blocking request itself: send, read the whole body.
+    fn get_blocking(&self, task: usize) -> Result<(u16, u64), TaskError> {
         let url = self.spec.url.render(task);
         let mut request = self.agent.get(&url);
         for h in &self.spec.headers {
@@ -178,12 +184,23 @@ impl Workload for IoWorkload {
         let mut reader = response.body_mut().as_reader();
         let bytes = std::io::copy(&mut reader, &mut std::io::sink())
             .map_err(|e| TaskError::new(classify_io(&e).unwrap_or(ErrorKind::Body), e.to_string()))?;
-        drop(reader);
+        Ok((status, bytes))
+    }
+}
+
+impl Workload for IoWorkload {
+    fn run_blocking(&self, task: usize, cx: &TaskCx) -> Result<TaskOutcome, TaskError> {
+        let half = self.spec.interp_cost / 2;
+        burn_cpu(half, cx);
+        let (status, bytes) = cx.blocking(|| self.get_blocking(task))?;
+        burn_cpu(self.spec.interp_cost - half, cx);
         status_outcome(status, bytes)
     }
 
     fn run_async(&self, task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>> {
         Box::pin(async move {
+            let half = self.spec.interp_cost / 2;
+            burn_cpu(half, &TaskCx::FREE);
             let url = self.spec.url.render(task);
             let mut response = self.client.get(url).send().await.map_err(classify_reqwest)?;
             let status = response.status().as_u16();
@@ -191,6 +208,7 @@ impl Workload for IoWorkload {
             while let Some(chunk) = response.chunk().await.map_err(classify_reqwest)? {
                 bytes += chunk.len() as u64;
             }
+            burn_cpu(self.spec.interp_cost - half, &TaskCx::FREE);
             status_outcome(status, bytes)
         })
     }

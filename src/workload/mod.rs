@@ -1,6 +1,7 @@
 //! Workloads: what a model executes `n` times (task ids `0..n`). Built from a serialisable
 //! [`WorkloadSpec`], so a worker process can rebuild the very same workload.
 
+pub mod cpu;
 pub mod io;
 
 use std::fmt;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use cpu::{CpuSpec, Kernel};
 pub use io::{IoSpec, UrlTemplate};
 
 /// A boxed, sendable future borrowing the workload.
@@ -52,6 +54,23 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+impl std::str::FromStr for ErrorKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "timeout" => ErrorKind::Timeout,
+            "connect" => ErrorKind::Connect,
+            "reset" => ErrorKind::Reset,
+            "body" => ErrorKind::Body,
+            "other" => ErrorKind::Other,
+            _ => match s.strip_prefix("http_").and_then(|c| c.parse().ok()) {
+                Some(code) => ErrorKind::Status(code),
+                None => return Err(format!("unknown error kind '{s}'")),
+            },
+        })
+    }
+}
+
 /// A failed task: its kind, and the message of the error behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskError {
@@ -65,10 +84,84 @@ impl TaskError {
     }
 }
 
+/// An emulated interpreter lock, as a task sees it: long kernels offer it check-points where a
+/// thread that held it long enough may have to hand it over (like CPython's eval breaker), and
+/// blocking I/O runs without it.
+pub trait InterpreterLock: Sync {
+    /// A cheap check: hands the lock over if another thread has asked for it.
+    fn checkpoint(&self);
+    /// Gives the lock up before blocking I/O.
+    fn release(&self);
+    /// Takes it back after.
+    fn reacquire(&self);
+}
+
+/// What a task may ask of the model that runs it.
+#[derive(Clone, Copy, Default)]
+pub struct TaskCx<'a> {
+    lock: Option<&'a dyn InterpreterLock>,
+}
+
+impl<'a> TaskCx<'a> {
+    /// A free thread: no interpreter lock.
+    pub const FREE: TaskCx<'static> = TaskCx { lock: None };
+
+    /// A thread bound by an interpreter lock.
+    pub fn with_lock(lock: &'a dyn InterpreterLock) -> Self {
+        TaskCx { lock: Some(lock) }
+    }
+
+    /// Where a GIL-bound thread may hand over; nothing for a free thread.
+    #[inline]
+    pub fn checkpoint(&self) {
+        if let Some(lock) = self.lock {
+            lock.checkpoint();
+        }
+    }
+
+    /// Runs blocking I/O `f`, without the interpreter lock if there is one.
+    pub fn blocking<R>(&self, f: impl FnOnce() -> R) -> R {
+        match self.lock {
+            None => f(),
+            Some(lock) => {
+                lock.release();
+                let r = f();
+                lock.reacquire();
+                r
+            }
+        }
+    }
+}
+
+/// CPU time the calling thread has used.
+pub fn thread_cpu_time() -> std::time::Duration {
+    // SAFETY: clock_gettime writes into the zeroed timespec we own.
+    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: valid clock id and pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Spends `cost` of this thread's CPU time (not wall time: a thread that waits, for the
+/// interpreter lock or the OS, does not advance it), offering check-points all along.
+pub fn burn_cpu(cost: std::time::Duration, cx: &TaskCx) {
+    if cost.is_zero() {
+        return;
+    }
+    let until = thread_cpu_time() + cost;
+    let mut x = 0u64;
+    while thread_cpu_time() < until {
+        for _ in 0..256 {
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
+        }
+        cx.checkpoint();
+    }
+}
+
 /// A unit of work that a model executes `n` times.
 pub trait Workload: Send + Sync {
     /// Runs task `task` on the calling thread, blocking it until done.
-    fn run_blocking(&self, task: usize) -> Result<TaskOutcome, TaskError>;
+    fn run_blocking(&self, task: usize, cx: &TaskCx) -> Result<TaskOutcome, TaskError>;
     /// Runs task `task` as a future on the caller's async runtime.
     fn run_async(&self, task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>>;
 }
@@ -79,6 +172,8 @@ pub trait Workload: Send + Sync {
 pub enum WorkloadSpec {
     /// HTTP GET requests to a URL template.
     Io(IoSpec),
+    /// Prime counting (the source's CPU-bound job).
+    Cpu(CpuSpec),
 }
 
 impl WorkloadSpec {
@@ -87,6 +182,7 @@ impl WorkloadSpec {
     pub fn build(&self, concurrency: usize) -> anyhow::Result<Arc<dyn Workload>> {
         match self {
             WorkloadSpec::Io(spec) => Ok(Arc::new(io::IoWorkload::new(spec, concurrency)?)),
+            WorkloadSpec::Cpu(spec) => Ok(Arc::new(cpu::CpuWorkload::new(spec.clone()))),
         }
     }
 }

@@ -58,6 +58,15 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["scale", "--requests", "900k", "--workers", "1,900k"], "allows at most"),
         (&["scale", "--knee-gain", "150%"], "--knee-gain"),
         (&["scale", "--baseline", "threads:0"], "at least 1"),
+        (&["cpu", "--range", "150000..50000"], "reversed"),
+        (&["cpu", "--range", "1..5000000000"], "too big"),
+        (&["cpu", "--range", "5000"], "not a range"),
+        (&["cpu", "--tasks", "0"], "--tasks must be at least 1"),
+        (&["cpu", "--workers", "0"], "--workers must be at least 1"),
+        (&["cpu", "--models", "fibers"], "unknown model"),
+        (&["cpu", "--models", "processes:0"], "at least 1"),
+        (&["cpu", "--switch-interval", "0"], "above zero"),
+        (&["cpu", "--kernel", "magic"], "--kernel"),
     ];
     for (args, needle) in cases {
         refused(args, needle);

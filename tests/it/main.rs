@@ -9,6 +9,7 @@ static ALLOC: CountingAlloc = CountingAlloc;
 
 mod alloc;
 mod cli;
+mod cpu;
 mod faults;
 mod io;
 mod report;

@@ -47,7 +47,7 @@ fn run(tasks: usize, wall_ms: u64, peak_mib: f64, current_mib: f64, ok: u64) -> 
         }),
         latency_failed: None,
         ramp_up_ns: Some(1_500_000),
-        facts: ExecutionFacts { threads_started: 0, peak_tasks_in_flight: 1 },
+        facts: ExecutionFacts { peak_tasks_in_flight: 1, ..ExecutionFacts::default() },
         server: None,
     }
 }
@@ -61,6 +61,8 @@ fn client() -> ClientSettings {
         blocking_client: "ureq 3 (blocking)".into(),
         async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
         blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
+        interp_cost_ms: 0.0,
+        switch_interval_ms: 5.0,
     }
 }
 
@@ -195,7 +197,11 @@ pub fn scale_fixture() -> Report {
     let spec = |s: &str| s.parse::<ModelSpec>().unwrap();
     let point = |n: usize, ms: u64, mib: f64| {
         let mut r = run(200, ms, mib, mib / 2.0, 200);
-        r.facts = ExecutionFacts { threads_started: n.min(200), peak_tasks_in_flight: n.min(200) };
+        r.facts = ExecutionFacts {
+            threads_started: n.min(200),
+            peak_tasks_in_flight: n.min(200),
+            ..ExecutionFacts::default()
+        };
         r.server = Some(StatsSnapshot {
             requests: 200,
             responses: 200,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Words, spec_suffix};
+use super::{GilEvidence, Words, spec_suffix};
 use crate::analysis::scaling::Usl;
 use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
@@ -107,12 +107,15 @@ impl Words for En {
     fn s3_title(&self, kind: ModelKind) -> &'static str {
         match kind {
             ModelKind::Threads => "Thread worker count vs performance",
+            ModelKind::GilThreads => "Thread worker count under a GIL vs performance",
+            ModelKind::Processes => "Process count vs performance",
+            ModelKind::Rayon => "Work-stealing pool size vs performance",
             _ => "Async in-flight limit vs performance",
         }
     }
     fn settings_tested(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "Worker counts tested",
+            k if k.takes_workers() => "Worker counts tested",
             _ => "In-flight limits tested",
         }
     }
@@ -122,6 +125,9 @@ impl Words for En {
     fn point_test(&self, kind: ModelKind, n: usize) -> String {
         match kind {
             ModelKind::Threads => format!("[{n} workers] Multithread test"),
+            ModelKind::GilThreads => format!("[{n} workers] Multithread under a GIL test"),
+            ModelKind::Processes => format!("[{n} workers] Multiprocess test"),
+            ModelKind::Rayon => format!("[{n} workers] Work-stealing pool test"),
             ModelKind::AsyncMt => format!("[limit {n}] Async (multi-thread runtime) test"),
             _ => format!("[limit {n}] Async test"),
         }
@@ -137,7 +143,7 @@ impl Words for En {
     }
     fn col_setting(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "Workers",
+            k if k.takes_workers() => "Workers",
             _ => "In-flight limit",
         }
     }
@@ -151,7 +157,7 @@ impl Words for En {
         "📈 Analysis"
     }
     fn settings_span(&self, kind: ModelKind, first: usize, last: usize, ratio: f64) -> String {
-        let what = if kind == ModelKind::Threads { "Workers" } else { "In-flight limit" };
+        let what = if kind.takes_workers() { "Workers" } else { "In-flight limit" };
         format!("{what} {first} → {last} ({ratio:.1}x more)")
     }
     fn speedup_line(&self, speedup: f64, ideal: f64) -> String {
@@ -165,19 +171,19 @@ impl Words for En {
     }
     fn not_reached(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "❌ **Did not reach the baseline's performance within the tested worker range**",
+            k if k.takes_workers() => "❌ **Did not reach the baseline's performance within the tested worker range**",
             _ => "❌ **Did not reach the baseline's performance within the tested range**",
         }
     }
     fn reached(&self, kind: ModelKind, n: usize) -> String {
         match kind {
-            ModelKind::Threads => format!("✅ **Reached the baseline's performance (within 5%) at {n} workers**"),
+            k if k.takes_workers() => format!("✅ **Reached the baseline's performance (within 5%) at {n} workers**"),
             _ => format!("✅ **Reached the baseline's performance (within 5%) at a limit of {n}**"),
         }
     }
     fn diminishing(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "⚠️ **Diminishing returns!** Adding workers gives little gain",
+            k if k.takes_workers() => "⚠️ **Diminishing returns!** Adding workers gives little gain",
             _ => "⚠️ **Diminishing returns!** Raising the limit gives little gain",
         }
     }
@@ -188,14 +194,14 @@ impl Words for En {
         "🔎 Why: the curve explained"
     }
     fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String {
-        let what = if kind == ModelKind::Threads { format!("{n} workers") } else { format!("a limit of {n}") };
+        let what = if kind.takes_workers() { format!("{n} workers") } else { format!("a limit of {n}") };
         format!("**Knee:** past {what}, each doubling gains less than {pct:.0}% in speed")
     }
     fn no_knee_line(&self, pct: f64) -> String {
         format!("**No knee** in this range: the last step still gained at least {pct:.0}% per doubling")
     }
     fn diagnosis(&self, d: &Diagnosis, kind: ModelKind) -> String {
-        let at = |n: usize| if kind == ModelKind::Threads { format!("{n} workers") } else { format!("a limit of {n}") };
+        let at = |n: usize| if kind.takes_workers() { format!("{n} workers") } else { format!("a limit of {n}") };
         match *d {
             Diagnosis::NearIdeal { worst_to_ideal } => format!(
                 "**Bottleneck: none.** Every point is within {worst_to_ideal:.2}x of its ideal time: scaling is near ideal, as Little's law predicts for a server that does not limit concurrency."
@@ -203,6 +209,11 @@ impl Words for En {
             Diagnosis::ServerCap { setting, cap, peak_inflight, queued, mean_wait_ms } => format!(
                 "**Bottleneck: the server's concurrency cap.** At {}, the server worked on at most {peak_inflight} requests at once (its cap is {cap}) while {queued} requests waited in its queue, {mean_wait_ms:.1} ms on average. More concurrency on the client only lengthens that queue.",
                 at(setting)
+            ),
+            Diagnosis::InterpreterLock { setting, cost_ms, cap_per_s, measured_per_s, wait_share } => format!(
+                "**Bottleneck: client CPU serialised by the interpreter lock.** Every request costs {cost_ms:.2} ms of client CPU that runs holding the one lock, so no number of threads can pass {cap_per_s:.0} requests/s; at {} the client made {measured_per_s:.0} requests/s and its threads spent {:.0}% of their time waiting for the lock. This is the source report's plateau: more threads, the same throughput.",
+                at(setting),
+                wait_share * 100.0
             ),
             Diagnosis::ClientCpu { setting, cores_used, cores } => format!(
                 "**Bottleneck: client CPU.** At {}, the client kept {cores_used:.2} of its {cores} cores busy: it cannot issue requests any faster.",
@@ -265,7 +276,7 @@ impl Words for En {
         )
     }
     fn memory_per_worker(&self, kind: ModelKind, heap_kib: Option<f64>, rss_kib: Option<f64>) -> String {
-        let per = if kind == ModelKind::Threads { "worker" } else { "request in flight" };
+        let per = if kind.takes_workers() { "worker" } else { "request in flight" };
         let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1} KiB"));
         format!(
             "**Memory per {per}** (least-squares slope over the sweep): heap {}, peak RSS {}",
@@ -292,15 +303,205 @@ impl Words for En {
         ]
     }
 
+    fn s4_title(&self) -> &'static str {
+        "Multithread vs multiprocess, CPU-bound"
+    }
+    fn cpu_cores(&self) -> &'static str {
+        "CPU cores (granted)"
+    }
+    fn tasks_label(&self) -> &'static str {
+        "Tasks"
+    }
+    fn work_label(&self) -> &'static str {
+        "Work per task"
+    }
+    fn work_value(&self, lo: u64, hi: u64, kernel: &str) -> String {
+        format!("prime counting, n in the range {lo} ~ {hi} ({kernel})")
+    }
+    fn cpu_test(&self, index: usize, name: &str) -> String {
+        format!("[{index}] {name} test")
+    }
+    fn vs_sync(&self, x: f64) -> String {
+        format!("📈 {x:.2}x the speed of sync")
+    }
+    fn col_speedup(&self) -> &'static str {
+        "Speed-up"
+    }
+    fn gil_heading(&self) -> &'static str {
+        "GIL (Global Interpreter Lock)"
+    }
+    fn gil_intro(&self) -> &'static str {
+        "Python's GIL lets one thread run bytecode at a time. Rust has no GIL: concbench emulates one (`gil-threads`) to show what it does, next to free threads and processes."
+    }
+    fn gil_threads_point(&self, speedup: f64) -> String {
+        format!(
+            "**Multithread under a GIL:** CPU work does not run in parallel ({speedup:.2}x here)\n  - → thread switching only adds overhead, so it can even be slower"
+        )
+    }
+    fn processes_point(&self, speedup: f64) -> String {
+        format!(
+            "**Multiprocess:** each process has its own interpreter (and would have its own GIL) ({speedup:.2}x here)\n  - → real parallelism, up to the number of cores"
+        )
+    }
+    fn free_threads_point(&self, speedup: f64) -> String {
+        format!(
+            "**Free threads (Rust):** no interpreter lock at all ({speedup:.2}x here)\n  - → real parallelism in one process, up to the number of cores"
+        )
+    }
+    fn theoretical_max(&self, cores: usize) -> String {
+        format!("Theoretical maximum speed-up (cores): **{cores}x**")
+    }
+    fn actual_speedup(&self, name: &str, speedup: f64, efficiency_pct: f64) -> String {
+        format!("{name} actual speed-up: **{speedup:.2}x** (efficiency: {efficiency_pct:.1}%)")
+    }
+    fn gil_no_effect(&self, speedup: f64) -> String {
+        format!("⚠️ **Multithreading under a GIL has almost no effect on CPU-bound work** ({speedup:.2}x)")
+    }
+    fn a_faster_than_b(&self, a: &str, b: &str, x: f64) -> String {
+        format!("✅ **{a} is {x:.1}x faster than {b}!**")
+    }
+    fn checksum_line(&self, sum: u64, ok: bool) -> String {
+        if ok {
+            format!("**Check:** every model counted {sum} primes in all, as the reference sieve did ✓")
+        } else {
+            format!("**Check:** ✗ some model's count differs from the reference ({sum} primes)")
+        }
+    }
+    fn cpu_columns(&self) -> [&'static str; 11] {
+        [
+            "Model",
+            "Spec",
+            "Time",
+            "Speed-up",
+            "Efficiency",
+            "Serial fraction (Amdahl)",
+            "Peak heap",
+            "Peak RSS",
+            "CPU user+sys",
+            "Context switches (vol/invol)",
+            "Checksum",
+        ]
+    }
+
+    fn s5_title(&self, gil_slower: bool) -> &'static str {
+        if gil_slower { "Why sync beat multithread (under a GIL)" } else { "Sync vs multithread under a GIL" }
+    }
+    fn s5_row_gil(&self, time: &str, diff_s: f64) -> String {
+        if diff_s > 0.0 {
+            format!("{time} ({diff_s:.2} s slower!)")
+        } else {
+            format!("{time} ({:.2} s faster)", -diff_s)
+        }
+    }
+    fn key_line(&self) -> &'static str {
+        "**Key: GIL + overhead** (every figure below was measured in this run)"
+    }
+    fn seq_heading(&self) -> &'static str {
+        "Sync (sequential)"
+    }
+    fn seq_timeline(&self) -> &'static str {
+        "task1 ████████ → task2 ████████ → task3 ████████"
+    }
+    fn seq_points(&self, voluntary: u64, involuntary: u64) -> Vec<String> {
+        vec![
+            "No lock contention".into(),
+            format!("Few context switches ({voluntary} voluntary, {involuntary} involuntary)"),
+            "Simply runs one task after another".into(),
+        ]
+    }
+    fn gil_heading_n(&self, n: usize) -> String {
+        format!("Multithread under a GIL ({n} workers)")
+    }
+    fn timeline_label(&self, thread: usize) -> String {
+        format!("thread{}", thread + 1)
+    }
+    fn timeline_caption(&self, slice_ms: f64, total_ms: f64) -> String {
+        format!(
+            "(measured: the first {total_ms:.0} ms of the run, one character per {slice_ms:.0} ms; █ holding the lock, ░ waiting for it)"
+        )
+    }
+    fn gil_points(&self, n: usize, g: &GilEvidence) -> Vec<String> {
+        vec![
+            format!(
+                "{n} threads competed for one lock: it changed hands {} times, {} of them forced by a waiting thread after the {:.0} ms switch interval",
+                g.handovers, g.forced_drops, g.switch_interval_ms
+            ),
+            format!("Only one ran at a time: at most {} thread was ever inside workload code", g.peak_inside),
+            format!("Threads spent {:.2} s waiting for the lock, summed over threads", g.wait_s),
+            format!("Result: sequential work + overhead = {:+.2} s against sequential", g.overhead_s),
+        ]
+    }
+    fn overheads_title(&self) -> &'static str {
+        "The overheads of multithreading (measured)"
+    }
+    fn overheads_columns(&self) -> [&'static str; 2] {
+        ["Overhead", "Measured in this run"]
+    }
+    fn overhead_rows(&self, n: usize, g: &GilEvidence) -> Vec<[String; 2]> {
+        vec![
+            [
+                "Lock contention".into(),
+                format!("{n} threads competed for the lock; {:.2} s of waiting in all", g.wait_s),
+            ],
+            [
+                "Context switching".into(),
+                format!("{} voluntary + {} involuntary context switches", g.voluntary, g.involuntary),
+            ],
+            [
+                "Thread creation/management".into(),
+                format!("{} threads started and joined inside the measured time", g.threads),
+            ],
+            ["Lock waiting".into(), format!("{} hand-overs, {} forced drops", g.handovers, g.forced_drops)],
+        ]
+    }
+    fn conclusion_title(&self) -> &'static str {
+        "CPU-bound work on threads under a GIL"
+    }
+    fn conclusion(&self, g: &GilEvidence) -> Vec<String> {
+        vec![
+            "No parallel execution (one at a time under the lock)".into(),
+            "The same work as sequential, plus overhead".into(),
+            if g.overhead_s > 0.0 {
+                format!("So it ended {:.2} s slower than sequential", g.overhead_s)
+            } else {
+                format!(
+                    "Here the overhead stayed small: {:.2} s faster than sequential (within noise of no gain)",
+                    -g.overhead_s
+                )
+            },
+        ]
+    }
+    fn beyond_title(&self) -> &'static str {
+        "Without a GIL (beyond the source)"
+    }
+    fn beyond_free_threads(&self, n: usize, speedup: f64, efficiency_pct: f64) -> String {
+        format!(
+            "**Free threads ({n}):** {speedup:.2}x, efficiency {efficiency_pct:.1}%: Rust threads hold no interpreter lock, so they run CPU work in parallel, as processes do, without start-up cost or copies"
+        )
+    }
+    fn beyond_processes(&self, n: usize, startup_ms: f64, heap: &str, rss: &str) -> String {
+        format!(
+            "**Processes ({n}):** each took {startup_ms:.1} ms to start on average (inside the measured time) and used up to {heap} of heap and {rss} of resident memory of its own"
+        )
+    }
+    fn beyond_async(&self, speedup: f64) -> String {
+        format!("**Async:** {speedup:.2}x: one event loop runs one task at a time; async does not help CPU-bound work")
+    }
+    fn beyond_rayon(&self, n: usize, speedup: f64) -> String {
+        format!("**Work-stealing pool (rayon, {n}):** {speedup:.2}x")
+    }
+
     fn model_name(&self, m: &ModelSpec) -> String {
         let base = match m.kind {
             ModelKind::Sequential => return "Sync (sequential)".into(),
             ModelKind::Threads => "Multithread",
-            ModelKind::Async if m.n.is_none() => return "Async (all at once)".into(),
-            ModelKind::Async => "Async, in-flight limit",
+            ModelKind::Async => "Async",
             ModelKind::AsyncMt => "Async, multi-thread runtime",
+            ModelKind::Processes => "Multiprocess",
+            ModelKind::GilThreads => "Multithread under a GIL",
+            ModelKind::Rayon => "Work-stealing pool (rayon)",
         };
-        format!("{base}{}", spec_suffix(m))
+        format!("{base}{}", spec_suffix(m, "{n} workers", "limit {n}"))
     }
     fn all_title(&self) -> &'static str {
         "All measurements"

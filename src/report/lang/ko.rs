@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Words, spec_suffix};
+use super::{GilEvidence, Words, spec_suffix};
 use crate::analysis::scaling::Usl;
 use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
@@ -107,12 +107,15 @@ impl Words for Ko {
     fn s3_title(&self, kind: ModelKind) -> &'static str {
         match kind {
             ModelKind::Threads => "멀티스레드 워커 수 증가에 따른 성능 변화 테스트",
+            ModelKind::GilThreads => "GIL 아래 멀티스레드 워커 수 증가에 따른 성능 변화 테스트",
+            ModelKind::Processes => "멀티프로세스 워커 수 증가에 따른 성능 변화 테스트",
+            ModelKind::Rayon => "작업 훔치기 풀 크기에 따른 성능 변화 테스트",
             _ => "비동기 동시 요청 제한에 따른 성능 변화 테스트",
         }
     }
     fn settings_tested(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "테스트 워커 수",
+            k if k.takes_workers() => "테스트 워커 수",
             _ => "테스트 동시 요청 제한",
         }
     }
@@ -122,6 +125,9 @@ impl Words for Ko {
     fn point_test(&self, kind: ModelKind, n: usize) -> String {
         match kind {
             ModelKind::Threads => format!("[워커 {n}개] 멀티스레드 테스트"),
+            ModelKind::GilThreads => format!("[워커 {n}개] GIL 아래 멀티스레드 테스트"),
+            ModelKind::Processes => format!("[워커 {n}개] 멀티프로세스 테스트"),
+            ModelKind::Rayon => format!("[워커 {n}개] 작업 훔치기 풀 테스트"),
             ModelKind::AsyncMt => format!("[제한 {n}개] 비동기 (멀티스레드 런타임) 테스트"),
             _ => format!("[제한 {n}개] 비동기 테스트"),
         }
@@ -137,7 +143,7 @@ impl Words for Ko {
     }
     fn col_setting(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "워커 수",
+            k if k.takes_workers() => "워커 수",
             _ => "동시 요청 제한",
         }
     }
@@ -151,7 +157,7 @@ impl Words for Ko {
         "📈 분석"
     }
     fn settings_span(&self, kind: ModelKind, first: usize, last: usize, ratio: f64) -> String {
-        let what = if kind == ModelKind::Threads { "워커 수" } else { "동시 요청 제한" };
+        let what = if kind.takes_workers() { "워커 수" } else { "동시 요청 제한" };
         format!("{what} {first} → {last} ({ratio:.1}배 증가)")
     }
     fn speedup_line(&self, speedup: f64, ideal: f64) -> String {
@@ -165,19 +171,19 @@ impl Words for Ko {
     }
     fn not_reached(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "❌ **테스트한 워커 수 범위 내에서 기준 성능에 도달하지 못함**",
+            k if k.takes_workers() => "❌ **테스트한 워커 수 범위 내에서 기준 성능에 도달하지 못함**",
             _ => "❌ **테스트한 범위 내에서 기준 성능에 도달하지 못함**",
         }
     }
     fn reached(&self, kind: ModelKind, n: usize) -> String {
         match kind {
-            ModelKind::Threads => format!("✅ **워커 {n}개에서 기준 성능에 도달 (5% 이내)**"),
+            k if k.takes_workers() => format!("✅ **워커 {n}개에서 기준 성능에 도달 (5% 이내)**"),
             _ => format!("✅ **동시 요청 제한 {n}개에서 기준 성능에 도달 (5% 이내)**"),
         }
     }
     fn diminishing(&self, kind: ModelKind) -> &'static str {
         match kind {
-            ModelKind::Threads => "⚠️ **수확체감 현상 발생!** 워커 수 증가 대비 성능 향상이 크지 않음",
+            k if k.takes_workers() => "⚠️ **수확체감 현상 발생!** 워커 수 증가 대비 성능 향상이 크지 않음",
             _ => "⚠️ **수확체감 현상 발생!** 동시 요청 제한 증가 대비 성능 향상이 크지 않음",
         }
     }
@@ -188,8 +194,7 @@ impl Words for Ko {
         "🔎 원인 분석"
     }
     fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String {
-        let what =
-            if kind == ModelKind::Threads { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") };
+        let what = if kind.takes_workers() { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") };
         format!("**꺾이는 지점:** {what} 이후로는 두 배로 늘려도 속도 향상이 {pct:.0}% 미만")
     }
     fn no_knee_line(&self, pct: f64) -> String {
@@ -197,7 +202,7 @@ impl Words for Ko {
     }
     fn diagnosis(&self, d: &Diagnosis, kind: ModelKind) -> String {
         let at = |n: usize| {
-            if kind == ModelKind::Threads { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") }
+            if kind.takes_workers() { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") }
         };
         match *d {
             Diagnosis::NearIdeal { worst_to_ideal } => format!(
@@ -206,6 +211,11 @@ impl Words for Ko {
             Diagnosis::ServerCap { setting, cap, peak_inflight, queued, mean_wait_ms } => format!(
                 "**병목: 서버의 동시 처리 제한.** {}에서 서버는 한 번에 최대 {peak_inflight}개 요청만 처리했고(제한 {cap}개), {queued}개 요청이 서버 대기열에서 평균 {mean_wait_ms:.1} ms 기다림. 클라이언트 동시성을 늘려도 대기열만 길어짐.",
                 at(setting)
+            ),
+            Diagnosis::InterpreterLock { setting, cost_ms, cap_per_s, measured_per_s, wait_share } => format!(
+                "**병목: 인터프리터 락에 직렬화된 클라이언트 CPU.** 요청마다 클라이언트 CPU {cost_ms:.2} ms를 락 하나를 쥔 채 쓰므로 스레드를 아무리 늘려도 초당 {cap_per_s:.0}개 요청을 넘을 수 없음; {}에서 클라이언트는 초당 {measured_per_s:.0}개 요청을 보냈고 스레드들은 시간의 {:.0}%를 락 대기에 씀. 원본 보고서의 정체 구간이 바로 이것: 스레드를 늘려도 처리량은 그대로.",
+                at(setting),
+                wait_share * 100.0
             ),
             Diagnosis::ClientCpu { setting, cores_used, cores } => format!(
                 "**병목: 클라이언트 CPU.** {}에서 클라이언트가 코어 {cores}개 중 {cores_used:.2}개를 계속 사용: 요청을 더 빨리 보낼 수 없음.",
@@ -264,7 +274,7 @@ impl Words for Ko {
         )
     }
     fn memory_per_worker(&self, kind: ModelKind, heap_kib: Option<f64>, rss_kib: Option<f64>) -> String {
-        let per = if kind == ModelKind::Threads { "워커당" } else { "동시 요청당" };
+        let per = if kind.takes_workers() { "워커당" } else { "동시 요청당" };
         let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1} KiB"));
         format!("**{per} 메모리** (측정 전체의 최소제곱 기울기): 힙 {}, 피크 RSS {}", f(heap_kib), f(rss_kib))
     }
@@ -287,15 +297,197 @@ impl Words for Ko {
         ]
     }
 
+    fn s4_title(&self) -> &'static str {
+        "멀티스레드 vs 멀티프로세스 CPU 바운드 성능 비교"
+    }
+    fn cpu_cores(&self) -> &'static str {
+        "CPU 코어 수 (사용 가능)"
+    }
+    fn tasks_label(&self) -> &'static str {
+        "작업 수"
+    }
+    fn work_label(&self) -> &'static str {
+        "연산 복잡도"
+    }
+    fn work_value(&self, lo: u64, hi: u64, kernel: &str) -> String {
+        format!("{lo} ~ {hi} 범위 소수 계산 ({kernel})")
+    }
+    fn cpu_test(&self, index: usize, name: &str) -> String {
+        format!("[{index}] {name} 테스트")
+    }
+    fn vs_sync(&self, x: f64) -> String {
+        format!("📈 동기 대비 {x:.2}배 속도")
+    }
+    fn col_speedup(&self) -> &'static str {
+        "속도 향상"
+    }
+    fn gil_heading(&self) -> &'static str {
+        "GIL (Global Interpreter Lock)"
+    }
+    fn gil_intro(&self) -> &'static str {
+        "Python의 GIL은 한 번에 하나의 스레드만 Python 바이트코드 실행. Rust에는 GIL이 없으므로 concbench가 GIL을 흉내 내어(`gil-threads`) 그 효과를 자유 스레드, 프로세스와 나란히 보여줌."
+    }
+    fn gil_threads_point(&self, speedup: f64) -> String {
+        format!(
+            "**GIL 아래 멀티스레드:** GIL로 인해 CPU 작업은 실제로 병렬 실행 안 됨 (여기서 {speedup:.2}배)\n  - → 스레드 전환 오버헤드만 추가되어 오히려 느려질 수 있음"
+        )
+    }
+    fn processes_point(&self, speedup: f64) -> String {
+        format!(
+            "**멀티프로세스:** 각 프로세스가 독립적인 인터프리터(와 GIL) 보유 (여기서 {speedup:.2}배)\n  - → 진정한 병렬 실행 가능, CPU 코어 수만큼 성능 향상"
+        )
+    }
+    fn free_threads_point(&self, speedup: f64) -> String {
+        format!(
+            "**자유 스레드 (Rust):** 인터프리터 락이 전혀 없음 (여기서 {speedup:.2}배)\n  - → 한 프로세스 안에서 코어 수만큼 진정한 병렬 실행"
+        )
+    }
+    fn theoretical_max(&self, cores: usize) -> String {
+        format!("이론적 최대 속도 향상 (코어 수): **{cores}배**")
+    }
+    fn actual_speedup(&self, name: &str, speedup: f64, efficiency_pct: f64) -> String {
+        format!("{name} 실제 속도 향상: **{speedup:.2}배** (효율: {efficiency_pct:.1}%)")
+    }
+    fn gil_no_effect(&self, speedup: f64) -> String {
+        format!("⚠️ **GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음** ({speedup:.2}배)")
+    }
+    fn a_faster_than_b(&self, a: &str, b: &str, x: f64) -> String {
+        format!("✅ **{a}가 {b}보다 {x:.1}배 빠름!**")
+    }
+    fn checksum_line(&self, sum: u64, ok: bool) -> String {
+        if ok {
+            format!("**검증:** 모든 방식이 기준 체와 같은 총 {sum}개의 소수를 셈 ✓")
+        } else {
+            format!("**검증:** ✗ 어떤 방식의 개수가 기준({sum}개)과 다름")
+        }
+    }
+    fn cpu_columns(&self) -> [&'static str; 11] {
+        [
+            "방식",
+            "모델",
+            "소요 시간",
+            "속도 향상",
+            "효율",
+            "직렬 비율 (암달)",
+            "피크 힙",
+            "피크 RSS",
+            "CPU 사용자+시스템",
+            "컨텍스트 스위치 (자발/비자발)",
+            "검증",
+        ]
+    }
+
+    fn s5_title(&self, gil_slower: bool) -> &'static str {
+        if gil_slower {
+            "동기가 멀티스레드(GIL)보다 빠른 이유"
+        } else {
+            "동기 vs GIL 아래 멀티스레드"
+        }
+    }
+    fn s5_row_gil(&self, time: &str, diff_s: f64) -> String {
+        if diff_s > 0.0 {
+            format!("{time} (오히려 {diff_s:.2}초 더 느림!)")
+        } else {
+            format!("{time} ({:.2}초 빠름)", -diff_s)
+        }
+    }
+    fn key_line(&self) -> &'static str {
+        "**핵심: GIL + 오버헤드** (아래 수치는 모두 이번 실행에서 측정)"
+    }
+    fn seq_heading(&self) -> &'static str {
+        "동기 (순차 실행)"
+    }
+    fn seq_timeline(&self) -> &'static str {
+        "작업1 ████████ → 작업2 ████████ → 작업3 ████████"
+    }
+    fn seq_points(&self, voluntary: u64, involuntary: u64) -> Vec<String> {
+        vec![
+            "GIL 경합 없음".into(),
+            format!("컨텍스트 스위칭 거의 없음 (자발 {voluntary}회, 비자발 {involuntary}회)"),
+            "단순하게 순차 실행".into(),
+        ]
+    }
+    fn gil_heading_n(&self, n: usize) -> String {
+        format!("GIL 아래 멀티스레드 ({n} workers)")
+    }
+    fn timeline_label(&self, thread: usize) -> String {
+        format!("스레드{}", thread + 1)
+    }
+    fn timeline_caption(&self, slice_ms: f64, total_ms: f64) -> String {
+        format!("(측정값: 실행 첫 {total_ms:.0} ms, 한 글자당 {slice_ms:.0} ms; █ 락 보유, ░ GIL 대기)")
+    }
+    fn gil_points(&self, n: usize, g: &GilEvidence) -> Vec<String> {
+        vec![
+            format!(
+                "{n}개 스레드가 GIL 하나를 두고 경쟁: 락이 {}번 넘어갔고, 그중 {}번은 {:.0} ms 전환 간격 뒤 대기 스레드의 요청으로 강제됨",
+                g.handovers, g.forced_drops, g.switch_interval_ms
+            ),
+            format!("실제로는 한 번에 1개만 실행됨: 작업 코드 안에 있던 스레드는 최대 {}개", g.peak_inside),
+            format!("스레드들이 GIL을 기다린 시간 합계 {:.2}초", g.wait_s),
+            format!("결과: 순차 실행 + 오버헤드 = 순차 대비 {:+.2}초", g.overhead_s),
+        ]
+    }
+    fn overheads_title(&self) -> &'static str {
+        "멀티스레드의 오버헤드 (측정값)"
+    }
+    fn overheads_columns(&self) -> [&'static str; 2] {
+        ["오버헤드", "이번 실행에서 측정"]
+    }
+    fn overhead_rows(&self, n: usize, g: &GilEvidence) -> Vec<[String; 2]> {
+        vec![
+            ["GIL 경합".into(), format!("{n}개 스레드가 GIL 획득을 위해 경쟁; 대기 합계 {:.2}초", g.wait_s)],
+            ["컨텍스트 스위칭".into(), format!("자발 {}회 + 비자발 {}회 컨텍스트 스위치", g.voluntary, g.involuntary)],
+            ["스레드 생성/관리".into(), format!("측정 시간 안에서 스레드 {}개 생성과 종료 대기", g.threads)],
+            ["Lock 대기".into(), format!("GIL 해제/획득 {}번, 강제 해제 {}번", g.handovers, g.forced_drops)],
+        ]
+    }
+    fn conclusion_title(&self) -> &'static str {
+        "GIL 아래 CPU 바운드 작업에서 멀티스레드는"
+    }
+    fn conclusion(&self, g: &GilEvidence) -> Vec<String> {
+        vec![
+            "병렬 실행 안 됨 (GIL 때문에 한 번에 1개만)".into(),
+            "순차 실행과 동일한 작업량 + 추가 오버헤드".into(),
+            if g.overhead_s > 0.0 {
+                format!("결과적으로 순차 실행보다 {:.2}초 느림", g.overhead_s)
+            } else {
+                format!("이번에는 오버헤드가 작아 순차보다 {:.2}초 빠름 (이득 없음과 오차 범위)", -g.overhead_s)
+            },
+        ]
+    }
+    fn beyond_title(&self) -> &'static str {
+        "GIL이 없다면 (원본 보고서 너머)"
+    }
+    fn beyond_free_threads(&self, n: usize, speedup: f64, efficiency_pct: f64) -> String {
+        format!(
+            "**자유 스레드 ({n}개):** {speedup:.2}배, 효율 {efficiency_pct:.1}%: Rust 스레드는 인터프리터 락이 없어 프로세스처럼 병렬로 CPU 작업을 하되, 시작 비용과 복사가 없음"
+        )
+    }
+    fn beyond_processes(&self, n: usize, startup_ms: f64, heap: &str, rss: &str) -> String {
+        format!(
+            "**프로세스 ({n}개):** 시작에 평균 {startup_ms:.1} ms (측정 시간에 포함), 프로세스마다 힙 최대 {heap}, 상주 메모리 {rss} 사용"
+        )
+    }
+    fn beyond_async(&self, speedup: f64) -> String {
+        format!(
+            "**비동기:** {speedup:.2}배: 이벤트 루프 하나가 한 번에 작업 하나만 실행; 비동기는 CPU 바운드 작업을 빠르게 하지 않음"
+        )
+    }
+    fn beyond_rayon(&self, n: usize, speedup: f64) -> String {
+        format!("**작업 훔치기 풀 (rayon, {n}개):** {speedup:.2}배")
+    }
+
     fn model_name(&self, m: &ModelSpec) -> String {
         let base = match m.kind {
             ModelKind::Sequential => return "동기 (순차)".into(),
             ModelKind::Threads => "멀티스레드",
-            ModelKind::Async if m.n.is_none() => return "비동기 (동시 실행)".into(),
-            ModelKind::Async => "비동기, 동시 요청 제한",
+            ModelKind::Async => "비동기",
             ModelKind::AsyncMt => "비동기, 멀티스레드 런타임",
+            ModelKind::Processes => "멀티프로세스",
+            ModelKind::GilThreads => "GIL 아래 멀티스레드",
+            ModelKind::Rayon => "작업 훔치기 풀 (rayon)",
         };
-        format!("{base}{}", spec_suffix(m))
+        format!("{base}{}", spec_suffix(m, "워커 {n}개", "제한 {n}개"))
     }
     fn all_title(&self) -> &'static str {
         "전체 측정 결과"

@@ -79,6 +79,49 @@ pub trait Words: Sync {
     fn memory_per_worker(&self, kind: ModelKind, heap_kib: Option<f64>, rss_kib: Option<f64>) -> String;
     fn sweep_columns(&self, kind: ModelKind) -> [&'static str; 14];
 
+    // Section 4.
+    fn s4_title(&self) -> &'static str;
+    fn cpu_cores(&self) -> &'static str;
+    fn tasks_label(&self) -> &'static str;
+    fn work_label(&self) -> &'static str;
+    fn work_value(&self, lo: u64, hi: u64, kernel: &str) -> String;
+    fn cpu_test(&self, index: usize, name: &str) -> String;
+    fn vs_sync(&self, x: f64) -> String;
+    fn col_speedup(&self) -> &'static str;
+    fn gil_heading(&self) -> &'static str;
+    fn gil_intro(&self) -> &'static str;
+    fn gil_threads_point(&self, speedup: f64) -> String;
+    fn processes_point(&self, speedup: f64) -> String;
+    fn free_threads_point(&self, speedup: f64) -> String;
+    fn theoretical_max(&self, cores: usize) -> String;
+    fn actual_speedup(&self, name: &str, speedup: f64, efficiency_pct: f64) -> String;
+    fn gil_no_effect(&self, speedup: f64) -> String;
+    fn a_faster_than_b(&self, a: &str, b: &str, x: f64) -> String;
+    fn checksum_line(&self, sum: u64, ok: bool) -> String;
+    fn cpu_columns(&self) -> [&'static str; 11];
+
+    // Section 5.
+    fn s5_title(&self, gil_slower: bool) -> &'static str;
+    fn s5_row_gil(&self, time: &str, diff_s: f64) -> String;
+    fn key_line(&self) -> &'static str;
+    fn seq_heading(&self) -> &'static str;
+    fn seq_timeline(&self) -> &'static str;
+    fn seq_points(&self, voluntary: u64, involuntary: u64) -> Vec<String>;
+    fn gil_heading_n(&self, n: usize) -> String;
+    fn timeline_label(&self, thread: usize) -> String;
+    fn timeline_caption(&self, slice_ms: f64, total_ms: f64) -> String;
+    fn gil_points(&self, n: usize, g: &GilEvidence) -> Vec<String>;
+    fn overheads_title(&self) -> &'static str;
+    fn overheads_columns(&self) -> [&'static str; 2];
+    fn overhead_rows(&self, n: usize, g: &GilEvidence) -> Vec<[String; 2]>;
+    fn conclusion_title(&self) -> &'static str;
+    fn conclusion(&self, g: &GilEvidence) -> Vec<String>;
+    fn beyond_title(&self) -> &'static str;
+    fn beyond_free_threads(&self, n: usize, speedup: f64, efficiency_pct: f64) -> String;
+    fn beyond_processes(&self, n: usize, startup_ms: f64, heap: &str, rss: &str) -> String;
+    fn beyond_async(&self, speedup: f64) -> String;
+    fn beyond_rayon(&self, n: usize, speedup: f64) -> String;
+
     // Beyond the source.
     fn model_name(&self, m: &ModelSpec) -> String;
     fn all_title(&self) -> &'static str;
@@ -106,6 +149,23 @@ pub trait Words: Sync {
     fn headers_note(&self, names: &str) -> String;
 }
 
+/// What section 5 says about the GIL, all measured.
+#[derive(Debug, Clone, Copy)]
+pub struct GilEvidence {
+    pub sequential_s: f64,
+    pub gil_s: f64,
+    /// t(gil-threads) − t(sequential), seconds (negative: faster).
+    pub overhead_s: f64,
+    pub handovers: u64,
+    pub forced_drops: u64,
+    pub wait_s: f64,
+    pub switch_interval_ms: f64,
+    pub peak_inside: usize,
+    pub voluntary: u64,
+    pub involuntary: u64,
+    pub threads: usize,
+}
+
 /// The words of a language.
 pub fn words(lang: Lang) -> &'static dyn Words {
     match lang {
@@ -114,10 +174,12 @@ pub fn words(lang: Lang) -> &'static dyn Words {
     }
 }
 
-/// Shared by both languages: `threads:50` style names stay as typed, in code font.
-fn spec_suffix(m: &ModelSpec) -> String {
+/// The N of a model, in words: `(4 workers)`, `(limit 100)`; `pool` and `limit` are the
+/// language's words with `{n}` in them.
+fn spec_suffix(m: &ModelSpec, pool: &str, limit: &str) -> String {
     match (m.kind, m.n) {
         (ModelKind::Sequential, _) | (_, None) => String::new(),
-        (_, Some(n)) => format!(", {n}"),
+        (ModelKind::Async | ModelKind::AsyncMt, Some(n)) => format!(" ({})", limit.replace("{n}", &n.to_string())),
+        (_, Some(n)) => format!(" ({})", pool.replace("{n}", &n.to_string())),
     }
 }

@@ -1,6 +1,7 @@
 //! Markdown: the source report's sections, in its shape and wording, from measured figures;
 //! then what the source did not show (every run's figures, failures, target, environment).
 
+mod cpu;
 mod io;
 mod scale;
 
@@ -29,10 +30,13 @@ impl Exporter for Markdown {
             match experiment {
                 Experiment::Io(e) => io::sections(&mut out, w, e),
                 Experiment::Scale(e) => scale::section(&mut out, w, e, report.environment.cores_granted),
+                Experiment::Cpu(e) => cpu::sections(&mut out, w, e, report.environment.cores_granted),
             }
             let cells = experiment.cells();
             failures(&mut out, w, &cells);
-            target(&mut out, w, experiment.target(), experiment.client(), &cells);
+            if let (Some(t), Some(c)) = (experiment.target(), experiment.client()) {
+                target(&mut out, w, t, c, &cells);
+            }
         }
         environment(&mut out, w, report);
         Ok(out.into_bytes())

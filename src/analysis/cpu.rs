@@ -1,0 +1,164 @@
+//! Sections 4 and 5: CPU-bound work under every model, its speed-ups against sequential and the
+//! theoretical maximum, and the evidence of why a GIL makes threads slower than sequential.
+
+use std::time::Duration;
+
+use super::io::Figures;
+use super::ratio;
+use crate::model::ModelKind;
+use crate::model::gil::{GilStats, Hold};
+use crate::model::process_pool::PoolStats;
+use crate::report::CpuExperiment;
+
+/// One model's row of section 4.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuRow<'a> {
+    pub figures: Figures<'a>,
+    pub kind: ModelKind,
+    /// The model's concurrency (workers, processes; 1 for sequential and async).
+    pub n: usize,
+    /// min(cores, n): the most speed-up the model could reach.
+    pub theoretical: usize,
+    /// Sequential time / this time.
+    pub speedup: Option<f64>,
+    /// speedup / theoretical.
+    pub efficiency: Option<f64>,
+    /// The serial fraction the speed-up implies on `theoretical` cores (Karp–Flatt).
+    pub serial_fraction: Option<f64>,
+    /// CPU time of the run, worker processes included.
+    pub cpu: Duration,
+    /// Whether its counts summed to the reference checksum (`None`: not all tasks succeeded).
+    pub checksum_ok: Option<bool>,
+}
+
+impl CpuRow<'_> {
+    pub fn gil(&self) -> Option<&GilStats> {
+        self.figures.run.facts.gil.as_ref()
+    }
+    pub fn pool(&self) -> Option<&PoolStats> {
+        self.figures.run.facts.processes.as_ref()
+    }
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone)]
+pub struct CpuAnalysis<'a> {
+    pub rows: Vec<CpuRow<'a>>,
+    pub sequential: Option<CpuRow<'a>>,
+    pub cores: usize,
+    pub expected_checksum: u64,
+}
+
+/// Concurrency a model ran CPU work with: async runs every task on one event loop.
+fn concurrency(kind: ModelKind, n: Option<usize>, tasks: usize, cores: usize) -> usize {
+    match kind {
+        ModelKind::Sequential | ModelKind::Async => 1,
+        ModelKind::AsyncMt => cores,
+        _ => n.unwrap_or(1).min(tasks).max(1),
+    }
+}
+
+pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
+    let expected_checksum = exp.expected_checksum();
+    let base = exp
+        .cells
+        .iter()
+        .find(|c| c.model.kind == ModelKind::Sequential)
+        .and_then(Figures::of)
+        .map(|f| f.wall.as_secs_f64());
+    let rows: Vec<CpuRow> = exp
+        .cells
+        .iter()
+        .filter_map(|cell| {
+            let figures = Figures::of(cell)?;
+            let kind = cell.model.kind;
+            let n = concurrency(kind, cell.model.n, exp.settings.tasks, cores);
+            let theoretical = n.min(cores).max(1);
+            let speedup = base.and_then(|b| ratio(b, figures.wall.as_secs_f64()));
+            let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
+            let run = figures.run;
+            Some(CpuRow {
+                figures,
+                kind,
+                n,
+                theoretical,
+                speedup,
+                efficiency: speedup.map(|s| s / theoretical as f64),
+                serial_fraction: speedup.and_then(|s| super::scaling::serial_fraction(s, theoretical)),
+                cpu: run.measured.cpu() + Duration::from_nanos(children),
+                checksum_ok: (run.failed == 0 && run.ok as usize == run.tasks)
+                    .then_some(run.value_sum == expected_checksum),
+            })
+        })
+        .collect();
+    let sequential = rows.iter().find(|r| r.kind == ModelKind::Sequential).copied();
+    CpuAnalysis { rows, sequential, cores, expected_checksum }
+}
+
+impl<'a> CpuAnalysis<'a> {
+    pub fn first(&self, kind: ModelKind) -> Option<&CpuRow<'a>> {
+        self.rows.iter().find(|r| r.kind == kind)
+    }
+
+    /// The fastest row.
+    pub fn fastest(&self) -> Option<&CpuRow<'a>> {
+        self.rows.iter().min_by_key(|r| r.figures.wall)
+    }
+
+    /// How many times faster `a` was than `b`.
+    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<f64> {
+        let (a, b) = (self.first(a)?, self.first(b)?);
+        ratio(b.figures.wall.as_secs_f64(), a.figures.wall.as_secs_f64())
+    }
+
+    /// Whether every model that completed returned the reference checksum.
+    pub fn checksums_ok(&self) -> bool {
+        self.rows.iter().all(|r| r.checksum_ok != Some(false))
+    }
+}
+
+/// One row of a timeline: for each slice, whether the thread held the lock for at least half of it.
+pub fn timeline(holds: &[Hold], threads: usize, slice: Duration, slices: usize) -> Vec<Vec<bool>> {
+    let Some(start) = holds.iter().map(|h| h.start_us).min() else { return Vec::new() };
+    let slice_us = slice.as_micros().max(1) as u64;
+    (0..threads)
+        .map(|t| {
+            (0..slices as u64)
+                .map(|i| {
+                    let (from, to) = (start + i * slice_us, start + (i + 1) * slice_us);
+                    let held: u64 = holds
+                        .iter()
+                        .filter(|h| h.thread == t)
+                        .map(|h| h.end_us.min(to).saturating_sub(h.start_us.max(from)))
+                        .sum();
+                    held * 2 >= slice_us
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timeline_marks_who_held_each_slice() {
+        let holds = [
+            Hold { thread: 0, start_us: 100, end_us: 5_100 },
+            Hold { thread: 1, start_us: 5_100, end_us: 10_100 },
+            Hold { thread: 0, start_us: 10_100, end_us: 12_000 },
+        ];
+        let rows = timeline(&holds, 2, Duration::from_millis(5), 3);
+        assert_eq!(rows, vec![vec![true, false, false], vec![false, true, false]]);
+        assert!(timeline(&[], 2, Duration::from_millis(5), 3).is_empty());
+    }
+
+    #[test]
+    fn async_and_sequential_run_cpu_work_one_at_a_time() {
+        assert_eq!(concurrency(ModelKind::Async, Some(50), 100, 2), 1);
+        assert_eq!(concurrency(ModelKind::Threads, Some(12), 100, 2), 12);
+        assert_eq!(concurrency(ModelKind::Processes, Some(12), 4, 2), 4);
+        assert_eq!(concurrency(ModelKind::AsyncMt, None, 100, 2), 2);
+    }
+}

@@ -1,0 +1,69 @@
+//! `gil-threads:N`: N OS threads that may run workload code only while holding one emulated
+//! interpreter lock (see [`super::gil`]): what Python's threads do under the GIL. Blocking I/O
+//! runs without the lock, so on the `io` workload they overlap their requests like Python threads.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+
+use super::gil::{Gil, GilThread};
+use super::{ExecutionFacts, Job, Model};
+use crate::measure::Meter;
+use crate::workload::TaskCx;
+
+pub struct GilThreads {
+    pub threads: usize,
+    pub switch_interval: Duration,
+}
+
+fn worker(job: &Job, next: &AtomicUsize, gil: &Gil, id: usize) {
+    gil.take(id);
+    let me = GilThread { gil, id };
+    let cx = TaskCx::with_lock(&me);
+    loop {
+        let task = next.fetch_add(1, Ordering::Relaxed);
+        if task >= job.tasks.end {
+            break;
+        }
+        let t0 = Instant::now();
+        let result = job.workload.run_blocking(task, &cx);
+        job.recorder.record(t0, result);
+    }
+    gil.drop_lock(id, false);
+}
+
+impl Model for GilThreads {
+    fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
+        let wanted = self.threads.min(job.tasks.len()).max(1);
+        let next = AtomicUsize::new(job.tasks.start);
+        let gil = Gil::new(self.switch_interval);
+        meter.start();
+        let (started, spawn_error) = std::thread::scope(|scope| {
+            let mut started = 0;
+            for id in 0..wanted {
+                let (next, gil) = (&next, &gil);
+                let spawned = std::thread::Builder::new()
+                    .name(format!("gil-{id}"))
+                    .spawn_scoped(scope, move || worker(job, next, gil, id));
+                match spawned {
+                    Ok(_) => started += 1,
+                    Err(e) => return (started, Some(e)),
+                }
+            }
+            (started, None)
+        });
+        meter.stop();
+        if let Some(e) = spawn_error {
+            bail!("could start only {started} of {wanted} threads: {e}");
+        }
+        let stats = gil.stats();
+        Ok(ExecutionFacts {
+            threads_started: started,
+            peak_tasks_in_flight: started,
+            peak_in_workload: Some(stats.peak_inside),
+            gil: Some(stats),
+            ..ExecutionFacts::default()
+        })
+    }
+}
