@@ -84,6 +84,9 @@ pub enum Command {
     /// emulated GIL, with the evidence of why.
     #[command(after_help = CPU_AFTER_HELP)]
     Cpu(CpuArgs),
+    /// Compare two saved results (results.json): per model, the change in time with its 95 %
+    /// interval, and whether it is a real change.
+    Compare(CompareArgs),
     /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
     Serve(ServeArgs),
     /// A worker process of the `processes` model (started by concbench itself).
@@ -145,6 +148,9 @@ pub struct IoArgs {
     pub model_opts: ModelArgs,
 
     #[command(flatten)]
+    pub repeat: RunArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -165,6 +171,28 @@ fn share(s: &str) -> Result<f64, String> {
         .filter(|v| v.is_finite())
         .map(|v| v / scale)
         .ok_or_else(|| format!("'{s}' is not a share: write e.g. 10% or 0.1"))
+}
+
+/// How runs are repeated.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Measured runs per model. Every figure is a median over them with its spread; from 5 runs
+    /// on, ratios get a 95 % confidence interval.
+    #[arg(long, default_value = "5", value_parser = count)]
+    pub runs: u64,
+
+    /// Unrecorded runs per model before the measured ones.
+    #[arg(long, default_value = "0", value_parser = count)]
+    pub warmup: u64,
+
+    /// Run the models in a random order in each repetition (instead of A B C A B C ...), seeded by
+    /// --shuffle-seed, so drift in the machine's speed hits every model alike either way.
+    #[arg(long)]
+    pub shuffle: bool,
+
+    /// Seed of --shuffle.
+    #[arg(long, default_value = "1")]
+    pub shuffle_seed: u64,
 }
 
 /// Options of the execution models.
@@ -210,6 +238,9 @@ pub struct CpuArgs {
     pub model_opts: ModelArgs,
 
     #[command(flatten)]
+    pub repeat: RunArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -247,6 +278,9 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub model_opts: ModelArgs,
+
+    #[command(flatten)]
+    pub repeat: RunArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -326,6 +360,25 @@ pub struct OutputArgs {
     /// No progress lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    /// The earlier result (results.json).
+    pub a: PathBuf,
+    /// The later result.
+    pub b: PathBuf,
+    /// Exit with code 1 when any model got significantly slower by more than PCT per cent.
+    #[arg(long, value_name = "PCT", value_parser = percent)]
+    pub fail_on_regression: Option<f64>,
+    /// text or md.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+fn percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim().trim_end_matches('%').parse().map_err(|_| format!("'{s}' is not a percentage (e.g. 10)"))?;
+    if v.is_finite() && v >= 0.0 { Ok(v) } else { Err(format!("'{s}' must be a percentage of 0 or more")) }
 }
 
 #[derive(Args, Debug, Clone)]

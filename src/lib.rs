@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod compare;
 pub mod env;
 pub mod measure;
 pub mod model;
@@ -97,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let plan = CpuPlan::from_args(&args)?;
             experiment(&plan.output, |observer| runner::run_cpu(&plan, observer))
         }
+        Some(Command::Compare(args)) => compare_command(&args),
         Some(Command::Serve(args)) => serve_command(&args),
         Some(Command::Worker) => {
             worker::run()?;
@@ -160,6 +162,26 @@ fn io_command(args: &cli::IoArgs) -> anyhow::Result<Outcome> {
 fn scale_command(args: &cli::ScaleArgs) -> anyhow::Result<Outcome> {
     let plan = ScalePlan::from_args(args)?;
     experiment(&plan.output, |observer| runner::run_scale(&plan, observer))
+}
+
+fn compare_command(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
+    let (a, b) = (compare::load(&args.a)?, compare::load(&args.b)?);
+    let comparison = compare::compare(&a, &b);
+    let text = match args.format {
+        Format::Md => comparison.to_markdown(),
+        Format::Json => return Err(Error::Usage("compare prints text or md".into()).into()),
+        Format::Text => comparison.to_text(),
+    };
+    output::print(text.as_bytes())?;
+    if let Some(pct) = args.fail_on_regression {
+        let regressions = comparison.regressions(pct);
+        if !regressions.is_empty() {
+            let names: Vec<String> = regressions.iter().map(|c| format!("{} {}", c.experiment, c.model)).collect();
+            eprintln!("regression beyond {pct}%: {}", names.join(", "));
+            return Ok(Outcome::SomeFailed);
+        }
+    }
+    Ok(Outcome::AllOk)
 }
 
 fn serve_command(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::cli::{
-    ClientArgs, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, ScaleArgs, ServeArgs, TargetArgs,
+    ClientArgs, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, ServeArgs, TargetArgs,
 };
 use crate::model::{MAX_CONCURRENCY, ModelEnv, ModelKind, ModelSpec};
-use crate::report::{Format, Lang};
+use crate::report::{Format, Lang, Schedule};
 use crate::server::ServerConfig;
 use crate::workload::CpuSpec;
 use crate::workload::io::{Header, UrlTemplate};
@@ -59,6 +59,7 @@ pub struct IoPlan {
     pub target: TargetPlan,
     pub client: ClientPlan,
     pub env: ModelEnv,
+    pub schedule: Schedule,
     pub output: OutputPlan,
 }
 
@@ -143,6 +144,17 @@ fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
     })
 }
 
+/// Most measured runs per model.
+pub const MAX_RUNS: u64 = 1000;
+
+fn schedule(r: &RunArgs) -> Result<Schedule, Error> {
+    let runs = at_least_one("--runs", r.runs)?;
+    if runs > MAX_RUNS || r.warmup > MAX_RUNS {
+        return Err(usage(format!("--runs and --warmup must be at most {MAX_RUNS}")));
+    }
+    Ok(Schedule { runs: runs as usize, warmup: r.warmup as usize, shuffle_seed: r.shuffle.then_some(r.shuffle_seed) })
+}
+
 fn model_env(m: &ModelArgs) -> Result<ModelEnv, Error> {
     if m.switch_interval.is_zero() {
         return Err(usage("--switch-interval must be above zero (CPython's default is 5ms)".into()));
@@ -208,6 +220,7 @@ impl IoPlan {
             target: target_plan(&args.target)?,
             client: client_plan(&args.target, &args.client)?,
             env: model_env(&args.model_opts)?,
+            schedule: schedule(&args.repeat)?,
             output: output_plan(&args.output)?,
         })
     }
@@ -235,6 +248,7 @@ pub struct ScalePlan {
     pub target: TargetPlan,
     pub client: ClientPlan,
     pub env: ModelEnv,
+    pub schedule: Schedule,
     pub output: OutputPlan,
 }
 
@@ -275,6 +289,7 @@ impl ScalePlan {
             target: target_plan(&args.target)?,
             client: client_plan(&args.target, &args.client)?,
             env: model_env(&args.model_opts)?,
+            schedule: schedule(&args.repeat)?,
             output: output_plan(&args.output)?,
         })
     }
@@ -301,6 +316,7 @@ pub struct CpuPlan {
     pub workers: usize,
     pub models: Vec<ModelSpec>,
     pub env: ModelEnv,
+    pub schedule: Schedule,
     pub output: OutputPlan,
 }
 
@@ -330,6 +346,7 @@ impl CpuPlan {
             workers,
             models,
             env: model_env(&args.model_opts)?,
+            schedule: schedule(&args.repeat)?,
             output: output_plan(&args.output)?,
         })
     }

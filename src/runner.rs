@@ -5,16 +5,18 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use hdrhistogram::Histogram;
 
 use crate::Error;
 use crate::analysis;
+use crate::analysis::figures::summarize_cell;
 use crate::env::{Environment, Tool};
 use crate::measure::{LatencySummary, Meter, Recorder};
 use crate::model::{Job, ModelEnv, ModelSpec};
 use crate::plan::{ClientPlan, CpuPlan, IoPlan, ScalePlan, TargetPlan};
 use crate::report::{
     BufferSizes, Cell, CellStatus, ClientSettings, CpuExperiment, CpuSettings, Experiment, IoExperiment, IoSettings,
-    Report, RunRecord, SCHEMA_VERSION, ScaleExperiment, ScaleSettings, timestamp_now,
+    LatencyDistribution, Report, RunRecord, SCHEMA_VERSION, ScaleExperiment, ScaleSettings, timestamp_now,
 };
 use crate::target::Target;
 use crate::workload::io::{BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES, IoWorkload};
@@ -22,9 +24,9 @@ use crate::workload::{IoSpec, WorkloadSpec};
 
 /// Sees the run as it goes.
 pub trait Observer {
-    /// A cell is about to run `tasks` tasks.
-    fn cell_started(&mut self, _index: usize, _of: usize, _model: &ModelSpec, _tasks: usize) {}
-    /// A cell was added to the report (the report so far is complete up to it).
+    /// Run `step` of `of` is about to run `tasks` tasks of `model`.
+    fn cell_started(&mut self, _step: usize, _of: usize, _model: &ModelSpec, _tasks: usize) {}
+    /// A run was added to the report (everything measured so far is in it).
     fn cell_finished(&mut self, _report: &Report) -> anyhow::Result<()> {
         Ok(())
     }
@@ -107,28 +109,10 @@ impl Session {
         }
     }
 
-    /// Runs one model once against the target.
-    pub fn run_cell(&self, model: &ModelSpec, tasks: usize, tasks_total: usize) -> Cell {
-        run_cell(model, &self.spec, tasks, tasks_total, Some(&self.target), &self.env)
+    /// The workload and model environment the session runs cells with.
+    fn job(&self) -> (&WorkloadSpec, Option<&Target>, &ModelEnv) {
+        (&self.spec, Some(&self.target), &self.env)
     }
-}
-
-/// Runs one model once. A model that fails as a whole yields a failed cell with whatever it
-/// measured; it never stops the other cells.
-pub fn run_cell(
-    model: &ModelSpec,
-    spec: &WorkloadSpec,
-    tasks: usize,
-    tasks_total: usize,
-    target: Option<&Target>,
-    env: &ModelEnv,
-) -> Cell {
-    let (run, status) = match run_once(model, spec, tasks, target, env) {
-        Ok((run, None)) => (run, CellStatus::Ok),
-        Ok((run, Some(reason))) => (run, CellStatus::Failed { reason }),
-        Err(e) => (None, CellStatus::Failed { reason: format!("{e:#}") }),
-    };
-    Cell { model: *model, tasks_total, tasks_per_run: tasks, status, runs: run.into_iter().collect() }
 }
 
 fn new_report(experiment: Experiment) -> Report {
@@ -143,13 +127,60 @@ fn new_report(experiment: Experiment) -> Report {
     }
 }
 
+/// Runs every cell of the report's last experiment by its schedule (warm-ups first, then
+/// `runs` rounds, each cell once per round, interleaved or shuffled), saving after every run.
+/// A cell that fails as a whole is not run again.
+fn run_schedule(
+    report: &mut Report,
+    spec: &WorkloadSpec,
+    target: Option<&Target>,
+    env: &ModelEnv,
+    observer: &mut dyn Observer,
+) -> anyhow::Result<()> {
+    let experiment = report.experiments.last().expect("an experiment to run");
+    let cells = experiment.cells().len();
+    let order = experiment.schedule().order(cells);
+    let mut merged: Vec<Option<Histogram<u64>>> = vec![None; cells];
+    for (step, &(round, index, warmup)) in order.iter().enumerate() {
+        let experiment = report.experiments.last_mut().expect("an experiment to run");
+        let cell = experiment.cell_mut(index);
+        if matches!(cell.status, CellStatus::Failed { .. }) {
+            continue;
+        }
+        let (model, tasks) = (cell.model, cell.tasks_per_run);
+        observer.cell_started(step, order.len(), &model, tasks);
+        let outcome = run_once(&model, spec, tasks, target, env, round);
+        let cell = report.experiments.last_mut().expect("an experiment to run").cell_mut(index);
+        if let Some(reason) = outcome.failure {
+            cell.status = CellStatus::Failed { reason };
+        } else if cell.status == CellStatus::Pending {
+            cell.status = CellStatus::Ok;
+        }
+        if warmup {
+            cell.warmup_runs += 1;
+        } else if let Some(record) = outcome.record {
+            cell.runs.push(record);
+            if let Some(h) = outcome.latency_ok {
+                match &mut merged[index] {
+                    Some(m) => m.add(&h).context("merging latency histograms")?,
+                    slot => *slot = Some(h),
+                }
+            }
+            cell.latency_ok = merged[index].as_ref().and_then(LatencyDistribution::of);
+            cell.summary = summarize_cell(cell);
+        }
+        observer.cell_finished(report)?;
+    }
+    Ok(())
+}
+
 fn finish(report: &mut Report) {
     report.complete = true;
     report.finished_at = Some(timestamp_now());
     report.environment.load_average_end = crate::env::load_average();
 }
 
-/// Runs an `io` plan: every model once against one target.
+/// Runs an `io` plan: every model against one target.
 pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
     let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
     let mut report = new_report(Experiment::Io(IoExperiment {
@@ -159,27 +190,21 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Repo
             workers: plan.workers,
             models: plan.models.clone(),
             client: session.client_settings(),
+            schedule: plan.schedule,
         },
         target: session.target().info(),
-        cells: Vec::new(),
+        cells: plan.models.iter().map(|m| Cell::pending(*m, plan.tasks_per_run(m), plan.requests)).collect(),
     }));
-    for (index, model) in plan.models.iter().enumerate() {
-        let tasks = plan.tasks_per_run(model);
-        observer.cell_started(index, plan.models.len(), model, tasks);
-        let cell = session.run_cell(model, tasks, plan.requests);
-        match report.experiments.last_mut() {
-            Some(Experiment::Io(io)) => io.cells.push(cell),
-            _ => unreachable!("the report holds the io experiment"),
-        }
-        observer.cell_finished(&report)?;
-    }
+    let (spec, target, env) = session.job();
+    run_schedule(&mut report, spec, target, env, observer)?;
     finish(&mut report);
     Ok(report)
 }
 
-/// Runs a `scale` plan: the baseline, then every setting of the swept model, lowest first.
+/// Runs a `scale` plan: the baseline and every setting of the swept model, lowest first.
 pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
     let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
+    let cell = |m: ModelSpec| Cell::pending(m, plan.requests, plan.requests);
     let mut report = new_report(Experiment::Scale(ScaleExperiment {
         settings: ScaleSettings {
             requests: plan.requests,
@@ -188,23 +213,14 @@ pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Resul
             baseline: plan.baseline,
             knee_gain_per_doubling: plan.knee_gain,
             client: session.client_settings(),
+            schedule: plan.schedule,
         },
         target: session.target().info(),
-        baseline: None,
-        points: Vec::new(),
+        baseline: plan.baseline.map(|b| Box::new(cell(b))),
+        points: plan.points().into_iter().map(cell).collect(),
     }));
-    let cells: Vec<(bool, ModelSpec)> =
-        plan.baseline.iter().map(|b| (true, *b)).chain(plan.points().into_iter().map(|p| (false, p))).collect();
-    for (index, (is_baseline, model)) in cells.iter().enumerate() {
-        observer.cell_started(index, cells.len(), model, plan.requests);
-        let cell = session.run_cell(model, plan.requests, plan.requests);
-        match report.experiments.last_mut() {
-            Some(Experiment::Scale(s)) if *is_baseline => s.baseline = Some(cell),
-            Some(Experiment::Scale(s)) => s.points.push(cell),
-            _ => unreachable!("the report holds the scale experiment"),
-        }
-        observer.cell_finished(&report)?;
-    }
+    let (spec, target, env) = session.job();
+    run_schedule(&mut report, spec, target, env, observer)?;
     finish(&mut report);
     Ok(report)
 }
@@ -222,33 +238,49 @@ pub fn run_cpu(plan: &CpuPlan, observer: &mut dyn Observer) -> anyhow::Result<Re
             workers: plan.workers,
             models: plan.models.clone(),
             switch_interval_ms: plan.env.switch_interval.as_secs_f64() * 1e3,
+            schedule: plan.schedule,
         },
         reference_counts: crate::workload::cpu::reference_counts(&sizes),
         task_sizes: sizes,
-        cells: Vec::new(),
+        cells: plan.models.iter().map(|m| Cell::pending(*m, plan.tasks, plan.tasks)).collect(),
     }));
-    for (index, model) in plan.models.iter().enumerate() {
-        observer.cell_started(index, plan.models.len(), model, plan.tasks);
-        let cell = run_cell(model, &spec, plan.tasks, plan.tasks, None, &plan.env);
-        match report.experiments.last_mut() {
-            Some(Experiment::Cpu(c)) => c.cells.push(cell),
-            _ => unreachable!("the report holds the cpu experiment"),
-        }
-        observer.cell_finished(&report)?;
-    }
+    run_schedule(&mut report, &spec, None, &plan.env, observer)?;
     finish(&mut report);
     Ok(report)
 }
 
-type RunResult = (Option<RunRecord>, Option<String>);
+/// What one run left behind.
+struct RunOutcome {
+    record: Option<RunRecord>,
+    /// Why the model failed as a whole, if it did.
+    failure: Option<String>,
+    latency_ok: Option<Histogram<u64>>,
+}
 
+/// Runs `model` once: fresh workload (clients, pools), the server's counters reset before and
+/// read after.
 fn run_once(
     model: &ModelSpec,
     spec: &WorkloadSpec,
     tasks: usize,
     target: Option<&Target>,
     env: &ModelEnv,
-) -> anyhow::Result<RunResult> {
+    round: usize,
+) -> RunOutcome {
+    match try_run_once(model, spec, tasks, target, env, round) {
+        Ok(outcome) => outcome,
+        Err(e) => RunOutcome { record: None, failure: Some(format!("{e:#}")), latency_ok: None },
+    }
+}
+
+fn try_run_once(
+    model: &ModelSpec,
+    spec: &WorkloadSpec,
+    tasks: usize,
+    target: Option<&Target>,
+    env: &ModelEnv,
+    round: usize,
+) -> anyhow::Result<RunOutcome> {
     if let Some(target) = target {
         target.reset_stats()?;
     }
@@ -266,7 +298,8 @@ fn run_once(
         Ok(facts) => (facts, None),
         Err(e) => (Default::default(), Some(format!("{e:#}"))),
     };
-    let run = measured.map(|measured| RunRecord {
+    let record = measured.map(|measured| RunRecord {
+        round,
         tasks,
         ok: tally.ok,
         failed: tally.failed,
@@ -279,10 +312,15 @@ fn run_once(
         facts,
         server,
     });
-    Ok((run, failure))
+    let latency_ok = (!tally.ok_latency.is_empty()).then_some(tally.ok_latency);
+    Ok(RunOutcome { record, failure, latency_ok })
 }
 
 /// Whether anything failed: a request, a task, or a model as a whole.
 pub fn any_failed(report: &Report) -> bool {
-    report.experiments.iter().flat_map(|e| e.cells()).any(|c| c.status != CellStatus::Ok || analysis::failed(c) > 0)
+    report
+        .experiments
+        .iter()
+        .flat_map(|e| e.cells())
+        .any(|c| matches!(c.status, CellStatus::Failed { .. }) || analysis::failed(c) > 0)
 }

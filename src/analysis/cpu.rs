@@ -3,15 +3,15 @@
 
 use std::time::Duration;
 
-use super::io::Figures;
-use super::ratio;
+use super::figures::{Figures, time_ratio};
+use super::stats::RatioStat;
 use crate::model::ModelKind;
 use crate::model::gil::{GilStats, Hold};
 use crate::model::process_pool::PoolStats;
 use crate::report::CpuExperiment;
 
 /// One model's row of section 4.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CpuRow<'a> {
     pub figures: Figures<'a>,
     pub kind: ModelKind,
@@ -19,8 +19,8 @@ pub struct CpuRow<'a> {
     pub n: usize,
     /// min(cores, n): the most speed-up the model could reach.
     pub theoretical: usize,
-    /// Sequential time / this time.
-    pub speedup: Option<f64>,
+    /// Sequential time / this time, paired by repetition.
+    pub speedup: Option<RatioStat>,
     /// speedup / theoretical.
     pub efficiency: Option<f64>,
     /// The serial fraction the speed-up implies on `theoretical` cores (Karp–Flatt).
@@ -60,12 +60,7 @@ fn concurrency(kind: ModelKind, n: Option<usize>, tasks: usize, cores: usize) ->
 
 pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
     let expected_checksum = exp.expected_checksum();
-    let base = exp
-        .cells
-        .iter()
-        .find(|c| c.model.kind == ModelKind::Sequential)
-        .and_then(Figures::of)
-        .map(|f| f.wall.as_secs_f64());
+    let base = exp.cells.iter().find(|c| c.model.kind == ModelKind::Sequential && !c.runs.is_empty());
     let rows: Vec<CpuRow> = exp
         .cells
         .iter()
@@ -74,24 +69,25 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
             let kind = cell.model.kind;
             let n = concurrency(kind, cell.model.n, exp.settings.tasks, cores);
             let theoretical = n.min(cores).max(1);
-            let speedup = base.and_then(|b| ratio(b, figures.wall.as_secs_f64()));
+            let speedup = base.and_then(|b| time_ratio(b, cell));
             let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
             let run = figures.run;
+            let cpu = figures.cpu() + Duration::from_nanos(children);
             Some(CpuRow {
                 figures,
                 kind,
                 n,
                 theoretical,
                 speedup,
-                efficiency: speedup.map(|s| s / theoretical as f64),
-                serial_fraction: speedup.and_then(|s| super::scaling::serial_fraction(s, theoretical)),
-                cpu: run.measured.cpu() + Duration::from_nanos(children),
+                efficiency: speedup.map(|s| s.point / theoretical as f64),
+                serial_fraction: speedup.and_then(|s| super::scaling::serial_fraction(s.point, theoretical)),
+                cpu,
                 checksum_ok: (run.failed == 0 && run.ok as usize == run.tasks)
                     .then_some(run.value_sum == expected_checksum),
             })
         })
         .collect();
-    let sequential = rows.iter().find(|r| r.kind == ModelKind::Sequential).copied();
+    let sequential = rows.iter().find(|r| r.kind == ModelKind::Sequential).cloned();
     CpuAnalysis { rows, sequential, cores, expected_checksum }
 }
 
@@ -105,10 +101,10 @@ impl<'a> CpuAnalysis<'a> {
         self.rows.iter().min_by_key(|r| r.figures.wall)
     }
 
-    /// How many times faster `a` was than `b`.
-    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<f64> {
+    /// How many times faster `a` was than `b`, paired by repetition.
+    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<RatioStat> {
         let (a, b) = (self.first(a)?, self.first(b)?);
-        ratio(b.figures.wall.as_secs_f64(), a.figures.wall.as_secs_f64())
+        time_ratio(b.figures.cell, a.figures.cell)
     }
 
     /// Whether every model that completed returned the reference checksum.

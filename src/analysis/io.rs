@@ -3,48 +3,12 @@
 
 use std::time::Duration;
 
-use super::{extrapolate, ideal_time, median_index, ratio};
+pub use super::figures::Figures;
+use super::figures::time_ratio;
+use super::ideal_time;
+use super::stats::RatioStat;
 use crate::model::ModelKind;
 use crate::report::{Cell, IoExperiment, RunRecord};
-
-/// One model's headline figures, from its representative (median-time) run.
-#[derive(Debug, Clone, Copy)]
-pub struct Figures<'a> {
-    pub cell: &'a Cell,
-    pub run: &'a RunRecord,
-    /// Wall time of the run as measured.
-    pub wall: Duration,
-    /// Time for all the experiment's tasks: `wall`, or extrapolated from a sample.
-    pub total_time: Duration,
-    pub estimated: bool,
-    /// Successful tasks per second of measured wall time.
-    pub throughput_per_s: f64,
-}
-
-impl<'a> Figures<'a> {
-    /// `None` for a cell with no runs.
-    pub fn of(cell: &'a Cell) -> Option<Self> {
-        let walls: Vec<f64> = cell.runs.iter().map(|r| r.measured.wall_ns as f64).collect();
-        let run = &cell.runs[median_index(&walls)?];
-        let wall = run.measured.wall();
-        Some(Figures {
-            cell,
-            run,
-            wall,
-            total_time: extrapolate(wall, run.tasks, cell.tasks_total),
-            estimated: run.tasks < cell.tasks_total,
-            throughput_per_s: ratio(run.ok as f64, wall.as_secs_f64()).unwrap_or(0.0),
-        })
-    }
-
-    pub fn heap_peak_bytes(&self) -> Option<u64> {
-        self.run.measured.heap.map(|h| h.peak_bytes)
-    }
-
-    pub fn heap_current_bytes(&self) -> Option<i64> {
-        self.run.measured.heap.map(|h| h.current_bytes)
-    }
-}
 
 /// The first cell of a kind that has at least one run, preferring a model without an N (plain
 /// `async` is the source's "all at once").
@@ -60,40 +24,39 @@ pub fn async_baseline(exp: &IoExperiment) -> Option<Figures<'_>> {
 }
 
 /// Section 1: async against sequential.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SyncVsAsync<'a> {
     pub asynchronous: Figures<'a>,
     pub sync: Figures<'a>,
-    /// How many times faster async was than sync over all requests (below 1: sync was faster).
-    pub async_speedup: f64,
+    /// How many times faster async was than sync over all requests (below 1: sync was faster),
+    /// paired by repetition.
+    pub async_speedup: RatioStat,
 }
 
 pub fn sync_vs_async(exp: &IoExperiment) -> Option<SyncVsAsync<'_>> {
     let asynchronous = async_baseline(exp)?;
     let sync = pick(exp, &[ModelKind::Sequential])?;
-    let async_speedup = ratio(sync.total_time.as_secs_f64(), asynchronous.total_time.as_secs_f64())?;
+    let async_speedup = time_ratio(sync.cell, asynchronous.cell)?;
     Some(SyncVsAsync { asynchronous, sync, async_speedup })
 }
 
 /// Section 2: async against a thread pool.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ThreadsVsAsync<'a> {
     pub asynchronous: Figures<'a>,
     pub threads: Figures<'a>,
     /// threads' time / async's time: above 1, async was faster.
-    pub async_speedup: f64,
+    pub async_speedup: RatioStat,
     /// async's peak heap / threads' peak heap: above 1, threads used less.
-    pub threads_memory_advantage: Option<f64>,
+    pub threads_memory_advantage: Option<RatioStat>,
 }
 
 pub fn threads_vs_async(exp: &IoExperiment) -> Option<ThreadsVsAsync<'_>> {
     let asynchronous = async_baseline(exp)?;
     let threads = pick(exp, &[ModelKind::Threads])?;
-    let async_speedup = ratio(threads.total_time.as_secs_f64(), asynchronous.total_time.as_secs_f64())?;
-    let threads_memory_advantage = match (asynchronous.heap_peak_bytes(), threads.heap_peak_bytes()) {
-        (Some(a), Some(t)) => ratio(a as f64, t as f64),
-        _ => None,
-    };
+    let async_speedup = time_ratio(threads.cell, asynchronous.cell)?;
+    let heap = |_: &Cell, r: &RunRecord| r.measured.heap.map_or(f64::NAN, |h| h.peak_bytes as f64);
+    let threads_memory_advantage = super::figures::paired(asynchronous.cell, threads.cell, heap);
     Some(ThreadsVsAsync { asynchronous, threads, async_speedup, threads_memory_advantage })
 }
 

@@ -2,8 +2,10 @@
 //! Nothing here measures or prints; every function is tested on fixed inputs.
 
 pub mod cpu;
+pub mod figures;
 pub mod io;
 pub mod scaling;
+pub mod stats;
 pub mod sweep;
 
 use std::time::Duration;

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
-use super::io::Figures;
+use super::figures::{Figures, time_ratio};
 use super::scaling::{self, Point, Span, Usl};
+use super::stats::RatioStat;
 use super::{ideal_time, ratio};
 use crate::report::{Cell, ScaleExperiment, TargetKind};
 use crate::server::LatencyProfile;
@@ -25,7 +26,7 @@ pub const LOCK_BOUND: f64 = 0.7;
 pub const CPU_SATURATED: f64 = 0.8;
 
 /// One measured point of the sweep, with the evidence the diagnosis reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SweepPoint<'a> {
     /// The swept N.
     pub setting: usize,
@@ -36,8 +37,8 @@ pub struct SweepPoint<'a> {
     pub ideal: Option<Duration>,
     /// time / ideal.
     pub to_ideal: Option<f64>,
-    /// time / the baseline's time (the source's "vs async").
-    pub vs_baseline: Option<f64>,
+    /// time / the baseline's time (the source's "vs async"), paired by repetition.
+    pub vs_baseline: Option<RatioStat>,
     /// Client CPU time / wall time: cores the client kept busy.
     pub cores_used: f64,
     /// New connections the server accepted per request (1.0: no reuse).
@@ -119,32 +120,32 @@ fn configured_latency(exp: &ScaleExperiment) -> Option<Duration> {
 /// Analyses a sweep measured on a machine granting `cores` cores.
 pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
     let tasks = exp.settings.requests;
-    let baseline = exp.baseline.as_ref().and_then(Figures::of);
+    let baseline = exp.baseline.as_deref().and_then(Figures::of);
     let measured: Vec<(usize, Figures)> =
         exp.points.iter().filter_map(|c| Some((c.model.n.unwrap_or(1), Figures::of(c)?))).collect();
     let failed = exp.points.iter().filter(|c| c.runs.is_empty()).collect();
 
     let latency = configured_latency(exp).map(|l| (l, LatencySource::Configured)).or_else(|| {
-        let fastest = measured.iter().filter_map(|(_, f)| f.run.latency_ok.map(|l| l.p50_us)).min()?;
+        let fastest = measured.iter().filter_map(|(_, f)| f.latency().map(|l| l.p50_us)).min()?;
         Some((Duration::from_micros(fastest), LatencySource::Estimated))
     });
 
     let points: Vec<SweepPoint> = measured
-        .iter()
-        .map(|&(setting, figures)| {
+        .into_iter()
+        .map(|(setting, figures)| {
             let effective = setting.min(figures.run.tasks).max(1);
             let ideal = latency.map(|(l, _)| ideal_time(figures.run.tasks, effective, l));
             let wall = figures.wall.as_secs_f64();
             let server = figures.run.server.as_ref();
             SweepPoint {
                 setting,
-                figures,
                 effective,
                 ideal,
                 to_ideal: ideal.and_then(|i| ratio(wall, i.as_secs_f64())),
-                vs_baseline: baseline.and_then(|b| ratio(wall, b.wall.as_secs_f64())),
-                cores_used: ratio(figures.run.measured.cpu().as_secs_f64(), wall).unwrap_or(0.0),
+                vs_baseline: baseline.as_ref().and_then(|b| time_ratio(figures.cell, b.cell)),
+                cores_used: ratio(figures.cpu().as_secs_f64(), wall).unwrap_or(0.0),
                 connections_per_request: server.and_then(|s| ratio(s.connections_accepted as f64, s.requests as f64)),
+                figures,
             }
         })
         .collect();
@@ -159,7 +160,8 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
         ),
         _ => None,
     };
-    let reached_baseline_at = points.iter().find(|p| p.vs_baseline.is_some_and(|v| v <= REACHED)).map(|p| p.setting);
+    let reached_baseline_at =
+        points.iter().find(|p| p.vs_baseline.is_some_and(|v| v.point <= REACHED)).map(|p| p.setting);
     let knee = scaling::knee(&curve, exp.settings.knee_gain_per_doubling).map(|k| k as usize);
 
     let throughput: Vec<(f64, f64)> = points
@@ -178,7 +180,7 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
         scaling::slope(&xy)
     };
     let heap_per_worker_bytes = per_worker(&|p| p.figures.heap_peak_bytes().map(|b| b as f64));
-    let rss_per_worker_bytes = per_worker(&|p| p.figures.run.measured.rss_peak_bytes.map(|b| b as f64));
+    let rss_per_worker_bytes = per_worker(&|p| p.figures.rss_peak_bytes().map(|b| b as f64));
 
     let diagnosis = diagnose(exp, &points, cores, latency);
     Sweep {
@@ -256,7 +258,7 @@ fn diagnose(
     if let (Some(ramp), Some((latency, _))) = (last.figures.run.ramp_up_ns, latency)
         && ramp as f64 >= RAMP_UP_SHARE * latency.as_nanos() as f64
     {
-        let median_latency_ms = last.figures.run.latency_ok.map_or(f64::NAN, |l| l.p50_us as f64 / 1e3);
+        let median_latency_ms = last.figures.latency().map_or(f64::NAN, |l| l.p50_us as f64 / 1e3);
         return Diagnosis::RampUp {
             setting,
             ramp_up_ms: ramp as f64 / 1e6,
@@ -264,7 +266,7 @@ fn diagnose(
             median_latency_ms,
         };
     }
-    if let (Some(s), Some(l)) = (server, last.figures.run.latency_ok)
+    if let (Some(s), Some(l)) = (server, last.figures.latency())
         && let Some(applied_us) = s.applied_latency_mean_us()
         && l.p50_us as f64 > applied_us * (1.0 + OVERHEAD_SHARE)
     {

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::stats::Summary;
 use crate::env::{Environment, Tool};
 use crate::measure::recorder::ErrorTally;
 use crate::measure::{LatencySummary, Measured};
@@ -48,12 +49,72 @@ pub enum Experiment {
     Cpu(CpuExperiment),
 }
 
+/// How runs are repeated and ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    /// Measured runs per cell.
+    pub runs: usize,
+    /// Unrecorded runs per cell before them.
+    pub warmup: usize,
+    /// Cells run in a random order within each repetition, from this seed (otherwise in order:
+    /// A B C A B C ...).
+    pub shuffle_seed: Option<u64>,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule { runs: 1, warmup: 0, shuffle_seed: None }
+    }
+}
+
+impl Schedule {
+    /// The order of `cells` cells' runs: (round, cell, is-warm-up), warm-up rounds first; every
+    /// cell appears once per round.
+    pub fn order(&self, cells: usize) -> Vec<(usize, usize, bool)> {
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        let mut order = Vec::with_capacity(cells * (self.runs + self.warmup));
+        for round in 0..self.warmup + self.runs {
+            let mut idx: Vec<usize> = (0..cells).collect();
+            if let Some(seed) = self.shuffle_seed {
+                idx.shuffle(&mut rand::rngs::SmallRng::seed_from_u64(crate::seed::derive(seed, round as u64)));
+            }
+            let warmup = round < self.warmup;
+            let measured_round = round.saturating_sub(self.warmup);
+            order.extend(idx.into_iter().map(|c| (measured_round, c, warmup)));
+        }
+        order
+    }
+}
+
 impl Experiment {
+    /// The `i`-th cell in run order (see [`Experiment::cells`]).
+    pub fn cell_mut(&mut self, i: usize) -> &mut Cell {
+        match self {
+            Experiment::Io(io) => &mut io.cells[i],
+            Experiment::Scale(s) => match (&mut s.baseline, i) {
+                (Some(b), 0) => b,
+                (Some(_), i) => &mut s.points[i - 1],
+                (None, i) => &mut s.points[i],
+            },
+            Experiment::Cpu(c) => &mut c.cells[i],
+        }
+    }
+
+    /// How the runs were repeated.
+    pub fn schedule(&self) -> &Schedule {
+        match self {
+            Experiment::Io(e) => &e.settings.schedule,
+            Experiment::Scale(e) => &e.settings.schedule,
+            Experiment::Cpu(e) => &e.settings.schedule,
+        }
+    }
+
     /// Every cell of the experiment, in run order.
     pub fn cells(&self) -> Vec<&Cell> {
         match self {
             Experiment::Io(io) => io.cells.iter().collect(),
-            Experiment::Scale(s) => s.baseline.iter().chain(s.points.iter()).collect(),
+            Experiment::Scale(s) => s.baseline.iter().map(|b| &**b).chain(s.points.iter()).collect(),
             Experiment::Cpu(c) => c.cells.iter().collect(),
         }
     }
@@ -113,6 +174,7 @@ pub struct IoSettings {
     pub workers: usize,
     pub models: Vec<ModelSpec>,
     pub client: ClientSettings,
+    pub schedule: Schedule,
 }
 
 /// How the HTTP clients were set up (the same for every model of an experiment).
@@ -158,6 +220,7 @@ pub struct ScaleSettings {
     /// A step past the knee gains less than this share of speed per doubling (0.10 = 10 %).
     pub knee_gain_per_doubling: f64,
     pub client: ClientSettings,
+    pub schedule: Schedule,
 }
 
 /// Section 3: a worker-count sweep against a baseline, with the evidence to explain it.
@@ -165,7 +228,7 @@ pub struct ScaleSettings {
 pub struct ScaleExperiment {
     pub settings: ScaleSettings,
     pub target: TargetInfo,
-    pub baseline: Option<Cell>,
+    pub baseline: Option<Box<Cell>>,
     /// One cell per swept setting, in the order of `settings.settings`.
     pub points: Vec<Cell>,
 }
@@ -182,6 +245,7 @@ pub struct CpuSettings {
     pub workers: usize,
     pub models: Vec<ModelSpec>,
     pub switch_interval_ms: f64,
+    pub schedule: Schedule,
 }
 
 /// Sections 4 and 5: prime counting under every model.
@@ -212,18 +276,80 @@ pub struct Cell {
     /// tasks is then an estimate.
     pub tasks_per_run: usize,
     pub status: CellStatus,
+    /// Runs done before measuring, not recorded.
+    #[serde(default)]
+    pub warmup_runs: usize,
+    /// The measured runs, in the order they ran.
     pub runs: Vec<RunRecord>,
+    /// Summaries over the runs (derived from `runs`; stored for readers of the JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<CellSummary>,
+    /// Latency of successful tasks over all runs, from the merged histograms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ok: Option<LatencyDistribution>,
 }
 
 impl Cell {
+    /// A cell about to run.
+    pub fn pending(model: ModelSpec, tasks_per_run: usize, tasks_total: usize) -> Self {
+        Cell {
+            model,
+            tasks_total,
+            tasks_per_run,
+            status: CellStatus::Pending,
+            warmup_runs: 0,
+            runs: Vec::new(),
+            summary: None,
+            latency_ok: None,
+        }
+    }
+
     pub fn is_sampled(&self) -> bool {
         self.tasks_per_run < self.tasks_total
+    }
+}
+
+/// Per-cell summaries over runs, each with its spread and interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellSummary {
+    pub wall_s: Summary,
+    /// Time for all tasks: `wall_s` scaled up for a sampled model.
+    pub total_time_s: Summary,
+    pub throughput_per_s: Summary,
+    pub cpu_s: Summary,
+    pub heap_peak_bytes: Option<Summary>,
+    pub rss_peak_bytes: Option<Summary>,
+    /// The first run was much slower than the rest (consider `--warmup 1`).
+    pub first_run_slow: bool,
+}
+
+/// A latency distribution over all runs of a cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatencyDistribution {
+    pub summary: LatencySummary,
+    /// (quantile, microseconds) points of the distribution function, for charts.
+    pub cdf_us: Vec<(f64, u64)>,
+}
+
+/// Quantiles kept for a latency distribution function.
+pub const CDF_QUANTILES: [f64; 17] =
+    [0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 1.0];
+
+impl LatencyDistribution {
+    /// From a (merged) histogram; `None` when it is empty.
+    pub fn of(h: &hdrhistogram::Histogram<u64>) -> Option<Self> {
+        Some(LatencyDistribution {
+            summary: LatencySummary::of(h)?,
+            cdf_us: CDF_QUANTILES.iter().map(|&q| (q, h.value_at_quantile(q))).collect(),
+        })
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum CellStatus {
+    /// Not run yet (an interrupted report can hold such cells).
+    Pending,
     Ok,
     /// The model failed as a whole; `runs` keeps whatever was measured before.
     Failed {
@@ -234,6 +360,10 @@ pub enum CellStatus {
 /// One measured run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
+    /// The repetition it belongs to: runs of different cells with the same round ran one after
+    /// the other, and are paired for ratios.
+    #[serde(default)]
+    pub round: usize,
     pub tasks: usize,
     pub ok: u64,
     pub failed: u64,
@@ -299,4 +429,43 @@ pub fn exporter(format: Format, lang: Lang, color: bool) -> Box<dyn Exporter> {
 /// Now, as RFC 3339 UTC to the second.
 pub fn timestamp_now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_run_every_cell_once_per_round() {
+        for shuffle_seed in [None, Some(7)] {
+            let s = Schedule { runs: 4, warmup: 1, shuffle_seed };
+            let order = s.order(3);
+            assert_eq!(order.len(), 15);
+            for cell in 0..3 {
+                let measured = order.iter().filter(|(_, c, w)| *c == cell && !w).count();
+                let warm = order.iter().filter(|(_, c, w)| *c == cell && *w).count();
+                assert_eq!((measured, warm), (4, 1));
+            }
+            assert!(order[..3].iter().all(|(_, _, w)| *w), "warm-ups come first");
+            for round in 0..4 {
+                let mut cells: Vec<usize> =
+                    order[3..].iter().filter(|(r, ..)| *r == round).map(|(_, c, _)| *c).collect();
+                cells.sort_unstable();
+                assert_eq!(cells, vec![0, 1, 2], "round {round} runs every cell once");
+            }
+        }
+        let plain = Schedule { runs: 2, warmup: 0, shuffle_seed: None }.order(3);
+        assert_eq!(plain.iter().map(|(_, c, _)| *c).collect::<Vec<_>>(), vec![0, 1, 2, 0, 1, 2]);
+        let shuffled: Vec<usize> =
+            Schedule { runs: 8, warmup: 0, shuffle_seed: Some(3) }.order(3).iter().map(|(_, c, _)| *c).collect();
+        assert_ne!(shuffled, [0, 1, 2].repeat(8), "shuffled rounds differ from A B C");
+        assert_eq!(
+            shuffled,
+            Schedule { runs: 8, warmup: 0, shuffle_seed: Some(3) }
+                .order(3)
+                .iter()
+                .map(|(_, c, _)| *c)
+                .collect::<Vec<_>>()
+        );
+    }
 }

@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::lang::{Words, words};
-use super::markdown::{applied_latency, fixed_latency};
+use super::lang::{Words, verdict, words};
+use super::markdown::{applied_latency, busy, fixed_latency, spread_notes};
 use super::{
-    Cell, CellStatus, CpuExperiment, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, TargetInfo,
-    TargetKind,
+    Cell, CellStatus, CpuExperiment, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, Schedule,
+    TargetInfo, TargetKind,
 };
 use crate::analysis::checksums_agree;
 use crate::analysis::cpu as cpu_analysis;
@@ -53,7 +53,26 @@ fn plain(s: impl AsRef<str>) -> String {
 }
 
 fn lat(f: &Figures, q: fn(&crate::measure::LatencySummary) -> u64) -> String {
-    f.run.latency_ok.as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
+    f.latency().as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
+}
+
+/// The median time, with the spread (sd as a share of the mean) when there were several runs.
+fn time_cell(w: &dyn Words, f: &Figures) -> String {
+    let t = &f.summary.wall_s;
+    if t.n > 1 { format!("{} ±{:.0}%", w.secs(f.wall), t.cv() * 100.0) } else { w.secs(f.wall) }
+}
+
+/// One line on how the runs were repeated, and notes on cells whose spread deserves a look.
+fn runs_note(out: &mut String, w: &dyn Words, schedule: &Schedule, cells: &[&Cell]) {
+    let _ = writeln!(out, "  {}", w.schedule_line(schedule.runs, schedule.warmup, schedule.shuffle_seed));
+    for c in cells {
+        if let Some(f) = Figures::of(c) {
+            let notes = spread_notes(w, &f.summary);
+            if !notes.is_empty() {
+                let _ = writeln!(out, "  ⚠ {}: {}", c.model, notes.join("; "));
+            }
+        }
+    }
 }
 
 fn heap(f: &Figures) -> String {
@@ -113,7 +132,7 @@ impl Terminal {
                 rows.push(vec![cell.model.to_string(), "failed".into()]);
                 continue;
             };
-            let mut time = w.secs(f.wall);
+            let mut time = time_cell(w, &f);
             if f.estimated {
                 time.push('*');
                 notes.push(format!(
@@ -143,24 +162,17 @@ impl Terminal {
             let _ = writeln!(out, "  {n}");
         }
         Self::failures(out, &cells);
+        runs_note(out, w, &io.settings.schedule, &cells);
         out.push('\n');
         if let Some(s1) = io_analysis::sync_vs_async(io) {
-            let v = if s1.async_speedup >= 1.0 {
-                w.async_faster(s1.async_speedup)
-            } else {
-                w.sync_faster(1.0 / s1.async_speedup)
-            };
+            let v = verdict(w, &s1.async_speedup, |x| w.async_faster(x), |x| w.sync_faster(x));
             let _ = writeln!(out, "  [1] {}", plain(v));
         }
         if let Some(s2) = io_analysis::threads_vs_async(io) {
-            let v = if s2.async_speedup >= 1.0 {
-                w.speed_verdict_async(s2.async_speedup)
-            } else {
-                w.speed_verdict_threads(1.0 / s2.async_speedup)
-            };
+            let v = verdict(w, &s2.async_speedup, |x| w.speed_verdict_async(x), |x| w.speed_verdict_threads(x));
             let _ = writeln!(out, "  [2] {}", plain(v));
             if let Some(m) = s2.threads_memory_advantage {
-                let v = if m >= 1.0 { w.memory_verdict_threads(m) } else { w.memory_verdict_async(1.0 / m) };
+                let v = verdict(w, &m, |x| w.memory_verdict_threads(x), |x| w.memory_verdict_async(x));
                 let _ = writeln!(out, "      {}", plain(v));
             }
         }
@@ -168,7 +180,7 @@ impl Terminal {
 
     fn scale(&self, out: &mut String, w: &dyn Words, exp: &ScaleExperiment, cores: usize) {
         let kind = exp.settings.model;
-        let cells: Vec<&Cell> = exp.baseline.iter().chain(exp.points.iter()).collect();
+        let cells: Vec<&Cell> = exp.baseline.as_deref().into_iter().chain(exp.points.iter()).collect();
         let what =
             format!("scale: {} over {:?}, {} requests", kind.name(), exp.settings.settings, exp.settings.requests);
         self.heading(out, &what, &exp.target, &cells);
@@ -195,7 +207,7 @@ impl Terminal {
         if let (Some(spec), Some(b)) = (&exp.settings.baseline, &sweep.baseline) {
             rows.push(vec![
                 format!("{spec} (base)"),
-                w.secs(b.wall),
+                time_cell(w, b),
                 "".into(),
                 "".into(),
                 "1.00x".into(),
@@ -211,10 +223,10 @@ impl Terminal {
             let server = f.run.server.as_ref();
             rows.push(vec![
                 p.setting.to_string(),
-                w.secs(f.wall),
+                time_cell(w, f),
                 p.ideal.map_or("–".into(), |d| w.secs(d)),
                 p.to_ideal.map_or("–".into(), |r| format!("{r:.2}x")),
-                p.vs_baseline.map_or("–".into(), |r| format!("{r:.2}x")),
+                p.vs_baseline.map_or("–".into(), |r| r.to_string()),
                 format!("{:.0}", f.throughput_per_s),
                 lat(f, |l| l.p50_us),
                 lat(f, |l| l.p99_us),
@@ -227,6 +239,7 @@ impl Terminal {
         }
         out.push_str(&aligned(&rows));
         Self::failures(out, &cells);
+        runs_note(out, w, &exp.settings.schedule, &cells);
         out.push('\n');
         if let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) {
             let _ = writeln!(out, "  {}", w.settings_span(kind, first.setting, last.setting, span.setting_ratio));
@@ -301,8 +314,8 @@ impl Terminal {
             let m = &r.figures.run.measured;
             rows.push(vec![
                 r.figures.cell.model.to_string(),
-                w.secs(r.figures.wall),
-                r.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
+                time_cell(w, &r.figures),
+                r.speedup.map_or("–".into(), |x| x.to_string()),
                 r.efficiency.map_or("–".into(), |e| format!("{:.1}%", e * 100.0)),
                 heap(&r.figures),
                 rss(&r.figures),
@@ -321,6 +334,7 @@ impl Terminal {
         out.push_str(&aligned(&rows));
         let cells: Vec<&Cell> = exp.cells.iter().collect();
         Self::failures(out, &cells);
+        runs_note(out, w, &exp.settings.schedule, &cells);
         out.push('\n');
         let _ = writeln!(out, "  {}", plain(w.theoretical_max(a.cores)));
         if let Some(gil) = a.first(ModelKind::GilThreads)
@@ -339,7 +353,7 @@ impl Terminal {
         {
             if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow)) {
                 let (f, s) = (f.figures.cell.model.to_string(), s.figures.cell.model.to_string());
-                let line = if x >= 1.0 { w.a_faster_than_b(&f, &s, x) } else { w.a_faster_than_b(&s, &f, 1.0 / x) };
+                let line = verdict(w, &x, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
                 let _ = writeln!(out, "  {}", plain(line));
             }
         }
@@ -353,6 +367,9 @@ impl Exporter for Terminal {
         let mut out = String::new();
         if !report.complete {
             let _ = writeln!(out, "{}\n", plain(w.incomplete()));
+        }
+        if let Some(load) = busy(report) {
+            let _ = writeln!(out, "{}\n", plain(w.busy_warning(load, report.environment.cores_granted)));
         }
         for (i, experiment) in report.experiments.iter().enumerate() {
             if i > 0 {

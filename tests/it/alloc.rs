@@ -51,6 +51,7 @@ fn heap_peak_holds_at_least_the_current_heap_in_a_real_run() {
     let out = assert_cmd::Command::cargo_bin("concbench")
         .unwrap()
         .args(["io", "--requests", "50", "--models", "async,threads:10", "--latency", "5ms", "--format", "json"])
+        .args(["--runs", "1"])
         .output()
         .unwrap();
     assert!(out.status.success());

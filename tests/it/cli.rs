@@ -116,7 +116,7 @@ fn a_run_prints_its_table_and_writes_md_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("report");
     let out = concbench()
-        .args(["io", "--requests", "30", "--sync-sample", "5", "--workers", "5", "--latency", "10ms"])
+        .args(["io", "--requests", "30", "--sync-sample", "5", "--workers", "5", "--latency", "10ms", "--runs", "2"])
         .args(["--out", out_dir.to_str().unwrap()])
         .output()
         .unwrap();
@@ -146,7 +146,7 @@ fn a_run_prints_its_table_and_writes_md_and_json() {
 #[test]
 fn the_embedded_api_runs_in_its_own_process() {
     let child = concbench()
-        .args(["io", "--requests", "10", "--models", "async", "--latency", "1ms", "--format", "json"])
+        .args(["io", "--requests", "10", "--models", "async", "--latency", "1ms", "--format", "json", "--runs", "1"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -164,7 +164,7 @@ fn the_embedded_api_runs_in_its_own_process() {
 fn stdout_closed_early_is_not_an_error() {
     use std::io::Read;
     let mut child = concbench()
-        .args(["io", "--requests", "5", "--models", "async", "--latency", "1ms", "--format", "md"])
+        .args(["io", "--requests", "5", "--models", "async", "--latency", "1ms", "--format", "md", "--runs", "1"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

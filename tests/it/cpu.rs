@@ -19,7 +19,7 @@ fn worker_exe() -> PathBuf {
 }
 
 fn cpu(args: &[&str]) -> Report {
-    let mut argv = vec!["concbench", "cpu", "--quiet"];
+    let mut argv = vec!["concbench", "cpu", "--quiet", "--runs", "1"];
     argv.extend_from_slice(args);
     let mut plan = match Cli::try_parse_from(argv).unwrap().command {
         Some(Command::Cpu(a)) => CpuPlan::from_args(&a).unwrap(),
@@ -123,7 +123,7 @@ fn n_distinct_processes_do_the_work() {
 fn a_dying_worker_is_reported_with_its_task_and_the_other_models_still_run() {
     let out = assert_cmd::Command::cargo_bin("concbench")
         .unwrap()
-        .args(["cpu", "--tasks", "10", "--range", "1000..2000", "--models", "processes:2,sequential"])
+        .args(["cpu", "--tasks", "10", "--range", "1000..2000", "--models", "processes:2,sequential", "--runs", "2"])
         .env(concbench::worker::CRASH_ENV, "5")
         .timeout(std::time::Duration::from_secs(60))
         .output()

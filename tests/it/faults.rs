@@ -51,7 +51,19 @@ fn the_binary_exits_1_when_requests_failed() {
     let server = flaky();
     let out = assert_cmd::Command::cargo_bin("concbench")
         .unwrap()
-        .args(["io", "--url", &server.url("/x/{i}"), "--requests", "12", "--models", "async", "--timeout", "300ms"])
+        .args([
+            "io",
+            "--url",
+            &server.url("/x/{i}"),
+            "--requests",
+            "12",
+            "--models",
+            "async",
+            "--timeout",
+            "300ms",
+            "--runs",
+            "1",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -9,8 +9,10 @@ static ALLOC: CountingAlloc = CountingAlloc;
 
 mod alloc;
 mod cli;
+mod compare;
 mod cpu;
 mod faults;
+mod fixtures;
 mod io;
 mod report;
 mod scale;

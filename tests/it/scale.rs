@@ -8,7 +8,7 @@ use concbench::report::{CellStatus, Experiment, Report, ScaleExperiment};
 use concbench::runner::{Silent, run_scale};
 
 fn scale(args: &[&str]) -> Report {
-    let mut argv = vec!["concbench", "scale", "--embedded", "in-process", "--quiet"];
+    let mut argv = vec!["concbench", "scale", "--embedded", "in-process", "--quiet", "--runs", "1"];
     argv.extend_from_slice(args);
     let plan = match Cli::try_parse_from(argv).unwrap().command {
         Some(Command::Scale(a)) => ScalePlan::from_args(&a).unwrap(),

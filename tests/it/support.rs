@@ -12,6 +12,9 @@ use concbench::runner::{Silent, run_io};
 /// The plan of `concbench io ARGS` with the embedded API in-process.
 pub fn plan(args: &[&str]) -> IoPlan {
     let mut argv = vec!["concbench", "io", "--quiet"];
+    if !args.contains(&"--runs") {
+        argv.extend(["--runs", "1"]);
+    }
     if !args.contains(&"--url") {
         argv.extend(["--embedded", "in-process"]);
     }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::{GilEvidence, Words, spec_suffix};
 use crate::analysis::scaling::Usl;
+use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
 
@@ -12,6 +13,14 @@ pub struct En;
 impl Words for En {
     fn secs(&self, d: Duration) -> String {
         format!("{:.2} s", d.as_secs_f64())
+    }
+    fn interval_note(&self, r: &RatioStat) -> String {
+        match (r.ci95, r.significant()) {
+            (Some((lo, hi)), Some(true)) => format!("(95% CI {lo:.2}–{hi:.2}x, {} runs)", r.n),
+            (Some((lo, hi)), _) => format!("(95% CI {lo:.2}–{hi:.2}x over {} runs: not significant)", r.n),
+            (None, _) if r.n <= 1 => "(1 run: no interval; use --runs 5 or more)".into(),
+            (None, _) => format!("({} runs: too few for an interval; use --runs 5 or more)", r.n),
+        }
     }
     fn count(&self, n: usize) -> String {
         n.to_string()
@@ -489,6 +498,37 @@ impl Words for En {
     }
     fn beyond_rayon(&self, n: usize, speedup: f64) -> String {
         format!("**Work-stealing pool (rayon, {n}):** {speedup:.2}x")
+    }
+
+    fn spread_title(&self) -> &'static str {
+        "How sure: time over repeated runs"
+    }
+    fn spread_columns(&self) -> [&'static str; 8] {
+        ["Model", "Runs", "Median", "Mean ± sd", "Min … max", "95% CI of the median", "Outliers", "Notes"]
+    }
+    fn schedule_line(&self, runs: usize, warmup: usize, shuffle_seed: Option<u64>) -> String {
+        let order = match shuffle_seed {
+            Some(seed) => format!("in a shuffled order in each repetition (seed {seed})"),
+            None => "interleaved (A B C A B C …)".into(),
+        };
+        let warm = if warmup > 0 { format!(", after {warmup} unrecorded warm-up run(s) each") } else { String::new() };
+        format!(
+            "Every figure is the median of {runs} run(s) per model{warm}, {order}; ratios are medians of the ratios within each repetition, with a 95% bootstrap interval from 5 runs on."
+        )
+    }
+    fn note_first_slow(&self) -> &'static str {
+        "first run much slower (try --warmup 1)"
+    }
+    fn note_large_spread(&self, cv_pct: f64) -> String {
+        format!("large spread (sd {cv_pct:.0}% of the mean)")
+    }
+    fn note_outliers(&self, n: usize) -> String {
+        format!("{n} flagged (modified Z > 14), kept")
+    }
+    fn busy_warning(&self, load: f64, cores: usize) -> String {
+        format!(
+            "⚠️ **The machine was busy:** load average {load:.2} on {cores} cores when the run started; figures may be noisy."
+        )
     }
 
     fn model_name(&self, m: &ModelSpec) -> String {

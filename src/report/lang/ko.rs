@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::{GilEvidence, Words, spec_suffix};
 use crate::analysis::scaling::Usl;
+use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
 
@@ -12,6 +13,14 @@ pub struct Ko;
 impl Words for Ko {
     fn secs(&self, d: Duration) -> String {
         format!("{:.2}초", d.as_secs_f64())
+    }
+    fn interval_note(&self, r: &RatioStat) -> String {
+        match (r.ci95, r.significant()) {
+            (Some((lo, hi)), Some(true)) => format!("(95% 신뢰구간 {lo:.2}–{hi:.2}배, {}회 실행)", r.n),
+            (Some((lo, hi)), _) => format!("(95% 신뢰구간 {lo:.2}–{hi:.2}배, {}회 실행: 유의하지 않음)", r.n),
+            (None, _) if r.n <= 1 => "(1회 실행: 신뢰구간 없음; --runs 5 이상 권장)".into(),
+            (None, _) => format!("({}회 실행: 신뢰구간을 내기에 너무 적음; --runs 5 이상 권장)", r.n),
+        }
     }
     fn count(&self, n: usize) -> String {
         format!("{n}개")
@@ -475,6 +484,39 @@ impl Words for Ko {
     }
     fn beyond_rayon(&self, n: usize, speedup: f64) -> String {
         format!("**작업 훔치기 풀 (rayon, {n}개):** {speedup:.2}배")
+    }
+
+    fn spread_title(&self) -> &'static str {
+        "얼마나 확실한가: 반복 실행의 소요 시간"
+    }
+    fn spread_columns(&self) -> [&'static str; 8] {
+        ["방식", "실행 수", "중앙값", "평균 ± 표준편차", "최소 … 최대", "중앙값의 95% 신뢰구간", "이상치", "비고"]
+    }
+    fn schedule_line(&self, runs: usize, warmup: usize, shuffle_seed: Option<u64>) -> String {
+        let order = match shuffle_seed {
+            Some(seed) => format!("반복마다 섞은 순서로 (시드 {seed})"),
+            None => "번갈아 (A B C A B C …)".into(),
+        };
+        let warm = if warmup > 0 {
+            format!(", 각각 기록하지 않는 준비 실행 {warmup}회 뒤")
+        } else {
+            String::new()
+        };
+        format!(
+            "모든 수치는 방식마다 {runs}회 실행의 중앙값{warm}, 실행 순서는 {order}; 비율은 반복마다 잰 비율의 중앙값이며, 5회 이상이면 95% 부트스트랩 신뢰구간을 붙임."
+        )
+    }
+    fn note_first_slow(&self) -> &'static str {
+        "첫 실행이 훨씬 느림 (--warmup 1 권장)"
+    }
+    fn note_large_spread(&self, cv_pct: f64) -> String {
+        format!("편차 큼 (표준편차가 평균의 {cv_pct:.0}%)")
+    }
+    fn note_outliers(&self, n: usize) -> String {
+        format!("{n}개 표시 (수정 Z > 14), 제외하지 않음")
+    }
+    fn busy_warning(&self, load: f64, cores: usize) -> String {
+        format!("⚠️ **기계가 바빴음:** 실행 시작 때 코어 {cores}개에 부하 평균 {load:.2}; 수치에 잡음이 있을 수 있음.")
     }
 
     fn model_name(&self, m: &ModelSpec) -> String {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::Lang;
 use crate::analysis::scaling::Usl;
+use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
 use crate::model::{ModelKind, ModelSpec};
 
@@ -15,6 +16,8 @@ use crate::model::{ModelKind, ModelSpec};
 pub trait Words: Sync {
     // Units.
     fn secs(&self, d: Duration) -> String;
+    /// How sure a ratio is: its interval and runs, or why there is none.
+    fn interval_note(&self, r: &RatioStat) -> String;
     fn count(&self, n: usize) -> String;
     fn times(&self, x: f64) -> String;
 
@@ -122,6 +125,15 @@ pub trait Words: Sync {
     fn beyond_async(&self, speedup: f64) -> String;
     fn beyond_rayon(&self, n: usize, speedup: f64) -> String;
 
+    // Repeated runs.
+    fn spread_title(&self) -> &'static str;
+    fn spread_columns(&self) -> [&'static str; 8];
+    fn schedule_line(&self, runs: usize, warmup: usize, shuffle_seed: Option<u64>) -> String;
+    fn note_first_slow(&self) -> &'static str;
+    fn note_large_spread(&self, cv_pct: f64) -> String;
+    fn note_outliers(&self, n: usize) -> String;
+    fn busy_warning(&self, load: f64, cores: usize) -> String;
+
     // Beyond the source.
     fn model_name(&self, m: &ModelSpec) -> String;
     fn all_title(&self) -> &'static str;
@@ -164,6 +176,13 @@ pub struct GilEvidence {
     pub voluntary: u64,
     pub involuntary: u64,
     pub threads: usize,
+}
+
+/// A verdict on a ratio: `above(x)` when it is at least 1, else `below(1/x)`, followed by the
+/// interval note of the side shown.
+pub fn verdict(w: &dyn Words, r: &RatioStat, above: impl Fn(f64) -> String, below: impl Fn(f64) -> String) -> String {
+    let (text, shown) = if r.point >= 1.0 { (above(r.point), *r) } else { (below(1.0 / r.point), r.inverse()) };
+    format!("{text} {}", w.interval_note(&shown))
 }
 
 /// The words of a language.

@@ -8,7 +8,7 @@ use super::{heap_peak, rss_peak, table};
 use crate::analysis::cpu::{CpuAnalysis, CpuRow, analyse, timeline};
 use crate::model::ModelKind;
 use crate::report::CpuExperiment;
-use crate::report::lang::{GilEvidence, Words};
+use crate::report::lang::{GilEvidence, Words, verdict};
 use crate::units::fmt_mib;
 
 /// Slices shown in the GIL timeline.
@@ -40,7 +40,7 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
         if r.kind != ModelKind::Sequential
             && let Some(x) = r.speedup
         {
-            let _ = writeln!(out, "- {}", w.vs_sync(x));
+            let _ = writeln!(out, "- {}", w.vs_sync(x.point));
         }
         out.push('\n');
     }
@@ -62,13 +62,13 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
     let _ = writeln!(out, "## {}\n", w.analysis());
     let _ = writeln!(out, "### {}\n", w.gil_heading());
     let _ = writeln!(out, "{}\n", w.gil_intro());
-    if let Some(g) = a.first(ModelKind::GilThreads).and_then(|r| r.speedup) {
+    if let Some(g) = a.first(ModelKind::GilThreads).and_then(|r| r.speedup).map(|s| s.point) {
         let _ = writeln!(out, "- {}", w.gil_threads_point(g));
     }
-    if let Some(p) = a.first(ModelKind::Processes).and_then(|r| r.speedup) {
+    if let Some(p) = a.first(ModelKind::Processes).and_then(|r| r.speedup).map(|s| s.point) {
         let _ = writeln!(out, "- {}", w.processes_point(p));
     }
-    if let Some(t) = a.first(ModelKind::Threads).and_then(|r| r.speedup) {
+    if let Some(t) = a.first(ModelKind::Threads).and_then(|r| r.speedup).map(|s| s.point) {
         let _ = writeln!(out, "- {}", w.free_threads_point(t));
     }
     let _ = writeln!(out, "\n---\n");
@@ -76,14 +76,15 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
     for r in a.rows.iter().filter(|r| r.kind != ModelKind::Sequential) {
         if let Some(x) = r.speedup {
             let name = w.model_name(&r.figures.cell.model);
-            let _ = writeln!(out, "- {}", w.actual_speedup(&name, x, pct(r.efficiency)));
+            let line = w.actual_speedup(&name, x.point, pct(r.efficiency));
+            let _ = writeln!(out, "- {line} {}", w.interval_note(&x));
         }
     }
     out.push('\n');
     if let Some(g) = a.first(ModelKind::GilThreads).and_then(|r| r.speedup)
-        && g < 1.2
+        && g.point < 1.2
     {
-        let _ = writeln!(out, "{}\n", w.gil_no_effect(g));
+        let _ = writeln!(out, "{} {}\n", w.gil_no_effect(g.point), w.interval_note(&g));
     }
     for (fast, slow) in [
         (ModelKind::Processes, ModelKind::GilThreads),
@@ -92,7 +93,7 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
     ] {
         if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow)) {
             let (f, s) = (w.model_name(&f.figures.cell.model), w.model_name(&s.figures.cell.model));
-            let line = if x >= 1.0 { w.a_faster_than_b(&f, &s, x) } else { w.a_faster_than_b(&s, &f, 1.0 / x) };
+            let line = verdict(w, &x, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
             let _ = writeln!(out, "{line}\n");
         }
     }
@@ -118,8 +119,8 @@ fn gil_evidence(seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
 }
 
 fn section5(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
-    let (Some(seq), Some(gil)) = (a.sequential, a.first(ModelKind::GilThreads)) else { return };
-    let Some(g) = gil_evidence(&seq, gil) else { return };
+    let (Some(seq), Some(gil)) = (a.sequential.as_ref(), a.first(ModelKind::GilThreads)) else { return };
+    let Some(g) = gil_evidence(seq, gil) else { return };
     let _ = writeln!(out, "# {}\n", w.s5_title(g.overhead_s > 0.0));
     table(
         out,
@@ -168,7 +169,7 @@ fn section5(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
     if let Some(t) = a.first(ModelKind::Threads)
         && let Some(x) = t.speedup
     {
-        let _ = writeln!(out, "- {}", w.beyond_free_threads(t.n, x, pct(t.efficiency)));
+        let _ = writeln!(out, "- {}", w.beyond_free_threads(t.n, x.point, pct(t.efficiency)));
     }
     if let Some(p) = a.first(ModelKind::Processes)
         && let Some(pool) = p.pool()
@@ -179,13 +180,13 @@ fn section5(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
         let rss = pool.rss_peak_bytes_sum().map_or("–".into(), |b| fmt_mib(b as f64 / workers));
         let _ = writeln!(out, "- {}", w.beyond_processes(pool.workers.len(), startup, &heap, &rss));
     }
-    if let Some(x) = a.first(ModelKind::Async).and_then(|r| r.speedup) {
+    if let Some(x) = a.first(ModelKind::Async).and_then(|r| r.speedup).map(|s| s.point) {
         let _ = writeln!(out, "- {}", w.beyond_async(x));
     }
     if let Some(r) = a.first(ModelKind::Rayon)
         && let Some(x) = r.speedup
     {
-        let _ = writeln!(out, "- {}", w.beyond_rayon(r.n, x));
+        let _ = writeln!(out, "- {}", w.beyond_rayon(r.n, x.point));
     }
     let _ = writeln!(out, "\n---\n");
 }
@@ -201,7 +202,7 @@ fn details(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
                 w.model_name(&r.figures.cell.model),
                 format!("`{}`", r.figures.cell.model),
                 w.secs(r.figures.wall),
-                r.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
+                r.speedup.map_or("–".into(), |x| x.to_string()),
                 r.efficiency.map_or("–".into(), |e| format!("{:.1}%", e * 100.0)),
                 r.serial_fraction.map_or("–".into(), |f| format!("{f:.2}")),
                 heap_peak(&r.figures),

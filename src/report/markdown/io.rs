@@ -6,7 +6,7 @@ use super::{fixed_latency, heap_current, heap_peak, rss_peak, table};
 use crate::analysis::io::{self as io_analysis, Figures};
 use crate::analysis::ratio;
 use crate::report::IoExperiment;
-use crate::report::lang::Words;
+use crate::report::lang::{Words, verdict};
 use crate::units::fmt_ms_us;
 
 fn test_block(out: &mut String, w: &dyn Words, title: &str, f: &Figures, memory: bool) {
@@ -44,12 +44,8 @@ pub(super) fn sections(out: &mut String, w: &dyn Words, io: &IoExperiment) {
             &[w.col_model(), w.col_time()],
             &[vec![w.row_async_n(n), w.secs(s1.asynchronous.total_time)], vec![sync_label, w.secs(s1.sync.total_time)]],
         );
-        let verdict = if s1.async_speedup >= 1.0 {
-            w.async_faster(s1.async_speedup)
-        } else {
-            w.sync_faster(1.0 / s1.async_speedup)
-        };
-        let _ = writeln!(out, "{verdict}\n\n---\n");
+        let line = verdict(w, &s1.async_speedup, |x| w.async_faster(x), |x| w.sync_faster(x));
+        let _ = writeln!(out, "{line}\n\n---\n");
     } else {
         let _ = writeln!(out, "# {}\n\n{}\n\n---\n", w.s1_title(), w.missing_section("`sequential` and `async`"));
     }
@@ -69,14 +65,10 @@ pub(super) fn sections(out: &mut String, w: &dyn Words, io: &IoExperiment) {
                 vec![w.row_threads_pool(workers), w.secs(s2.threads.total_time), heap_peak(&s2.threads)],
             ],
         );
-        let speed = if s2.async_speedup >= 1.0 {
-            w.speed_verdict_async(s2.async_speedup)
-        } else {
-            w.speed_verdict_threads(1.0 / s2.async_speedup)
-        };
+        let speed = verdict(w, &s2.async_speedup, |x| w.speed_verdict_async(x), |x| w.speed_verdict_threads(x));
         let _ = writeln!(out, "- {speed}");
         if let Some(m) = s2.threads_memory_advantage {
-            let memory = if m >= 1.0 { w.memory_verdict_threads(m) } else { w.memory_verdict_async(1.0 / m) };
+            let memory = verdict(w, &m, |x| w.memory_verdict_threads(x), |x| w.memory_verdict_async(x));
             let _ = writeln!(out, "- {memory}");
         }
         let _ = writeln!(out, "\n---\n");
@@ -95,7 +87,7 @@ fn all_measurements(out: &mut String, w: &dyn Words, io: &IoExperiment) {
     for cell in &io.cells {
         let Some(f) = Figures::of(cell) else { continue };
         let p = |q: fn(&crate::measure::LatencySummary) -> u64| {
-            f.run.latency_ok.as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
+            f.latency().as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
         };
         let floor = latency.map(|l| io_analysis::floor(cell, f.run, l));
         let time = if f.estimated { format!("{} {}", w.secs(f.wall), w.estimated_mark()) } else { w.secs(f.wall) };

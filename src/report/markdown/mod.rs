@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::lang::{Words, words};
-use super::{Cell, CellStatus, ClientSettings, Experiment, Exporter, Lang, Report, TargetInfo, TargetKind};
+use super::{
+    Cell, CellStatus, CellSummary, ClientSettings, Experiment, Exporter, Lang, Report, Schedule, TargetInfo, TargetKind,
+};
 use crate::analysis::checksums_agree;
 use crate::analysis::io::Figures;
 use crate::server::{LatencyProfile, StatsSnapshot};
@@ -26,6 +28,9 @@ impl Exporter for Markdown {
         if !report.complete {
             let _ = writeln!(out, "{}\n", w.incomplete());
         }
+        if let Some(load) = busy(report) {
+            let _ = writeln!(out, "{}\n", w.busy_warning(load, report.environment.cores_granted));
+        }
         for experiment in &report.experiments {
             match experiment {
                 Experiment::Io(e) => io::sections(&mut out, w, e),
@@ -33,6 +38,7 @@ impl Exporter for Markdown {
                 Experiment::Cpu(e) => cpu::sections(&mut out, w, e, report.environment.cores_granted),
             }
             let cells = experiment.cells();
+            spread(&mut out, w, experiment.schedule(), &cells);
             failures(&mut out, w, &cells);
             if let (Some(t), Some(c)) = (experiment.target(), experiment.client()) {
                 target(&mut out, w, t, c, &cells);
@@ -91,13 +97,58 @@ pub fn applied_latency(cells: &[&Cell]) -> Option<(f64, f64, u64)> {
     })
 }
 
+/// The load average at the start, when it says the machine was busy (above half its cores).
+pub fn busy(report: &Report) -> Option<f64> {
+    let load = report.environment.load_average_start?;
+    (load > 0.5 * report.environment.cores_granted as f64).then_some(load)
+}
+
+/// Notes on a cell's spread: a slow first run, a large spread, outliers.
+pub fn spread_notes(w: &dyn Words, s: &CellSummary) -> Vec<String> {
+    let mut notes = Vec::new();
+    if s.first_run_slow {
+        notes.push(w.note_first_slow().to_string());
+    }
+    if s.wall_s.large_spread() {
+        notes.push(w.note_large_spread(s.wall_s.cv() * 100.0));
+    }
+    if !s.wall_s.outliers.is_empty() {
+        notes.push(w.note_outliers(s.wall_s.outliers.len()));
+    }
+    notes
+}
+
+fn spread(out: &mut String, w: &dyn Words, schedule: &Schedule, cells: &[&Cell]) {
+    let _ = writeln!(out, "## {}\n", w.spread_title());
+    let _ = writeln!(out, "{}\n", w.schedule_line(schedule.runs, schedule.warmup, schedule.shuffle_seed));
+    let secs = |x: f64| w.secs(Duration::from_secs_f64(x.max(0.0)));
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .filter_map(|c| {
+            let f = Figures::of(c)?;
+            let t = &f.summary.wall_s;
+            Some(vec![
+                format!("`{}`", c.model),
+                t.n.to_string(),
+                secs(t.median),
+                format!("{} ± {}", secs(t.mean), secs(t.sd)),
+                format!("{} … {}", secs(t.min), secs(t.max)),
+                t.ci95.map_or("–".into(), |(lo, hi)| format!("{} – {}", secs(lo), secs(hi))),
+                t.outliers.len().to_string(),
+                spread_notes(w, &f.summary).join("; "),
+            ])
+        })
+        .collect();
+    table(out, &w.spread_columns(), &rows);
+}
+
 fn failures(out: &mut String, w: &dyn Words, cells: &[&Cell]) {
     let lines: Vec<String> = cells
         .iter()
         .flat_map(|cell| {
             let whole = match &cell.status {
                 CellStatus::Failed { reason } => Some(w.failed_cell(&cell.model.to_string(), reason)),
-                CellStatus::Ok => None,
+                CellStatus::Ok | CellStatus::Pending => None,
             };
             let per_kind = cell.runs.iter().flat_map(move |r| {
                 r.errors

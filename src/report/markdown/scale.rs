@@ -26,7 +26,7 @@ pub(super) fn section(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, co
         let _ = writeln!(out, "### {}\n", w.point_test(kind, p.setting));
         let mut line = w.done_time_memory(&w.secs(p.figures.wall), &heap_peak(&p.figures));
         if let Some(v) = p.vs_baseline {
-            line.push_str(&format!(" | {}", w.vs_baseline(v)));
+            line.push_str(&format!(" | {}", w.vs_baseline(v.point)));
         }
         let _ = writeln!(out, "- {line}\n");
     }
@@ -37,7 +37,7 @@ pub(super) fn section(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, co
         rows.push(vec![format!("`{spec}`"), w.secs(b.wall), heap_peak(b), w.baseline_row().into()]);
     }
     for p in &sweep.points {
-        let vs = p.vs_baseline.map_or("–".into(), |v| format!("{v:.2}x"));
+        let vs = p.vs_baseline.map_or("–".into(), |v| v.to_string());
         rows.push(vec![p.setting.to_string(), w.secs(p.figures.wall), heap_peak(&p.figures), vs]);
     }
     table(out, &[w.col_setting(kind), w.col_time(), w.col_peak_memory(), w.col_vs_baseline()], &rows);
@@ -92,7 +92,7 @@ fn why(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) {
         .map(|p| {
             let f = &p.figures;
             let lat = |q: fn(&crate::measure::LatencySummary) -> u64| {
-                f.run.latency_ok.as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
+                f.latency().as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
             };
             let server = f.run.server.as_ref();
             vec![
@@ -100,7 +100,7 @@ fn why(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) {
                 w.secs(f.wall),
                 p.ideal.map_or("–".into(), |d| w.secs(d)),
                 p.to_ideal.map_or("–".into(), |r| format!("{r:.2}x")),
-                p.vs_baseline.map_or("–".into(), |r| format!("{r:.2}x")),
+                p.vs_baseline.map_or("–".into(), |r| r.to_string()),
                 format!("{:.0}", f.throughput_per_s),
                 lat(|l| l.p50_us),
                 lat(|l| l.p99_us),

@@ -1,0 +1,132 @@
+//! A cell's headline figures over its runs: medians with their spread, and ratios between two
+//! cells paired by repetition.
+
+use std::time::Duration;
+
+use super::stats::{self, RatioStat, Summary};
+use super::{extrapolate, ratio};
+use crate::measure::LatencySummary;
+use crate::report::{Cell, CellSummary, RunRecord};
+
+/// Time for all of the cell's tasks in one run: measured, or extrapolated from a sample.
+pub fn total_time(cell: &Cell, run: &RunRecord) -> Duration {
+    extrapolate(run.measured.wall(), run.tasks, cell.tasks_total)
+}
+
+fn throughput(run: &RunRecord) -> f64 {
+    ratio(run.ok as f64, run.measured.wall().as_secs_f64()).unwrap_or(0.0)
+}
+
+/// Summaries of every figure of a cell over its runs; `None` without runs.
+pub fn summarize_cell(cell: &Cell) -> Option<CellSummary> {
+    if cell.runs.is_empty() {
+        return None;
+    }
+    let of = |f: &dyn Fn(&RunRecord) -> f64| stats::summarize(&cell.runs.iter().map(f).collect::<Vec<_>>());
+    let all = |f: &dyn Fn(&RunRecord) -> Option<f64>| -> Option<Summary> {
+        let xs: Option<Vec<f64>> = cell.runs.iter().map(f).collect();
+        xs.map(|xs| stats::summarize(&xs))
+    };
+    let walls: Vec<f64> = cell.runs.iter().map(|r| r.measured.wall().as_secs_f64()).collect();
+    Some(CellSummary {
+        wall_s: stats::summarize(&walls),
+        total_time_s: of(&|r| total_time(cell, r).as_secs_f64()),
+        throughput_per_s: of(&throughput),
+        cpu_s: of(&|r| r.measured.cpu().as_secs_f64()),
+        heap_peak_bytes: all(&|r| r.measured.heap.map(|h| h.peak_bytes as f64)),
+        rss_peak_bytes: all(&|r| r.measured.rss_peak_bytes.map(|b| b as f64)),
+        first_run_slow: stats::first_run_slow(&walls),
+    })
+}
+
+/// One cell's headline figures: medians over its runs, and the run nearest the median time for
+/// what is not summarised (latency percentiles of one run, server counters, model facts).
+#[derive(Debug, Clone)]
+pub struct Figures<'a> {
+    pub cell: &'a Cell,
+    /// The run whose time is nearest the median.
+    pub run: &'a RunRecord,
+    pub summary: CellSummary,
+    /// Median wall time.
+    pub wall: Duration,
+    /// Median time for all the experiment's tasks (extrapolated from a sample when `estimated`).
+    pub total_time: Duration,
+    pub estimated: bool,
+    /// Median successful tasks per second of wall time.
+    pub throughput_per_s: f64,
+}
+
+impl<'a> Figures<'a> {
+    /// `None` for a cell with no runs.
+    pub fn of(cell: &'a Cell) -> Option<Self> {
+        let summary = summarize_cell(cell)?;
+        let median = summary.wall_s.median;
+        let run = cell
+            .runs
+            .iter()
+            .min_by(|a, b| {
+                let d = |r: &RunRecord| (r.measured.wall().as_secs_f64() - median).abs();
+                d(a).total_cmp(&d(b))
+            })
+            .expect("a cell with a summary has runs");
+        Some(Figures {
+            cell,
+            run,
+            wall: Duration::from_secs_f64(median.max(0.0)),
+            total_time: Duration::from_secs_f64(summary.total_time_s.median.max(0.0)),
+            estimated: run.tasks < cell.tasks_total,
+            throughput_per_s: summary.throughput_per_s.median,
+            summary,
+        })
+    }
+
+    pub fn runs(&self) -> usize {
+        self.cell.runs.len()
+    }
+
+    /// Median peak heap.
+    pub fn heap_peak_bytes(&self) -> Option<u64> {
+        self.summary.heap_peak_bytes.as_ref().map(|s| s.median as u64)
+    }
+
+    /// Median heap at the end of the run (relative to its start).
+    pub fn heap_current_bytes(&self) -> Option<i64> {
+        let xs: Option<Vec<f64>> =
+            self.cell.runs.iter().map(|r| r.measured.heap.map(|h| h.current_bytes as f64)).collect();
+        xs.map(|xs| stats::median(&xs) as i64)
+    }
+
+    /// Median peak RSS.
+    pub fn rss_peak_bytes(&self) -> Option<u64> {
+        self.summary.rss_peak_bytes.as_ref().map(|s| s.median as u64)
+    }
+
+    /// Latency of the successful tasks over all runs (merged histograms), else of the median run.
+    pub fn latency(&self) -> Option<LatencySummary> {
+        self.cell.latency_ok.as_ref().map(|d| d.summary).or(self.run.latency_ok)
+    }
+
+    /// Median CPU time (this process).
+    pub fn cpu(&self) -> Duration {
+        Duration::from_secs_f64(self.summary.cpu_s.median.max(0.0))
+    }
+}
+
+/// `f(a) / f(b)` over the runs of two cells paired by repetition (`round`): the median ratio with
+/// its interval. `None` without a pair.
+pub fn paired(a: &Cell, b: &Cell, f: impl Fn(&Cell, &RunRecord) -> f64) -> Option<RatioStat> {
+    let pairs: Vec<(f64, f64)> = a
+        .runs
+        .iter()
+        .filter_map(|ra| {
+            let rb = b.runs.iter().find(|rb| rb.round == ra.round)?;
+            Some((f(a, ra), f(b, rb)))
+        })
+        .collect();
+    stats::paired_ratio(&pairs)
+}
+
+/// How many times longer `slow` took than `fast` for all tasks, paired by repetition.
+pub fn time_ratio(slow: &Cell, fast: &Cell) -> Option<RatioStat> {
+    paired(slow, fast, |c, r| total_time(c, r).as_secs_f64())
+}

@@ -1,0 +1,182 @@
+//! `concbench compare A.json B.json`: did it get faster or slower, and is that real?
+//!
+//! Cells are matched by experiment kind and model spec; for each, the change is
+//! median(B) / median(A) of the time for all tasks, with a bootstrap interval that resamples both
+//! results' runs. A change is called only when its interval excludes 1.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::Error;
+use crate::analysis::figures::total_time;
+use crate::analysis::stats::{self, RatioStat};
+use crate::report::markdown::table;
+use crate::report::terminal::aligned;
+use crate::report::{Cell, Experiment, Report, SCHEMA_VERSION};
+
+/// What a comparison concluded for one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Faster,
+    Slower,
+    NoSignificantChange,
+    /// Fewer than 5 runs on a side: the change is shown, not judged.
+    TooFewRuns,
+}
+
+impl Verdict {
+    pub fn text(self) -> &'static str {
+        match self {
+            Verdict::Faster => "faster",
+            Verdict::Slower => "slower",
+            Verdict::NoSignificantChange => "no significant change",
+            Verdict::TooFewRuns => "too few runs to tell",
+        }
+    }
+}
+
+/// One matched cell.
+#[derive(Debug, Clone)]
+pub struct CellChange {
+    pub experiment: &'static str,
+    pub model: String,
+    pub a_median_s: f64,
+    pub b_median_s: f64,
+    /// B / A: below 1 is faster.
+    pub change: RatioStat,
+    pub verdict: Verdict,
+}
+
+/// All matched cells, and those only one side has.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    pub changes: Vec<CellChange>,
+    pub unmatched: Vec<String>,
+}
+
+fn kind(e: &Experiment) -> &'static str {
+    match e {
+        Experiment::Io(_) => "io",
+        Experiment::Scale(_) => "scale",
+        Experiment::Cpu(_) => "cpu",
+    }
+}
+
+fn times(cell: &Cell) -> Vec<f64> {
+    cell.runs.iter().map(|r| total_time(cell, r).as_secs_f64()).collect()
+}
+
+/// Compares every cell of `a` with the same cell of `b`.
+pub fn compare(a: &Report, b: &Report) -> Comparison {
+    let mut out = Comparison::default();
+    for ea in &a.experiments {
+        let Some(eb) = b.experiments.iter().find(|eb| kind(eb) == kind(ea)) else {
+            out.unmatched.push(format!("{} (only in A)", kind(ea)));
+            continue;
+        };
+        for ca in ea.cells() {
+            let Some(cb) = eb.cells().into_iter().find(|cb| cb.model == ca.model) else {
+                out.unmatched.push(format!("{} {} (only in A)", kind(ea), ca.model));
+                continue;
+            };
+            let (ta, tb) = (times(ca), times(cb));
+            let Some(change) = stats::independent_ratio(&ta, &tb) else {
+                out.unmatched.push(format!("{} {} (no runs to compare)", kind(ea), ca.model));
+                continue;
+            };
+            let verdict = match change.ci95 {
+                None => Verdict::TooFewRuns,
+                Some((_, hi)) if hi < 1.0 => Verdict::Faster,
+                Some((lo, _)) if lo > 1.0 => Verdict::Slower,
+                Some(_) => Verdict::NoSignificantChange,
+            };
+            out.changes.push(CellChange {
+                experiment: kind(ea),
+                model: ca.model.to_string(),
+                a_median_s: stats::median(&ta),
+                b_median_s: stats::median(&tb),
+                change,
+                verdict,
+            });
+        }
+        for cb in eb.cells() {
+            if !ea.cells().iter().any(|ca| ca.model == cb.model) {
+                out.unmatched.push(format!("{} {} (only in B)", kind(eb), cb.model));
+            }
+        }
+    }
+    for eb in &b.experiments {
+        if !a.experiments.iter().any(|ea| kind(ea) == kind(eb)) {
+            out.unmatched.push(format!("{} (only in B)", kind(eb)));
+        }
+    }
+    out
+}
+
+impl Comparison {
+    /// Cells significantly slower by more than `pct` per cent.
+    pub fn regressions(&self, pct: f64) -> Vec<&CellChange> {
+        self.changes.iter().filter(|c| c.verdict == Verdict::Slower && c.change.point > 1.0 + pct / 100.0).collect()
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.changes
+            .iter()
+            .map(|c| {
+                let pct = (c.change.point - 1.0) * 100.0;
+                vec![
+                    c.experiment.to_string(),
+                    c.model.clone(),
+                    format!("{:.3} s", c.a_median_s),
+                    format!("{:.3} s", c.b_median_s),
+                    format!("{pct:+.1}%"),
+                    c.change.ci95.map_or("–".into(), |(lo, hi)| {
+                        format!("{:+.1}% … {:+.1}%", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0)
+                    }),
+                    c.verdict.text().to_string(),
+                ]
+            })
+            .collect()
+    }
+
+    const HEADER: [&'static str; 7] =
+        ["experiment", "model", "A (median)", "B (median)", "change", "95% CI", "verdict"];
+
+    pub fn to_text(&self) -> String {
+        let mut rows = vec![Self::HEADER.map(String::from).to_vec()];
+        rows.extend(self.rows());
+        let mut out = aligned(&rows);
+        for u in &self.unmatched {
+            let _ = writeln!(out, "  not compared: {u}");
+        }
+        out
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("# Comparison: B against A (time for all tasks)\n\n");
+        table(&mut out, &Self::HEADER, &self.rows());
+        for u in &self.unmatched {
+            let _ = writeln!(out, "- not compared: {u}");
+        }
+        out
+    }
+}
+
+/// Reads a saved `results.json`.
+pub fn load(path: &Path) -> anyhow::Result<Report> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{} is not JSON: {e}", path.display())))?;
+    let version = value.get("schema_version").and_then(|v| v.as_u64());
+    if version != Some(SCHEMA_VERSION as u64) {
+        return Err(Error::Usage(format!(
+            "{}: schema_version {} is not the {SCHEMA_VERSION} this concbench reads",
+            path.display(),
+            version.map_or("missing".into(), |v| v.to_string())
+        ))
+        .into());
+    }
+    Ok(serde_json::from_value(value)
+        .map_err(|e| Error::Usage(format!("{} is not a concbench result: {e}", path.display())))?)
+}

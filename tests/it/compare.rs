@@ -1,0 +1,65 @@
+//! `compare`: a result against itself changes nothing; against a 2x slower copy it is a real change.
+
+use concbench::compare::{Verdict, compare};
+use concbench::report::{Format, Lang, exporter};
+
+use crate::fixtures;
+
+#[test]
+fn a_result_compared_with_itself_shows_no_significant_change() {
+    let r = fixtures::io();
+    let c = compare(&r, &r);
+    assert_eq!(c.changes.len(), 3, "three cells have runs");
+    for ch in &c.changes {
+        assert_eq!(ch.change.point, 1.0, "{}", ch.model);
+        let expected = if ch.model == "threads:50" { Verdict::TooFewRuns } else { Verdict::NoSignificantChange };
+        assert_eq!(ch.verdict, expected, "{}", ch.model);
+    }
+    assert!(c.regressions(0.0).is_empty());
+    assert!(c.unmatched.iter().any(|u| u.contains("async-mt")), "a cell without runs is listed: {:?}", c.unmatched);
+}
+
+#[test]
+fn a_twice_faster_result_is_faster_with_an_interval_excluding_one() {
+    let a = fixtures::io();
+    let b = fixtures::slowed(&a, 0.5);
+    let c = compare(&a, &b);
+    for ch in c.changes.iter().filter(|ch| ch.model != "threads:50") {
+        assert_eq!(ch.verdict, Verdict::Faster, "{}", ch.model);
+        assert!((ch.change.point - 0.5).abs() < 0.01);
+        let (_, hi) = ch.change.ci95.unwrap();
+        assert!(hi < 1.0);
+    }
+    let back = compare(&b, &a);
+    assert_eq!(back.regressions(50.0).len(), 2, "2x slower is a regression beyond 50 %");
+    assert!(back.regressions(150.0).is_empty());
+    assert!(c.to_markdown().contains("| io | async |"));
+}
+
+#[test]
+fn the_binary_fails_on_a_regression_and_refuses_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, r: &concbench::report::Report| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, exporter(Format::Json, Lang::En, false).render(r).unwrap()).unwrap();
+        path
+    };
+    let a = write("a.json", &fixtures::io());
+    let b = write("b.json", &fixtures::slowed(&fixtures::io(), 2.0));
+    let run = |args: &[&std::path::Path], extra: &[&str]| {
+        assert_cmd::Command::cargo_bin("concbench").unwrap().arg("compare").args(args).args(extra).output().unwrap()
+    };
+    let same = run(&[&a, &a], &["--fail-on-regression", "10"]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("no significant change"));
+    let worse = run(&[&a, &b], &["--fail-on-regression", "10"]);
+    assert_eq!(worse.status.code(), Some(1), "{}", String::from_utf8_lossy(&worse.stdout));
+    assert!(String::from_utf8_lossy(&worse.stdout).contains("slower"));
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, "not json").unwrap();
+    let bad = run(&[&a, &junk], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not JSON"));
+    let missing = run(&[&a, &dir.path().join("nope.json")], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -1,0 +1,232 @@
+//! Fixed reports built from the source report's figures, for rendering and compare tests.
+
+use std::collections::BTreeMap;
+
+use concbench::analysis::figures::summarize_cell;
+use concbench::env::{Environment, Tool};
+use concbench::measure::alloc::HeapUse;
+use concbench::measure::recorder::ErrorTally;
+use concbench::measure::{LatencySummary, Measured};
+use concbench::model::{ExecutionFacts, ModelKind, ModelSpec};
+use concbench::report::{
+    BufferSizes, Cell, CellStatus, ClientSettings, EmbeddedInfo, Experiment, IoExperiment, IoSettings, Report,
+    RunRecord, ScaleExperiment, ScaleSettings, Schedule, TargetInfo, TargetKind,
+};
+use concbench::server::{ServerProcess, StatsSnapshot};
+
+pub fn spec(s: &str) -> ModelSpec {
+    s.parse().unwrap()
+}
+
+/// One run of `tasks` tasks in `wall_ms`, with the given heap figures.
+pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib: f64, ok: u64) -> RunRecord {
+    let mib = |m: f64| (m * 1024.0 * 1024.0) as u64;
+    RunRecord {
+        round,
+        tasks,
+        ok,
+        failed: tasks as u64 - ok,
+        errors: BTreeMap::new(),
+        value_sum: 9_000,
+        measured: Measured {
+            wall_ns: (wall_ms * 1e6) as u64,
+            heap: Some(HeapUse {
+                peak_bytes: mib(peak_mib),
+                current_bytes: mib(current_mib) as i64,
+                allocations: 4_000,
+            }),
+            rss_peak_bytes: Some(mib(12.5)),
+            rss_start_bytes: Some(mib(8.0)),
+            rss_peak_reset: true,
+            cpu_user_ns: 30_000_000,
+            cpu_sys_ns: 20_000_000,
+            voluntary_switches: 400,
+            involuntary_switches: 3,
+        },
+        latency_ok: Some(LatencySummary {
+            count: ok,
+            min_us: 630_000,
+            mean_us: 640_000.0,
+            p50_us: 634_000,
+            p90_us: 650_000,
+            p99_us: 700_000,
+            max_us: 710_000,
+        }),
+        latency_failed: None,
+        ramp_up_ns: Some(1_500_000),
+        facts: ExecutionFacts { peak_tasks_in_flight: 1, ..ExecutionFacts::default() },
+        server: None,
+    }
+}
+
+/// `n` runs around `wall_ms` (±2 % in a fixed pattern), one per round.
+pub fn runs(n: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib: f64) -> Vec<RunRecord> {
+    const JITTER: [f64; 5] = [0.0, 0.02, -0.02, 0.01, -0.01];
+    (0..n).map(|i| run(i, tasks, wall_ms * (1.0 + JITTER[i % 5]), peak_mib, current_mib, tasks as u64)).collect()
+}
+
+/// A finished cell with its summaries filled in, as the runner leaves it.
+pub fn cell(model: &str, tasks_per_run: usize, tasks_total: usize, runs: Vec<RunRecord>) -> Cell {
+    let mut c = Cell::pending(spec(model), tasks_per_run, tasks_total);
+    c.status = CellStatus::Ok;
+    c.runs = runs;
+    c.summary = summarize_cell(&c);
+    c
+}
+
+pub fn client() -> ClientSettings {
+    ClientSettings {
+        keep_alive: true,
+        timeout_ms: 30_000.0,
+        connect_timeout_ms: 10_000.0,
+        header_names: vec!["X-Api-Key".into()],
+        blocking_client: "ureq 3 (blocking)".into(),
+        async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
+        blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
+        interp_cost_ms: 0.0,
+        switch_interval_ms: 5.0,
+    }
+}
+
+fn target(cap: Option<usize>) -> TargetInfo {
+    TargetInfo {
+        kind: TargetKind::Embedded,
+        url_template: "http://127.0.0.1:40000/api/items/{i}".into(),
+        embedded: Some(EmbeddedInfo {
+            latency_profile: "fixed:630ms".into(),
+            max_inflight: cap,
+            seed: 42,
+            mode: "child-process".into(),
+            server_threads: 2,
+        }),
+    }
+}
+
+fn report(experiment: Experiment) -> Report {
+    Report {
+        schema_version: 1,
+        tool: Tool {
+            name: "concbench".into(),
+            version: "0.1.0".into(),
+            git_commit: None,
+            rustc: "rustc 1.95.0".into(),
+        },
+        started_at: "2026-11-28T06:00:00Z".into(),
+        finished_at: Some("2026-11-28T06:02:00Z".into()),
+        complete: true,
+        environment: Environment {
+            os: "linux".into(),
+            kernel: Some("Linux 6.18".into()),
+            arch: "x86_64".into(),
+            cpu_model: Some("AMD EPYC".into()),
+            cpus_online: 2,
+            cores_granted: 2,
+            cgroup_cpu_quota: None,
+            memory_total_bytes: Some(24 << 30),
+            load_average_start: Some(0.5),
+            load_average_end: Some(0.75),
+        },
+        experiments: vec![experiment],
+    }
+}
+
+/// Sections 1 and 2 with the source report's figures (async 2.11 s; sync 12.68 s for 20;
+/// threads 5.61 s and 2.91 MiB against async's 3.57 MiB), five runs each for async and sync, one
+/// failed request, and a model that failed as a whole.
+pub fn io() -> Report {
+    let mut threads = run(0, 200, 5_610.0, 2.91, 0.60, 199);
+    threads.errors.insert("http_503".into(), ErrorTally { count: 1, example: "HTTP status 503".into() });
+    threads.value_sum = 8_955;
+    let mut failed = Cell::pending(spec("async-mt"), 200, 200);
+    failed.status = CellStatus::Failed { reason: "building the tokio runtime: out of threads".into() };
+    report(Experiment::Io(IoExperiment {
+        settings: IoSettings {
+            requests: 200,
+            sync_sample: 20,
+            workers: 50,
+            models: vec![spec("async"), spec("sequential"), spec("threads:50"), spec("async-mt")],
+            client: client(),
+            schedule: Schedule { runs: 5, warmup: 0, shuffle_seed: None },
+        },
+        target: target(None),
+        cells: vec![
+            cell("async", 200, 200, runs(5, 200, 2_110.0, 3.57, 1.22)),
+            cell("sequential", 20, 200, runs(5, 20, 12_680.0, 0.03, 0.01)),
+            cell("threads:50", 200, 200, vec![threads]),
+            failed,
+        ],
+    }))
+}
+
+/// Section 3 with the source report's figures: async 2.31 s; threads 50/100/200/1000 at
+/// 5.53/5.67/5.77/5.66 s; and a server that capped at 50 requests in flight.
+pub fn scale() -> Report {
+    let point = |n: usize, ms: f64, mib: f64| {
+        let mut r = run(0, 200, ms, mib, mib / 2.0, 200);
+        r.facts = ExecutionFacts {
+            threads_started: n.min(200),
+            peak_tasks_in_flight: n.min(200),
+            ..ExecutionFacts::default()
+        };
+        r.server = Some(StatsSnapshot {
+            requests: 200,
+            responses: 200,
+            inflight_now: 0,
+            peak_inflight: 50,
+            peak_waiting: (n.min(200) - 50) as u64,
+            queued_requests: if n > 50 { 150 } else { 0 },
+            queue_wait_us_total: if n > 50 { 150 * 2_000_000 } else { 0 },
+            queue_wait_us_max: 4_000_000,
+            connections_accepted: n.min(200) as u64,
+            accept_errors: 0,
+            latency_requested_us_total: 200 * 630_000,
+            latency_applied_us_total: 200 * 631_000,
+            latency_applied_us_min: Some(630_100),
+            latency_applied_us_max: Some(633_000),
+            max_inflight_cap: Some(50),
+            latency_profile: "fixed:630ms".into(),
+            process: ServerProcess {
+                pid: 4242,
+                cpu_user_us: 1,
+                cpu_sys_us: 1,
+                rss_bytes: Some(1 << 23),
+                rss_peak_bytes: Some(1 << 23),
+            },
+        });
+        cell(&format!("threads:{n}"), 200, 200, vec![r])
+    };
+    report(Experiment::Scale(ScaleExperiment {
+        settings: ScaleSettings {
+            requests: 200,
+            model: ModelKind::Threads,
+            settings: vec![50, 100, 200, 1000],
+            baseline: Some(spec("async")),
+            knee_gain_per_doubling: 0.1,
+            client: client(),
+            schedule: Schedule::default(),
+        },
+        target: target(Some(50)),
+        baseline: Some(Box::new(cell("async", 200, 200, vec![run(0, 200, 2_310.0, 3.96, 1.0, 200)]))),
+        points: vec![
+            point(50, 5_530.0, 2.78),
+            point(100, 5_670.0, 4.42),
+            point(200, 5_770.0, 7.29),
+            point(1000, 5_660.0, 7.20),
+        ],
+    }))
+}
+
+/// A copy of `report` whose every run took `factor` times as long.
+pub fn slowed(report: &Report, factor: f64) -> Report {
+    let mut r = report.clone();
+    for e in &mut r.experiments {
+        for i in 0..e.cells().len() {
+            let c = e.cell_mut(i);
+            for run in &mut c.runs {
+                run.measured.wall_ns = (run.measured.wall_ns as f64 * factor) as u64;
+            }
+            c.summary = summarize_cell(c);
+        }
+    }
+    r
+}
