@@ -13,6 +13,16 @@ use crate::units::{parse_count, parse_duration};
 use crate::workload::cpu::{Kernel, SizeRange};
 use crate::workload::io::{Header, UrlTemplate};
 
+const SUITE_AFTER_HELP: &str = "\
+Examples:
+  concbench                                     = concbench suite: quick sizes, about a minute on 2 cores
+  concbench suite --lang ko --out report/ --format md,html,json,csv
+  concbench suite --size source                 the source report's sizes (630 ms latency): about 2 minutes
+  concbench suite --sections io,cpu --runs 10
+
+The folder (default concbench-report/<timestamp>/) is written after every run, so an interrupted
+suite still leaves a valid, partial (marked so) report.";
+
 const ABOUT: &str = "Measure concurrency models side by side (async, thread pools, sequential) on your \
 machine and workload, and explain the result.";
 
@@ -73,6 +83,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// The whole report (sections 1-5) in one run: io, scale and cpu, written to a report folder
+    /// (report.md, report.html, results.json, results.csv, one .svg per chart). The default.
+    #[command(after_help = SUITE_AFTER_HELP)]
+    Suite(SuiteArgs),
+    /// Re-render saved results (results.json) without running anything.
+    Report(ReportArgs),
     /// Sections 1 and 2 of the report: API calls run sequentially, on a thread pool and async.
     #[command(after_help = AFTER_HELP)]
     Io(IoArgs),
@@ -171,6 +187,101 @@ fn share(s: &str) -> Result<f64, String> {
         .filter(|v| v.is_finite())
         .map(|v| v / scale)
         .ok_or_else(|| format!("'{s}' is not a share: write e.g. 10% or 0.1"))
+}
+
+/// Sizes of the suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Size {
+    /// 100 ms latency, 200 requests, 100 CPU tasks: about a minute on 2 cores.
+    Quick,
+    /// The source report's sizes: 630 ms latency, 200 requests, 100 CPU tasks.
+    Source,
+    /// A few seconds, for tests: 20 requests at 10 ms, a two-point sweep, 8 small CPU tasks.
+    #[value(hide = true)]
+    Smoke,
+}
+
+/// Sections of the suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Section {
+    /// Sections 1 and 2 (concbench io).
+    Io,
+    /// Section 3 (concbench scale).
+    Scale,
+    /// Sections 4 and 5 (concbench cpu).
+    Cpu,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SuiteArgs {
+    /// quick (about a minute on 2 cores) or source (the source report's sizes, about 2 minutes).
+    #[arg(long, value_enum, default_value = "quick")]
+    pub size: Size,
+
+    /// Sections to run, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "io,scale,cpu")]
+    pub sections: Vec<Section>,
+
+    /// Files to write, comma-separated: md, html, json, csv (charts come with md and html).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "md,html,json,csv")]
+    pub format: Vec<Format>,
+
+    /// Report folder (default: concbench-report/<timestamp>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace report files already in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Where the embedded API runs.
+    #[arg(long, value_enum, default_value_t = EmbeddedMode::Child)]
+    pub embedded: EmbeddedMode,
+
+    #[command(flatten)]
+    pub model_opts: ModelArgs,
+
+    #[command(flatten)]
+    pub repeat: RunArgs,
+}
+
+impl Default for SuiteArgs {
+    fn default() -> Self {
+        match Cli::parse_from(["concbench", "suite"]).command {
+            Some(Command::Suite(args)) => args,
+            _ => unreachable!("`suite` parses to Command::Suite"),
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// A results.json written by concbench.
+    pub results: PathBuf,
+
+    /// Formats to render, comma-separated: text, md, html, json, csv.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
+    pub format: Vec<Format>,
+
+    /// Write the files into this folder; without it, one format goes to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace files already in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
 }
 
 /// How runs are repeated.
@@ -345,7 +456,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 
-    /// Also write report.md and results.json into this folder (saved after every model).
+    /// Also write report.md, report.html, results.json, results.csv and the charts into this
+    /// folder (saved after every run).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 

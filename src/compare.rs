@@ -55,11 +55,7 @@ pub struct Comparison {
 }
 
 fn kind(e: &Experiment) -> &'static str {
-    match e {
-        Experiment::Io(_) => "io",
-        Experiment::Scale(_) => "scale",
-        Experiment::Cpu(_) => "cpu",
-    }
+    e.kind_name()
 }
 
 fn times(cell: &Cell) -> Vec<f64> {

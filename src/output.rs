@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::report::{Format, Lang, Report, exporter};
+use crate::report::lang::words;
+use crate::report::{Format, Lang, Report, charts, folder_exporter};
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -37,15 +38,28 @@ impl ReportDir {
         ReportDir { dir, lang, formats }
     }
 
-    /// (Re)writes every file from `report`.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// (Re)writes every file from `report`, and the charts as `.svg` files when a format shows
+    /// them.
     pub fn save(&self, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
         std::fs::create_dir_all(&self.dir).with_context(|| format!("creating {}", self.dir.display()))?;
         let mut written = Vec::new();
-        for &format in &self.formats {
-            let bytes = exporter(format, self.lang, false).render(report)?;
-            let path = self.dir.join(format.file_name());
-            write_atomic(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        let mut write = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
+            let path = self.dir.join(name);
+            write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
             written.push(path);
+            Ok(())
+        };
+        for &format in &self.formats {
+            write(format.file_name(), &folder_exporter(format, self.lang).render(report)?)?;
+        }
+        if self.formats.iter().any(|f| f.has_charts()) {
+            for chart in charts::all(report, words(self.lang))? {
+                write(&chart.file_name(), chart.svg.as_bytes())?;
+            }
         }
         Ok(written)
     }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::cli::{
-    ClientArgs, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, ServeArgs, TargetArgs,
+    ClientArgs, Command, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section,
+    ServeArgs, Size, SuiteArgs, TargetArgs,
 };
 use crate::model::{MAX_CONCURRENCY, ModelEnv, ModelKind, ModelSpec};
 use crate::report::{Format, Lang, Schedule};
@@ -41,8 +42,11 @@ pub struct ClientPlan {
 /// Where results go.
 #[derive(Debug, Clone)]
 pub struct OutputPlan {
+    /// What is printed on stdout at the end.
     pub stdout: Format,
     pub out_dir: Option<PathBuf>,
+    /// Files written into `out_dir`.
+    pub files: Vec<Format>,
     pub lang: Lang,
     pub progress: bool,
     pub color: bool,
@@ -176,13 +180,17 @@ fn check_models(models: &[ModelSpec], tasks: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// Every file format a report folder holds.
+pub const FOLDER_FORMATS: [Format; 4] = [Format::Md, Format::Html, Format::Json, Format::Csv];
+
 fn output_plan(o: &OutputArgs) -> Result<OutputPlan, Error> {
     if let Some(dir) = &o.out {
-        check_out_dir(dir, o.force, &[Format::Md.file_name(), Format::Json.file_name()])?;
+        check_out_dir(dir, o.force, &FOLDER_FORMATS.map(Format::file_name))?;
     }
     Ok(OutputPlan {
         stdout: o.format,
         out_dir: o.out.clone(),
+        files: FOLDER_FORMATS.to_vec(),
         lang: o.lang,
         progress: !o.quiet && is_terminal_stderr(),
         color: is_terminal_stdout(),
@@ -348,6 +356,113 @@ impl CpuPlan {
             env: model_env(&args.model_opts)?,
             schedule: schedule(&args.repeat)?,
             output: output_plan(&args.output)?,
+        })
+    }
+}
+
+/// A validated `suite`: the plans of the sections it runs.
+#[derive(Debug, Clone)]
+pub struct SuitePlan {
+    pub io: Option<IoPlan>,
+    pub scale: Option<ScalePlan>,
+    pub cpu: Option<CpuPlan>,
+    pub output: OutputPlan,
+}
+
+/// `concbench-report/<timestamp>`, a new folder name (with `-2`, `-3`... if taken).
+pub fn default_report_dir() -> PathBuf {
+    let stamp = crate::report::timestamp_now().replace(':', "-");
+    let base = PathBuf::from("concbench-report").join(&stamp);
+    (1..)
+        .map(|i| if i == 1 { base.clone() } else { PathBuf::from(format!("{}-{i}", base.display())) })
+        .find(|p| !p.exists())
+        .expect("some suffix is free")
+}
+
+impl SuitePlan {
+    /// Builds each section's plan from the arguments its own command would get, so every check
+    /// of `io`, `scale` and `cpu` applies to the suite too.
+    pub fn from_args(args: &SuiteArgs) -> Result<Self, Error> {
+        if args.sections.is_empty() {
+            return Err(usage("--sections is empty: name at least one of io, scale, cpu".into()));
+        }
+        let files: Vec<Format> = args.format.iter().copied().filter(|f| *f != Format::Text).collect();
+        if files.is_empty() {
+            return Err(usage("--format names no file format: use md, html, json or csv".into()));
+        }
+        let r = &args.repeat;
+        let mut common = vec![
+            "--quiet".to_string(),
+            "--runs".into(),
+            r.runs.to_string(),
+            "--warmup".into(),
+            r.warmup.to_string(),
+            "--switch-interval".into(),
+            crate::units::fmt_duration(args.model_opts.switch_interval),
+        ];
+        if r.shuffle {
+            common.extend(["--shuffle".into(), "--shuffle-seed".into(), r.shuffle_seed.to_string()]);
+        }
+        let embedded = match args.embedded {
+            EmbeddedMode::Child => "child",
+            EmbeddedMode::InProcess => "in-process",
+        };
+        let latency = match args.size {
+            Size::Quick => "100ms",
+            Size::Source => "630ms",
+            Size::Smoke => "10ms",
+        };
+        let smoke = args.size == Size::Smoke;
+        let parse = |command: &str, extra: &[&str]| -> Result<Command, Error> {
+            let mut argv = vec!["concbench".to_string(), command.to_string()];
+            argv.extend(common.iter().cloned());
+            argv.extend(extra.iter().map(|s| s.to_string()));
+            use clap::Parser;
+            crate::cli::Cli::try_parse_from(argv)
+                .map_err(|e| usage(e.to_string().lines().next().unwrap_or("invalid suite settings").to_string()))?
+                .command
+                .ok_or_else(|| usage("no command".into()))
+        };
+        let mut net = vec!["--latency", latency, "--embedded", embedded];
+        if smoke {
+            net.extend(["--requests", "20"]);
+        }
+        let io_extra: Vec<&str> = if smoke { vec!["--sync-sample", "5", "--workers", "5"] } else { vec![] };
+        let scale_extra: Vec<&str> = if smoke { vec!["--workers", "2,4"] } else { vec![] };
+        let cpu_extra: Vec<&str> = if smoke { vec!["--tasks", "8", "--range", "1000..5000"] } else { vec![] };
+        let has = |s: Section| args.sections.contains(&s);
+        let io = match has(Section::Io).then(|| parse("io", &[&net[..], &io_extra[..]].concat())).transpose()? {
+            Some(Command::Io(a)) => Some(IoPlan::from_args(&a)?),
+            _ => None,
+        };
+        let scale =
+            match has(Section::Scale).then(|| parse("scale", &[&net[..], &scale_extra[..]].concat())).transpose()? {
+                Some(Command::Scale(a)) => Some(ScalePlan::from_args(&a)?),
+                _ => None,
+            };
+        let cpu = match has(Section::Cpu).then(|| parse("cpu", &cpu_extra)).transpose()? {
+            Some(Command::Cpu(a)) => Some(CpuPlan::from_args(&a)?),
+            _ => None,
+        };
+        let out_dir = match &args.out {
+            Some(dir) => {
+                check_out_dir(dir, args.force, &files.iter().map(|f| f.file_name()).collect::<Vec<_>>())?;
+                dir.clone()
+            }
+            None => default_report_dir(),
+        };
+        Ok(SuitePlan {
+            io,
+            scale,
+            cpu,
+            output: OutputPlan {
+                stdout: Format::Text,
+                out_dir: Some(out_dir),
+                files,
+                lang: args.lang,
+                progress: !args.quiet && is_terminal_stderr(),
+                color: is_terminal_stdout(),
+            },
         })
     }
 }

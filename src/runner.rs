@@ -13,7 +13,7 @@ use crate::analysis::figures::summarize_cell;
 use crate::env::{Environment, Tool};
 use crate::measure::{LatencySummary, Meter, Recorder};
 use crate::model::{Job, ModelEnv, ModelSpec};
-use crate::plan::{ClientPlan, CpuPlan, IoPlan, ScalePlan, TargetPlan};
+use crate::plan::{ClientPlan, CpuPlan, IoPlan, ScalePlan, SuitePlan, TargetPlan};
 use crate::report::{
     BufferSizes, Cell, CellStatus, ClientSettings, CpuExperiment, CpuSettings, Experiment, IoExperiment, IoSettings,
     LatencyDistribution, Report, RunRecord, SCHEMA_VERSION, ScaleExperiment, ScaleSettings, timestamp_now,
@@ -24,6 +24,8 @@ use crate::workload::{IoSpec, WorkloadSpec};
 
 /// Sees the run as it goes.
 pub trait Observer {
+    /// An experiment (`io`, `scale`, `cpu`) of `steps` runs begins.
+    fn phase_started(&mut self, _name: &str, _steps: usize) {}
     /// Run `step` of `of` is about to run `tasks` tasks of `model`.
     fn cell_started(&mut self, _step: usize, _of: usize, _model: &ModelSpec, _tasks: usize) {}
     /// A run was added to the report (everything measured so far is in it).
@@ -115,7 +117,7 @@ impl Session {
     }
 }
 
-fn new_report(experiment: Experiment) -> Report {
+fn new_report() -> Report {
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
@@ -123,7 +125,7 @@ fn new_report(experiment: Experiment) -> Report {
         finished_at: None,
         complete: false,
         environment: Environment::detect(),
-        experiments: vec![experiment],
+        experiments: Vec::new(),
     }
 }
 
@@ -180,10 +182,9 @@ fn finish(report: &mut Report) {
     report.environment.load_average_end = crate::env::load_average();
 }
 
-/// Runs an `io` plan: every model against one target.
-pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
-    let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
-    let mut report = new_report(Experiment::Io(IoExperiment {
+/// The `io` experiment of a plan, its cells pending.
+fn io_experiment(plan: &IoPlan, session: &Session) -> Experiment {
+    Experiment::Io(IoExperiment {
         settings: IoSettings {
             requests: plan.requests,
             sync_sample: plan.sync_sample,
@@ -194,18 +195,13 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Repo
         },
         target: session.target().info(),
         cells: plan.models.iter().map(|m| Cell::pending(*m, plan.tasks_per_run(m), plan.requests)).collect(),
-    }));
-    let (spec, target, env) = session.job();
-    run_schedule(&mut report, spec, target, env, observer)?;
-    finish(&mut report);
-    Ok(report)
+    })
 }
 
-/// Runs a `scale` plan: the baseline and every setting of the swept model, lowest first.
-pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
-    let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
+/// The `scale` experiment of a plan: the baseline, then every setting, lowest first.
+fn scale_experiment(plan: &ScalePlan, session: &Session) -> Experiment {
     let cell = |m: ModelSpec| Cell::pending(m, plan.requests, plan.requests);
-    let mut report = new_report(Experiment::Scale(ScaleExperiment {
+    Experiment::Scale(ScaleExperiment {
         settings: ScaleSettings {
             requests: plan.requests,
             model: plan.model,
@@ -218,18 +214,13 @@ pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Resul
         target: session.target().info(),
         baseline: plan.baseline.map(|b| Box::new(cell(b))),
         points: plan.points().into_iter().map(cell).collect(),
-    }));
-    let (spec, target, env) = session.job();
-    run_schedule(&mut report, spec, target, env, observer)?;
-    finish(&mut report);
-    Ok(report)
+    })
 }
 
-/// Runs a `cpu` plan: every model on the prime-counting tasks; no target.
-pub fn run_cpu(plan: &CpuPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
-    let spec = WorkloadSpec::Cpu(plan.spec.clone());
+/// The `cpu` experiment of a plan.
+fn cpu_experiment(plan: &CpuPlan) -> Experiment {
     let sizes: Vec<u64> = (0..plan.tasks).map(|i| plan.spec.size(i)).collect();
-    let mut report = new_report(Experiment::Cpu(CpuExperiment {
+    Experiment::Cpu(CpuExperiment {
         settings: CpuSettings {
             tasks: plan.tasks,
             range: plan.spec.range,
@@ -243,8 +234,77 @@ pub fn run_cpu(plan: &CpuPlan, observer: &mut dyn Observer) -> anyhow::Result<Re
         reference_counts: crate::workload::cpu::reference_counts(&sizes),
         task_sizes: sizes,
         cells: plan.models.iter().map(|m| Cell::pending(*m, plan.tasks, plan.tasks)).collect(),
-    }));
-    run_schedule(&mut report, &spec, None, &plan.env, observer)?;
+    })
+}
+
+/// Adds `experiment` to the report and runs its schedule.
+fn run_experiment(
+    report: &mut Report,
+    experiment: Experiment,
+    spec: &WorkloadSpec,
+    target: Option<&Target>,
+    env: &ModelEnv,
+    observer: &mut dyn Observer,
+) -> anyhow::Result<()> {
+    let steps = experiment.cells().len() * (experiment.schedule().runs + experiment.schedule().warmup);
+    observer.phase_started(experiment.kind_name(), steps);
+    report.experiments.push(experiment);
+    run_schedule(report, spec, target, env, observer)
+}
+
+/// Runs an `io` plan: every model against one target.
+pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
+    let mut report = new_report();
+    let (spec, target, env) = session.job();
+    run_experiment(&mut report, io_experiment(plan, &session), spec, target, env, observer)?;
+    finish(&mut report);
+    Ok(report)
+}
+
+/// Runs a `scale` plan: the baseline and every setting of the swept model.
+pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
+    let mut report = new_report();
+    let (spec, target, env) = session.job();
+    run_experiment(&mut report, scale_experiment(plan, &session), spec, target, env, observer)?;
+    finish(&mut report);
+    Ok(report)
+}
+
+/// Runs a `cpu` plan: every model on the prime-counting tasks; no target.
+pub fn run_cpu(plan: &CpuPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let mut report = new_report();
+    let spec = WorkloadSpec::Cpu(plan.spec.clone());
+    run_experiment(&mut report, cpu_experiment(plan), &spec, None, &plan.env, observer)?;
+    finish(&mut report);
+    Ok(report)
+}
+
+/// Runs the whole suite: `io` and `scale` against one started target, then `cpu`.
+pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
+    let mut report = new_report();
+    let connections =
+        [plan.io.as_ref().map(IoPlan::max_connections), plan.scale.as_ref().map(ScalePlan::max_connections)];
+    if let Some(max) = connections.into_iter().flatten().max() {
+        let (target, client, env) = match (&plan.io, &plan.scale) {
+            (Some(io), _) => (&io.target, &io.client, &io.env),
+            (None, Some(s)) => (&s.target, &s.client, &s.env),
+            (None, None) => unreachable!("a connection count comes from io or scale"),
+        };
+        let session = Session::start(target, client, max, env.clone())?;
+        let (spec, target, env) = session.job();
+        if let Some(io) = &plan.io {
+            run_experiment(&mut report, io_experiment(io, &session), spec, target, env, observer)?;
+        }
+        if let Some(scale) = &plan.scale {
+            run_experiment(&mut report, scale_experiment(scale, &session), spec, target, env, observer)?;
+        }
+    }
+    if let Some(cpu) = &plan.cpu {
+        let spec = WorkloadSpec::Cpu(cpu.spec.clone());
+        run_experiment(&mut report, cpu_experiment(cpu), &spec, None, &cpu.env, observer)?;
+    }
     finish(&mut report);
     Ok(report)
 }

@@ -3,6 +3,9 @@
 //! A report holds only measured figures and the settings that produced them; verdicts and ratios
 //! are derived at render time by `analysis`, so a saved `results.json` re-renders identically.
 
+pub mod charts;
+pub mod csv;
+pub mod html;
 pub mod json;
 pub mod lang;
 pub mod markdown;
@@ -88,6 +91,15 @@ impl Schedule {
 }
 
 impl Experiment {
+    /// `io`, `scale` or `cpu`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Experiment::Io(_) => "io",
+            Experiment::Scale(_) => "scale",
+            Experiment::Cpu(_) => "cpu",
+        }
+    }
+
     /// The `i`-th cell in run order (see [`Experiment::cells`]).
     pub fn cell_mut(&mut self, i: usize) -> &mut Cell {
         match self {
@@ -389,8 +401,12 @@ pub enum Format {
     Text,
     /// The report in Markdown, shaped like the source report.
     Md,
+    /// One self-contained HTML page with the charts inline.
+    Html,
     /// Every raw figure, with units in field names.
     Json,
+    /// One row per run.
+    Csv,
 }
 
 impl Format {
@@ -399,8 +415,15 @@ impl Format {
         match self {
             Format::Text => "summary.txt",
             Format::Md => "report.md",
+            Format::Html => "report.html",
             Format::Json => "results.json",
+            Format::Csv => "results.csv",
         }
+    }
+
+    /// Whether the format shows charts (then the folder also gets them as `.svg` files).
+    pub fn has_charts(self) -> bool {
+        matches!(self, Format::Md | Format::Html)
     }
 }
 
@@ -417,12 +440,22 @@ pub trait Exporter {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>>;
 }
 
+/// The exporter of a format, for a report folder: Markdown links the chart files written beside it.
+pub fn folder_exporter(format: Format, lang: Lang) -> Box<dyn Exporter> {
+    match format {
+        Format::Md => Box::new(markdown::Markdown { lang, charts: true }),
+        other => exporter(other, lang, false),
+    }
+}
+
 /// The exporter of a format.
 pub fn exporter(format: Format, lang: Lang, color: bool) -> Box<dyn Exporter> {
     match format {
         Format::Text => Box::new(terminal::Terminal { lang, color }),
-        Format::Md => Box::new(markdown::Markdown { lang }),
+        Format::Md => Box::new(markdown::Markdown { lang, charts: false }),
+        Format::Html => Box::new(html::Html { lang }),
         Format::Json => Box::new(json::Json),
+        Format::Csv => Box::new(csv::Csv),
     }
 }
 

@@ -230,3 +230,70 @@ pub fn slowed(report: &Report, factor: f64) -> Report {
     }
     r
 }
+
+/// Sections 4 and 5 with the source report's sequential and GIL figures (16.75 s, 20.24 s) on a
+/// 2-core machine, free threads and processes near 2x, and the lock's counters.
+pub fn cpu() -> Report {
+    use concbench::model::gil::{GilStats, Hold};
+    use concbench::model::process_pool::{PoolStats, WorkerFigures, WorkerUsage};
+    use concbench::report::{CpuExperiment, CpuSettings};
+    use concbench::workload::cpu::{Kernel, SizeRange};
+    let with = |model: &str, wall_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(5, 100, wall_ms, 0.03, 0.0);
+        for r in &mut rs {
+            r.value_sum = 930_973;
+            edit(r);
+        }
+        cell(model, 100, 100, rs)
+    };
+    let timeline: Vec<Hold> =
+        (0..48).map(|i| Hold { thread: i % 2, start_us: 5_000 * i as u64, end_us: 5_000 * (i as u64 + 1) }).collect();
+    let gil = GilStats {
+        switch_interval_ns: 5_000_000,
+        acquisitions: 3_210,
+        handovers: 3_208,
+        forced_drops: 3_150,
+        wait_ns_total: 19_900_000_000,
+        peak_inside: 1,
+        timeline,
+    };
+    let pool = PoolStats {
+        workers: (0..2)
+            .map(|k| WorkerFigures {
+                pid: 5000 + k,
+                startup_ns: 4_200_000,
+                tasks: 50,
+                usage: WorkerUsage {
+                    cpu_user_ns: 8_000_000_000,
+                    cpu_sys_ns: 10_000_000,
+                    heap_peak_bytes: Some(90_000),
+                    rss_peak_bytes: Some(4_500_000),
+                },
+            })
+            .collect(),
+    };
+    report(Experiment::Cpu(CpuExperiment {
+        settings: CpuSettings {
+            tasks: 100,
+            range: SizeRange { lo: 50_000, hi: 150_000 },
+            seed: 42,
+            kernel: Kernel::Plain,
+            workers: 2,
+            models: ["sequential", "threads:2", "processes:2", "gil-threads:2"].map(spec).to_vec(),
+            switch_interval_ms: 5.0,
+            schedule: Schedule { runs: 5, warmup: 0, shuffle_seed: None },
+        },
+        task_sizes: vec![100_000; 100],
+        reference_counts: [vec![9_309; 99], vec![9_382]].concat(),
+        cells: vec![
+            with("sequential", 16_750.0, &|_| {}),
+            with("threads:2", 8_420.0, &|r| r.facts.threads_started = 2),
+            with("processes:2", 8_610.0, &|r| r.facts.processes = Some(pool.clone())),
+            with("gil-threads:2", 20_240.0, &|r| {
+                r.facts.threads_started = 2;
+                r.facts.gil = Some(gil.clone());
+                r.measured.voluntary_switches = 3_300;
+            }),
+        ],
+    }))
+}

@@ -17,4 +17,5 @@ mod io;
 mod report;
 mod scale;
 mod server;
+mod suite;
 mod support;

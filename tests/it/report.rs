@@ -94,3 +94,43 @@ fn scale_markdown_ko() {
         String::from_utf8(exporter(Format::Text, Lang::En, false).render(&scale_fixture()).unwrap()).unwrap()
     );
 }
+
+#[test]
+fn cpu_markdown_reproduces_sections_4_and_5() {
+    let render = |lang| String::from_utf8(exporter(Format::Md, lang, false).render(&fixtures::cpu()).unwrap()).unwrap();
+    let en = render(Lang::En);
+    for needle in [
+        "# Multithread vs multiprocess, CPU-bound",
+        "Theoretical maximum speed-up (cores): **2x**",
+        "# Why sync beat multithread (under a GIL)",
+        "(3.49 s slower!)",
+        "it changed hands 3208 times, 3150 of them forced",
+        "every model counted 930973 primes",
+    ] {
+        assert!(en.contains(needle), "missing {needle:?} in\n{en}");
+    }
+    insta::assert_snapshot!("cpu_markdown_en", en);
+    let ko = render(Lang::Ko);
+    for needle in [
+        "# 멀티스레드 vs 멀티프로세스 CPU 바운드 성능 비교",
+        "# 동기가 멀티스레드(GIL)보다 빠른 이유",
+        "(오히려 3.49초 더 느림!)",
+        "**핵심: GIL + 오버헤드**",
+        "## 멀티스레드의 오버헤드 (측정값)",
+    ] {
+        assert!(ko.contains(needle), "missing {needle:?} in\n{ko}");
+    }
+    insta::assert_snapshot!("cpu_markdown_ko", ko);
+}
+
+#[test]
+fn html_structure_from_fixed_reports() {
+    for report in [fixtures::io(), fixtures::scale(), fixtures::cpu()] {
+        let html = String::from_utf8(exporter(Format::Html, Lang::Ko, false).render(&report).unwrap()).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"ko\">"));
+        let charts = concbench::report::charts::all(&report, concbench::report::lang::words(Lang::Ko)).unwrap();
+        assert!(!charts.is_empty());
+        assert_eq!(html.matches("<svg").count(), charts.len(), "one inline svg per chart");
+        assert!(!html.contains("<img") && !html.contains("<script"));
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{GilEvidence, Words, spec_suffix};
+use super::{ChartWords, GilEvidence, Words, ratio_text, spec_suffix};
 use crate::analysis::scaling::Usl;
 use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
@@ -76,10 +76,10 @@ impl Words for En {
         format!("Sync ({n})")
     }
     fn async_faster(&self, x: f64) -> String {
-        format!("🚀 **Async is about {x:.1}x faster!**")
+        format!("🚀 **Async is about {}x faster!**", ratio_text(x))
     }
     fn sync_faster(&self, x: f64) -> String {
-        format!("🐢 **Sync is about {x:.1}x faster.**")
+        format!("🐢 **Sync is about {}x faster.**", ratio_text(x))
     }
 
     fn s2_title(&self) -> &'static str {
@@ -367,7 +367,7 @@ impl Words for En {
         format!("⚠️ **Multithreading under a GIL has almost no effect on CPU-bound work** ({speedup:.2}x)")
     }
     fn a_faster_than_b(&self, a: &str, b: &str, x: f64) -> String {
-        format!("✅ **{a} is {x:.1}x faster than {b}!**")
+        format!("✅ **{a} is {}x faster than {b}!**", ratio_text(x))
     }
     fn checksum_line(&self, sum: u64, ok: bool) -> String {
         if ok {
@@ -529,6 +529,34 @@ impl Words for En {
         format!(
             "⚠️ **The machine was busy:** load average {load:.2} on {cores} cores when the run started; figures may be noisy."
         )
+    }
+
+    fn html_heading(&self) -> (&'static str, &'static str) {
+        (
+            "concbench: concurrency models, measured",
+            "Async, threads, processes and a GIL on this machine: every figure below was measured in this run",
+        )
+    }
+    fn charts(&self) -> &'static ChartWords {
+        &ChartWords {
+            io_time: "Time for all requests, per model (median; bars span min to max; log scale)",
+            io_memory: "Peak heap per model (median)",
+            io_latency: "Latency of successful requests (all runs): share answered within a time",
+            scale_time: "Time against workers: measured, ideal (Little's law) and the baseline",
+            cpu_speedup: "Speed-up over sequential (median, 95% CI) against the cores granted",
+            seconds: "time (s)",
+            heap_mib: "peak heap (MiB)",
+            latency_ms: "latency (ms, log scale)",
+            share_of_requests: "share of requests",
+            workers: "N (the swept setting)",
+            measured: "measured",
+            ideal: "ideal (Little's law)",
+            baseline: "baseline",
+            speedup: "speed-up (x)",
+            theoretical_max: "theoretical maximum (cores)",
+            sequential_line: "sequential (1x)",
+            estimated: "estimated",
+        }
     }
 
     fn model_name(&self, m: &ModelSpec) -> String {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{GilEvidence, Words, spec_suffix};
+use super::{ChartWords, GilEvidence, Words, ratio_text, spec_suffix};
 use crate::analysis::scaling::Usl;
 use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
@@ -76,10 +76,10 @@ impl Words for Ko {
         format!("동기 ({n}개)")
     }
     fn async_faster(&self, x: f64) -> String {
-        format!("🚀 **비동기가 약 {x:.1}배 빠름!**")
+        format!("🚀 **비동기가 약 {}배 빠름!**", ratio_text(x))
     }
     fn sync_faster(&self, x: f64) -> String {
-        format!("🐢 **동기가 약 {x:.1}배 빠름.**")
+        format!("🐢 **동기가 약 {}배 빠름.**", ratio_text(x))
     }
 
     fn s2_title(&self) -> &'static str {
@@ -361,7 +361,7 @@ impl Words for Ko {
         format!("⚠️ **GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음** ({speedup:.2}배)")
     }
     fn a_faster_than_b(&self, a: &str, b: &str, x: f64) -> String {
-        format!("✅ **{a}가 {b}보다 {x:.1}배 빠름!**")
+        format!("✅ **{a}가 {b}보다 {}배 빠름!**", ratio_text(x))
     }
     fn checksum_line(&self, sum: u64, ok: bool) -> String {
         if ok {
@@ -517,6 +517,34 @@ impl Words for Ko {
     }
     fn busy_warning(&self, load: f64, cores: usize) -> String {
         format!("⚠️ **기계가 바빴음:** 실행 시작 때 코어 {cores}개에 부하 평균 {load:.2}; 수치에 잡음이 있을 수 있음.")
+    }
+
+    fn html_heading(&self) -> (&'static str, &'static str) {
+        (
+            "concbench: 동시성 모델 실측 보고서",
+            "이 기계에서 비동기, 스레드, 프로세스, GIL을 직접 측정: 아래 모든 수치는 이번 실행에서 측정한 값",
+        )
+    }
+    fn charts(&self) -> &'static ChartWords {
+        &ChartWords {
+            io_time: "방식별 전체 요청 소요 시간 (중앙값, 막대는 최소~최대, 로그 눈금)",
+            io_memory: "방식별 피크 힙 메모리 (중앙값)",
+            io_latency: "성공한 요청의 지연 분포 (전체 실행): 주어진 시간 안에 응답한 비율",
+            scale_time: "워커 수에 따른 소요 시간: 측정값, 이상값 (리틀의 법칙), 기준",
+            cpu_speedup: "동기 대비 속도 향상 (중앙값, 95% 신뢰구간)과 사용 가능 코어 수",
+            seconds: "소요 시간 (초)",
+            heap_mib: "피크 힙 (MiB)",
+            latency_ms: "지연 (ms, 로그 눈금)",
+            share_of_requests: "요청 비율",
+            workers: "N (변화시킨 설정값)",
+            measured: "측정값",
+            ideal: "이상값 (리틀의 법칙)",
+            baseline: "기준",
+            speedup: "속도 향상 (배)",
+            theoretical_max: "이론적 최대 (코어 수)",
+            sequential_line: "동기 (1배)",
+            estimated: "예상",
+        }
     }
 
     fn model_name(&self, m: &ModelSpec) -> String {

@@ -125,6 +125,12 @@ pub trait Words: Sync {
     fn beyond_async(&self, speedup: f64) -> String;
     fn beyond_rayon(&self, n: usize, speedup: f64) -> String;
 
+    /// The HTML page's title and subtitle.
+    fn html_heading(&self) -> (&'static str, &'static str);
+
+    // Charts.
+    fn charts(&self) -> &'static ChartWords;
+
     // Repeated runs.
     fn spread_title(&self) -> &'static str;
     fn spread_columns(&self) -> [&'static str; 8];
@@ -161,6 +167,28 @@ pub trait Words: Sync {
     fn headers_note(&self, names: &str) -> String;
 }
 
+/// Chart titles, axis labels and legends.
+#[derive(Debug)]
+pub struct ChartWords {
+    pub io_time: &'static str,
+    pub io_memory: &'static str,
+    pub io_latency: &'static str,
+    pub scale_time: &'static str,
+    pub cpu_speedup: &'static str,
+    pub seconds: &'static str,
+    pub heap_mib: &'static str,
+    pub latency_ms: &'static str,
+    pub share_of_requests: &'static str,
+    pub workers: &'static str,
+    pub measured: &'static str,
+    pub ideal: &'static str,
+    pub baseline: &'static str,
+    pub speedup: &'static str,
+    pub theoretical_max: &'static str,
+    pub sequential_line: &'static str,
+    pub estimated: &'static str,
+}
+
 /// What section 5 says about the GIL, all measured.
 #[derive(Debug, Clone, Copy)]
 pub struct GilEvidence {
@@ -183,6 +211,11 @@ pub struct GilEvidence {
 pub fn verdict(w: &dyn Words, r: &RatioStat, above: impl Fn(f64) -> String, below: impl Fn(f64) -> String) -> String {
     let (text, shown) = if r.point >= 1.0 { (above(r.point), *r) } else { (below(1.0 / r.point), r.inverse()) };
     format!("{text} {}", w.interval_note(&shown))
+}
+
+/// A ratio to one decimal as the source prints it (60.1), to two when it is close to 1 (1.02).
+pub fn ratio_text(x: f64) -> String {
+    if x < 1.5 { format!("{x:.2}") } else { format!("{x:.1}") }
 }
 
 /// The words of a language.

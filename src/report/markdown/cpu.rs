@@ -53,7 +53,7 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
                 w.model_name(&r.figures.cell.model),
                 w.secs(r.figures.wall),
                 heap_peak(&r.figures),
-                r.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
+                r.speedup.map_or("–".into(), |x| format!("{:.2}x", x.point)),
             ]
         })
         .collect();
@@ -91,7 +91,9 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
         (ModelKind::Threads, ModelKind::GilThreads),
         (ModelKind::Processes, ModelKind::Threads),
     ] {
-        if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow)) {
+        if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow))
+            && (slow == ModelKind::GilThreads || x.significant() == Some(true))
+        {
             let (f, s) = (w.model_name(&f.figures.cell.model), w.model_name(&s.figures.cell.model));
             let line = verdict(w, &x, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
             let _ = writeln!(out, "{line}\n");

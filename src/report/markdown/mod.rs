@@ -19,6 +19,8 @@ use crate::units::{fmt_duration, fmt_mib};
 
 pub struct Markdown {
     pub lang: Lang,
+    /// Link the chart files (`io-time.svg`, ...) written beside the report.
+    pub charts: bool,
 }
 
 impl Exporter for Markdown {
@@ -31,11 +33,15 @@ impl Exporter for Markdown {
         if let Some(load) = busy(report) {
             let _ = writeln!(out, "{}\n", w.busy_warning(load, report.environment.cores_granted));
         }
+        let charts = if self.charts { super::charts::all(report, w)? } else { Vec::new() };
         for experiment in &report.experiments {
             match experiment {
                 Experiment::Io(e) => io::sections(&mut out, w, e),
                 Experiment::Scale(e) => scale::section(&mut out, w, e, report.environment.cores_granted),
                 Experiment::Cpu(e) => cpu::sections(&mut out, w, e, report.environment.cores_granted),
+            }
+            for chart in charts.iter().filter(|c| super::charts::ids_for(experiment).contains(&c.id)) {
+                let _ = writeln!(out, "![{}]({})\n", chart.title, chart.file_name());
             }
             let cells = experiment.cells();
             spread(&mut out, w, experiment.schedule(), &cells);

@@ -1,0 +1,122 @@
+//! The commands behind the CLI: each takes its parsed arguments, builds a plan, runs it and says
+//! how it ended. Library users can call them too.
+
+use crate::output::{self, ReportDir};
+use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
+use crate::progress::Progress;
+use crate::report::{self, Format, exporter, folder_exporter};
+use crate::{Error, Outcome, cli, compare as cmp, runner, server};
+
+/// Runs an experiment with progress bars and incremental saves, then prints the report.
+pub fn experiment(
+    out: &OutputPlan,
+    run: impl FnOnce(&mut dyn runner::Observer) -> anyhow::Result<report::Report>,
+) -> anyhow::Result<Outcome> {
+    let dir = out.out_dir.clone().map(|d| ReportDir::new(d, out.lang, out.files.clone()));
+    let mut progress = Progress::new(out.progress, dir);
+    let report = run(&mut progress)?;
+    progress.finish();
+    if let Some(dir) = &progress.dir {
+        dir.save(&report)?;
+    }
+    let color = out.color && out.stdout == Format::Text;
+    output::print(&exporter(out.stdout, out.lang, color).render(&report)?)?;
+    if let Some(dir) = &progress.dir {
+        let main = out.files.iter().find(|f| **f == Format::Html).or(out.files.first());
+        if let Some(f) = main {
+            eprintln!("report: {}", dir.path().join(f.file_name()).display());
+        }
+    }
+    Ok(if runner::any_failed(&report) { Outcome::SomeFailed } else { Outcome::AllOk })
+}
+
+/// `concbench suite` (and `concbench` alone).
+pub fn suite(args: &cli::SuiteArgs) -> anyhow::Result<Outcome> {
+    let plan = SuitePlan::from_args(args)?;
+    experiment(&plan.output, |observer| runner::run_suite(&plan, observer))
+}
+
+/// `concbench report results.json`: renders saved results again; nothing is run.
+pub fn report(args: &cli::ReportArgs) -> anyhow::Result<Outcome> {
+    let report = cmp::load(&args.results)?;
+    match &args.out {
+        None => {
+            let [format] = args.format[..] else {
+                return Err(Error::Usage("several --format need --out DIR to write them into".into()).into());
+            };
+            output::print(&folder_exporter(format, args.lang).render(&report)?)?;
+        }
+        Some(dir) => {
+            let files: Vec<&str> = args.format.iter().map(|f| f.file_name()).collect();
+            plan::check_out_dir(dir, args.force, &files)?;
+            let written = ReportDir::new(dir.clone(), args.lang, args.format.clone()).save(&report)?;
+            for path in written {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(Outcome::AllOk)
+}
+
+/// `concbench compare A.json B.json`.
+pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
+    let (a, b) = (cmp::load(&args.a)?, cmp::load(&args.b)?);
+    let comparison = cmp::compare(&a, &b);
+    let text = match args.format {
+        Format::Md => comparison.to_markdown(),
+        Format::Text => comparison.to_text(),
+        other => return Err(Error::Usage(format!("compare prints text or md, not {other:?}")).into()),
+    };
+    output::print(text.as_bytes())?;
+    if let Some(pct) = args.fail_on_regression {
+        let regressions = comparison.regressions(pct);
+        if !regressions.is_empty() {
+            let names: Vec<String> = regressions.iter().map(|c| format!("{} {}", c.experiment, c.model)).collect();
+            eprintln!("regression beyond {pct}%: {}", names.join(", "));
+            return Ok(Outcome::SomeFailed);
+        }
+    }
+    Ok(Outcome::AllOk)
+}
+
+/// `concbench serve`: the mock API alone, until Ctrl-C, SIGTERM or (for a child) stdin closing.
+pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
+    let plan = ServePlan::from_args(args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(plan.threads)
+        .thread_name("concbench-serve")
+        .enable_all()
+        .build()?;
+    let listener = rt
+        .block_on(async { server::bind(plan.addr) })
+        .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", plan.addr)))?;
+    let addr = listener.local_addr()?;
+    let cap = plan.config.max_inflight.map_or("unlimited".to_string(), |c| c.to_string());
+    output::print(
+        format!(
+            "{}{addr} (latency {}, max in-flight {cap}; GET /api/items/{{id}}, GET /stats, POST /stats/reset)\n",
+            server::child::ANNOUNCE_PREFIX,
+            plan.config.latency
+        )
+        .as_bytes(),
+    )?;
+    let (stdin_closed, on_stdin_closed) = tokio::sync::oneshot::channel::<()>();
+    if plan.exit_on_stdin_eof {
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            let _ = stdin_closed.send(());
+        });
+    }
+    let watch_stdin = plan.exit_on_stdin_eof;
+    let shutdown = async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+            _ = async { if watch_stdin { let _ = on_stdin_closed.await; } else { std::future::pending::<()>().await } } => {}
+        }
+    };
+    rt.block_on(server::serve(listener, plan.config, shutdown))?;
+    rt.shutdown_background();
+    Ok(Outcome::AllOk)
+}

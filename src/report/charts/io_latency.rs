@@ -1,0 +1,58 @@
+//! Latency distribution per model: the share of successful requests answered within a time
+//! (an empirical CDF from the merged histograms of all runs), latency on a log scale.
+
+use plotters::prelude::*;
+
+use super::{Chart, FONT, PALETTE, ok, svg};
+use crate::report::IoExperiment;
+use crate::report::lang::Words;
+
+pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+    let series: Vec<(String, Vec<(f64, f64)>)> = io
+        .cells
+        .iter()
+        .filter_map(|c| {
+            let d = c.latency_ok.as_ref()?;
+            let points = d.cdf_us.iter().map(|&(q, us)| ((us.max(1) as f64) / 1e3, q)).collect();
+            Some((c.model.to_string(), points))
+        })
+        .collect();
+    if series.is_empty() {
+        return Ok(None);
+    }
+    let cw = w.charts();
+    let all_ms = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
+    let (lo, hi) = all_ms.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = (lo.max(1e-3) / 1.5, hi * 1.5);
+    let svg = svg(|root| {
+        let mut chart = ok(ChartBuilder::on(root)
+            .caption(cw.io_latency, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0))?;
+        ok(chart
+            .configure_mesh()
+            .x_desc(cw.latency_ms)
+            .y_desc(cw.share_of_requests)
+            .x_label_formatter(&|v| format!("{v}"))
+            .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+            .label_style((FONT, 13))
+            .draw())?;
+        for (i, (name, points)) in series.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            ok(chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2))))?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+        }
+        ok(chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 13))
+            .draw())?;
+        Ok(())
+    })?;
+    Ok(Some(Chart { id: "io-latency", title: cw.io_latency.into(), svg }))
+}

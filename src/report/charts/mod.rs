@@ -1,0 +1,145 @@
+//! Charts, drawn in Rust as SVG (plotters): no JavaScript, no network, no system fonts. Text is
+//! laid out with an embedded DejaVu Sans and drawn by the viewer's fonts, so Korean labels work in
+//! any browser. One file per chart; [`all`] lists the charts a report has.
+
+mod cpu_speedup;
+mod io_latency;
+mod io_memory;
+mod io_time;
+mod scale_time;
+
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::lang::Words;
+use super::{Experiment, Report};
+
+/// Width and height of every chart, in pixels (the SVG scales to the page).
+pub const SIZE: (u32, u32) = (800, 420);
+
+/// A rendered chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File stem (`io-time` → `io-time.svg`), also its anchor in the reports.
+    pub id: &'static str,
+    pub title: String,
+    pub svg: String,
+}
+
+impl Chart {
+    pub fn file_name(&self) -> String {
+        format!("{}.svg", self.id)
+    }
+}
+
+/// Colours, one per series, readable on white and by most colour-blind readers (Okabe–Ito).
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+];
+
+pub const FONT: &str = "sans-serif";
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Only fails on a malformed font, which the embedded one is not.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// Draws onto a fresh SVG string with `draw`, mapping plotters' errors to anyhow.
+pub(crate) fn svg(
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
+    register_font();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow::anyhow!("drawing a chart: {e}"))?;
+        draw(&root)?;
+        root.present().map_err(|e| anyhow::anyhow!("drawing a chart: {e}"))?;
+    }
+    Ok(out)
+}
+
+/// Value labels above bars: centred on the point, sitting on it.
+pub(crate) fn value_label() -> TextStyle<'static> {
+    (FONT, 14).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Bottom,
+    ))
+}
+
+/// Pixels left free on each side of a bar.
+pub(crate) const BAR_GAP: u32 = 18;
+
+/// A filled bar between two corners, with [`BAR_GAP`] free on its sides.
+pub(crate) fn bar<C>(from: C, to: C, color: RGBColor) -> Rectangle<C> {
+    let mut r = Rectangle::new([from, to], color.mix(0.8).filled());
+    r.set_margin(0, 0, BAR_GAP, BAR_GAP);
+    r
+}
+
+/// plotters' error to anyhow.
+pub(crate) fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> anyhow::Result<T> {
+    r.map_err(|e| anyhow::anyhow!("drawing a chart: {e}"))
+}
+
+/// A nice upper bound for an axis: the next 1, 2 or 5 × 10^k above `v`.
+pub fn nice_ceiling(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return 1.0;
+    }
+    let exp = v.log10().floor();
+    let base = 10f64.powf(exp);
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * base).find(|c| *c >= v).unwrap_or(10.0 * base)
+}
+
+/// Every chart the report has data for, in report order.
+pub fn all(report: &Report, w: &dyn Words) -> anyhow::Result<Vec<Chart>> {
+    let mut charts = Vec::new();
+    for experiment in &report.experiments {
+        match experiment {
+            Experiment::Io(io) => {
+                charts.extend(io_time::chart(io, w)?);
+                charts.extend(io_memory::chart(io, w)?);
+                charts.extend(io_latency::chart(io, w)?);
+            }
+            Experiment::Scale(s) => charts.extend(scale_time::chart(s, report.environment.cores_granted, w)?),
+            Experiment::Cpu(c) => charts.extend(cpu_speedup::chart(c, report.environment.cores_granted, w)?),
+        }
+    }
+    Ok(charts)
+}
+
+/// The charts that belong after a section, by id prefix (`io`, `scale`, `cpu`).
+pub fn ids_for(experiment: &Experiment) -> &'static [&'static str] {
+    match experiment {
+        Experiment::Io(_) => &["io-time", "io-memory", "io-latency"],
+        Experiment::Scale(_) => &["scale-time"],
+        Experiment::Cpu(_) => &["cpu-speedup"],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceilings_are_round() {
+        assert_eq!(nice_ceiling(0.13), 0.2);
+        assert_eq!(nice_ceiling(2.0), 2.0);
+        assert_eq!(nice_ceiling(3.1), 5.0);
+        assert_eq!(nice_ceiling(120.0), 200.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+}

@@ -1,0 +1,81 @@
+//! CSV: one row per measured run, for spreadsheets and notebooks. Units are in the column names.
+
+use super::{Exporter, Report};
+use crate::analysis::figures::total_time;
+
+pub struct Csv;
+
+const HEADER: [&str; 24] = [
+    "experiment",
+    "model",
+    "round",
+    "status",
+    "tasks",
+    "tasks_total",
+    "ok",
+    "failed",
+    "wall_s",
+    "total_time_s",
+    "estimated",
+    "heap_peak_bytes",
+    "heap_current_bytes",
+    "allocations",
+    "rss_peak_bytes",
+    "cpu_user_s",
+    "cpu_sys_s",
+    "voluntary_switches",
+    "involuntary_switches",
+    "latency_p50_us",
+    "latency_p99_us",
+    "server_peak_inflight",
+    "server_requests",
+    "value_sum",
+];
+
+impl Exporter for Csv {
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(HEADER)?;
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        for e in &report.experiments {
+            let kind = e.kind_name();
+            for cell in e.cells() {
+                let status = match &cell.status {
+                    super::CellStatus::Ok => "ok",
+                    super::CellStatus::Pending => "pending",
+                    super::CellStatus::Failed { .. } => "failed",
+                };
+                for r in &cell.runs {
+                    let m = &r.measured;
+                    w.write_record([
+                        kind.to_string(),
+                        cell.model.to_string(),
+                        r.round.to_string(),
+                        status.to_string(),
+                        r.tasks.to_string(),
+                        cell.tasks_total.to_string(),
+                        r.ok.to_string(),
+                        r.failed.to_string(),
+                        format!("{:.6}", m.wall().as_secs_f64()),
+                        format!("{:.6}", total_time(cell, r).as_secs_f64()),
+                        (r.tasks < cell.tasks_total).to_string(),
+                        opt(m.heap.map(|h| h.peak_bytes.to_string())),
+                        opt(m.heap.map(|h| h.current_bytes.to_string())),
+                        opt(m.heap.map(|h| h.allocations.to_string())),
+                        opt(m.rss_peak_bytes.map(|b| b.to_string())),
+                        format!("{:.6}", m.cpu_user_ns as f64 / 1e9),
+                        format!("{:.6}", m.cpu_sys_ns as f64 / 1e9),
+                        m.voluntary_switches.to_string(),
+                        m.involuntary_switches.to_string(),
+                        opt(r.latency_ok.map(|l| l.p50_us.to_string())),
+                        opt(r.latency_ok.map(|l| l.p99_us.to_string())),
+                        opt(r.server.as_ref().map(|s| s.peak_inflight.to_string())),
+                        opt(r.server.as_ref().map(|s| s.requests.to_string())),
+                        r.value_sum.to_string(),
+                    ])?;
+                }
+            }
+        }
+        w.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))
+    }
+}

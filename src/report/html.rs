@@ -1,0 +1,73 @@
+//! HTML: one self-contained file (no script, no network, charts inline as SVG), readable on a
+//! phone. The body is the Markdown report (one source of text per language) turned into HTML
+//! with pulldown-cmark; each chart reference becomes the chart itself.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+
+use super::charts;
+use super::lang::words;
+use super::markdown::Markdown;
+use super::{Exporter, Lang, Report};
+
+const TEMPLATE: &str = include_str!("template.html");
+
+pub struct Html {
+    pub lang: Lang,
+}
+
+/// Escapes text for HTML.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
+    out
+}
+
+impl Exporter for Html {
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let w = words(self.lang);
+        let charts = charts::all(report, w)?;
+        let markdown = String::from_utf8(Markdown { lang: self.lang, charts: true }.render(report)?)?;
+        let mut events = Vec::new();
+        let mut parser = Parser::new_ext(&markdown, Options::ENABLE_TABLES);
+        while let Some(event) = parser.next() {
+            match event {
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    // Skip the alt text up to the end of the image; put the chart in its place.
+                    for e in parser.by_ref() {
+                        if matches!(e, Event::End(TagEnd::Image)) {
+                            break;
+                        }
+                    }
+                    let figure = match charts.iter().find(|c| c.file_name() == dest_url.as_ref()) {
+                        Some(c) => format!(
+                            "<figure class=\"chart\" id=\"{}\">{}<figcaption>{}</figcaption></figure>",
+                            c.id,
+                            c.svg,
+                            escape(&c.title)
+                        ),
+                        None => String::new(),
+                    };
+                    events.push(Event::Html(figure.into()));
+                }
+                other => events.push(other),
+            }
+        }
+        let mut body = String::new();
+        html::push_html(&mut body, events.into_iter());
+        let (title, subtitle) = w.html_heading();
+        let footer = format!(
+            "concbench {} · {} · {}",
+            report.tool.version,
+            report.started_at,
+            report.environment.cpu_model.as_deref().unwrap_or("")
+        );
+        let page = TEMPLATE
+            .replace("{{lang}}", if self.lang == Lang::Ko { "ko" } else { "en" })
+            .replace("{{version}}", &escape(&report.tool.version))
+            .replace("{{title}}", &escape(title))
+            .replace("{{subtitle}}", &escape(subtitle))
+            .replace("{{footer}}", &escape(&footer))
+            .replace("{{body}}", &body);
+        Ok(page.into_bytes())
+    }
+}
