@@ -226,7 +226,7 @@ pub struct SuiteArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "md,html,json,csv")]
     pub format: Vec<Format>,
 
-    /// Report folder (default: concbench-report/<timestamp>/).
+    /// Report folder (default: `concbench-report/<timestamp>/`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
