@@ -428,6 +428,76 @@ pub struct TargetArgs {
     /// Testing aid: the embedded API holds each request until N have arrived.
     #[arg(long, hide = true, value_parser = count)]
     pub server_barrier: Option<u64>,
+
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
+fn unit_share(s: &str) -> Result<f64, String> {
+    crate::server::faults::parse_share("share", s)
+}
+
+/// Faults the mock API injects (seeded; settable per request in the query string too, e.g.
+/// `?error_rate=0.1`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct FaultArgs {
+    /// Share of requests the mock API answers 500 or 503.
+    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    pub error_rate: Option<f64>,
+
+    /// Share of requests it never answers (until the client's timeout).
+    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    pub stall_rate: Option<f64>,
+
+    /// Share of responses it cuts off mid-body (closing the connection).
+    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    pub reset_rate: Option<f64>,
+
+    /// Share of responses whose body trickles over --slow-body.
+    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    pub slow_body_rate: Option<f64>,
+
+    /// How long a slow body takes.
+    #[arg(long, default_value = "1s", value_parser = duration)]
+    pub slow_body: Duration,
+
+    /// Above this request rate, it answers 429 with Retry-After (e.g. 100/s).
+    #[arg(long, value_name = "RATE")]
+    pub rate_limit: Option<crate::server::faults::Rate>,
+
+    /// It closes its listening socket after accepting N connections: later ones are refused.
+    #[arg(long, value_name = "N", value_parser = count)]
+    pub close_after: Option<u64>,
+}
+
+impl FaultArgs {
+    /// The faults, checked.
+    pub fn faults(&self) -> Result<crate::server::Faults, String> {
+        let f = crate::server::Faults {
+            error_rate: self.error_rate.unwrap_or(0.0),
+            stall_rate: self.stall_rate.unwrap_or(0.0),
+            reset_rate: self.reset_rate.unwrap_or(0.0),
+            slow_body_rate: self.slow_body_rate.unwrap_or(0.0),
+            slow_body: self.slow_body,
+            rate_limit: self.rate_limit,
+            close_after: self.close_after,
+        };
+        f.check()?;
+        if f.close_after == Some(0) {
+            return Err("--close-after must be at least 1".into());
+        }
+        Ok(f)
+    }
+
+    /// Whether any fault was asked for.
+    pub fn any(&self) -> bool {
+        self.error_rate.is_some()
+            || self.stall_rate.is_some()
+            || self.reset_rate.is_some()
+            || self.slow_body_rate.is_some()
+            || self.rate_limit.is_some()
+            || self.close_after.is_some()
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -448,6 +518,15 @@ pub struct ClientArgs {
     /// the request and parsing the answer); under gil-threads it is spent holding the lock.
     #[arg(long, default_value = "0", value_parser = duration)]
     pub interp_cost: Duration,
+
+    /// Tries after the first for a failure worth retrying (timeout, connection, 429, 5xx), with
+    /// exponential backoff and jitter; a server's Retry-After is honoured. 0: no retries.
+    #[arg(long, default_value = "0", value_parser = count)]
+    pub retries: u64,
+
+    /// First backoff before a retry (it doubles each time).
+    #[arg(long, default_value = "100ms", value_parser = duration)]
+    pub retry_backoff: Duration,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -526,6 +605,9 @@ pub struct ServeArgs {
     /// Exit when stdin closes (used when concbench runs its own server as a child).
     #[arg(long, hide = true)]
     pub exit_on_stdin_eof: bool,
+
+    #[command(flatten)]
+    pub faults: FaultArgs,
 }
 
 impl Default for IoArgs {

@@ -13,6 +13,10 @@ pub fn experiment(
     run: impl FnOnce(&mut dyn runner::Observer) -> anyhow::Result<report::Report>,
 ) -> anyhow::Result<Outcome> {
     let dir = out.out_dir.clone().map(|d| ReportDir::new(d, out.lang, out.files.clone()));
+    if let Some(d) = &dir {
+        crate::interrupt::set_results_location(d.path().display().to_string());
+    }
+    crate::interrupt::install()?;
     let mut progress = Progress::new(out.progress, dir);
     let report = run(&mut progress)?;
     progress.finish();
@@ -27,7 +31,13 @@ pub fn experiment(
             eprintln!("report: {}", dir.path().join(f.file_name()).display());
         }
     }
-    Ok(if runner::any_failed(&report) { Outcome::SomeFailed } else { Outcome::AllOk })
+    Ok(if !report.complete {
+        Outcome::Interrupted
+    } else if runner::any_failed(&report) {
+        Outcome::SomeFailed
+    } else {
+        Outcome::AllOk
+    })
 }
 
 /// `concbench suite` (and `concbench` alone).

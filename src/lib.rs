@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod env;
+pub mod interrupt;
 pub mod measure;
 pub mod model;
 pub mod output;
@@ -48,6 +49,8 @@ pub enum Outcome {
     AllOk,
     /// The run completed, but some requests, tasks or models failed.
     SomeFailed,
+    /// Stopped by Ctrl-C or SIGTERM; what was measured was kept.
+    Interrupted,
 }
 
 impl Outcome {
@@ -55,6 +58,7 @@ impl Outcome {
         match self {
             Outcome::AllOk => ExitCode::SUCCESS,
             Outcome::SomeFailed => ExitCode::from(1),
+            Outcome::Interrupted => ExitCode::from(interrupt::EXIT_INTERRUPTED as u8),
         }
     }
 }

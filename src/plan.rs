@@ -17,6 +17,9 @@ use crate::server::ServerConfig;
 use crate::workload::CpuSpec;
 use crate::workload::io::{Header, UrlTemplate};
 
+/// Most retries per request.
+pub const MAX_RETRIES: u64 = 20;
+
 /// Most requests an `io` run accepts.
 pub const MAX_REQUESTS: u64 = 10_000_000;
 
@@ -37,6 +40,8 @@ pub struct ClientPlan {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub interp_cost: Duration,
+    pub retries: u32,
+    pub retry_backoff: Duration,
 }
 
 /// Where results go.
@@ -116,6 +121,11 @@ fn is_terminal_stderr() -> bool {
 
 fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
     Ok(match &t.url {
+        Some(_) if t.faults.any() => {
+            return Err(usage(
+                "fault options (--error-rate, ...) shape the embedded API: they cannot be used with --url".into(),
+            ));
+        }
         Some(url) => TargetPlan::External { url: url.clone() },
         None => {
             let max_inflight = t.server_max_inflight.map(|c| at_least_one("--server-max-inflight", c)).transpose()?;
@@ -126,6 +136,8 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
                     max_inflight: max_inflight.map(|c| c as usize),
                     seed: t.seed,
                     barrier: barrier.map(|c| c as usize),
+                    faults: t.faults.faults().map_err(usage)?,
+                    header_timeout: crate::server::HEADER_READ_TIMEOUT,
                 },
                 mode: t.embedded,
                 threads: crate::env::cores_granted(),
@@ -145,6 +157,12 @@ fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
         timeout: c.timeout,
         connect_timeout: c.connect_timeout,
         interp_cost: c.interp_cost,
+        retries: if c.retries > MAX_RETRIES {
+            return Err(usage(format!("--retries must be at most {MAX_RETRIES}")));
+        } else {
+            c.retries as u32
+        },
+        retry_backoff: c.retry_backoff,
     })
 }
 
@@ -491,6 +509,8 @@ impl ServePlan {
                 max_inflight: max_inflight.map(|c| c as usize),
                 seed: args.seed,
                 barrier: barrier.map(|c| c as usize),
+                faults: args.faults.faults().map_err(usage)?,
+                header_timeout: crate::server::HEADER_READ_TIMEOUT,
             },
             threads,
             exit_on_stdin_eof: args.exit_on_stdin_eof,

@@ -57,9 +57,10 @@ impl Session {
         max_connections: usize,
         env: ModelEnv,
     ) -> anyhow::Result<Self> {
-        // The client holds up to max_connections sockets; the embedded API (which inherits the
-        // limit) as many again.
-        let needed = max_connections as u64 * 2 + SPARE_FILES;
+        // The client holds up to max_connections sockets; the embedded API as many again, in this
+        // process when it runs in-process, else in its own (which inherits the raised limit).
+        let in_process = matches!(target, TargetPlan::Embedded { mode: crate::cli::EmbeddedMode::InProcess, .. });
+        let needed = max_connections as u64 * if in_process { 2 } else { 1 } + SPARE_FILES;
         let limit = crate::env::raise_open_files(needed).unwrap_or(0);
         if limit < needed {
             return Err(Error::Usage(format!(
@@ -75,11 +76,19 @@ impl Session {
             timeout: client.timeout,
             connect_timeout: client.connect_timeout,
             interp_cost: client.interp_cost,
+            retries: client.retries,
+            retry_backoff: client.retry_backoff,
         };
         let url = target.preflight_url();
         let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
         match workload.preflight(&url) {
             Ok(status) if status < 400 => {}
+            // A server error or a rate limit may pass: the run counts such answers.
+            Ok(status) if status == 429 || status >= 500 => {
+                eprintln!(
+                    "warning: preflight GET {url} answered HTTP {status}; running anyway, failures will be counted"
+                );
+            }
             Ok(status) => return Err(Error::Preflight(format!("preflight GET {url} answered HTTP {status}")).into()),
             Err(e) => {
                 return Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into());
@@ -108,6 +117,8 @@ impl Session {
             },
             interp_cost_ms: io.interp_cost.as_secs_f64() * 1e3,
             switch_interval_ms: self.env.switch_interval.as_secs_f64() * 1e3,
+            retries: io.retries,
+            retry_backoff_ms: io.retry_backoff.as_secs_f64() * 1e3,
         }
     }
 
@@ -144,6 +155,9 @@ fn run_schedule(
     let order = experiment.schedule().order(cells);
     let mut merged: Vec<Option<Histogram<u64>>> = vec![None; cells];
     for (step, &(round, index, warmup)) in order.iter().enumerate() {
+        if crate::interrupt::requested() {
+            break;
+        }
         let experiment = report.experiments.last_mut().expect("an experiment to run");
         let cell = experiment.cell_mut(index);
         if matches!(cell.status, CellStatus::Failed { .. }) {
@@ -152,6 +166,10 @@ fn run_schedule(
         let (model, tasks) = (cell.model, cell.tasks_per_run);
         observer.cell_started(step, order.len(), &model, tasks);
         let outcome = run_once(&model, spec, tasks, target, env, round);
+        if crate::interrupt::requested() {
+            // The run was cut short: not a measurement of the model.
+            break;
+        }
         let cell = report.experiments.last_mut().expect("an experiment to run").cell_mut(index);
         if let Some(reason) = outcome.failure {
             cell.status = CellStatus::Failed { reason };
@@ -177,7 +195,7 @@ fn run_schedule(
 }
 
 fn finish(report: &mut Report) {
-    report.complete = true;
+    report.complete = !crate::interrupt::requested();
     report.finished_at = Some(timestamp_now());
     report.environment.load_average_end = crate::env::load_average();
 }
@@ -297,11 +315,11 @@ pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer) -> anyhow::Resul
         if let Some(io) = &plan.io {
             run_experiment(&mut report, io_experiment(io, &session), spec, target, env, observer)?;
         }
-        if let Some(scale) = &plan.scale {
+        if let Some(scale) = plan.scale.as_ref().filter(|_| !crate::interrupt::requested()) {
             run_experiment(&mut report, scale_experiment(scale, &session), spec, target, env, observer)?;
         }
     }
-    if let Some(cpu) = &plan.cpu {
+    if let Some(cpu) = plan.cpu.as_ref().filter(|_| !crate::interrupt::requested()) {
         let spec = WorkloadSpec::Cpu(cpu.spec.clone());
         run_experiment(&mut report, cpu_experiment(cpu), &spec, None, &cpu.env, observer)?;
     }
@@ -368,6 +386,8 @@ fn try_run_once(
         measured,
         latency_ok: LatencySummary::of(&tally.ok_latency),
         latency_failed: LatencySummary::of(&tally.failed_latency),
+        retries: tally.retries,
+        ok_after_retry: tally.ok_after_retry,
         ramp_up_ns: tally.ramp_up(model.concurrency(tasks)).map(|d| d.as_nanos() as u64),
         facts,
         server,

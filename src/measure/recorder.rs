@@ -30,6 +30,10 @@ pub struct ErrorTally {
 pub struct Tally {
     pub ok: u64,
     pub failed: u64,
+    /// Tries beyond the first, over all tasks.
+    pub retries: u64,
+    /// Successes that needed a retry.
+    pub ok_after_retry: u64,
     /// Sum of the successful tasks' values (body bytes for I/O): a checksum across models.
     pub value_sum: u64,
     pub errors: BTreeMap<ErrorKind, ErrorTally>,
@@ -72,6 +76,8 @@ impl Recorder {
             tally: Mutex::new(Tally {
                 ok: 0,
                 failed: 0,
+                retries: 0,
+                ok_after_retry: 0,
                 value_sum: 0,
                 errors: BTreeMap::new(),
                 ok_latency: new_histogram(),
@@ -91,11 +97,14 @@ impl Recorder {
         match result {
             Ok(outcome) => {
                 t.ok += 1;
+                t.retries += u64::from(outcome.attempts.saturating_sub(1));
+                t.ok_after_retry += u64::from(outcome.attempts > 1);
                 t.value_sum = t.value_sum.wrapping_add(outcome.value);
                 t.ok_latency.saturating_record(us);
             }
             Err(e) => {
                 t.failed += 1;
+                t.retries += u64::from(e.attempts.saturating_sub(1));
                 t.failed_latency.saturating_record(us);
                 t.errors
                     .entry(e.kind)
@@ -151,9 +160,9 @@ mod tests {
     fn successes_and_failures_are_kept_apart() {
         let r = Recorder::new();
         let ago = |ms: u64| Instant::now() - Duration::from_millis(ms);
-        r.record(ago(100), Ok(TaskOutcome { value: 10 }));
-        r.record(ago(120), Ok(TaskOutcome { value: 5 }));
-        let err = |kind, m: &str| TaskError { kind, message: m.into() };
+        r.record(ago(100), Ok(TaskOutcome::new(10)));
+        r.record(ago(120), Ok(TaskOutcome::new(5)));
+        let err = |kind, m: &str| TaskError::new(kind, m);
         r.record(ago(2000), Err(err(ErrorKind::Timeout, "first")));
         r.record(ago(3000), Err(err(ErrorKind::Timeout, "second")));
         r.record(ago(1), Err(err(ErrorKind::Status(503), "503")));
@@ -174,7 +183,7 @@ mod tests {
         let r = Recorder::new();
         let t0 = r.epoch;
         for ms in [0u64, 10, 20, 30, 400, 410] {
-            r.record(t0 + Duration::from_millis(ms), Ok(TaskOutcome { value: 1 }));
+            r.record(t0 + Duration::from_millis(ms), Ok(TaskOutcome::new(1)));
         }
         let t = r.finish();
         let ramp = |n| t.ramp_up(n).unwrap().as_millis();

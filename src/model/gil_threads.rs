@@ -23,7 +23,7 @@ fn worker(job: &Job, next: &AtomicUsize, gil: &Gil, id: usize) {
     let cx = TaskCx::with_lock(&me);
     loop {
         let task = next.fetch_add(1, Ordering::Relaxed);
-        if task >= job.tasks.end {
+        if task >= job.tasks.end || crate::interrupt::requested() {
             break;
         }
         let t0 = Instant::now();

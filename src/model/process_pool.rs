@@ -127,7 +127,7 @@ impl Worker {
             .map_err(|e| anyhow!("worker process {}: {e}", self.pid))?;
         match self.read()? {
             FromWorker::Result { task: t, value, error } if t == task => Ok(match (value, error) {
-                (Some(value), _) => Ok(TaskOutcome { value }),
+                (Some(value), _) => Ok(TaskOutcome::new(value)),
                 (None, Some((kind, message))) => Err(TaskError::new(kind.parse().unwrap_or(ErrorKind::Other), message)),
                 (None, None) => Err(TaskError::new(ErrorKind::Other, "the worker returned nothing")),
             }),
@@ -168,7 +168,7 @@ fn drive(
     let (mut worker, startup) = Worker::spawn(exe, spec)?;
     let mut done = 0;
     let mut task = first;
-    while task < job.tasks.end && !broken.load(Ordering::Relaxed) {
+    while task < job.tasks.end && !broken.load(Ordering::Relaxed) && !crate::interrupt::requested() {
         let t0 = Instant::now();
         let result = worker.run(task).with_context(|| format!("while running task {task}"))?;
         job.recorder.record(t0, result);

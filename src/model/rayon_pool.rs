@@ -25,6 +25,9 @@ impl Model for Rayon {
             .context("starting the rayon pool")?;
         pool.install(|| {
             job.tasks.clone().into_par_iter().for_each(|task| {
+                if crate::interrupt::requested() {
+                    return;
+                }
                 let _inside = occupancy.enter();
                 let t0 = Instant::now();
                 let result = job.workload.run_blocking(task, &TaskCx::FREE);

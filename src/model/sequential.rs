@@ -12,6 +12,9 @@ impl Model for Sequential {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
         meter.start();
         for task in job.tasks.clone() {
+            if crate::interrupt::requested() {
+                break;
+            }
             let t0 = Instant::now();
             let result = job.workload.run_blocking(task, &TaskCx::FREE);
             job.recorder.record(t0, result);

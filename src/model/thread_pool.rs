@@ -18,7 +18,7 @@ pub struct ThreadPool {
 fn worker(job: &Job, next: &AtomicUsize, occupancy: &Occupancy) {
     loop {
         let task = next.fetch_add(1, Ordering::Relaxed);
-        if task >= job.tasks.end {
+        if task >= job.tasks.end || crate::interrupt::requested() {
             return;
         }
         let _inside = occupancy.enter();

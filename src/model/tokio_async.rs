@@ -33,8 +33,18 @@ impl Model for TokioAsync {
             let mut set = JoinSet::new();
             let mut next = job.tasks.start;
             let (mut peak, mut panicked) = (0, None);
+            let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+            let watcher = tokio::spawn({
+                let stop = stop.clone();
+                async move {
+                    while !crate::interrupt::requested() {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                    stop.notify_one();
+                }
+            });
             loop {
-                while set.len() < limit && next < job.tasks.end {
+                while set.len() < limit && next < job.tasks.end && !crate::interrupt::requested() {
                     let (workload, recorder, task) = (job.workload.clone(), job.recorder.clone(), next);
                     set.spawn(async move {
                         let t0 = Instant::now();
@@ -44,12 +54,19 @@ impl Model for TokioAsync {
                     next += 1;
                 }
                 peak = peak.max(set.len());
-                match set.join_next().await {
-                    Some(Ok(())) => {}
-                    Some(Err(e)) => panicked = Some(e),
-                    None => break,
+                tokio::select! {
+                    joined = set.join_next() => match joined {
+                        Some(Ok(())) => {}
+                        Some(Err(e)) => panicked = Some(e),
+                        None => break,
+                    },
+                    _ = stop.notified() => {
+                        set.abort_all();
+                        break;
+                    }
                 }
             }
+            watcher.abort();
             meter.stop();
             (peak, panicked)
         });

@@ -206,6 +206,11 @@ pub struct ClientSettings {
     /// The emulated interpreter lock's switch interval (for `gil-threads`).
     #[serde(default)]
     pub switch_interval_ms: f64,
+    /// Tries after the first for a retryable failure (0: none).
+    #[serde(default)]
+    pub retries: u32,
+    #[serde(default)]
+    pub retry_backoff_ms: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -386,6 +391,12 @@ pub struct RunRecord {
     pub measured: Measured,
     pub latency_ok: Option<LatencySummary>,
     pub latency_failed: Option<LatencySummary>,
+    /// Tries beyond the first, over all tasks.
+    #[serde(default)]
+    pub retries: u64,
+    /// Tasks that succeeded after at least one retry (included in `ok`).
+    #[serde(default)]
+    pub ok_after_retry: u64,
     /// Time from the first task's start until the model's concurrency was reached (how long
     /// starting threads or connections held tasks back).
     pub ramp_up_ns: Option<u64>,

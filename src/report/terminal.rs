@@ -101,7 +101,7 @@ impl Terminal {
     }
 
     /// Failure lines shared by every experiment.
-    fn failures(out: &mut String, cells: &[&Cell]) {
+    fn failures(out: &mut String, w: &dyn Words, cells: &[&Cell]) {
         for cell in cells {
             if let CellStatus::Failed { reason } = &cell.status {
                 let _ = writeln!(out, "  ✗ {}: {reason}", cell.model);
@@ -110,6 +110,12 @@ impl Terminal {
                 for (kind, t) in &r.errors {
                     let _ = writeln!(out, "  ✗ {}: {} × {kind} (e.g. {})", cell.model, t.count, t.example);
                 }
+            }
+            let retries: u64 = cell.runs.iter().map(|r| r.retries).sum();
+            if retries > 0 {
+                let ok_after: u64 = cell.runs.iter().map(|r| r.ok_after_retry).sum();
+                let line = w.retries_line(&cell.model.to_string(), retries, ok_after, crate::analysis::failed(cell));
+                let _ = writeln!(out, "  ↻ {}", line.replace('`', ""));
             }
         }
         if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
@@ -161,7 +167,7 @@ impl Terminal {
         for n in notes {
             let _ = writeln!(out, "  {n}");
         }
-        Self::failures(out, &cells);
+        Self::failures(out, w, &cells);
         runs_note(out, w, &io.settings.schedule, &cells);
         out.push('\n');
         if let Some(s1) = io_analysis::sync_vs_async(io) {
@@ -238,7 +244,7 @@ impl Terminal {
             ]);
         }
         out.push_str(&aligned(&rows));
-        Self::failures(out, &cells);
+        Self::failures(out, w, &cells);
         runs_note(out, w, &exp.settings.schedule, &cells);
         out.push('\n');
         if let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) {
@@ -333,7 +339,7 @@ impl Terminal {
         }
         out.push_str(&aligned(&rows));
         let cells: Vec<&Cell> = exp.cells.iter().collect();
-        Self::failures(out, &cells);
+        Self::failures(out, w, &cells);
         runs_note(out, w, &exp.settings.schedule, &cells);
         out.push('\n');
         let _ = writeln!(out, "  {}", plain(w.theoretical_max(a.cores)));

@@ -43,6 +43,24 @@ impl ChildServer {
         if let Some(n) = cfg.barrier {
             cmd.args(["--barrier", &n.to_string()]);
         }
+        let f = &cfg.faults;
+        for (flag, share) in [
+            ("--error-rate", f.error_rate),
+            ("--stall-rate", f.stall_rate),
+            ("--reset-rate", f.reset_rate),
+            ("--slow-body-rate", f.slow_body_rate),
+        ] {
+            if share > 0.0 {
+                cmd.args([flag, &share.to_string()]);
+            }
+        }
+        cmd.args(["--slow-body", &fmt_duration(f.slow_body)]);
+        if let Some(rate) = f.rate_limit {
+            cmd.args(["--rate-limit", &rate.to_string()]);
+        }
+        if let Some(n) = f.close_after {
+            cmd.args(["--close-after", &n.to_string()]);
+        }
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -11,6 +11,7 @@
 //! memory and CPU figures never include the server's; tests may run it in-process ([`InProcess`]).
 
 pub mod child;
+pub mod faults;
 pub mod latency;
 
 use std::future::Future;
@@ -19,15 +20,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
+pub use faults::{Fault, Faults};
 pub use latency::LatencyProfile;
 
 /// Listen backlog requested; the kernel caps it at `net.core.somaxconn`.
@@ -47,6 +51,16 @@ pub struct ServerConfig {
     /// Testing aid: hold each request until this many have arrived, so "all N were in flight
     /// together" is true by construction rather than by scheduler luck.
     pub barrier: Option<usize>,
+    /// Faults to inject.
+    #[serde(default)]
+    pub faults: Faults,
+    /// How long a client may take to send its request headers.
+    #[serde(default = "default_header_timeout", rename = "header_timeout_ms", with = "crate::units::serde_ms")]
+    pub header_timeout: Duration,
+}
+
+fn default_header_timeout() -> Duration {
+    HEADER_READ_TIMEOUT
 }
 
 impl Default for ServerConfig {
@@ -56,6 +70,8 @@ impl Default for ServerConfig {
             max_inflight: None,
             seed: 42,
             barrier: None,
+            faults: Faults::default(),
+            header_timeout: HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -78,6 +94,14 @@ struct Stats {
     latency_applied_us_total: AtomicU64,
     latency_applied_us_min: AtomicU64,
     latency_applied_us_max: AtomicU64,
+    errors_500: AtomicU64,
+    errors_503: AtomicU64,
+    rate_limited: AtomicU64,
+    stalled: AtomicU64,
+    resets: AtomicU64,
+    slow_bodies: AtomicU64,
+    bad_requests: AtomicU64,
+    heap_at_reset: AtomicU64,
 }
 
 /// What the server saw, as served by `GET /stats`.
@@ -106,7 +130,26 @@ pub struct StatsSnapshot {
     pub latency_applied_us_max: Option<u64>,
     pub max_inflight_cap: Option<u64>,
     pub latency_profile: String,
+    /// Faults injected since the reset, by kind.
+    #[serde(default)]
+    pub faults: FaultCounts,
     pub process: ServerProcess,
+}
+
+/// Faults the server injected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultCounts {
+    pub errors_500: u64,
+    pub errors_503: u64,
+    /// Answered 429 (rate limit).
+    pub rate_limited: u64,
+    /// Never answered.
+    pub stalled: u64,
+    /// Connection cut mid-body.
+    pub resets: u64,
+    pub slow_bodies: u64,
+    /// Requests the server could not read as one of its routes (4xx).
+    pub bad_requests: u64,
 }
 
 /// The server process's own resource use (cumulative since it started).
@@ -117,6 +160,11 @@ pub struct ServerProcess {
     pub cpu_sys_us: u64,
     pub rss_bytes: Option<u64>,
     pub rss_peak_bytes: Option<u64>,
+    /// Live heap now and at the last reset (when the counting allocator is installed).
+    #[serde(default)]
+    pub heap_current_bytes: Option<u64>,
+    #[serde(default)]
+    pub heap_at_reset_bytes: Option<u64>,
 }
 
 impl StatsSnapshot {
@@ -134,6 +182,7 @@ struct Shared {
     stats: Stats,
     slots: Option<Semaphore>,
     arrivals: watch::Sender<usize>,
+    bucket: Option<faults::Bucket>,
 }
 
 impl Shared {
@@ -160,12 +209,23 @@ impl Shared {
             latency_applied_us_max: (responses > 0).then(|| s.latency_applied_us_max.load(Relaxed)),
             max_inflight_cap: self.cfg.max_inflight.map(|c| c as u64),
             latency_profile: self.cfg.latency.to_string(),
+            faults: FaultCounts {
+                errors_500: s.errors_500.load(Relaxed),
+                errors_503: s.errors_503.load(Relaxed),
+                rate_limited: s.rate_limited.load(Relaxed),
+                stalled: s.stalled.load(Relaxed),
+                resets: s.resets.load(Relaxed),
+                slow_bodies: s.slow_bodies.load(Relaxed),
+                bad_requests: s.bad_requests.load(Relaxed),
+            },
             process: ServerProcess {
                 pid: std::process::id(),
                 cpu_user_us: usage.user.as_micros() as u64,
                 cpu_sys_us: usage.sys.as_micros() as u64,
                 rss_bytes: rss.map(|r| r.current_bytes),
                 rss_peak_bytes: rss.map(|r| r.peak_bytes),
+                heap_current_bytes: crate::measure::alloc::snapshot().map(|h| h.current_bytes as u64),
+                heap_at_reset_bytes: crate::measure::alloc::is_installed().then(|| s.heap_at_reset.load(Relaxed)),
             },
         }
     }
@@ -183,9 +243,18 @@ impl Shared {
             &s.latency_requested_us_total,
             &s.latency_applied_us_total,
             &s.latency_applied_us_max,
+            &s.errors_500,
+            &s.errors_503,
+            &s.rate_limited,
+            &s.stalled,
+            &s.resets,
+            &s.slow_bodies,
+            &s.bad_requests,
         ] {
             counter.store(0, Relaxed);
         }
+        let heap = crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64);
+        s.heap_at_reset.store(heap, Relaxed);
         s.latency_applied_us_min.store(u64::MAX, Relaxed);
         s.peak_inflight.store(s.inflight.load(Relaxed), Relaxed);
         s.peak_waiting.store(s.waiting.load(Relaxed), Relaxed);
@@ -219,9 +288,51 @@ struct Item {
     price_cents: u64,
 }
 
-async fn item(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) -> Json<Item> {
+/// The header a client sends with its attempt number (0 for the first try), so a retried request
+/// draws its fault afresh.
+pub const ATTEMPT_HEADER: &str = "x-concbench-attempt";
+
+/// Pieces a slow body is sent in.
+const SLOW_BODY_PIECES: usize = 10;
+
+fn counter(s: &Stats, fault: Fault) -> Option<&AtomicU64> {
+    match fault {
+        Fault::Error(500) => Some(&s.errors_500),
+        Fault::Error(_) => Some(&s.errors_503),
+        Fault::Stall => Some(&s.stalled),
+        Fault::Reset => Some(&s.resets),
+        Fault::SlowBody => Some(&s.slow_bodies),
+        Fault::None => None,
+    }
+}
+
+async fn item(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<u64>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let s = &shared.stats;
     s.requests.fetch_add(1, Relaxed);
+    let faults = if query.is_empty() {
+        std::borrow::Cow::Borrowed(&shared.cfg.faults)
+    } else {
+        match shared.cfg.faults.with_query(&query) {
+            Ok(f) => std::borrow::Cow::Owned(f),
+            Err(e) => {
+                s.bad_requests.fetch_add(1, Relaxed);
+                return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
+            }
+        }
+    };
+    if let Some(bucket) = &shared.bucket
+        && let Err(wait) = bucket.take()
+    {
+        s.rate_limited.fetch_add(1, Relaxed);
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], "rate limited\n")
+            .into_response();
+    }
     let _slot = match &shared.slots {
         None => None,
         Some(slots) => Some(match slots.try_acquire() {
@@ -244,6 +355,14 @@ async fn item(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) -> Json<It
         shared.arrivals.send_modify(|a| *a += 1);
         let _ = tokio::time::timeout(BARRIER_TIMEOUT, arrivals.wait_for(|&a| a >= n)).await;
     }
+    let attempt = headers.get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
+    let fault = faults.draw(shared.cfg.seed, id, attempt);
+    if let Some(c) = counter(s, fault) {
+        c.fetch_add(1, Relaxed);
+    }
+    if fault == Fault::Stall {
+        std::future::pending::<()>().await;
+    }
     let want = shared.cfg.latency.sample(shared.cfg.seed, id);
     let t0 = Instant::now();
     if !want.is_zero() {
@@ -255,7 +374,49 @@ async fn item(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) -> Json<It
     s.latency_applied_us_min.fetch_min(applied, Relaxed);
     s.latency_applied_us_max.fetch_max(applied, Relaxed);
     s.responses.fetch_add(1, Relaxed);
-    Json(Item { id, name: format!("item-{id}"), price_cents: crate::seed::derive(shared.cfg.seed, id) % 100_000 })
+    if let Fault::Error(code) = fault {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, "injected error\n").into_response();
+    }
+    let item = Item { id, name: format!("item-{id}"), price_cents: crate::seed::derive(shared.cfg.seed, id) % 100_000 };
+    let body = serde_json::to_vec(&item).unwrap_or_default();
+    match fault {
+        Fault::Reset => streamed(body, Duration::ZERO, true),
+        Fault::SlowBody => streamed(body, faults.slow_body, false),
+        _ => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+    }
+}
+
+/// A JSON body sent in pieces over `spread`; with `cut`, the connection is closed half way.
+fn streamed(body: Vec<u8>, spread: Duration, cut: bool) -> Response {
+    let len = body.len();
+    let pieces: Vec<Vec<u8>> = if cut {
+        vec![body[..len / 2].to_vec()]
+    } else {
+        body.chunks(len.div_ceil(SLOW_BODY_PIECES).max(1)).map(<[u8]>::to_vec).collect()
+    };
+    let gap = spread / SLOW_BODY_PIECES as u32;
+    let stream =
+        futures_util::stream::unfold((pieces.into_iter(), cut, false), move |(mut it, cut, done)| async move {
+            if done {
+                return None;
+            }
+            match it.next() {
+                Some(piece) => {
+                    if !gap.is_zero() {
+                        tokio::time::sleep(gap).await;
+                    }
+                    Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(piece)), (it, cut, false)))
+                }
+                None if cut => Some((Err(std::io::Error::other("injected reset")), (it, cut, true))),
+                None => None,
+            }
+        });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, len)
+        .body(axum::body::Body::from_stream(stream))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Json<StatsSnapshot> {
@@ -267,13 +428,16 @@ async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn not_found() -> impl IntoResponse {
+async fn not_found(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    shared.stats.bad_requests.fetch_add(1, Relaxed);
     (StatusCode::NOT_FOUND, "not found: try GET /api/items/{id}, GET /stats, POST /stats/reset\n")
 }
 
-/// A TCP listener that counts accepted connections and sets `TCP_NODELAY` on them.
+/// A TCP listener that counts accepted connections and sets `TCP_NODELAY` on them; with
+/// `close_after`, it closes its socket after that many, so later connections are refused.
 struct CountingListener {
-    inner: TcpListener,
+    inner: Option<TcpListener>,
+    addr: SocketAddr,
     shared: Arc<Shared>,
 }
 
@@ -283,10 +447,14 @@ impl axum::serve::Listener for CountingListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
-            match self.inner.accept().await {
+            let Some(inner) = &self.inner else { return std::future::pending().await };
+            match inner.accept().await {
                 Ok((stream, addr)) => {
                     let _ = stream.set_nodelay(true);
-                    self.shared.stats.connections.fetch_add(1, Relaxed);
+                    let n = self.shared.stats.connections.fetch_add(1, Relaxed) + 1;
+                    if self.shared.cfg.faults.close_after.is_some_and(|limit| n >= limit) {
+                        self.inner = None;
+                    }
                     return (stream, addr);
                 }
                 Err(_) => {
@@ -300,7 +468,7 @@ impl axum::serve::Listener for CountingListener {
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.inner.local_addr()
+        Ok(self.addr)
     }
 }
 
@@ -312,7 +480,13 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// Serves the mock API on `listener` until `shutdown` completes.
+/// A client must send its request headers within this time (slowloris-style clients are cut
+/// off); hyper's own default.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves the mock API on `listener` until `shutdown` completes. Each connection is served by
+/// hyper's HTTP/1 server with a header-read timeout and its default limits (oversized headers get
+/// 431, unreadable requests 400).
 pub async fn serve(
     listener: TcpListener,
     cfg: ServerConfig,
@@ -321,7 +495,12 @@ pub async fn serve(
     let shared = Arc::new(Shared {
         slots: cfg.max_inflight.map(Semaphore::new),
         arrivals: watch::Sender::new(0),
-        stats: Stats { latency_applied_us_min: AtomicU64::new(u64::MAX), ..Stats::default() },
+        bucket: cfg.faults.rate_limit.map(faults::Bucket::new),
+        stats: Stats {
+            latency_applied_us_min: AtomicU64::new(u64::MAX),
+            heap_at_reset: AtomicU64::new(crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64)),
+            ..Stats::default()
+        },
         cfg,
     });
     let app = axum::Router::new()
@@ -331,8 +510,23 @@ pub async fn serve(
         .route("/health", get(|| async { "ok\n" }))
         .fallback(not_found)
         .with_state(shared.clone());
-    let listener = CountingListener { inner: listener, shared };
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let addr = listener.local_addr()?;
+    let header_timeout = shared.cfg.header_timeout;
+    let mut listener = CountingListener { inner: Some(listener), addr, shared };
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
+            _ = &mut shutdown => return Ok(()),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
+            // A broken or cut-off connection ends here; the server goes on.
+            let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+        });
+    }
 }
 
 /// The mock API running on its own runtime, on threads of this process.

@@ -153,7 +153,7 @@ impl CpuWorkload {
 
 impl Workload for CpuWorkload {
     fn run_blocking(&self, task: usize, cx: &TaskCx) -> Result<TaskOutcome, TaskError> {
-        Ok(TaskOutcome { value: count_primes(self.spec.size(task), self.spec.kernel, cx) })
+        Ok(TaskOutcome::new(count_primes(self.spec.size(task), self.spec.kernel, cx)))
     }
 
     /// Computes inline, on the event loop: async does not make CPU work any faster.

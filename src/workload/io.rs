@@ -106,6 +106,34 @@ pub struct IoSpec {
     /// (under `gil-threads` it is spent holding the interpreter lock).
     #[serde(rename = "interp_cost_ms", with = "crate::units::serde_ms", default)]
     pub interp_cost: Duration,
+    /// Tries after the first for a retryable failure (timeout, connection, 429, 5xx); 0: none.
+    #[serde(default)]
+    pub retries: u32,
+    /// First backoff before a retry; it doubles each time, with jitter, and a Retry-After from
+    /// the server takes its place.
+    #[serde(rename = "retry_backoff_ms", with = "crate::units::serde_ms", default)]
+    pub retry_backoff: Duration,
+}
+
+/// The longest wait between two tries.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+impl IoSpec {
+    /// How long to wait before try `attempt + 1` of `task` after `err`; `None`: give up.
+    /// Exponential backoff with "equal jitter" (half fixed, half random, seeded by task and
+    /// attempt so a run can be reproduced), or the server's Retry-After when it sent one.
+    pub fn retry_wait(&self, task: usize, attempt: u32, err: &TaskError) -> Option<Duration> {
+        if attempt >= self.retries || !err.retryable() {
+            return None;
+        }
+        if let Some(after) = err.retry_after {
+            return Some(after.min(MAX_BACKOFF));
+        }
+        let full = self.retry_backoff.saturating_mul(1u32 << attempt.min(20)).min(MAX_BACKOFF);
+        let draw = crate::seed::derive(0x5E7_12A7, ((task as u64) << 8) | attempt as u64);
+        let jitter = (draw % 1_000_000) as f64 / 1e6;
+        Some(full.mul_f64(0.5 + 0.5 * jitter))
+    }
 }
 
 /// One crypto provider (ring) for both clients, installed once per process.
@@ -168,11 +196,16 @@ impl IoWorkload {
     }
 }
 
+/// The server's Retry-After, when it is a number of seconds.
+fn retry_after(value: Option<&str>) -> Option<Duration> {
+    value?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 impl IoWorkload {
     /// The blocking request itself: send, read the whole body.
-    fn get_blocking(&self, task: usize) -> Result<(u16, u64), TaskError> {
+    fn get_blocking(&self, task: usize, attempt: u32) -> Result<(u16, u64, Option<Duration>), TaskError> {
         let url = self.spec.url.render(task);
-        let mut request = self.agent.get(&url);
+        let mut request = self.agent.get(&url).header(crate::server::ATTEMPT_HEADER, attempt.to_string());
         for h in &self.spec.headers {
             request = request.header(&h.name, &h.value);
         }
@@ -181,35 +214,77 @@ impl IoWorkload {
         }
         let mut response = request.call().map_err(classify_ureq)?;
         let status = response.status().as_u16();
+        let after = retry_after(response.headers().get("retry-after").and_then(|v| v.to_str().ok()));
         let mut reader = response.body_mut().as_reader();
         let bytes = std::io::copy(&mut reader, &mut std::io::sink())
             .map_err(|e| TaskError::new(classify_io(&e).unwrap_or(ErrorKind::Body), e.to_string()))?;
-        Ok((status, bytes))
+        Ok((status, bytes, after))
     }
+
+    /// The async request itself.
+    async fn get_async(&self, task: usize, attempt: u32) -> Result<(u16, u64, Option<Duration>), TaskError> {
+        let url = self.spec.url.render(task);
+        let mut response = self
+            .client
+            .get(url)
+            .header(crate::server::ATTEMPT_HEADER, attempt.to_string())
+            .send()
+            .await
+            .map_err(classify_reqwest)?;
+        let status = response.status().as_u16();
+        let after = retry_after(response.headers().get("retry-after").and_then(|v| v.to_str().ok()));
+        let mut bytes = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(classify_reqwest)? {
+            bytes += chunk.len() as u64;
+        }
+        Ok((status, bytes, after))
+    }
+}
+
+/// A try's result as a task's outcome, with the try count.
+fn settle(r: Result<(u16, u64, Option<Duration>), TaskError>, attempt: u32) -> Result<TaskOutcome, TaskError> {
+    let mut r = r.and_then(|(status, bytes, after)| {
+        status_outcome(status, bytes).map_err(|e| TaskError { retry_after: after, ..e })
+    });
+    match &mut r {
+        Ok(o) => o.attempts = attempt + 1,
+        Err(e) => e.attempts = attempt + 1,
+    }
+    r
 }
 
 impl Workload for IoWorkload {
     fn run_blocking(&self, task: usize, cx: &TaskCx) -> Result<TaskOutcome, TaskError> {
         let half = self.spec.interp_cost / 2;
         burn_cpu(half, cx);
-        let (status, bytes) = cx.blocking(|| self.get_blocking(task))?;
+        let mut attempt = 0;
+        let result = loop {
+            let r = settle(cx.blocking(|| self.get_blocking(task, attempt)), attempt);
+            match r.as_ref().err().and_then(|e| self.spec.retry_wait(task, attempt, e)) {
+                Some(wait) => cx.blocking(|| std::thread::sleep(wait)),
+                None => break r,
+            }
+            attempt += 1;
+        };
         burn_cpu(self.spec.interp_cost - half, cx);
-        status_outcome(status, bytes)
+        result
     }
 
     fn run_async(&self, task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>> {
         Box::pin(async move {
             let half = self.spec.interp_cost / 2;
             burn_cpu(half, &TaskCx::FREE);
-            let url = self.spec.url.render(task);
-            let mut response = self.client.get(url).send().await.map_err(classify_reqwest)?;
-            let status = response.status().as_u16();
-            let mut bytes = 0u64;
-            while let Some(chunk) = response.chunk().await.map_err(classify_reqwest)? {
-                bytes += chunk.len() as u64;
-            }
+            let mut attempt = 0;
+            let result = loop {
+                let r = settle(self.get_async(task, attempt).await, attempt);
+                match r.as_ref().err().and_then(|e| self.spec.retry_wait(task, attempt, e)) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => break r,
+                }
+                attempt += 1;
+            };
             burn_cpu(self.spec.interp_cost - half, &TaskCx::FREE);
-            status_outcome(status, bytes)
+            result
         })
     }
 }
@@ -218,7 +293,7 @@ fn status_outcome(status: u16, bytes: u64) -> Result<TaskOutcome, TaskError> {
     if status >= 400 {
         Err(TaskError::new(ErrorKind::Status(status), format!("HTTP status {status}")))
     } else {
-        Ok(TaskOutcome { value: bytes })
+        Ok(TaskOutcome::new(bytes))
     }
 }
 
@@ -267,18 +342,21 @@ fn classify_reqwest(e: reqwest::Error) -> TaskError {
         }
         None
     };
+    let text = chain(&e);
     let kind = if e.is_timeout() {
         ErrorKind::Timeout
     } else if e.is_connect() {
         ErrorKind::Connect
     } else if let Some(kind) = io_kind() {
         kind
+    } else if text.contains("connection closed before message completed") || text.contains("IncompleteMessage") {
+        ErrorKind::Reset
     } else if e.is_body() || e.is_decode() {
         ErrorKind::Body
     } else {
         ErrorKind::Other
     };
-    TaskError::new(kind, chain(&e))
+    TaskError::new(kind, text)
 }
 
 impl IoWorkload {

@@ -22,6 +22,15 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct TaskOutcome {
     /// A figure every model must agree on when summed (body bytes for I/O).
     pub value: u64,
+    /// Tries it took (1: first try).
+    pub attempts: u32,
+}
+
+impl TaskOutcome {
+    /// Succeeded at the first try.
+    pub fn new(value: u64) -> Self {
+        TaskOutcome { value, attempts: 1 }
+    }
 }
 
 /// Why a task failed, as a kind a report can count.
@@ -76,11 +85,24 @@ impl std::str::FromStr for ErrorKind {
 pub struct TaskError {
     pub kind: ErrorKind,
     pub message: String,
+    /// Tries it took before giving up.
+    pub attempts: u32,
+    /// How long the server asked to wait before trying again (Retry-After).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl TaskError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        TaskError { kind, message: message.into() }
+        TaskError { kind, message: message.into(), attempts: 1, retry_after: None }
+    }
+
+    /// Whether trying again may help: timeouts, broken or refused connections, 429 and 5xx.
+    pub fn retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Reset | ErrorKind::Body => true,
+            ErrorKind::Status(code) => code == 429 || code >= 500,
+            ErrorKind::Other => false,
+        }
     }
 }
 

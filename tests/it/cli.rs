@@ -9,14 +9,35 @@ fn concbench() -> Command {
     Command::cargo_bin("concbench").unwrap()
 }
 
-/// Runs `concbench ARGS` and checks: exit 2, one line on stderr mentioning `needle`, nothing on stdout.
+/// Runs `concbench ARGS` in an empty folder and checks: exit 2, one line on stderr mentioning
+/// `needle`, nothing on stdout, no file written.
 fn refused(args: &[&str], needle: &str) {
-    let out = concbench().args(args).output().unwrap();
+    if let Err(e) = check_refused(args, needle) {
+        panic!("{e}");
+    }
+}
+
+fn check_refused(args: &[&str], needle: &str) -> Result<(), String> {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = concbench().current_dir(cwd.path()).args(args).output().unwrap();
+    let written: Vec<_> = std::fs::read_dir(cwd.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?} should explain itself in one line: {stderr}");
-    assert!(stderr.contains(needle), "{args:?}: expected {needle:?} in {stderr:?}");
-    assert!(out.stdout.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&out.stdout));
+    let problem = if !written.is_empty() {
+        format!("wrote {written:?}")
+    } else if out.status.code() != Some(2) {
+        format!("exit {:?}: {stderr}", out.status.code())
+    } else if stderr.trim_end().lines().count() != 1 {
+        format!("not one line: {stderr}")
+    } else if !stderr.contains(needle) {
+        format!("expected {needle:?} in {stderr:?}")
+    } else if !out.stdout.is_empty() {
+        format!("printed {:?}", String::from_utf8_lossy(&out.stdout))
+    } else if stderr.contains("panicked") {
+        format!("panicked: {stderr}")
+    } else {
+        return Ok(());
+    };
+    Err(format!("{args:?}: {problem}"))
 }
 
 #[test]
@@ -67,10 +88,69 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["cpu", "--models", "processes:0"], "at least 1"),
         (&["cpu", "--switch-interval", "0"], "above zero"),
         (&["cpu", "--kernel", "magic"], "--kernel"),
+        // Hostile values, option by option.
+        (&["io", "--requests", ""], "not a whole number"),
+        (&["io", "--requests", "２００"], "not a whole number"),
+        (&["io", "--requests", "1.5"], "not a whole number"),
+        (&["io", "--workers", "-3"], "'-3'"),
+        (&["io", "--workers", "1000001"], "at most"),
+        (&["io", "--sync-sample", "x"], "not a whole number"),
+        (&["io", "--timeout", "99999999999h"], "too long"),
+        (&["io", "--timeout", ""], "no unit"),
+        (&["io", "--timeout", "1e9s"], "unknown unit"),
+        (&["io", "--connect-timeout", "-1s"], "'-1'"),
+        (&["io", "--latency", ""], "accepted:"),
+        (&["io", "--latency", "normal:100ms"], "MEAN,STDDEV"),
+        (&["io", "--latency", "lognormal:100ms,9"], "sigma"),
+        (&["io", "--latency", "fixed:🙂"], "accepted:"),
+        (&["io", "--url", ""], "--url"),
+        (&["io", "--url", "http://"], "--url"),
+        (&["io", "--url", "javascript:alert(1)"], "scheme"),
+        (&["io", "--url", "http://127.0.0.1:99999/x"], "--url"),
+        (&["io", "--url", "http://127.0.0.1:9/x", "--error-rate", "0.1"], "cannot be used with"),
+        (&["io", "--server-max-inflight", "0"], "at least 1"),
+        (&["io", "--seed", "-1"], "'-1'"),
+        (&["io", "--seed", "18446744073709551616"], "--seed"),
+        (&["io", "--error-rate", "1.5"], "share from 0 to 1"),
+        (&["io", "--error-rate", "NaN"], "share from 0 to 1"),
+        (&["io", "--error-rate", "0.6", "--stall-rate", "0.6"], "more than 1"),
+        (&["io", "--rate-limit", "fast"], "not a rate"),
+        (&["io", "--rate-limit", "0/s"], "above 0"),
+        (&["io", "--close-after", "0"], "at least 1"),
+        (&["io", "--retries", "1000"], "at most"),
+        (&["io", "--retry-backoff", "soon"], "--retry-backoff"),
+        (&["io", "--interp-cost", "2 ms"], "--interp-cost"),
+        (&["io", "--runs", "0"], "--runs must be at least 1"),
+        (&["io", "--runs", "5000"], "at most"),
+        (&["io", "--models", "threads:1,threads:1"], "twice"),
+        (&["io", "--models", "threads:ten"], "not a whole number"),
+        (&["io", "--models", "async:0"], "at least 1"),
+        (&["io", "--models", "threads::4"], "not a whole number"),
+        (&["io", "-H", ":"], "header"),
+        (&["io", "-H", "X-Key: a\u{7}b"], "header"),
+        (&["scale", "--workers", "1,,2"], "not a whole number"),
+        (&["scale", "--knee-gain", "-10%"], "'-1'"),
+        (&["cpu", "--range", "..5000"], "not a whole number"),
+        (&["cpu", "--range", "5000.."], "not a whole number"),
+        (&["cpu", "--tasks", "2000000"], "more than"),
+        (&["cpu", "--seed", "x"], "--seed"),
+        (&["suite", "--size", "huge"], "--size"),
+        (&["suite", "--sections", "gpu"], "--sections"),
+        (&["suite", "--format", "pdf"], "--format"),
+        (&["suite", "--format", "text"], "no file format"),
+        (&["suite", "--runs", "0"], "--runs must be at least 1"),
+        (&["serve", "--port", "-1"], "'-1'"),
+        (&["serve", "--port", "http"], "--port"),
+        (&["serve", "--bind", "localhost"], "--bind"),
+        (&["serve", "--bind", "999.1.1.1"], "--bind"),
+        (&["serve", "--threads", "0"], "at least 1"),
+        (&["serve", "--error-rate", "2"], "share"),
+        (&["compare", "only-one.json"], "required"),
+        (&["compare", "a.json", "b.json", "--fail-on-regression", "-5"], "'-5'"),
+        (&["report", "missing.json"], "cannot read"),
     ];
-    for (args, needle) in cases {
-        refused(args, needle);
-    }
+    let failures: Vec<String> = cases.iter().filter_map(|(args, needle)| check_refused(args, needle).err()).collect();
+    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]

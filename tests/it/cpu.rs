@@ -78,7 +78,7 @@ struct Rendezvous(Barrier);
 impl Workload for Rendezvous {
     fn run_blocking(&self, _task: usize, _cx: &TaskCx) -> Result<TaskOutcome, TaskError> {
         self.0.wait();
-        Ok(TaskOutcome { value: 1 })
+        Ok(TaskOutcome::new(1))
     }
     fn run_async(&self, _task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>> {
         unreachable!("blocking models only")

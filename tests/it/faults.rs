@@ -72,13 +72,178 @@ fn the_binary_exits_1_when_requests_failed() {
 }
 
 #[test]
-fn a_preflight_answered_with_an_error_status_is_refused() {
+fn a_preflight_answered_with_a_client_error_is_refused() {
     let server = flaky();
     let out = assert_cmd::Command::cargo_bin("concbench")
         .unwrap()
-        .args(["io", "--url", &server.url("/x/1")])
+        .args(["io", "--url", &server.url("/nowhere/{i}")])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("answered HTTP 503"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("answered HTTP 404"));
+}
+
+#[test]
+fn a_preflight_answered_with_a_server_error_warns_and_runs() {
+    let server = flaky();
+    let out = assert_cmd::Command::cargo_bin("concbench")
+        .unwrap()
+        .args(["io", "--url", &server.url("/x/1"), "--requests", "4", "--models", "async", "--runs", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the run happened and counted its failures");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("answered HTTP 503; running anyway"));
+}
+
+/// The server's fault counters and the client's failures of one run.
+fn counts(
+    r: &concbench::report::Report,
+    model: &str,
+) -> (concbench::server::StatsSnapshot, concbench::report::RunRecord) {
+    let run = cell(r, model).runs[0].clone();
+    (run.server.clone().expect("the embedded API's counters"), run)
+}
+
+fn errors(run: &concbench::report::RunRecord, kind: &str) -> u64 {
+    run.errors.get(kind).map_or(0, |t| t.count)
+}
+
+#[test]
+fn injected_error_statuses_match_the_server_count() {
+    let r = run(&["--models", "async,threads:8", "--requests", "200", "--latency", "1ms", "--error-rate", "0.3"]);
+    for model in ["async", "threads:8"] {
+        let (server, run) = counts(&r, model);
+        assert!(server.faults.errors_500 > 0 && server.faults.errors_503 > 0, "{server:?}");
+        assert_eq!(errors(&run, "http_500"), server.faults.errors_500, "{model}");
+        assert_eq!(errors(&run, "http_503"), server.faults.errors_503, "{model}");
+        assert_eq!(run.failed, server.faults.errors_500 + server.faults.errors_503);
+        assert_eq!(run.ok + run.failed, server.requests);
+    }
+    // Seeded: both models met the very same faults.
+    assert_eq!(counts(&r, "async").1.errors, counts(&r, "threads:8").1.errors);
+}
+
+#[test]
+fn stalls_end_as_client_timeouts_one_for_one() {
+    let r = run(&[
+        "--models",
+        "async",
+        "--requests",
+        "60",
+        "--latency",
+        "1ms",
+        "--stall-rate",
+        "0.1",
+        "--timeout",
+        "300ms",
+    ]);
+    let (server, run) = counts(&r, "async");
+    assert!(server.faults.stalled > 0);
+    assert_eq!(errors(&run, "timeout"), server.faults.stalled);
+    assert_eq!(run.failed, server.faults.stalled);
+}
+
+#[test]
+fn cut_responses_are_counted_as_resets() {
+    for model in ["async", "threads:4"] {
+        let r = run(&["--models", model, "--requests", "80", "--latency", "1ms", "--reset-rate", "0.25"]);
+        let (server, run) = counts(&r, model);
+        assert!(server.faults.resets > 0);
+        assert_eq!(errors(&run, "reset"), server.faults.resets, "{model}: {:?}", run.errors);
+        assert_eq!(run.failed, server.faults.resets);
+    }
+}
+
+#[test]
+fn slow_bodies_past_the_timeout_time_out_and_within_it_succeed() {
+    let args =
+        ["--models", "async", "--requests", "40", "--latency", "1ms", "--slow-body-rate", "0.2", "--slow-body", "1s"];
+    let late = run(&[&args[..], &["--timeout", "300ms"]].concat());
+    let (server, record) = counts(&late, "async");
+    assert!(server.faults.slow_bodies > 0);
+    assert_eq!(errors(&record, "timeout"), server.faults.slow_bodies);
+    let patient = run(&[&args[..], &["--timeout", "5s"]].concat());
+    let (server, record) = counts(&patient, "async");
+    assert_eq!((record.ok, record.failed), (40, 0));
+    // A slow body takes its second: the slowest request shows it.
+    assert!(record.latency_ok.unwrap().max_us >= 900_000, "{:?}", record.latency_ok);
+    assert!(server.faults.slow_bodies > 0);
+}
+
+#[test]
+fn rate_limiting_answers_429_and_retries_honour_retry_after() {
+    let r = run(&["--models", "async", "--requests", "30", "--latency", "1ms", "--rate-limit", "20/s"]);
+    let (server, record) = counts(&r, "async");
+    assert!(server.faults.rate_limited > 0);
+    assert_eq!(errors(&record, "http_429"), server.faults.rate_limited);
+    // With retries every request gets through in the end; each retry is one more request.
+    let r =
+        run(&["--models", "async", "--requests", "30", "--latency", "1ms", "--rate-limit", "20/s", "--retries", "5"]);
+    let (server, record) = counts(&r, "async");
+    assert_eq!((record.ok, record.failed), (30, 0), "{:?}", record.errors);
+    assert!(record.retries > 0 && record.ok_after_retry > 0);
+    assert_eq!(server.requests, 30 + record.retries, "every try reached the server");
+    assert_eq!(server.faults.rate_limited, record.retries);
+    // Retry-After says 1 s: the retried requests waited at least that long.
+    assert!(record.latency_ok.unwrap().max_us >= 1_000_000);
+}
+
+#[test]
+fn retries_separate_first_try_successes_from_later_ones() {
+    let r = run(&[
+        "--models",
+        "threads:4",
+        "--requests",
+        "100",
+        "--latency",
+        "1ms",
+        "--error-rate",
+        "0.3",
+        "--retries",
+        "4",
+        "--retry-backoff",
+        "1ms",
+    ]);
+    let (server, run) = counts(&r, "threads:4");
+    assert_eq!(run.ok + run.failed, 100);
+    assert!(run.ok_after_retry > 0);
+    assert_eq!(server.requests, 100 + run.retries);
+    assert_eq!(server.faults.errors_500 + server.faults.errors_503, run.retries + run.failed);
+}
+
+#[test]
+fn a_listener_that_closes_refuses_later_connections_as_scheduled() {
+    // One connection per request, one request at a time: the listener closes after the 10th
+    // connection, so exactly the 20 requests after it are refused.
+    let r = run(&[
+        "--models",
+        "threads:1",
+        "--requests",
+        "30",
+        "--latency",
+        "1ms",
+        "--keep-alive",
+        "off",
+        "--close-after",
+        "10",
+    ]);
+    let (server, run) = counts(&r, "threads:1");
+    assert_eq!(server.connections_accepted, 10);
+    assert_eq!((run.ok, run.failed), (10, 20), "{:?}", run.errors);
+    assert_eq!(errors(&run, "connect"), 20, "{:?}", run.errors);
+}
+
+#[test]
+fn faults_can_be_set_per_request_in_the_query_string() {
+    let server = concbench::server::InProcess::start(Default::default(), ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    let url = format!("http://{}/api/items/{{i}}?error_rate=0.5&latency=0", server.addr());
+    let r = run(&["--url", &url, "--models", "async", "--requests", "50"]);
+    let run = &cell(&r, "async").runs[0];
+    let failed = errors(run, "http_500") + errors(run, "http_503");
+    assert_eq!(run.failed, failed);
+    assert!((10..=40).contains(&failed), "about half of 50: {failed}");
+    let bad = format!("http://{}/api/items/{{i}}?error_rate=7", server.addr());
+    // A malformed fault setting is a 400: the preflight refuses it.
+    let out = assert_cmd::Command::cargo_bin("concbench").unwrap().args(["io", "--url", &bad]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the preflight meets the 400");
 }

@@ -53,6 +53,8 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
             max_us: 710_000,
         }),
         latency_failed: None,
+        retries: 0,
+        ok_after_retry: 0,
         ramp_up_ns: Some(1_500_000),
         facts: ExecutionFacts { peak_tasks_in_flight: 1, ..ExecutionFacts::default() },
         server: None,
@@ -85,6 +87,8 @@ pub fn client() -> ClientSettings {
         blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
         interp_cost_ms: 0.0,
         switch_interval_ms: 5.0,
+        retries: 0,
+        retry_backoff_ms: 100.0,
     }
 }
 
@@ -185,12 +189,15 @@ pub fn scale() -> Report {
             latency_applied_us_max: Some(633_000),
             max_inflight_cap: Some(50),
             latency_profile: "fixed:630ms".into(),
+            faults: Default::default(),
             process: ServerProcess {
                 pid: 4242,
                 cpu_user_us: 1,
                 cpu_sys_us: 1,
                 rss_bytes: Some(1 << 23),
                 rss_peak_bytes: Some(1 << 23),
+                heap_current_bytes: None,
+                heap_at_reset_bytes: None,
             },
         });
         cell(&format!("threads:{n}"), 200, 200, vec![r])

@@ -83,3 +83,67 @@ fn serve_announces_its_address_and_answers() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Sends `bytes` on a fresh connection and returns what comes back within `wait` (empty when the
+/// server closed the connection without answering).
+fn raw(addr: std::net::SocketAddr, bytes: &[u8], wait: Duration) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    let _ = s.write_all(bytes);
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn malformed_requests_get_4xx_or_a_closed_connection_and_the_server_stays_up() {
+    let cfg = ServerConfig { latency: LatencyProfile::Fixed(Duration::from_millis(1)), ..Default::default() };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 2).unwrap();
+    let addr = server.addr();
+    let base = format!("http://{addr}");
+    // Not HTTP at all.
+    let garbage = raw(addr, b"GARBAGE\r\n\r\n", Duration::from_secs(5));
+    assert!(garbage.is_empty() || garbage.starts_with("HTTP/1.1 400"), "{garbage:?}");
+    // Headers far beyond any sane size.
+    let mut huge = b"GET /api/items/1 HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 1 << 20));
+    huge.extend(b"\r\n\r\n");
+    let answer = raw(addr, &huge, Duration::from_secs(5));
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431") || answer.starts_with("HTTP/1.1 400"),
+        "{}",
+        &answer[..answer.len().min(80)]
+    );
+    // Bad paths and ids.
+    assert_eq!(get(&format!("{base}/api/items/-1")).0, 400);
+    assert_eq!(get(&format!("{base}/api/items/99999999999999999999999")).0, 400);
+    assert_eq!(get(&format!("{base}/../../etc/passwd")).0, 404);
+    // A slowloris-style client that never finishes its headers holds no one else up.
+    let mut slow = std::net::TcpStream::connect(addr).unwrap();
+    std::io::Write::write_all(&mut slow, b"GET /api/items/1 HTTP/1.1\r\nHost: x\r\n").unwrap();
+    for i in 0..20 {
+        assert_eq!(get(&format!("{base}/api/items/{i}")).0, 200);
+    }
+    let s = stats(&base);
+    assert_eq!(s.responses, 20);
+    assert!(s.faults.bad_requests >= 1, "{:?}", s.faults);
+    drop(slow);
+}
+
+#[test]
+fn slowloris_connections_are_cut_after_the_header_timeout() {
+    use std::io::{Read, Write};
+    let limit = Duration::from_secs(1);
+    let cfg = ServerConfig { header_timeout: limit, ..Default::default() };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    let mut slow = std::net::TcpStream::connect(server.addr()).unwrap();
+    slow.write_all(b"GET /api/items/1 HTTP/1.1\r\n").unwrap();
+    slow.set_read_timeout(Some(limit * 10)).unwrap();
+    let t0 = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let _ = slow.read_to_end(&mut buf);
+    let waited = t0.elapsed();
+    assert!(waited >= limit && waited < limit * 5, "closed after {waited:?}");
+    assert!(buf.is_empty() || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"), "{buf:?}");
+}

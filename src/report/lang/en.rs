@@ -596,6 +596,20 @@ impl Words for En {
     fn failures_title(&self) -> &'static str {
         "Failures"
     }
+    fn retries_line(&self, model: &str, retries: u64, ok_after_retry: u64, failed: u64) -> String {
+        format!(
+            "`{model}`: {retries} retries; {ok_after_retry} requests succeeded after a retry, {failed} failed for good"
+        )
+    }
+    fn retry_settings(&self, retries: u32, backoff: &str) -> String {
+        if retries == 0 {
+            "**Retries:** none (a failure is final)".into()
+        } else {
+            format!(
+                "**Retries:** up to {retries} per request for timeouts, broken connections, 429 and 5xx; backoff from {backoff}, doubling, with jitter; Retry-After honoured"
+            )
+        }
+    }
     fn failed_cell(&self, model: &str, reason: &str) -> String {
         format!("✗ `{model}` failed as a whole: {reason}")
     }
@@ -662,7 +676,7 @@ impl Words for En {
         ]
     }
     fn incomplete(&self) -> &'static str {
-        "⚠️ **This run was interrupted: the report holds only what was measured before.**"
+        "⚠️ **Incomplete: this run was interrupted (or is still going); the report holds only what was measured so far.**"
     }
     fn headers_note(&self, names: &str) -> String {
         format!("**Extra headers sent:** {names} (values not recorded)")

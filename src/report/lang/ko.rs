@@ -584,6 +584,18 @@ impl Words for Ko {
     fn failures_title(&self) -> &'static str {
         "실패"
     }
+    fn retries_line(&self, model: &str, retries: u64, ok_after_retry: u64, failed: u64) -> String {
+        format!("`{model}`: 재시도 {retries}번; 재시도 뒤 성공한 요청 {ok_after_retry}개, 끝내 실패한 요청 {failed}개")
+    }
+    fn retry_settings(&self, retries: u32, backoff: &str) -> String {
+        if retries == 0 {
+            "**재시도:** 없음 (실패는 그대로 실패)".into()
+        } else {
+            format!(
+                "**재시도:** 타임아웃, 끊긴 연결, 429, 5xx에 요청당 최대 {retries}번; 대기 {backoff}부터 두 배씩, 지터 포함; Retry-After 준수"
+            )
+        }
+    }
     fn failed_cell(&self, model: &str, reason: &str) -> String {
         format!("✗ `{model}` 전체 실패: {reason}")
     }
@@ -650,7 +662,7 @@ impl Words for Ko {
         ]
     }
     fn incomplete(&self) -> &'static str {
-        "⚠️ **이 실행은 중단되었습니다: 중단 전까지 측정한 결과만 담겨 있습니다.**"
+        "⚠️ **미완성: 이 실행은 중단되었거나 아직 진행 중입니다(interrupted); 지금까지 측정한 결과만 담겨 있습니다.**"
     }
     fn headers_note(&self, names: &str) -> String {
         format!("**추가 헤더:** {names} (값은 기록하지 않음)")

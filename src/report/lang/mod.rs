@@ -146,6 +146,8 @@ pub trait Words: Sync {
     fn all_columns(&self) -> [&'static str; 12];
     fn estimated_mark(&self) -> &'static str;
     fn failures_title(&self) -> &'static str;
+    fn retries_line(&self, model: &str, retries: u64, ok_after_retry: u64, failed: u64) -> String;
+    fn retry_settings(&self, retries: u32, backoff: &str) -> String;
     fn failed_cell(&self, model: &str, reason: &str) -> String;
     fn missing_section(&self, what: &str) -> String;
     fn target_title(&self) -> &'static str;

@@ -189,6 +189,7 @@ fn target(out: &mut String, w: &dyn Words, target: &TargetInfo, client: &ClientS
     let ms = |v: f64| fmt_duration(Duration::from_secs_f64(v / 1e3));
     let c = client;
     let _ = writeln!(out, "- {}", w.settings_line(c.keep_alive, &ms(c.timeout_ms), &ms(c.connect_timeout_ms)));
+    let _ = writeln!(out, "- {}", w.retry_settings(c.retries, &ms(c.retry_backoff_ms)));
     let (input, output) = (c.blocking_buffer_bytes.input, c.blocking_buffer_bytes.output);
     let _ = writeln!(out, "- {}", w.clients_line(&c.blocking_client, &c.async_client, input, output));
     if !c.header_names.is_empty() {

@@ -1,0 +1,63 @@
+//! Ctrl-C (SIGINT) and SIGTERM: the run stops, what was measured so far is kept.
+//!
+//! The first signal sets a flag that the runner checks between runs and the models check between
+//! tasks; the run in progress is dropped, the report (marked incomplete) is saved and printed,
+//! and the exit code is 130. Should in-flight work not stop within the grace period (a blocking
+//! request waiting on its timeout), the process exits anyway: the report folder already holds
+//! every finished run, as it is saved after each one. A second signal exits at once.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+/// Exit code after an interruption (128 + SIGINT).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// How long the run may take to stop by itself after the first signal.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+static REQUESTED: AtomicBool = AtomicBool::new(false);
+static WHERE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Whether the user asked to stop.
+#[inline]
+pub fn requested() -> bool {
+    REQUESTED.load(Ordering::Relaxed)
+}
+
+/// Where the results so far are, for the message printed if the grace period runs out.
+pub fn set_results_location(path: String) {
+    *WHERE.lock().unwrap_or_else(|p| p.into_inner()) = Some(path);
+}
+
+/// Starts listening for SIGINT and SIGTERM (once per process).
+pub fn install() -> std::io::Result<()> {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new().name("concbench-signals".into()).spawn(move || {
+        for _ in signals.forever() {
+            if REQUESTED.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_INTERRUPTED);
+            }
+            eprintln!("\ninterrupted: stopping after the current run (again to quit at once)");
+            std::thread::spawn(|| {
+                std::thread::sleep(GRACE);
+                let place = WHERE.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                match place {
+                    Some(p) => eprintln!("interrupted: the runs finished so far are in {p} (marked incomplete)"),
+                    None => {
+                        eprintln!("interrupted: the run did not stop within {GRACE:?}; nothing was saved (use --out)")
+                    }
+                }
+                std::process::exit(EXIT_INTERRUPTED);
+            });
+        }
+    })?;
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! Faults the mock API injects, so a benchmark of a misbehaving API can be tested: error
+//! statuses, rate limiting, stalls, slow bodies, connections cut mid-response, and a listener that
+//! closes (later connections are refused). All seeded and reproducible: whether request `id`
+//! (attempt `a`, from the `x-concbench-attempt` header) meets a fault depends only on the seed,
+//! the id and the attempt. Faults are combinable (each request meets at most one of the
+//! share-based ones) and settable per request in the query string: `?error_rate=0.5`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+/// Salt of the fault draws, so they are independent of the latency draws.
+const FAULT_SALT: u64 = 0xFA17_FA17_FA17_FA17;
+
+/// A request rate, written `100/s` (or `6000/m`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    pub per_second: f64,
+}
+
+impl FromStr for Rate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (n, unit) = s.trim().split_once('/').ok_or_else(|| format!("'{s}' is not a rate: write e.g. 100/s"))?;
+        let n: f64 = n.trim().parse().map_err(|_| format!("'{s}' is not a rate: write e.g. 100/s"))?;
+        let per = match unit.trim() {
+            "s" => 1.0,
+            "m" | "min" => 60.0,
+            other => return Err(format!("'{s}': unknown unit '{other}' (use /s or /m)")),
+        };
+        if !(n.is_finite() && n > 0.0 && n <= 1e7) {
+            return Err(format!("'{s}': the rate must be above 0 and at most 10000000/s"));
+        }
+        Ok(Rate { per_second: n / per })
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/s", self.per_second)
+    }
+}
+
+/// Parses a share from 0 to 1.
+pub fn parse_share(name: &str, s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| (0.0..=1.0).contains(v))
+        .ok_or_else(|| format!("{name} '{s}' must be a share from 0 to 1 (e.g. 0.05)"))
+}
+
+/// What the mock API gets wrong, on purpose.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Faults {
+    /// Share of requests answered 500 or 503 (half each), after their latency.
+    pub error_rate: f64,
+    /// Share of requests never answered (until the client gives up).
+    pub stall_rate: f64,
+    /// Share of responses whose body is cut off mid-way (the connection is closed).
+    pub reset_rate: f64,
+    /// Share of responses whose body trickles over `slow_body`.
+    pub slow_body_rate: f64,
+    /// How long a slow body takes.
+    #[serde(rename = "slow_body_ms", with = "crate::units::serde_ms")]
+    pub slow_body: Duration,
+    /// Above this rate, requests get 429 with Retry-After.
+    pub rate_limit: Option<Rate>,
+    /// The listener closes after accepting this many connections: later ones are refused.
+    pub close_after: Option<u64>,
+}
+
+impl Faults {
+    pub fn none(&self) -> bool {
+        self.error_rate == 0.0
+            && self.stall_rate == 0.0
+            && self.reset_rate == 0.0
+            && self.slow_body_rate == 0.0
+            && self.rate_limit.is_none()
+            && self.close_after.is_none()
+    }
+
+    /// These faults with the shares given in a query string (`error_rate`, `stall_rate`,
+    /// `reset_rate`, `slow_body_rate`) taking over.
+    pub fn with_query(&self, query: &HashMap<String, String>) -> Result<Faults, String> {
+        let mut f = self.clone();
+        for (key, value) in query {
+            let slot = match key.as_str() {
+                "error_rate" => &mut f.error_rate,
+                "stall_rate" => &mut f.stall_rate,
+                "reset_rate" => &mut f.reset_rate,
+                "slow_body_rate" => &mut f.slow_body_rate,
+                _ => continue,
+            };
+            *slot = parse_share(key, value)?;
+        }
+        f.check()?;
+        Ok(f)
+    }
+
+    /// The shares must leave room for each other (a request meets at most one).
+    pub fn check(&self) -> Result<(), String> {
+        let total = self.error_rate + self.stall_rate + self.reset_rate + self.slow_body_rate;
+        if total > 1.0 + 1e-9 {
+            return Err(format!("the fault shares add up to {total}, more than 1"));
+        }
+        Ok(())
+    }
+
+    /// The fault request `id`'s attempt `attempt` meets.
+    pub fn draw(&self, seed: u64, id: u64, attempt: u64) -> Fault {
+        let mix = crate::seed::derive(seed ^ FAULT_SALT, id.wrapping_mul(1_000_003).wrapping_add(attempt));
+        let u: f64 = rand::rngs::SmallRng::seed_from_u64(mix).random();
+        let mut edge = 0.0;
+        for (share, fault) in [
+            (self.error_rate, if mix & 1 == 0 { Fault::Error(500) } else { Fault::Error(503) }),
+            (self.stall_rate, Fault::Stall),
+            (self.reset_rate, Fault::Reset),
+            (self.slow_body_rate, Fault::SlowBody),
+        ] {
+            edge += share;
+            if u < edge {
+                return fault;
+            }
+        }
+        Fault::None
+    }
+}
+
+/// What happens to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    None,
+    Error(u16),
+    Stall,
+    Reset,
+    SlowBody,
+}
+
+/// A token bucket: `rate` tokens a second, holding at most a second's worth (and at least one),
+/// the way API rate limits usually allow a burst.
+pub struct Bucket {
+    rate: f64,
+    capacity: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl Bucket {
+    pub fn new(rate: Rate) -> Self {
+        let capacity = rate.per_second.max(1.0);
+        Bucket { rate: rate.per_second, capacity, state: Mutex::new((capacity, Instant::now())) }
+    }
+
+    /// Takes a token, or says how long until one is free.
+    pub fn take(&self) -> Result<(), Duration> {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        s.0 = (s.0 + now.duration_since(s.1).as_secs_f64() * self.rate).min(self.capacity);
+        s.1 = now;
+        if s.0 >= 1.0 {
+            s.0 -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - s.0) / self.rate))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_are_reproducible_disjoint_and_near_their_shares() {
+        let f =
+            Faults { error_rate: 0.1, stall_rate: 0.05, reset_rate: 0.05, slow_body_rate: 0.1, ..Faults::default() };
+        let draws: Vec<Fault> = (0..10_000).map(|id| f.draw(42, id, 0)).collect();
+        assert_eq!(draws, (0..10_000).map(|id| f.draw(42, id, 0)).collect::<Vec<_>>());
+        let share = |p: &dyn Fn(&Fault) -> bool| draws.iter().filter(|d| p(d)).count() as f64 / 10_000.0;
+        assert!((share(&|d| matches!(d, Fault::Error(_))) - 0.1).abs() < 0.02);
+        assert!((share(&|d| *d == Fault::Stall) - 0.05).abs() < 0.015);
+        assert!((share(&|d| *d == Fault::None) - 0.7).abs() < 0.03);
+        assert!(share(&|d| *d == Fault::Error(500)) > 0.03 && share(&|d| *d == Fault::Error(503)) > 0.03);
+        // A retry of the same id is a new draw.
+        assert!((0..1000).any(|id| f.draw(42, id, 0) != f.draw(42, id, 1)));
+        assert!((0..1000).all(|id| Faults::default().draw(42, id, 0) == Fault::None));
+    }
+
+    #[test]
+    fn query_strings_override_shares_and_are_checked() {
+        let base = Faults::default();
+        let q = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(base.with_query(&q(&[("error_rate", "0.5")])).unwrap().error_rate, 0.5);
+        assert!(base.with_query(&q(&[("error_rate", "2")])).is_err());
+        assert!(base.with_query(&q(&[("error_rate", "0.6"), ("stall_rate", "0.6")])).is_err());
+        assert!(base.with_query(&q(&[("unrelated", "x")])).is_ok());
+    }
+
+    #[test]
+    fn rates_parse() {
+        assert_eq!("100/s".parse::<Rate>().unwrap().per_second, 100.0);
+        assert_eq!("600/m".parse::<Rate>().unwrap().per_second, 10.0);
+        for bad in ["", "100", "0/s", "-5/s", "x/s", "5/h", "1e9/s"] {
+            assert!(bad.parse::<Rate>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_bucket_limits_the_rate() {
+        let b = Bucket::new(Rate { per_second: 100.0 });
+        let taken = (0..500).filter(|_| b.take().is_ok()).count();
+        assert!((100..=102).contains(&taken), "a burst of one second's worth: {taken}");
+        assert!(b.take().unwrap_err() <= Duration::from_millis(11));
+    }
+}
