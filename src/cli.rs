@@ -527,6 +527,11 @@ pub struct ClientArgs {
     /// First backoff before a retry (it doubles each time).
     #[arg(long, default_value = "100ms", value_parser = duration)]
     pub retry_backoff: Duration,
+
+    /// Async models open their connections before the measured run, which then measures
+    /// requests on open connections instead of connection set-up (keep-alive on only).
+    #[arg(long)]
+    pub prewarm: bool,
 }
 
 #[derive(Args, Debug, Clone)]

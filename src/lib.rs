@@ -68,6 +68,9 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// The binary: parse, run, print the error on one line, exit with the right code.
 pub fn main_entry() -> ExitCode {
+    if std::env::var("CONCBENCH_HEAP_COUNTING").is_ok_and(|v| v == "off") {
+        measure::alloc::disable();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

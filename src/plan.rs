@@ -42,6 +42,7 @@ pub struct ClientPlan {
     pub interp_cost: Duration,
     pub retries: u32,
     pub retry_backoff: Duration,
+    pub prewarm: bool,
 }
 
 /// Where results go.
@@ -163,6 +164,7 @@ fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
             c.retries as u32
         },
         retry_backoff: c.retry_backoff,
+        prewarm: c.prewarm,
     })
 }
 

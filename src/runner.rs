@@ -78,6 +78,7 @@ impl Session {
             interp_cost: client.interp_cost,
             retries: client.retries,
             retry_backoff: client.retry_backoff,
+            prewarm: client.prewarm,
         };
         let url = target.preflight_url();
         let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
@@ -110,7 +111,7 @@ impl Session {
             connect_timeout_ms: io.connect_timeout.as_secs_f64() * 1e3,
             header_names: io.headers.iter().map(|h| h.name.clone()).collect(),
             blocking_client: "ureq 3 (blocking)".into(),
-            async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
+            async_client: "concbench's HTTP/1.1 client (tokio + httparse)".into(),
             blocking_buffer_bytes: BufferSizes {
                 input: BLOCKING_INPUT_BUFFER_BYTES,
                 output: BLOCKING_OUTPUT_BUFFER_BYTES,

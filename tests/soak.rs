@@ -40,6 +40,7 @@ fn soak(latency: Duration) {
         interp_cost: Duration::ZERO,
         retries: 0,
         retry_backoff: Duration::from_millis(100),
+        prewarm: false,
     });
     let recorder = Arc::new(Recorder::new());
     let job =

@@ -10,17 +10,23 @@
 //! allocate flat out contend on it; for I/O-bound runs this is noise (measured in the README).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 /// The allocator to install: `#[global_allocator] static A: CountingAlloc = CountingAlloc;`.
 pub struct CountingAlloc;
 
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
+/// Counting can be switched off (`CONCBENCH_HEAP_COUNTING=off`) to measure what it costs.
+static ENABLED: AtomicBool = AtomicBool::new(true);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static COUNT: AtomicU64 = AtomicU64::new(0);
 
 #[inline]
 fn grew(by: usize) {
+    if !ENABLED.load(Relaxed) {
+        return;
+    }
+    COUNT.fetch_add(1, Relaxed);
     let now = CURRENT.fetch_add(by, Relaxed) + by;
     if now > PEAK.load(Relaxed) {
         PEAK.fetch_max(now, Relaxed);
@@ -33,7 +39,6 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // SAFETY: same contract as the caller's.
         let ptr = unsafe { System.alloc(layout) };
         if !ptr.is_null() {
-            COUNT.fetch_add(1, Relaxed);
             grew(layout.size());
         }
         ptr
@@ -43,7 +48,6 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // SAFETY: same contract as the caller's.
         let ptr = unsafe { System.alloc_zeroed(layout) };
         if !ptr.is_null() {
-            COUNT.fetch_add(1, Relaxed);
             grew(layout.size());
         }
         ptr
@@ -52,22 +56,30 @@ unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Relaxed);
+        if ENABLED.load(Relaxed) {
+            CURRENT.fetch_sub(layout.size(), Relaxed);
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: same contract as the caller's.
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
-            COUNT.fetch_add(1, Relaxed);
             if new_size >= layout.size() {
                 grew(new_size - layout.size());
-            } else {
+            } else if ENABLED.load(Relaxed) {
+                COUNT.fetch_add(1, Relaxed);
                 CURRENT.fetch_sub(layout.size() - new_size, Relaxed);
             }
         }
         new
     }
+}
+
+/// Stops counting for good (the figures then read as "not measured"). For measuring what the
+/// counting costs; call it before anything else runs.
+pub fn disable() {
+    ENABLED.store(false, Relaxed);
 }
 
 /// The counters at one instant.
@@ -95,7 +107,8 @@ pub fn reset_peak() {
     PEAK.store(CURRENT.load(Relaxed), Relaxed);
 }
 
-/// Whether [`CountingAlloc`] is installed: an allocation made here must move its counter.
+/// Whether [`CountingAlloc`] is installed and counting: an allocation made here must move its
+/// counter.
 pub fn is_installed() -> bool {
     let before = COUNT.load(Relaxed);
     let probe = std::hint::black_box(Box::new(0u64));

@@ -29,6 +29,11 @@ impl Model for TokioAsync {
         let runtime = runtime.context("building the tokio runtime")?;
         let limit = self.limit.unwrap_or(usize::MAX).max(1);
         let (peak, panicked) = runtime.block_on(async {
+            let connections = limit.min(job.tasks.len());
+            job.workload
+                .prewarm(connections)
+                .await
+                .map_err(|e| anyhow::anyhow!("opening {connections} connections ahead of the run: {}", e.message))?;
             meter.start();
             let mut set = JoinSet::new();
             let mut next = job.tasks.start;
@@ -68,8 +73,8 @@ impl Model for TokioAsync {
             }
             watcher.abort();
             meter.stop();
-            (peak, panicked)
-        });
+            anyhow::Ok((peak, panicked))
+        })?;
         drop(runtime);
         if let Some(e) = panicked {
             bail!("an async task failed: {e}");

@@ -1,9 +1,10 @@
 //! The I/O-bound workload: task `i` is one HTTP GET of the URL template with `{i}` replaced by `i`.
 //!
 //! Blocking models use `ureq` (one shared agent, a connection pool sized to the model's
-//! concurrency); async models use `reqwest` (hyper). Both speak HTTP/1.1, use rustls with the same
-//! crypto provider (ring), ignore proxy variables, follow redirects, never retry, and read the
-//! whole body. Status 4xx/5xx counts as a failure.
+//! concurrency); async models use concbench's lean hyper client ([`super::client`]). Both speak
+//! HTTP/1.1, use rustls with the same crypto provider (ring) and the platform's trust store,
+//! ignore proxy variables, do not follow redirects (a 3xx is an answer), retry only when told to,
+//! and read the whole body. Status 4xx/5xx counts as a failure.
 
 use std::io::Read;
 use std::sync::Once;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, ErrorKind, TaskCx, TaskError, TaskOutcome, Workload, burn_cpu};
+use super::{BoxFuture, ErrorKind, TaskCx, TaskError, TaskOutcome, Workload, burn_cpu, client};
 
 /// Input buffer per blocking-client connection (ureq's default is 128 KiB: it would dominate the
 /// heap figures of a thread pool, so it is set here and reported).
@@ -30,19 +31,34 @@ pub struct UrlTemplate {
 }
 
 impl UrlTemplate {
-    /// Checks that the template renders to an absolute `http` or `https` URL with a host.
+    /// Checks that the template renders to an absolute `http` or `https` URL with a host, and
+    /// that `{i}` is in its path or query (every request goes to the same origin).
     pub fn parse(text: &str) -> Result<Self, String> {
         let template = UrlTemplate { text: text.trim().to_string() };
-        let sample = template.render(0);
-        let url = reqwest::Url::parse(&sample)
-            .map_err(|e| format!("'{text}' is not a URL ({e}); write e.g. http://host:8080/items/{{i}}"))?;
+        let parse = |i: usize| {
+            url::Url::parse(&template.render(i))
+                .map_err(|e| format!("'{text}' is not a URL ({e}); write e.g. http://host:8080/items/{{i}}"))
+        };
+        let url = parse(0)?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("'{text}': scheme '{}' is not supported (use http or https)", url.scheme()));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("'{text}' has no host"));
         }
+        if url.origin() != parse(1)?.origin()
+            || !template.text[template.path_start()..].starts_with(['/', '?'])
+                && template.path_start() < template.text.len()
+        {
+            return Err(format!("'{text}': {{i}} may only appear in the path or query"));
+        }
         Ok(template)
+    }
+
+    /// Where the path starts: after `scheme://authority`.
+    fn path_start(&self) -> usize {
+        let after_scheme = self.text.find("://").map_or(0, |p| p + 3);
+        self.text[after_scheme..].find(['/', '?', '#']).map_or(self.text.len(), |p| after_scheme + p)
     }
 
     /// The URL of task `i`.
@@ -50,8 +66,51 @@ impl UrlTemplate {
         self.text.replace("{i}", &i.to_string())
     }
 
+    /// The path and query of task `i` (origin-form: `/items/7?x=1`).
+    pub fn render_path(&self, i: usize) -> String {
+        PathTemplate::new(self).render(i)
+    }
+
+    /// Scheme, host and port, shared by every task.
+    pub fn origin(&self) -> client::Origin {
+        let url = url::Url::parse(&self.render(0)).expect("checked by parse");
+        client::Origin {
+            https: url.scheme() == "https",
+            host: url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_string(),
+            port: url.port_or_known_default().unwrap_or(80),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+}
+
+/// The path-and-query part of a [`UrlTemplate`], split at `{i}` once so rendering a request's path
+/// is one allocation and no search.
+#[derive(Debug, Clone)]
+pub struct PathTemplate {
+    pieces: Vec<String>,
+}
+
+impl PathTemplate {
+    pub fn new(url: &UrlTemplate) -> Self {
+        let rest = &url.text[url.path_start()..];
+        let rest = rest.split('#').next().unwrap_or("");
+        let rest = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+        PathTemplate { pieces: rest.split("{i}").map(str::to_string).collect() }
+    }
+
+    pub fn render(&self, i: usize) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(self.pieces.iter().map(String::len).sum::<usize>() + 20);
+        for (n, piece) in self.pieces.iter().enumerate() {
+            if n > 0 {
+                let _ = write!(out, "{i}");
+            }
+            out.push_str(piece);
+        }
+        out
     }
 }
 
@@ -80,9 +139,9 @@ impl std::str::FromStr for Header {
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, value) = s.split_once(':').ok_or_else(|| format!("'{s}' is not a header: write 'Name: value'"))?;
         let (name, value) = (name.trim(), value.trim());
-        reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        hyper::header::HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("'{name}' is not a valid header name"))?;
-        reqwest::header::HeaderValue::from_str(value)
+        hyper::header::HeaderValue::from_str(value)
             .map_err(|_| format!("the value of header '{name}' has characters HTTP does not allow"))?;
         Ok(Header { name: name.into(), value: value.into() })
     }
@@ -113,6 +172,10 @@ pub struct IoSpec {
     /// the server takes its place.
     #[serde(rename = "retry_backoff_ms", with = "crate::units::serde_ms", default)]
     pub retry_backoff: Duration,
+    /// Async models open their connections before the measured window, so it measures
+    /// requests on open connections rather than connection set-up.
+    #[serde(default)]
+    pub prewarm: bool,
 }
 
 /// The longest wait between two tries.
@@ -148,8 +211,9 @@ fn install_crypto_provider() {
 /// The I/O workload with its two clients built.
 pub struct IoWorkload {
     spec: IoSpec,
+    path: PathTemplate,
     agent: ureq::Agent,
-    client: reqwest::Client,
+    client: client::HttpClient,
 }
 
 impl IoWorkload {
@@ -158,6 +222,7 @@ impl IoWorkload {
         let idle = if spec.keep_alive { concurrency.max(1) } else { 0 };
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
             .proxy(None)
             .user_agent(USER_AGENT)
             .timeout_global(Some(spec.timeout))
@@ -171,28 +236,12 @@ impl IoWorkload {
             .build()
             .new_agent();
 
-        let mut headers = reqwest::header::HeaderMap::new();
-        for h in &spec.headers {
-            headers.append(
-                reqwest::header::HeaderName::from_bytes(h.name.as_bytes())?,
-                reqwest::header::HeaderValue::from_str(&h.value)?,
-            );
-        }
-        if !spec.keep_alive {
-            headers.insert(reqwest::header::CONNECTION, reqwest::header::HeaderValue::from_static("close"));
-        }
-        let client = reqwest::Client::builder()
-            .http1_only()
-            .no_proxy()
-            .retry(reqwest::retry::never())
-            .user_agent(USER_AGENT)
-            .default_headers(headers)
-            .timeout(spec.timeout)
-            .connect_timeout(spec.connect_timeout)
-            .pool_max_idle_per_host(if spec.keep_alive { usize::MAX } else { 0 })
-            .build()
-            .context("building the async HTTP client")?;
-        Ok(IoWorkload { spec: spec.clone(), agent, client })
+        let mut headers = vec![("User-Agent".to_string(), USER_AGENT.to_string())];
+        headers.extend(spec.headers.iter().map(|h| (h.name.clone(), h.value.clone())));
+        let client =
+            client::HttpClient::new(spec.url.origin(), &headers, spec.keep_alive, spec.timeout, spec.connect_timeout)
+                .context("building the async HTTP client")?;
+        Ok(IoWorkload { spec: spec.clone(), path: PathTemplate::new(&spec.url), agent, client })
     }
 }
 
@@ -223,21 +272,7 @@ impl IoWorkload {
 
     /// The async request itself.
     async fn get_async(&self, task: usize, attempt: u32) -> Result<(u16, u64, Option<Duration>), TaskError> {
-        let url = self.spec.url.render(task);
-        let mut response = self
-            .client
-            .get(url)
-            .header(crate::server::ATTEMPT_HEADER, attempt.to_string())
-            .send()
-            .await
-            .map_err(classify_reqwest)?;
-        let status = response.status().as_u16();
-        let after = retry_after(response.headers().get("retry-after").and_then(|v| v.to_str().ok()));
-        let mut bytes = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(classify_reqwest)? {
-            bytes += chunk.len() as u64;
-        }
-        Ok((status, bytes, after))
+        self.client.get(&self.path.render(task), attempt).await
     }
 }
 
@@ -270,6 +305,15 @@ impl Workload for IoWorkload {
         result
     }
 
+    fn prewarm(&self, connections: usize) -> BoxFuture<'_, Result<(), TaskError>> {
+        Box::pin(async move {
+            if self.spec.prewarm && self.spec.keep_alive {
+                self.client.prewarm(connections).await?;
+            }
+            Ok(())
+        })
+    }
+
     fn run_async(&self, task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>> {
         Box::pin(async move {
             let half = self.spec.interp_cost / 2;
@@ -297,7 +341,7 @@ fn status_outcome(status: u16, bytes: u64) -> Result<TaskOutcome, TaskError> {
     }
 }
 
-fn classify_io(e: &std::io::Error) -> Option<ErrorKind> {
+pub(crate) fn classify_io(e: &std::io::Error) -> Option<ErrorKind> {
     use std::io::ErrorKind as K;
     match e.kind() {
         K::TimedOut | K::WouldBlock => Some(ErrorKind::Timeout),
@@ -317,46 +361,6 @@ fn classify_ureq(e: ureq::Error) -> TaskError {
         _ => ErrorKind::Other,
     };
     TaskError::new(kind, e.to_string())
-}
-
-/// The message of an error and all its sources, joined by `: `.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-fn classify_reqwest(e: reqwest::Error) -> TaskError {
-    let io_kind = || {
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                return classify_io(io);
-            }
-            source = s.source();
-        }
-        None
-    };
-    let text = chain(&e);
-    let kind = if e.is_timeout() {
-        ErrorKind::Timeout
-    } else if e.is_connect() {
-        ErrorKind::Connect
-    } else if let Some(kind) = io_kind() {
-        kind
-    } else if text.contains("connection closed before message completed") || text.contains("IncompleteMessage") {
-        ErrorKind::Reset
-    } else if e.is_body() || e.is_decode() {
-        ErrorKind::Body
-    } else {
-        ErrorKind::Other
-    };
-    TaskError::new(kind, text)
 }
 
 impl IoWorkload {
@@ -383,6 +387,10 @@ mod tests {
     fn templates_render_the_task_index() {
         let t = UrlTemplate::parse("http://localhost:8080/items/{i}?q={i}").unwrap();
         assert_eq!(t.render(7), "http://localhost:8080/items/7?q=7");
+        assert_eq!(t.render_path(7), "/items/7?q=7");
+        assert_eq!(UrlTemplate::parse("http://h:1").unwrap().render_path(3), "/");
+        assert_eq!(UrlTemplate::parse("http://h:1?x={i}#frag").unwrap().render_path(3), "/?x=3");
+        assert!(UrlTemplate::parse("http://shard{i}.example.com/x").is_err());
         let fixed = UrlTemplate::parse("https://example.com/x").unwrap();
         assert_eq!(fixed.render(3), "https://example.com/x");
     }

@@ -1,6 +1,7 @@
 //! Workloads: what a model executes `n` times (task ids `0..n`). Built from a serialisable
 //! [`WorkloadSpec`], so a worker process can rebuild the very same workload.
 
+pub mod client;
 pub mod cpu;
 pub mod io;
 
@@ -186,6 +187,12 @@ pub trait Workload: Send + Sync {
     fn run_blocking(&self, task: usize, cx: &TaskCx) -> Result<TaskOutcome, TaskError>;
     /// Runs task `task` as a future on the caller's async runtime.
     fn run_async(&self, task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>>;
+
+    /// Gets `connections` connections ready before the measured window, when the workload was
+    /// asked to (`--prewarm`). Nothing by default.
+    fn prewarm(&self, _connections: usize) -> BoxFuture<'_, Result<(), TaskError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// What a workload is, as data.

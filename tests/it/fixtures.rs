@@ -83,7 +83,7 @@ pub fn client() -> ClientSettings {
         connect_timeout_ms: 10_000.0,
         header_names: vec!["X-Api-Key".into()],
         blocking_client: "ureq 3 (blocking)".into(),
-        async_client: "reqwest 0.13 (hyper 1, tokio)".into(),
+        async_client: "concbench's HTTP/1.1 client (tokio + httparse)".into(),
         blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
         interp_cost_ms: 0.0,
         switch_interval_ms: 5.0,

@@ -9,6 +9,7 @@ static ALLOC: CountingAlloc = CountingAlloc;
 
 mod alloc;
 mod cli;
+mod client;
 mod compare;
 mod cpu;
 mod faults;

@@ -95,7 +95,7 @@ impl Words for En {
         format!("💾 Memory: current {current}, peak {peak}")
     }
     fn row_async_client(&self) -> &'static str {
-        "Async (tokio + reqwest)"
+        "Async (tokio)"
     }
     fn row_threads_pool(&self, n: usize) -> String {
         format!("Multithread (thread pool, {n} workers)")

@@ -95,7 +95,7 @@ impl Words for Ko {
         format!("💾 메모리: 현재 {current}, 피크 {peak}")
     }
     fn row_async_client(&self) -> &'static str {
-        "비동기 (tokio + reqwest)"
+        "비동기 (tokio)"
     }
     fn row_threads_pool(&self, n: usize) -> String {
         format!("멀티스레드 (ThreadPool, 워커 {n}개)")
