@@ -91,19 +91,35 @@ echo
 # --- 2. client throughput ------------------------------------------------------------------------
 echo "### 2. Client throughput against nginx (small static file), $CONNS connections"
 echo
-declare -a CB OHA WRK
+echo "nginx (1 worker, core 1) is near its limit here, so requests/s say little about the clients;"
+echo "their CPU per request (user + system, from /usr/bin/time) says how much each costs."
+echo
+# Runs a client under /usr/bin/time; prints "requests/s cpu-us-per-request".
+timed() { # name requests cmd...
+    local name=$1 n=$2; shift 2
+    /usr/bin/time -f "%U %S" -o "$work/$name.time" timeout 120 $CLIENT "$@" > "$work/$name.out" 2>/dev/null
+    local cpu; cpu=$(awk '{print $1 + $2}' "$work/$name.time")
+    local rps
+    case $name in
+        cb) rps=$(cb_json "$work/cb.out" | cut -d' ' -f4) ;;
+        oha) rps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["requestsPerSec"])' "$work/oha.out") ;;
+        wrk) rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out"); n=$(awk '/requests in/ {print $1}' "$work/wrk.out") ;;
+    esac
+    echo "$rps $(python3 -c "print($cpu * 1e6 / $n)")"
+}
+declare -a CB OHA WRK CBC OHAC WRKC
 for r in $(seq "$ROUNDS"); do
-    timeout 120 $CLIENT "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$REQUESTS" --runs 1 --format json --quiet > "$work/cb.json" 2>/dev/null
-    CB+=("$(cb_json "$work/cb.json" | cut -d' ' -f4)")
-    OHA+=("$(timeout 120 $CLIENT oha -n "$REQUESTS" -c "$CONNS" --no-tui --output-format json "$URL" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["requestsPerSec"])')")
-    WRK+=("$(timeout 120 $CLIENT wrk -t1 -c"$CONNS" -d"${DURATION}s" "$URL" | awk '/Requests\/sec/ {print $2}')")
+    read -r a b < <(timed cb "$REQUESTS" "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$REQUESTS" --runs 1 --format json --quiet); CB+=("$a"); CBC+=("$b")
+    read -r a b < <(timed oha "$REQUESTS" oha -n "$REQUESTS" -c "$CONNS" --no-tui --output-format json "$URL"); OHA+=("$a"); OHAC+=("$b")
+    read -r a b < <(timed wrk 0 wrk -t1 -c"$CONNS" -d"${DURATION}s" "$URL"); WRK+=("$a"); WRKC+=("$b")
 done
 cb_rps=$(median "${CB[@]}"); oha_rps=$(median "${OHA[@]}"); wrk_rps=$(median "${WRK[@]}")
-echo "| client | requests/s | concbench / it |"
-echo "|---|---|---|"
-echo "| concbench \`async:$CONNS\` | $cb_rps | 1.00 |"
-echo "| oha -c $CONNS | $oha_rps | $(ratio "$cb_rps" "$oha_rps") |"
-echo "| wrk -c $CONNS -t1 | $wrk_rps | $(ratio "$cb_rps" "$wrk_rps") |"
+cb_cpu=$(median "${CBC[@]}"); oha_cpu=$(median "${OHAC[@]}"); wrk_cpu=$(median "${WRKC[@]}")
+echo "| client | requests/s | concbench / it | CPU per request | it / concbench (CPU) |"
+echo "|---|---|---|---|---|"
+echo "| concbench \`async:$CONNS\` | $cb_rps | 1.00 | $(printf '%.1f' "$cb_cpu") µs | 1.00 |"
+echo "| oha -c $CONNS | $oha_rps | $(ratio "$cb_rps" "$oha_rps") | $(printf '%.1f' "$oha_cpu") µs | $(ratio "$oha_cpu" "$cb_cpu") |"
+echo "| wrk -c $CONNS -t1 | $wrk_rps | $(ratio "$cb_rps" "$wrk_rps") | $(printf '%.1f' "$wrk_cpu") µs | $(ratio "$wrk_cpu" "$cb_cpu") |"
 echo
 
 # --- 3. server throughput -------------------------------------------------------------------------
@@ -124,14 +140,14 @@ echo "| nginx (1 worker) | $ngx | 1.00 |"
 echo
 
 # --- 4. memory per in-flight request ---------------------------------------------------------------
-echo "### 4. Memory per request in flight (slope between 1,000 and 10,000 at once, 100 ms latency)"
+echo "### 4. Memory per request in flight (slope between 1,000 and 10,000 held in flight together by the server)"
 echo
 echo "| client | heap per request | RSS per request |"
 echo "|---|---|---|"
 for m in async threads; do
     for n in 1000 10000; do
         model=$m; [ "$m" = threads ] && model="threads:$n"
-        timeout 300 "$cb" io --models "$model" --requests "$n" --latency 100ms --runs 1 --format json --quiet > "$work/mem$n.json" 2>/dev/null || true
+        timeout 300 "$cb" io --models "$model" --requests "$n" --latency 100ms --server-barrier "$n" --runs 1 --format json --quiet > "$work/mem$n.json" 2>/dev/null || true
     done
     read -r _ h1 r1 _ < <(cb_json "$work/mem1000.json"); read -r _ h2 r2 _ < <(cb_json "$work/mem10000.json")
     echo "| \`$m\` | $(python3 -c "print(f'{($h2-$h1)/9000/1024:.1f} KiB')") | $(python3 -c "print(f'{($r2-$r1)/9000/1024:.1f} KiB')") |"
@@ -139,13 +155,13 @@ done
 echo
 
 # --- 5. the counting allocator's cost ------------------------------------------------------------
-echo "### 5. What counting the heap costs (client throughput, as in 2)"
+echo "### 5. What counting the heap costs (client throughput, as in 2; $((ROUNDS * 2)) interleaved pairs)"
 echo
 declare -a ON OFF
-for r in $(seq "$ROUNDS"); do
-    timeout 120 $CLIENT "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$REQUESTS" --runs 1 --format json --quiet > "$work/on.json" 2>/dev/null
+for r in $(seq $((ROUNDS * 2))); do
+    timeout 120 $CLIENT "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$((REQUESTS * 2))" --runs 1 --format json --quiet > "$work/on.json" 2>/dev/null
     ON+=("$(cb_json "$work/on.json" | cut -d' ' -f4)")
-    CONCBENCH_HEAP_COUNTING=off timeout 120 $CLIENT "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$REQUESTS" --runs 1 --format json --quiet > "$work/off.json" 2>/dev/null
+    CONCBENCH_HEAP_COUNTING=off timeout 120 $CLIENT "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$((REQUESTS * 2))" --runs 1 --format json --quiet > "$work/off.json" 2>/dev/null
     OFF+=("$(cb_json "$work/off.json" | cut -d' ' -f4)")
 done
 on=$(median "${ON[@]}"); off=$(median "${OFF[@]}")

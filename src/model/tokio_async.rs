@@ -1,9 +1,11 @@
-//! `async[:C]` and `async-mt[:C]`: every task is a tokio task running the async client; with C,
-//! at most C are under way at once (a sliding window, like `buffer_unordered`); without, all
-//! start at once, like `asyncio.gather`. `async` uses a current-thread runtime (one event loop on
+//! `async[:C]` and `async-mt[:C]`: C tokio tasks each run requests one after another, pulling
+//! task ids from a shared counter, so at most C are under way at once; without C, one tokio task
+//! per request, all started at once, like `asyncio.gather`. `async` uses a current-thread runtime (one event loop on
 //! one thread, the honest analogue of asyncio); `async-mt` the multi-thread runtime.
 //! Building the runtime happens before the measured window, dropping it after.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -35,10 +37,28 @@ impl Model for TokioAsync {
                 .await
                 .map_err(|e| anyhow::anyhow!("opening {connections} connections ahead of the run: {}", e.message))?;
             meter.start();
+            // One tokio task per request in flight, each pulling the next task id: with no
+            // limit that is one task per request, all at once (asyncio.gather).
+            let workers = limit.min(job.tasks.len()).max(1);
+            let next = Arc::new(AtomicUsize::new(job.tasks.start));
             let mut set = JoinSet::new();
-            let mut next = job.tasks.start;
-            let (mut peak, mut panicked) = (0, None);
-            let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+            for _ in 0..workers {
+                let (workload, recorder, next, end) =
+                    (job.workload.clone(), job.recorder.clone(), next.clone(), job.tasks.end);
+                set.spawn(async move {
+                    loop {
+                        let task = next.fetch_add(1, Ordering::Relaxed);
+                        if task >= end || crate::interrupt::requested() {
+                            return;
+                        }
+                        let t0 = Instant::now();
+                        let result = workload.run_async(task).await;
+                        recorder.record(t0, result);
+                    }
+                });
+            }
+            let (peak, mut panicked) = (workers, None);
+            let stop = Arc::new(tokio::sync::Notify::new());
             let watcher = tokio::spawn({
                 let stop = stop.clone();
                 async move {
@@ -49,16 +69,6 @@ impl Model for TokioAsync {
                 }
             });
             loop {
-                while set.len() < limit && next < job.tasks.end && !crate::interrupt::requested() {
-                    let (workload, recorder, task) = (job.workload.clone(), job.recorder.clone(), next);
-                    set.spawn(async move {
-                        let t0 = Instant::now();
-                        let result = workload.run_async(task).await;
-                        recorder.record(t0, result);
-                    });
-                    next += 1;
-                }
-                peak = peak.max(set.len());
                 tokio::select! {
                     joined = set.join_next() => match joined {
                         Some(Ok(())) => {}
