@@ -120,6 +120,26 @@ fn is_terminal_stderr() -> bool {
     std::io::stderr().is_terminal()
 }
 
+/// The embedded API's configuration from its flags (named as the command spells them).
+fn server_config(
+    latency: crate::server::LatencyProfile,
+    (cap_flag, max_inflight): (&str, Option<u64>),
+    (barrier_flag, barrier): (&str, Option<u64>),
+    seed: u64,
+    faults: &crate::cli::FaultArgs,
+) -> Result<ServerConfig, Error> {
+    let max_inflight = max_inflight.map(|c| at_least_one(cap_flag, c)).transpose()?;
+    let barrier = barrier.map(|c| at_least_one(barrier_flag, c)).transpose()?;
+    Ok(ServerConfig {
+        latency,
+        max_inflight: max_inflight.map(|c| c as usize),
+        seed,
+        barrier: barrier.map(|c| c as usize),
+        faults: faults.faults().map_err(usage)?,
+        header_timeout: crate::server::HEADER_READ_TIMEOUT,
+    })
+}
+
 fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
     Ok(match &t.url {
         Some(_) if t.faults.any() => {
@@ -128,23 +148,18 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
             ));
         }
         Some(url) => TargetPlan::External { url: url.clone() },
-        None => {
-            let max_inflight = t.server_max_inflight.map(|c| at_least_one("--server-max-inflight", c)).transpose()?;
-            let barrier = t.server_barrier.map(|c| at_least_one("--server-barrier", c)).transpose()?;
-            TargetPlan::Embedded {
-                config: ServerConfig {
-                    latency: t.latency,
-                    max_inflight: max_inflight.map(|c| c as usize),
-                    seed: t.seed,
-                    barrier: barrier.map(|c| c as usize),
-                    faults: t.faults.faults().map_err(usage)?,
-                    header_timeout: crate::server::HEADER_READ_TIMEOUT,
-                },
-                mode: t.embedded,
-                threads: crate::env::cores_granted(),
-                exe: None,
-            }
-        }
+        None => TargetPlan::Embedded {
+            config: server_config(
+                t.latency,
+                ("--server-max-inflight", t.server_max_inflight),
+                ("--server-barrier", t.server_barrier),
+                t.seed,
+                &t.faults,
+            )?,
+            mode: t.embedded,
+            threads: crate::env::cores_granted(),
+            exe: None,
+        },
     })
 }
 
@@ -502,18 +517,15 @@ impl ServePlan {
             Some(t) => at_least_one("--threads", t)?.min(1024) as usize,
             None => crate::env::cores_granted(),
         };
-        let max_inflight = args.max_inflight.map(|c| at_least_one("--max-inflight", c)).transpose()?;
-        let barrier = args.barrier.map(|c| at_least_one("--barrier", c)).transpose()?;
         Ok(ServePlan {
             addr: SocketAddr::new(args.bind, args.port),
-            config: ServerConfig {
-                latency: args.latency,
-                max_inflight: max_inflight.map(|c| c as usize),
-                seed: args.seed,
-                barrier: barrier.map(|c| c as usize),
-                faults: args.faults.faults().map_err(usage)?,
-                header_timeout: crate::server::HEADER_READ_TIMEOUT,
-            },
+            config: server_config(
+                args.latency,
+                ("--max-inflight", args.max_inflight),
+                ("--barrier", args.barrier),
+                args.seed,
+                &args.faults,
+            )?,
             threads,
             exit_on_stdin_eof: args.exit_on_stdin_eof,
         })

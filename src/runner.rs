@@ -179,7 +179,9 @@ fn run_schedule(
         }
         if warmup {
             cell.warmup_runs += 1;
-        } else if let Some(record) = outcome.record {
+        } else if let Some(record) = outcome.record.filter(|_| !matches!(cell.status, CellStatus::Failed { .. })) {
+            // A run in which the model failed as a whole is not a measurement of it: its time
+            // and counts stay out of the figures; the runs before it are kept.
             cell.runs.push(record);
             if let Some(h) = outcome.latency_ok {
                 match &mut merged[index] {
@@ -274,19 +276,20 @@ fn run_experiment(
 /// Runs an `io` plan: every model against one target.
 pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
     let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
-    let mut report = new_report();
-    let (spec, target, env) = session.job();
-    run_experiment(&mut report, io_experiment(plan, &session), spec, target, env, observer)?;
-    finish(&mut report);
-    Ok(report)
+    run_session(&session, io_experiment(plan, &session), observer)
 }
 
 /// Runs a `scale` plan: the baseline and every setting of the swept model.
 pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer) -> anyhow::Result<Report> {
     let session = Session::start(&plan.target, &plan.client, plan.max_connections(), plan.env.clone())?;
+    run_session(&session, scale_experiment(plan, &session), observer)
+}
+
+/// A report of one experiment against a session's target.
+fn run_session(session: &Session, experiment: Experiment, observer: &mut dyn Observer) -> anyhow::Result<Report> {
     let mut report = new_report();
     let (spec, target, env) = session.job();
-    run_experiment(&mut report, scale_experiment(plan, &session), spec, target, env, observer)?;
+    run_experiment(&mut report, experiment, spec, target, env, observer)?;
     finish(&mut report);
     Ok(report)
 }

@@ -41,9 +41,7 @@ impl Target {
                     EmbeddedMode::Child => {
                         let exe = match exe {
                             Some(exe) => exe.clone(),
-                            None => {
-                                std::env::current_exe().context("finding this program to start the embedded API")?
-                            }
+                            None => crate::worker::self_exe()?,
                         };
                         let child = ChildServer::spawn(&exe, config, *threads)?;
                         let addr = child.addr();

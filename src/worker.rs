@@ -15,6 +15,17 @@ use crate::workload::TaskCx;
 
 pub const CRASH_ENV: &str = "CONCBENCH_WORKER_CRASH_ON_TASK";
 
+/// This program, to start as a child (worker processes, the embedded API). On Linux it is
+/// `/proc/self/exe`, which still starts the running binary after a rebuild replaced (deleted) the
+/// file on disk mid-run; elsewhere the path it was started from.
+pub fn self_exe() -> anyhow::Result<std::path::PathBuf> {
+    let proc_exe = std::path::Path::new("/proc/self/exe");
+    if cfg!(target_os = "linux") && proc_exe.exists() {
+        return Ok(proc_exe.to_path_buf());
+    }
+    std::env::current_exe().context("finding this program to start a child process")
+}
+
 fn say(out: &mut impl Write, msg: &FromWorker) -> anyhow::Result<()> {
     serde_json::to_writer(&mut *out, msg)?;
     out.write_all(b"\n")?;

@@ -5,8 +5,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
-
 use super::gil::{Gil, GilThread};
 use super::{ExecutionFacts, Job, Model};
 use crate::measure::Meter;
@@ -39,24 +37,9 @@ impl Model for GilThreads {
         let next = AtomicUsize::new(job.tasks.start);
         let gil = Gil::new(self.switch_interval);
         meter.start();
-        let (started, spawn_error) = std::thread::scope(|scope| {
-            let mut started = 0;
-            for id in 0..wanted {
-                let (next, gil) = (&next, &gil);
-                let spawned = std::thread::Builder::new()
-                    .name(format!("gil-{id}"))
-                    .spawn_scoped(scope, move || worker(job, next, gil, id));
-                match spawned {
-                    Ok(_) => started += 1,
-                    Err(e) => return (started, Some(e)),
-                }
-            }
-            (started, None)
-        });
+        let started = super::run_threads(wanted, "gil", |id| worker(job, &next, &gil, id));
         meter.stop();
-        if let Some(e) = spawn_error {
-            bail!("could start only {started} of {wanted} threads: {e}");
-        }
+        let started = started?;
         let stats = gil.stats();
         Ok(ExecutionFacts {
             threads_started: started,

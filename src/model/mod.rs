@@ -283,6 +283,27 @@ pub trait Model: Send + Sync {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts>;
 }
 
+/// Starts `wanted` threads named `{name}-{k}` in a scope, each running `work(k)`, and waits for
+/// them all. Returns how many started, or why not all could (those that did have finished).
+pub(crate) fn run_threads(wanted: usize, name: &str, work: impl Fn(usize) + Sync) -> anyhow::Result<usize> {
+    let (started, spawn_error) = std::thread::scope(|scope| {
+        let mut started = 0;
+        for k in 0..wanted {
+            let work = &work;
+            let spawned = std::thread::Builder::new().name(format!("{name}-{k}")).spawn_scoped(scope, move || work(k));
+            match spawned {
+                Ok(_) => started += 1,
+                Err(e) => return (started, Some(e)),
+            }
+        }
+        (started, None)
+    });
+    match spawn_error {
+        Some(e) => anyhow::bail!("could start only {started} of {wanted} threads: {e}"),
+        None => Ok(started),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

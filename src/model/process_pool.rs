@@ -185,7 +185,7 @@ impl Model for ProcessPool {
         let spec = job.spec.as_ref().context("the processes model needs a serialisable workload")?;
         let exe = match &self.exe {
             Some(exe) => exe.clone(),
-            None => std::env::current_exe().context("finding this program to start workers")?,
+            None => crate::worker::self_exe()?,
         };
         let n = self.processes.min(job.tasks.len()).max(1);
         let next = AtomicUsize::new(job.tasks.start + n);

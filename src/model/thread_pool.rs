@@ -5,8 +5,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use anyhow::bail;
-
 use super::{ExecutionFacts, Job, Model, Occupancy};
 use crate::measure::Meter;
 use crate::workload::TaskCx;
@@ -34,23 +32,9 @@ impl Model for ThreadPool {
         let next = AtomicUsize::new(job.tasks.start);
         let occupancy = Occupancy::default();
         meter.start();
-        let (started, spawn_error) = std::thread::scope(|scope| {
-            let mut started = 0;
-            for k in 0..wanted {
-                let spawned = std::thread::Builder::new()
-                    .name(format!("pool-{k}"))
-                    .spawn_scoped(scope, || worker(job, &next, &occupancy));
-                match spawned {
-                    Ok(_) => started += 1,
-                    Err(e) => return (started, Some(e)),
-                }
-            }
-            (started, None)
-        });
+        let started = super::run_threads(wanted, "pool", |_| worker(job, &next, &occupancy));
         meter.stop();
-        if let Some(e) = spawn_error {
-            bail!("could start only {started} of {wanted} threads: {e}");
-        }
+        let started = started?;
         Ok(ExecutionFacts {
             threads_started: started,
             peak_tasks_in_flight: started,

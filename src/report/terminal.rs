@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::lang::{Words, verdict, words};
-use super::markdown::{applied_latency, busy, fixed_latency, spread_notes};
+use super::markdown::{applied_latency, busy, checksum_mark, fixed_latency, span_lines, spread_notes};
 use super::{
     Cell, CellStatus, CpuExperiment, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, Schedule,
     TargetInfo, TargetKind,
@@ -100,6 +100,15 @@ impl Terminal {
         let _ = writeln!(out, "{}\n", self.bold(&format!("concbench {what} to {to}{applied}")));
     }
 
+    /// The row of a model with no measured run: it failed, or the run was interrupted first.
+    fn missing_row(cell: &Cell) -> Vec<String> {
+        let state = match cell.status {
+            CellStatus::Failed { .. } => "failed",
+            CellStatus::Pending | CellStatus::Ok => "not run",
+        };
+        vec![cell.model.to_string(), state.into()]
+    }
+
     /// Failure lines shared by every experiment.
     fn failures(out: &mut String, w: &dyn Words, cells: &[&Cell]) {
         for cell in cells {
@@ -135,7 +144,7 @@ impl Terminal {
         let mut notes = Vec::new();
         for cell in &io.cells {
             let Some(f) = Figures::of(cell) else {
-                rows.push(vec![cell.model.to_string(), "failed".into()]);
+                rows.push(Self::missing_row(cell));
                 continue;
             };
             let mut time = time_cell(w, &f);
@@ -247,15 +256,8 @@ impl Terminal {
         Self::failures(out, w, &cells);
         runs_note(out, w, &exp.settings.schedule, &cells);
         out.push('\n');
-        if let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) {
-            let _ = writeln!(out, "  {}", w.settings_span(kind, first.setting, last.setting, span.setting_ratio));
-            let _ = writeln!(out, "  {}", w.speedup_line(span.speedup, span.setting_ratio));
-            if let Some(possible) = sweep.possible_speedup
-                && possible < span.setting_ratio
-            {
-                let _ = writeln!(out, "  {}", w.possible_line(exp.settings.requests, possible));
-            }
-            let _ = writeln!(out, "  {}", w.efficiency_line(span.efficiency * 100.0));
+        for line in span_lines(w, exp, &sweep) {
+            let _ = writeln!(out, "  {line}");
         }
         if sweep.baseline.is_some() {
             let line = match sweep.reached_baseline_at {
@@ -327,15 +329,11 @@ impl Terminal {
                 rss(&r.figures),
                 w.secs(r.cpu),
                 format!("{}/{}", m.voluntary_switches, m.involuntary_switches),
-                match r.checksum_ok {
-                    Some(true) => "✓".into(),
-                    Some(false) => "✗".into(),
-                    None => "–".into(),
-                },
+                checksum_mark(r.checksum_ok).into(),
             ]);
         }
         for cell in exp.cells.iter().filter(|c| c.runs.is_empty()) {
-            rows.push(vec![cell.model.to_string(), "failed".into()]);
+            rows.push(Self::missing_row(cell));
         }
         out.push_str(&aligned(&rows));
         let cells: Vec<&Cell> = exp.cells.iter().collect();

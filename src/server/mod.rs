@@ -408,7 +408,12 @@ fn streamed(body: Vec<u8>, spread: Duration, cut: bool) -> Response {
                     }
                     Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(piece)), (it, cut, false)))
                 }
-                None if cut => Some((Err(std::io::Error::other("injected reset")), (it, cut, true))),
+                None if cut => {
+                    // Pending once first, so hyper flushes the head and the half body: the cut
+                    // comes after the answer began, as the fault promises, not before any byte.
+                    tokio::task::yield_now().await;
+                    Some((Err(std::io::Error::other("injected reset")), (it, cut, true)))
+                }
                 None => None,
             }
         });

@@ -252,16 +252,28 @@ fn retry_after(value: Option<&str>) -> Option<Duration> {
 
 impl IoWorkload {
     /// The blocking request itself: send, read the whole body.
+    ///
+    /// With keep-alive, a request the connection's close cut off before any answer (a server
+    /// closing an idle connection just as the pool hands it out: ureq does not recover from that
+    /// race) is sent once more, on a fresh connection, as the async client does; it is not a
+    /// retry of the request, which never reached the server's application.
     fn get_blocking(&self, task: usize, attempt: u32) -> Result<(u16, u64, Option<Duration>), TaskError> {
         let url = self.spec.url.render(task);
-        let mut request = self.agent.get(&url).header(crate::server::ATTEMPT_HEADER, attempt.to_string());
-        for h in &self.spec.headers {
-            request = request.header(&h.name, &h.value);
+        let send = || {
+            let mut request = self.agent.get(&url).header(crate::server::ATTEMPT_HEADER, attempt.to_string());
+            for h in &self.spec.headers {
+                request = request.header(&h.name, &h.value);
+            }
+            if !self.spec.keep_alive {
+                request = request.header("connection", "close");
+            }
+            request.call()
+        };
+        let mut response = match send() {
+            Err(ureq::Error::Io(e)) if self.spec.keep_alive && closed_before_answer(&e) => send(),
+            r => r,
         }
-        if !self.spec.keep_alive {
-            request = request.header("connection", "close");
-        }
-        let mut response = request.call().map_err(classify_ureq)?;
+        .map_err(classify_ureq)?;
         let status = response.status().as_u16();
         let after = retry_after(response.headers().get("retry-after").and_then(|v| v.to_str().ok()));
         let mut reader = response.body_mut().as_reader();
@@ -351,6 +363,12 @@ pub(crate) fn classify_io(e: &std::io::Error) -> Option<ErrorKind> {
         K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => Some(ErrorKind::Reset),
         _ => None,
     }
+}
+
+/// Whether a request failed because its connection closed before the answer began.
+fn closed_before_answer(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(e.kind(), K::UnexpectedEof | K::ConnectionReset | K::BrokenPipe)
 }
 
 fn classify_ureq(e: ureq::Error) -> TaskError {

@@ -51,9 +51,11 @@ fn keep_alive_reuses_one_connection_per_request_in_flight() {
     assert_eq!(cell(&r, "async:1").runs[0].server.as_ref().unwrap().connections_accepted, 30);
 }
 
-/// A server that answers every request on a connection it then closes without saying so, and
-/// counts its connections.
-fn closing_server() -> (std::net::SocketAddr, std::sync::Arc<std::sync::atomic::AtomicU64>) {
+/// A server that answers one request per connection and counts its connections. It then closes
+/// the connection at once (`Closing::Idle`: the client finds it closed when it reuses it), or only
+/// after the next request arrived on it (`Closing::OnNextRequest`: the race of a server closing an
+/// idle connection just as the client sends on it, made certain).
+fn closing_server(closing: Closing) -> (std::net::SocketAddr, std::sync::Arc<std::sync::atomic::AtomicU64>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -63,26 +65,45 @@ fn closing_server() -> (std::net::SocketAddr, std::sync::Arc<std::sync::atomic::
             let Ok(mut stream) = stream else { continue };
             c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
-                line.clear();
+            let mut read_head = || {
+                let mut line = String::new();
+                let mut any = false;
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                    any = true;
+                    line.clear();
+                }
+                any
+            };
+            if !read_head() {
+                continue;
             }
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            if closing == Closing::OnNextRequest {
+                read_head();
+            }
         }
     });
     (addr, count)
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Closing {
+    Idle,
+    OnNextRequest,
+}
+
 #[test]
 fn an_idle_connection_the_server_closed_is_replaced_not_failed() {
-    let (addr, connections) = closing_server();
-    let url = format!("http://{addr}/x/{{i}}");
-    let r = run(&["--url", &url, "--requests", "10", "--models", "async:1,threads:1"]);
-    for model in ["async:1", "threads:1"] {
-        let record = &cell(&r, model).runs[0];
-        assert_eq!((record.ok, record.failed), (10, 0), "{model}: {:?}", record.errors);
-        assert_eq!(record.retries, 0, "{model}: no retry was counted");
+    for closing in [Closing::Idle, Closing::OnNextRequest] {
+        let (addr, connections) = closing_server(closing);
+        let url = format!("http://{addr}/x/{{i}}");
+        let r = run(&["--url", &url, "--requests", "10", "--models", "async:1,threads:1"]);
+        for model in ["async:1", "threads:1"] {
+            let record = &cell(&r, model).runs[0];
+            assert_eq!((record.ok, record.failed), (10, 0), "{model}: {:?}", record.errors);
+            assert_eq!(record.retries, 0, "{model}: no retry was counted");
+        }
+        // The preflight, then one connection per request for each model.
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 21);
     }
-    // The preflight, then one connection per request for each model.
-    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 21);
 }

@@ -132,4 +132,28 @@ fn a_dying_worker_is_reported_with_its_task_and_the_other_models_still_run() {
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("processes:2: ") && stdout.contains("task 5"), "{stdout}");
     assert!(stdout.contains("sequential") && stdout.contains('✓'), "sequential still ran: {stdout}");
+    // The run in which the pool died is not a measurement: no time, no speed-up, no verdict.
+    let row = stdout.lines().find(|l| l.trim_start().starts_with("processes:2 ")).expect("a processes row");
+    assert!(row.contains("failed") && !row.contains('x'), "{row}");
+    assert!(!stdout.contains("processes:2 is"), "no verdict from a failed model: {stdout}");
+}
+
+/// A rebuild that replaces the binary mid-run must not break the models that start children:
+/// the program is started from an already-deleted file (as after `cargo build` during a run).
+#[cfg(target_os = "linux")]
+#[test]
+fn children_start_even_after_the_binary_was_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("concbench");
+    let script = r#"exec 3< "$1"; rm "$1"; shift; exec /proc/self/fd/3 "$@""#;
+    for args in [
+        &["cpu", "-q", "--tasks", "6", "--range", "1000..2000", "--models", "sequential,processes:2", "--runs", "1"][..],
+        &["io", "-q", "--requests", "4", "--latency", "5ms", "--models", "async", "--runs", "1"][..],
+    ] {
+        std::fs::copy(worker_exe(), &copy).unwrap();
+        let out = std::process::Command::new("sh").args(["-c", script, "sh"]).arg(&copy).args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!stdout.contains('✗'), "no model failed: {stdout}");
+    }
 }

@@ -3,65 +3,33 @@
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, bar, nice_ceiling, ok, svg, value_label};
+use super::{Bar, Chart, PALETTE, bar_chart, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::cpu::analyse;
 use crate::report::CpuExperiment;
 use crate::report::lang::Words;
 
-/// A bar: model, speed-up, its interval.
-type Bar = (String, f64, Option<(f64, f64)>);
-
 pub fn chart(exp: &CpuExperiment, cores: usize, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
     let a = analyse(exp, cores);
-    let bars: Vec<Bar> = a
+    let cw = w.charts();
+    let mut bars: Vec<Bar> = a
         .rows
         .iter()
-        .filter_map(|r| Some((r.figures.cell.model.to_string(), r.speedup?.point, r.speedup?.ci95)))
+        .filter_map(|r| {
+            let s = r.speedup?;
+            let label = format!("{:.2}x", s.point);
+            Some(Bar { name: r.figures.cell.model.to_string(), value: s.point, whisker: s.ci95, label, label_at: 0.0 })
+        })
         .collect();
     if bars.is_empty() {
         return Ok(None);
     }
-    let cw = w.charts();
-    let top = nice_ceiling(bars.iter().map(|b| b.2.map_or(b.1, |c| c.1)).fold(cores as f64, f64::max) * 1.15);
+    let top = nice_ceiling(bars.iter().map(|b| b.whisker.map_or(b.value, |c| c.1)).fold(cores as f64, f64::max) * 1.15);
+    for b in &mut bars {
+        b.label_at = b.whisker.map_or(b.value, |c| c.1) + top * 0.01;
+    }
     let n = bars.len();
     let svg = svg(|root| {
-        let mut chart = ok(ChartBuilder::on(root)
-            .caption(cw.cpu_speedup, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top))?;
-        let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-        let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
-        ok(chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_label_formatter(&label)
-            .y_desc(cw.speedup)
-            .label_style((FONT, 13))
-            .draw())?;
-        for (i, (_, x, ci)) in bars.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            ok(chart.draw_series(std::iter::once(bar(
-                (SegmentValue::Exact(i), 0.0),
-                (SegmentValue::Exact(i + 1), *x),
-                color,
-            ))))?;
-            if let Some((lo, hi)) = ci {
-                ok(chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(SegmentValue::CenterOf(i), *lo), (SegmentValue::CenterOf(i), *hi)],
-                    BLACK.stroke_width(2),
-                ))))?;
-            }
-            ok(chart.draw_series(std::iter::once(Text::new(
-                format!("{x:.2}x"),
-                (SegmentValue::CenterOf(i), ci.map_or(*x, |c| c.1) + top * 0.01),
-                value_label(),
-            ))))?;
-        }
+        let mut chart = bar_chart(root, cw.cpu_speedup, cw.speedup, 0.0..top, 0.0, &bars)?;
         let (first, last) = (SegmentValue::Exact(0), SegmentValue::Exact(n));
         let max = cores as f64;
         let red = PALETTE[1];
@@ -72,18 +40,11 @@ pub fn chart(exp: &CpuExperiment, cores: usize, w: &dyn Words) -> anyhow::Result
             red.stroke_width(2),
         )))?
         .label(format!("{} = {cores}", cw.theoretical_max))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(2)));
+        .legend(legend_line(red, 2));
         ok(chart.draw_series(LineSeries::new(vec![(first, 1.0), (last, 1.0)], BLACK.stroke_width(1))))?
             .label(cw.sequential_line)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1)));
-        ok(chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .draw())?;
-        Ok(())
+            .legend(legend_line(BLACK, 1));
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
     Ok(Some(Chart { id: "cpu-speedup", title: cw.cpu_speedup.into(), svg }))
 }

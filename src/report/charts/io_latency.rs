@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, ok, svg};
+use super::{Chart, FONT, PALETTE, draw_legend, legend_line, ok, svg};
 use crate::report::IoExperiment;
 use crate::report::lang::Words;
 
@@ -43,16 +43,9 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
             let color = PALETTE[i % PALETTE.len()];
             ok(chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2))))?
                 .label(name.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+                .legend(legend_line(color, 2));
         }
-        ok(chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .draw())?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
     })?;
     Ok(Some(Chart { id: "io-latency", title: cw.io_latency.into(), svg }))
 }

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, bar, ok, svg, value_label};
+use super::{Bar, Chart, bar_chart, svg};
 use crate::analysis::io::Figures;
 use crate::report::IoExperiment;
 use crate::report::lang::Words;
@@ -14,58 +14,20 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
         return Ok(None);
     }
     let cw = w.charts();
-    let bars: Vec<(String, f64, f64, f64)> = figures
+    let bars: Vec<Bar> = figures
         .iter()
         .map(|f| {
             let t = &f.summary.total_time_s;
-            let mut label = f.cell.model.to_string();
+            let mut name = f.cell.model.to_string();
             if f.estimated {
-                label.push_str(&format!(" ({})", cw.estimated));
+                name.push_str(&format!(" ({})", cw.estimated));
             }
-            (label, t.median, t.min, t.max)
+            let label = w.secs(std::time::Duration::from_secs_f64(t.median));
+            Bar { name, value: t.median, whisker: Some((t.min, t.max)), label, label_at: t.max * 1.08 }
         })
         .collect();
-    let lo = bars.iter().map(|b| b.2).fold(f64::INFINITY, f64::min).max(1e-4) / 2.0;
-    let hi = bars.iter().map(|b| b.3).fold(0.0, f64::max) * 3.0;
-    let n = bars.len();
-    let svg = svg(|root| {
-        let mut chart = ok(ChartBuilder::on(root)
-            .caption(cw.io_time, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d((0..n - 1).into_segmented(), (lo..hi).log_scale()))?;
-        let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-        let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
-        ok(chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_label_formatter(&label)
-            .y_desc(cw.seconds)
-            .y_label_formatter(&|v| format!("{v}"))
-            .label_style((FONT, 13))
-            .draw())?;
-        for (i, &(_, ref median, min, max)) in bars.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            ok(chart.draw_series(std::iter::once(bar(
-                (SegmentValue::Exact(i), lo),
-                (SegmentValue::Exact(i + 1), *median),
-                color,
-            ))))?;
-            ok(chart.draw_series(std::iter::once(PathElement::new(
-                vec![(SegmentValue::CenterOf(i), min), (SegmentValue::CenterOf(i), max)],
-                BLACK.stroke_width(2),
-            ))))?;
-            ok(chart.draw_series(std::iter::once(Text::new(
-                w.secs(std::time::Duration::from_secs_f64(*median)),
-                (SegmentValue::CenterOf(i), max * 1.08),
-                value_label(),
-            ))))?;
-        }
-        Ok(())
-    })?;
+    let lo = bars.iter().filter_map(|b| b.whisker).map(|w| w.0).fold(f64::INFINITY, f64::min).max(1e-4) / 2.0;
+    let hi = bars.iter().filter_map(|b| b.whisker).map(|w| w.1).fold(0.0, f64::max) * 3.0;
+    let svg = svg(|root| bar_chart(root, cw.io_time, cw.seconds, (lo..hi).log_scale(), lo, &bars).map(drop))?;
     Ok(Some(Chart { id: "io-time", title: cw.io_time.into(), svg }))
 }

@@ -10,6 +10,8 @@ mod scale_time;
 
 use std::sync::Once;
 
+use plotters::coord::ranged1d::{AsRangedCoord, SegmentedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordusize;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -89,9 +91,105 @@ pub(crate) fn bar<C>(from: C, to: C, color: RGBColor) -> Rectangle<C> {
     r
 }
 
+/// A bar of a [`bar_chart`]: its category name, height, optional whisker (low, high), and the
+/// value label drawn at `label_at`.
+pub(crate) struct Bar {
+    pub name: String,
+    pub value: f64,
+    pub whisker: Option<(f64, f64)>,
+    pub label: String,
+    pub label_at: f64,
+}
+
+/// The chart context of a [`bar_chart`], for series drawn over the bars.
+pub(crate) type BarChart<'a, 'b, Y> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, Y>>;
+
+/// One bar per category from `base` to its value, with whiskers and value labels, on a y axis of
+/// `y_range` (linear or log); the x axis is labelled with the category names.
+pub(crate) fn bar_chart<'a, 'b, Y>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: &str,
+    y_desc: &str,
+    y_range: Y,
+    base: f64,
+    bars: &[Bar],
+) -> anyhow::Result<BarChart<'a, 'b, Y::CoordDescType>>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let n = bars.len();
+    let mut chart = ok(ChartBuilder::on(root)
+        .caption(caption, (FONT, 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((0..n - 1).into_segmented(), y_range))?;
+    let label = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.name.clone()).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let y_label = |v: &f64| axis_number(*v);
+    ok(chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_label_formatter(&label)
+        .y_label_formatter(&y_label)
+        .y_desc(y_desc)
+        .label_style((FONT, 13))
+        .draw())?;
+    for (i, b) in bars.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        ok(chart.draw_series(std::iter::once(bar(
+            (SegmentValue::Exact(i), base),
+            (SegmentValue::Exact(i + 1), b.value),
+            color,
+        ))))?;
+        if let Some((lo, hi)) = b.whisker {
+            ok(chart.draw_series(std::iter::once(PathElement::new(
+                vec![(SegmentValue::CenterOf(i), lo), (SegmentValue::CenterOf(i), hi)],
+                BLACK.stroke_width(2),
+            ))))?;
+        }
+        ok(chart.draw_series(std::iter::once(Text::new(
+            b.label.clone(),
+            (SegmentValue::CenterOf(i), b.label_at),
+            value_label(),
+        ))))?;
+    }
+    Ok(chart)
+}
+
+/// A legend marker: a short line in the series' colour and width.
+pub(crate) fn legend_line(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width))
+}
+
+/// Draws the legend of the labelled series at `position`.
+pub(crate) fn draw_legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> anyhow::Result<()> {
+    ok(chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 13))
+        .draw())
+}
+
 /// plotters' error to anyhow.
 pub(crate) fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> anyhow::Result<T> {
     r.map_err(|e| anyhow::anyhow!("drawing a chart: {e}"))
+}
+
+/// An axis tick: at most four decimals, no trailing zeros (`0.5`, `2`, `0.001`).
+pub fn axis_number(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
 }
 
 /// A nice upper bound for an axis: the next 1, 2 or 5 × 10^k above `v`.
@@ -141,5 +239,15 @@ mod tests {
         assert_eq!(nice_ceiling(3.1), 5.0);
         assert_eq!(nice_ceiling(120.0), 200.0);
         assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+
+    #[test]
+    fn axis_numbers_are_short() {
+        assert_eq!(axis_number(0.5), "0.5");
+        assert_eq!(axis_number(2.0), "2");
+        assert_eq!(axis_number(0.1 + 0.2), "0.3");
+        assert_eq!(axis_number(0.001), "0.001");
+        assert_eq!(axis_number(100.0), "100");
+        assert_eq!(axis_number(-0.00001), "0");
     }
 }

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, nice_ceiling, ok, svg};
+use super::{Chart, FONT, PALETTE, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::sweep::analyse;
 use crate::report::ScaleExperiment;
 use crate::report::lang::Words;
@@ -50,26 +50,19 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, w: &dyn Words) -> anyhow::Resu
         let (m, i, b) = (PALETTE[0], PALETTE[2], PALETTE[1]);
         ok(chart.draw_series(LineSeries::new(measured.clone(), m.stroke_width(3))))?
             .label(cw.measured)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], m.stroke_width(3)));
+            .legend(legend_line(m, 3));
         ok(chart.draw_series(measured.iter().map(|&p| Circle::new(p, 4, m.filled()))))?;
         if !ideal.is_empty() {
             ok(chart.draw_series(DashedLineSeries::new(ideal.clone(), 6, 4, i.stroke_width(2))))?
                 .label(cw.ideal)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], i.stroke_width(2)));
+                .legend(legend_line(i, 2));
         }
         if let (Some(t), Some(spec)) = (baseline, &exp.settings.baseline) {
             ok(chart.draw_series(LineSeries::new(vec![(x_lo, t), (x_hi, t)], b.stroke_width(2))))?
                 .label(format!("{}: {spec}", cw.baseline))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], b.stroke_width(2)));
+                .legend(legend_line(b, 2));
         }
-        ok(chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .draw())?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
     Ok(Some(Chart { id: "scale-time", title: cw.scale_time.into(), svg }))
 }

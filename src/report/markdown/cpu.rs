@@ -211,13 +211,18 @@ fn details(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
                 rss_peak(&r.figures),
                 w.secs(r.cpu),
                 format!("{} / {}", m.voluntary_switches, m.involuntary_switches),
-                match r.checksum_ok {
-                    Some(true) => "✓".into(),
-                    Some(false) => "✗".into(),
-                    None => "–".into(),
-                },
+                checksum_mark(r.checksum_ok).into(),
             ]
         })
         .collect();
     table(out, &w.cpu_columns(), &rows);
+}
+
+/// ✓ when a model's counts summed to the reference, ✗ when not, – when not all its tasks ran.
+pub(crate) fn checksum_mark(ok: Option<bool>) -> &'static str {
+    match ok {
+        Some(true) => "✓",
+        Some(false) => "✗",
+        None => "–",
+    }
 }

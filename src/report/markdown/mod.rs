@@ -5,6 +5,9 @@ mod cpu;
 mod io;
 mod scale;
 
+pub(crate) use cpu::checksum_mark;
+pub(crate) use scale::span_lines;
+
 use std::fmt::Write as _;
 use std::time::Duration;
 

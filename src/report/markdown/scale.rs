@@ -46,18 +46,33 @@ pub(super) fn section(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, co
     why(out, w, exp, &sweep);
 }
 
+/// The sweep's span in a few lines: settings, speed-up against ideal, what Little's law allows,
+/// efficiency (none without two points).
+pub(crate) fn span_lines(w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) -> Vec<String> {
+    let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) else {
+        return Vec::new();
+    };
+    let mut lines = vec![
+        w.settings_span(exp.settings.model, first.setting, last.setting, span.setting_ratio),
+        w.speedup_line(span.speedup, span.setting_ratio),
+    ];
+    if let Some(possible) = sweep.possible_speedup
+        && possible < span.setting_ratio
+    {
+        lines.push(w.possible_line(exp.settings.requests, possible));
+    }
+    lines.push(w.efficiency_line(span.efficiency * 100.0));
+    lines
+}
+
 fn analysis_lines(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) {
     let kind = exp.settings.model;
     let _ = writeln!(out, "## {}\n", w.analysis());
-    if let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) {
-        let _ = writeln!(out, "- {}", w.settings_span(kind, first.setting, last.setting, span.setting_ratio));
-        let _ = writeln!(out, "- {}", w.speedup_line(span.speedup, span.setting_ratio));
-        if let Some(possible) = sweep.possible_speedup
-            && possible < span.setting_ratio
-        {
-            let _ = writeln!(out, "- {}", w.possible_line(exp.settings.requests, possible));
+    let span = span_lines(w, exp, sweep);
+    if !span.is_empty() {
+        for line in span {
+            let _ = writeln!(out, "- {line}");
         }
-        let _ = writeln!(out, "- {}", w.efficiency_line(span.efficiency * 100.0));
         out.push('\n');
     }
     if sweep.baseline.is_some() {
