@@ -7,7 +7,7 @@
 # Not a test and not part of CI: a benchmark, run on purpose on a quiet machine. It installs what
 # it needs when missing (wrk and nginx from Debian's packages, oha with `cargo install --locked`,
 # about 15 minutes on 2 cores), binds only to loopback, bounds every run with `timeout`, pins
-# clients and servers to different cores when there are two, interleaves the tools (A B C A B C)
+# clients and servers to different cores when there are two (in the throughput sections), interleaves the tools (A B C A B C)
 # and reports medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +71,9 @@ curl -sf "$URL" >/dev/null || { say "nginx did not start: $(tail -1 "$work/logs/
 
 echo "## concbench benchmark: $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -r)"
 echo
-echo "Medians of $ROUNDS interleaved rounds; clients on core 0, servers on core 1."
+echo "Medians of $ROUNDS interleaved rounds. Sections 2, 3 and 5 pin clients to core 0 and servers to"
+echo "core 1; sections 1 and 4 run \`concbench io\` as a user would, its embedded API a child process,"
+echo "both free to use both cores."
 echo
 
 # --- 1. latency floor ---------------------------------------------------------------------------

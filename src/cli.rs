@@ -15,7 +15,7 @@ use crate::workload::io::{Header, UrlTemplate};
 
 const SUITE_AFTER_HELP: &str = "\
 Examples:
-  concbench                                     = concbench suite: quick sizes, about a minute on 2 cores
+  concbench                                     = concbench suite: quick sizes, under a minute on 2 cores
   concbench suite --lang ko --out report/ --format md,html,json,csv
   concbench suite --size source                 the source report's sizes (630 ms latency): about 2 minutes
   concbench suite --sections io,cpu --runs 10
@@ -28,10 +28,12 @@ machine and workload, and explain the result.";
 
 const AFTER_HELP: &str = "\
 Examples:
-  concbench                                   sections 1+2 against the embedded API (= concbench io)
+  concbench                                   the whole suite, sections 1-5 (= concbench suite)
+  concbench io                                sections 1+2 against the embedded API
   concbench io --latency 630ms                the source report's scale (a slow API)
   concbench io --url 'http://host/x/{i}' --requests 200 --models sequential,threads:50,async
-  concbench io --format json --out results/   files: results/report.md, results/results.json
+  concbench io --format json --out results/   JSON on stdout; results/ gets report.md, report.html,
+                                              results.json, results.csv and the charts (.svg)
   concbench serve --port 8080 --latency 600ms the mock API alone, for other clients
 
 Model specs are NAME[:N], N being the model's concurrency:
@@ -85,25 +87,27 @@ pub struct Cli {
 pub enum Command {
     /// The whole report (sections 1-5) in one run: io, scale and cpu, written to a report folder
     /// (report.md, report.html, results.json, results.csv, one .svg per chart). The default.
-    #[command(after_help = SUITE_AFTER_HELP)]
+    #[command(allow_negative_numbers = true, after_help = SUITE_AFTER_HELP)]
     Suite(SuiteArgs),
     /// Re-render saved results (results.json) without running anything.
     Report(ReportArgs),
     /// Sections 1 and 2 of the report: API calls run sequentially, on a thread pool and async.
-    #[command(after_help = AFTER_HELP)]
+    #[command(allow_negative_numbers = true, after_help = AFTER_HELP)]
     Io(IoArgs),
     /// Section 3: sweep one model's concurrency (thread-pool workers, async limit) and explain the
     /// curve: ideal times, the knee, the bottleneck, a scalability fit, memory per worker.
-    #[command(after_help = SCALE_AFTER_HELP)]
+    #[command(allow_negative_numbers = true, after_help = SCALE_AFTER_HELP)]
     Scale(ScaleArgs),
     /// Sections 4 and 5: CPU-bound prime counting, sequential vs threads vs processes vs an
     /// emulated GIL, with the evidence of why.
-    #[command(after_help = CPU_AFTER_HELP)]
+    #[command(allow_negative_numbers = true, after_help = CPU_AFTER_HELP)]
     Cpu(CpuArgs),
     /// Compare two saved results (results.json): per model, the change in time with its 95 %
     /// interval, and whether it is a real change.
+    #[command(allow_negative_numbers = true)]
     Compare(CompareArgs),
     /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
+    #[command(allow_negative_numbers = true)]
     Serve(ServeArgs),
     /// A worker process of the `processes` model (started by concbench itself).
     #[command(hide = true)]
@@ -192,7 +196,7 @@ fn share(s: &str) -> Result<f64, String> {
 /// Sizes of the suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Size {
-    /// 100 ms latency, 200 requests, 100 CPU tasks: about a minute on 2 cores.
+    /// 100 ms latency, 200 requests, 100 CPU tasks: under a minute on 2 cores.
     Quick,
     /// The source report's sizes: 630 ms latency, 200 requests, 100 CPU tasks.
     Source,
@@ -214,7 +218,7 @@ pub enum Section {
 
 #[derive(Args, Debug, Clone)]
 pub struct SuiteArgs {
-    /// quick (about a minute on 2 cores) or source (the source report's sizes, about 2 minutes).
+    /// quick (under a minute on 2 cores) or source (the source report's sizes, about 2 minutes).
     #[arg(long, value_enum, default_value = "quick")]
     pub size: Size,
 
@@ -253,15 +257,6 @@ pub struct SuiteArgs {
     pub repeat: RunArgs,
 }
 
-impl Default for SuiteArgs {
-    fn default() -> Self {
-        match Cli::parse_from(["concbench", "suite"]).command {
-            Some(Command::Suite(args)) => args,
-            _ => unreachable!("`suite` parses to Command::Suite"),
-        }
-    }
-}
-
 #[derive(Args, Debug, Clone)]
 pub struct ReportArgs {
     /// A results.json written by concbench.
@@ -287,9 +282,9 @@ pub struct ReportArgs {
 /// How runs are repeated.
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// Measured runs per model. Every figure is a median over them with its spread; from 5 runs
-    /// on, ratios get a 95 % confidence interval.
-    #[arg(long, default_value = "5", value_parser = count)]
+    /// Measured runs per model. Every figure is a median over them with its spread; from 6 runs
+    /// on, medians and ratios get a 95 % confidence interval (5 runs cannot give one).
+    #[arg(long, default_value = "6", value_parser = count)]
     pub runs: u64,
 
     /// Unrecorded runs per model before the measured ones.
@@ -361,7 +356,8 @@ pub struct ScaleArgs {
     #[arg(long, short = 'n', default_value = "200", value_parser = count)]
     pub requests: u64,
 
-    /// The model whose N is swept: threads (pool size), async or async-mt (in-flight limit).
+    /// The model whose N is swept: threads, gil-threads, processes, rayon (workers) or async,
+    /// async-mt (in-flight limit).
     #[arg(long, default_value = "threads", value_parser = model_kind)]
     pub model: ModelKind,
 
@@ -374,10 +370,10 @@ pub struct ScaleArgs {
     pub baseline: ModelSpec,
 
     /// Run no baseline.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "baseline")]
     pub no_baseline: bool,
 
-    /// Past the knee, each doubling of N gains less than this share of speed.
+    /// Past the knee, each doubling of N gains less than this share of speed (0 ≤ share < 1).
     #[arg(long, default_value = "10%", value_parser = share)]
     pub knee_gain: f64,
 
@@ -433,8 +429,15 @@ pub struct TargetArgs {
     pub faults: FaultArgs,
 }
 
+/// A share from 0 to 1, as 0.05 or 5%.
 fn unit_share(s: &str) -> Result<f64, String> {
-    crate::server::faults::parse_share("share", s)
+    share(s).and_then(|v| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("'{s}' must be a share from 0 to 1 (e.g. 5% or 0.05)"))
+        }
+    })
 }
 
 /// Faults the mock API injects (seeded; settable per request in the query string too, e.g.
@@ -465,7 +468,9 @@ pub struct FaultArgs {
     #[arg(long, value_name = "RATE")]
     pub rate_limit: Option<crate::server::faults::Rate>,
 
-    /// It closes its listening socket after accepting N connections: later ones are refused.
+    /// It closes its listening socket once N client connections were counted since it started (a
+    /// connection counts at its first request other than /health, /stats, /stats/reset; resets
+    /// of the counters do not restart the count): later connections are refused.
     #[arg(long, value_name = "N", value_parser = count)]
     pub close_after: Option<u64>,
 }
@@ -529,7 +534,7 @@ pub struct ClientArgs {
     pub retry_backoff: Duration,
 
     /// Async models open their connections before the measured run, which then measures
-    /// requests on open connections instead of connection set-up (keep-alive on only).
+    /// requests on open connections instead of connection set-up (needs keep-alive on).
     #[arg(long)]
     pub prewarm: bool,
 }
@@ -564,14 +569,25 @@ pub struct CompareArgs {
     pub a: PathBuf,
     /// The later result.
     pub b: PathBuf,
-    /// Exit with code 1 when any model got significantly slower by more than PCT per cent.
+    /// Exit with code 1 when any model got significantly slower by more than PCT per cent
+    /// (10 or 10%).
     #[arg(long, value_name = "PCT", value_parser = percent)]
     pub fail_on_regression: Option<f64>,
-    /// text or md.
+    /// How to print the comparison.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: CompareFormat,
 }
 
+/// Output of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// An aligned table for the terminal.
+    Text,
+    /// A Markdown table.
+    Md,
+}
+
+/// A percentage of 0 or more: 10 or 10%.
 fn percent(s: &str) -> Result<f64, String> {
     let v: f64 = s.trim().trim_end_matches('%').parse().map_err(|_| format!("'{s}' is not a percentage (e.g. 10)"))?;
     if v.is_finite() && v >= 0.0 { Ok(v) } else { Err(format!("'{s}' must be a percentage of 0 or more")) }
@@ -607,6 +623,10 @@ pub struct ServeArgs {
     #[arg(long, hide = true, value_parser = count)]
     pub barrier: Option<u64>,
 
+    /// How long a client may take to send its request headers.
+    #[arg(long, hide = true, default_value = "30s", value_parser = duration)]
+    pub header_timeout: Duration,
+
     /// Exit when stdin closes (used when concbench runs its own server as a child).
     #[arg(long, hide = true)]
     pub exit_on_stdin_eof: bool,
@@ -615,11 +635,21 @@ pub struct ServeArgs {
     pub faults: FaultArgs,
 }
 
-impl Default for IoArgs {
-    fn default() -> Self {
-        match Cli::parse_from(["concbench", "io"]).command {
-            Some(Command::Io(args)) => args,
-            _ => unreachable!("`io` parses to Command::Io"),
+/// Each command's arguments as its bare command line gives them (the defaults).
+macro_rules! default_from_cli {
+    ($args:ident, $variant:ident, $name:literal) => {
+        impl Default for $args {
+            fn default() -> Self {
+                match Cli::parse_from(["concbench", $name]).command {
+                    Some(Command::$variant(args)) => args,
+                    _ => unreachable!(concat!("`", $name, "` parses to Command::", stringify!($variant))),
+                }
+            }
         }
-    }
+    };
 }
+
+default_from_cli!(IoArgs, Io, "io");
+default_from_cli!(ScaleArgs, Scale, "scale");
+default_from_cli!(CpuArgs, Cpu, "cpu");
+default_from_cli!(SuiteArgs, Suite, "suite");

@@ -18,7 +18,9 @@ pub fn experiment(
     }
     crate::interrupt::install()?;
     let mut progress = Progress::new(out.progress, dir);
-    let report = run(&mut progress)?;
+    let report = run(&mut progress);
+    crate::interrupt::stopped();
+    let report = report?;
     progress.finish();
     if let Some(dir) = &progress.dir {
         dir.save(&report)?;
@@ -73,9 +75,8 @@ pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
     let (a, b) = (cmp::load(&args.a)?, cmp::load(&args.b)?);
     let comparison = cmp::compare(&a, &b);
     let text = match args.format {
-        Format::Md => comparison.to_markdown(),
-        Format::Text => comparison.to_text(),
-        other => return Err(Error::Usage(format!("compare prints text or md, not {other:?}")).into()),
+        cli::CompareFormat::Md => comparison.to_markdown(),
+        cli::CompareFormat::Text => comparison.to_text(),
     };
     output::print(text.as_bytes())?;
     if let Some(pct) = args.fail_on_regression {

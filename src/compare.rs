@@ -2,7 +2,9 @@
 //!
 //! Cells are matched by experiment kind and model spec; for each, the change is
 //! median(B) / median(A) of the time for all tasks, with a bootstrap interval that resamples both
-//! results' runs. A change is called only when its interval excludes 1.
+//! results' runs. A change is called only when its interval excludes 1, and only between runs of
+//! the same set-up: when the workload, the target or the cores granted differ, the differences are
+//! listed and the cells are shown but not judged. A model that failed on either side is not compared.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -12,7 +14,7 @@ use crate::analysis::figures::total_time;
 use crate::analysis::stats::{self, RatioStat};
 use crate::report::markdown::table;
 use crate::report::terminal::aligned;
-use crate::report::{Cell, Experiment, Report, SCHEMA_VERSION};
+use crate::report::{Cell, CellStatus, ClientSettings, Experiment, Report, SCHEMA_VERSION, TargetInfo};
 
 /// What a comparison concluded for one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +22,10 @@ pub enum Verdict {
     Faster,
     Slower,
     NoSignificantChange,
-    /// Fewer than 5 runs on a side: the change is shown, not judged.
+    /// Fewer than 6 runs on a side: the change is shown, not judged.
     TooFewRuns,
+    /// The two results ran different set-ups (see [`Comparison::differences`]): not judged.
+    SetupDiffers,
 }
 
 impl Verdict {
@@ -31,6 +35,7 @@ impl Verdict {
             Verdict::Slower => "slower",
             Verdict::NoSignificantChange => "no significant change",
             Verdict::TooFewRuns => "too few runs to tell",
+            Verdict::SetupDiffers => "not judged: set-up differs",
         }
     }
 }
@@ -52,10 +57,51 @@ pub struct CellChange {
 pub struct Comparison {
     pub changes: Vec<CellChange>,
     pub unmatched: Vec<String>,
+    /// How the set-ups of matched experiments differ (`io: latency fixed:100ms → fixed:630ms`).
+    pub differences: Vec<String>,
 }
 
 fn kind(e: &Experiment) -> &'static str {
     e.kind_name()
+}
+
+/// What must be equal for two runs of an experiment to be compared: the workload and its target.
+fn setup(e: &Experiment) -> Vec<(&'static str, String)> {
+    let target = |t: &TargetInfo| match &t.embedded {
+        Some(e) => vec![
+            ("latency", e.latency_profile.clone()),
+            ("server cap", e.max_inflight.map_or("none".into(), |c| c.to_string())),
+        ],
+        None => vec![("target", t.url_template.clone())],
+    };
+    let client = |c: &ClientSettings| {
+        vec![
+            ("keep-alive", c.keep_alive.to_string()),
+            ("prewarm", c.prewarm.to_string()),
+            ("interp cost", format!("{} ms", c.interp_cost_ms)),
+            ("retries", c.retries.to_string()),
+        ]
+    };
+    match e {
+        Experiment::Io(io) => {
+            let mut v = vec![("requests", io.settings.requests.to_string())];
+            v.extend(target(&io.target));
+            v.extend(client(&io.settings.client));
+            v
+        }
+        Experiment::Scale(s) => {
+            let mut v = vec![("requests", s.settings.requests.to_string())];
+            v.extend(target(&s.target));
+            v.extend(client(&s.settings.client));
+            v
+        }
+        Experiment::Cpu(c) => vec![
+            ("tasks", c.settings.tasks.to_string()),
+            ("range", format!("{}..{}", c.settings.range.lo, c.settings.range.hi)),
+            ("seed", c.settings.seed.to_string()),
+            ("kernel", format!("{:?}", c.settings.kernel).to_lowercase()),
+        ],
+    }
 }
 
 fn times(cell: &Cell) -> Vec<f64> {
@@ -65,22 +111,41 @@ fn times(cell: &Cell) -> Vec<f64> {
 /// Compares every cell of `a` with the same cell of `b`.
 pub fn compare(a: &Report, b: &Report) -> Comparison {
     let mut out = Comparison::default();
+    let (cores_a, cores_b) = (a.environment.cores_granted, b.environment.cores_granted);
+    let cores_differ = cores_a != cores_b;
+    if cores_differ {
+        out.differences.push(format!("cores granted {cores_a} → {cores_b}"));
+    }
     for ea in &a.experiments {
         let Some(eb) = b.experiments.iter().find(|eb| kind(eb) == kind(ea)) else {
             out.unmatched.push(format!("{} (only in A)", kind(ea)));
             continue;
         };
+        let mut setup_differs = cores_differ;
+        for ((name, va), (_, vb)) in setup(ea).into_iter().zip(setup(eb)) {
+            if va != vb {
+                out.differences.push(format!("{}: {name} {va} → {vb}", kind(ea)));
+                setup_differs = true;
+            }
+        }
         for ca in ea.cells() {
             let Some(cb) = eb.cells().into_iter().find(|cb| cb.model == ca.model) else {
                 out.unmatched.push(format!("{} {} (only in A)", kind(ea), ca.model));
                 continue;
             };
+            let failed = |c: &Cell| matches!(c.status, CellStatus::Failed { .. });
+            if failed(ca) || failed(cb) {
+                let side = if failed(ca) { "A" } else { "B" };
+                out.unmatched.push(format!("{} {} (failed in {side})", kind(ea), ca.model));
+                continue;
+            }
             let (ta, tb) = (times(ca), times(cb));
             let Some(change) = stats::independent_ratio(&ta, &tb) else {
                 out.unmatched.push(format!("{} {} (no runs to compare)", kind(ea), ca.model));
                 continue;
             };
             let verdict = match change.ci95 {
+                _ if setup_differs => Verdict::SetupDiffers,
                 None => Verdict::TooFewRuns,
                 Some((_, hi)) if hi < 1.0 => Verdict::Faster,
                 Some((lo, _)) if lo > 1.0 => Verdict::Slower,
@@ -142,6 +207,9 @@ impl Comparison {
         let mut rows = vec![Self::HEADER.map(String::from).to_vec()];
         rows.extend(self.rows());
         let mut out = aligned(&rows);
+        for d in &self.differences {
+            let _ = writeln!(out, "  ⚠ set-up differs: {d}");
+        }
         for u in &self.unmatched {
             let _ = writeln!(out, "  not compared: {u}");
         }
@@ -151,6 +219,9 @@ impl Comparison {
     pub fn to_markdown(&self) -> String {
         let mut out = String::from("# Comparison: B against A (time for all tasks)\n\n");
         table(&mut out, &Self::HEADER, &self.rows());
+        for d in &self.differences {
+            let _ = writeln!(out, "- ⚠ set-up differs: {d}");
+        }
         for u in &self.unmatched {
             let _ = writeln!(out, "- not compared: {u}");
         }

@@ -59,13 +59,31 @@ fn cpu_model() -> Option<String> {
     Some(line.split_once(':')?.1.trim().to_string())
 }
 
+/// The lowest value of a cgroup v2 control file along this process's cgroup and its ancestors
+/// (the limit in force), parsed by `parse`; `None` where no level sets one.
+fn cgroup_limit(file: &str, parse: impl Fn(&str) -> Option<f64>) -> Option<f64> {
+    let own = read("/proc/self/cgroup")
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("0::").map(|p| p.trim().to_string())))
+        .unwrap_or_else(|| "/".into());
+    let mut dir = std::path::PathBuf::from("/sys/fs/cgroup").join(own.trim_start_matches('/'));
+    let mut lowest: Option<f64> = None;
+    loop {
+        if let Some(v) = read(&dir.join(file).to_string_lossy()).as_deref().and_then(&parse) {
+            lowest = Some(lowest.map_or(v, |l| l.min(v)));
+        }
+        if dir == std::path::Path::new("/sys/fs/cgroup") || !dir.pop() {
+            return lowest;
+        }
+    }
+}
+
 fn cgroup_cpu_quota() -> Option<f64> {
-    let max = read("/sys/fs/cgroup/cpu.max")?;
-    let mut parts = max.split_whitespace();
-    let (quota, period) = (parts.next()?, parts.next()?);
-    let quota: f64 = quota.parse().ok()?; // "max" (no quota) fails here
-    let period: f64 = period.parse().ok()?;
-    (period > 0.0).then(|| quota / period)
+    cgroup_limit("cpu.max", |max| {
+        let mut parts = max.split_whitespace();
+        let quota: f64 = parts.next()?.parse().ok()?; // "max" (no quota) fails here
+        let period: f64 = parts.next()?.parse().ok()?;
+        (period > 0.0).then(|| quota / period)
+    })
 }
 
 fn memory_total() -> Option<u64> {
@@ -111,7 +129,10 @@ impl Environment {
 pub fn thread_limit() -> Option<(u64, &'static str)> {
     let parse = |path: &str| read(path).and_then(|s| s.trim().parse::<u64>().ok());
     let candidates = [
-        (parse("/sys/fs/cgroup/pids.max"), "the cgroup's pids.max"),
+        (
+            cgroup_limit("pids.max", |s| s.trim().parse::<u64>().ok().map(|v| v as f64)).map(|v| v as u64),
+            "the cgroup's pids.max",
+        ),
         (parse("/proc/sys/kernel/threads-max"), "kernel.threads-max"),
     ];
     candidates.into_iter().filter_map(|(v, name)| v.map(|v| (v, name))).min_by_key(|(v, _)| *v)

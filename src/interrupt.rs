@@ -4,7 +4,9 @@
 //! tasks; the run in progress is dropped, the report (marked incomplete) is saved and printed,
 //! and the exit code is 130. Should in-flight work not stop within the grace period (a blocking
 //! request waiting on its timeout), the process exits anyway: the report folder already holds
-//! every finished run, as it is saved after each one. A second signal exits at once.
+//! every finished run, as it is saved after each one. Once the runs have stopped ([`stopped`]),
+//! the grace period no longer applies: the final save and print finish. A second signal exits at
+//! once.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,12 +22,19 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 pub const GRACE: Duration = Duration::from_secs(3);
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
+static STOPPED: AtomicBool = AtomicBool::new(false);
 static WHERE: Mutex<Option<String>> = Mutex::new(None);
 
 /// Whether the user asked to stop.
 #[inline]
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
+}
+
+/// Says the runs have stopped: after an interruption, what is left is saving and printing the
+/// report, which the grace period must not cut short.
+pub fn stopped() {
+    STOPPED.store(true, Ordering::SeqCst);
 }
 
 /// Where the results so far are, for the message printed if the grace period runs out.
@@ -48,6 +57,9 @@ pub fn install() -> std::io::Result<()> {
             eprintln!("\ninterrupted: stopping after the current run (again to quit at once)");
             std::thread::spawn(|| {
                 std::thread::sleep(GRACE);
+                if STOPPED.load(Ordering::SeqCst) {
+                    return;
+                }
                 let place = WHERE.lock().unwrap_or_else(|p| p.into_inner()).clone();
                 match place {
                     Some(p) => eprintln!("interrupted: the runs finished so far are in {p} (marked incomplete)"),

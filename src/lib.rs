@@ -79,9 +79,7 @@ pub fn main_entry() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            let text = e.to_string();
-            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
-            eprintln!("{line} (see --help)");
+            eprintln!("{} (see --help)", one_line(&e));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -92,6 +90,29 @@ pub fn main_entry() -> ExitCode {
             if e.downcast_ref::<Error>().is_some() { ExitCode::from(EXIT_USAGE) } else { ExitCode::from(1) }
         }
     }
+}
+
+/// A clap error on one line: its first line, with the possible values or clap's suggestion that
+/// the full message would have shown below it.
+pub(crate) fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = e.to_string();
+    let mut line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments").to_string();
+    let list = |v: Option<&ContextValue>| match v {
+        Some(ContextValue::Strings(s)) if !s.is_empty() => Some(s.join(", ")),
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(values) = list(e.get(ContextKind::ValidValue)) {
+        line.push_str(&format!("; possible values: {values}"));
+    }
+    if let Some(s) = list(e.get(ContextKind::SuggestedArg)).or_else(|| list(e.get(ContextKind::SuggestedValue))) {
+        line.push_str(&format!("; did you mean '{s}'?"));
+    }
+    if let Some(s) = list(e.get(ContextKind::SuggestedSubcommand)) {
+        line.push_str(&format!("; did you mean '{s}'?"));
+    }
+    line
 }
 
 /// Runs a parsed command line.

@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::cli::{
-    ClientArgs, Command, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section,
-    ServeArgs, Size, SuiteArgs, TargetArgs,
+    ClientArgs, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section, ServeArgs,
+    Size, SuiteArgs, TargetArgs,
 };
 use crate::model::{MAX_CONCURRENCY, ModelEnv, ModelKind, ModelSpec};
 use crate::report::{Format, Lang, Schedule};
-use crate::server::ServerConfig;
+use crate::server::{LatencyProfile, ServerConfig};
 use crate::workload::CpuSpec;
+use crate::workload::cpu::SizeRange;
 use crate::workload::io::{Header, UrlTemplate};
 
 /// Most retries per request.
@@ -83,7 +84,12 @@ fn at_least_one(name: &str, v: u64) -> Result<u64, Error> {
 
 /// Refuses thread counts the OS will not grant, naming the limit.
 fn check_thread_limit(model: &ModelSpec, threads: usize) -> Result<(), Error> {
-    if let Some((limit, source)) = crate::env::thread_limit()
+    thread_limit_check(model, threads, crate::env::thread_limit())
+}
+
+/// Refuses `threads` (plus 64 for the runtime's own) beyond `limit`.
+fn thread_limit_check(model: &ModelSpec, threads: usize, limit: Option<(u64, &str)>) -> Result<(), Error> {
+    if let Some((limit, source)) = limit
         && threads as u64 + 64 > limit
     {
         return Err(usage(format!(
@@ -127,6 +133,7 @@ fn server_config(
     (barrier_flag, barrier): (&str, Option<u64>),
     seed: u64,
     faults: &crate::cli::FaultArgs,
+    header_timeout: Duration,
 ) -> Result<ServerConfig, Error> {
     let max_inflight = max_inflight.map(|c| at_least_one(cap_flag, c)).transpose()?;
     let barrier = barrier.map(|c| at_least_one(barrier_flag, c)).transpose()?;
@@ -136,7 +143,7 @@ fn server_config(
         seed,
         barrier: barrier.map(|c| c as usize),
         faults: faults.faults().map_err(usage)?,
-        header_timeout: crate::server::HEADER_READ_TIMEOUT,
+        header_timeout,
     })
 }
 
@@ -155,6 +162,7 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
                 ("--server-barrier", t.server_barrier),
                 t.seed,
                 &t.faults,
+                crate::server::HEADER_READ_TIMEOUT,
             )?,
             mode: t.embedded,
             threads: crate::env::cores_granted(),
@@ -166,6 +174,9 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
 fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
     if c.timeout.is_zero() || c.connect_timeout.is_zero() {
         return Err(usage("--timeout and --connect-timeout must be above zero".into()));
+    }
+    if c.prewarm && c.keep_alive == OnOff::Off {
+        return Err(usage("--prewarm opens connections to reuse: it needs --keep-alive on".into()));
     }
     Ok(ClientPlan {
         headers: t.headers.clone(),
@@ -321,7 +332,7 @@ impl ScalePlan {
         let most = ModelSpec::new(model, settings.last().copied());
         check_models(&[Some(most), baseline].into_iter().flatten().collect::<Vec<_>>(), requests)?;
         if !(0.0..1.0).contains(&args.knee_gain) {
-            return Err(usage("--knee-gain must be a share from 0 to 1 (e.g. 10% or 0.1)".into()));
+            return Err(usage("--knee-gain must be a share from 0 up to, not including, 1 (e.g. 10% or 0.1)".into()));
         }
         Ok(ScalePlan {
             requests,
@@ -415,8 +426,8 @@ pub fn default_report_dir() -> PathBuf {
 }
 
 impl SuitePlan {
-    /// Builds each section's plan from the arguments its own command would get, so every check
-    /// of `io`, `scale` and `cpu` applies to the suite too.
+    /// Builds each section's plan from the arguments its own command would get (its defaults, the
+    /// suite's size and shared settings), so every check of `io`, `scale` and `cpu` applies too.
     pub fn from_args(args: &SuiteArgs) -> Result<Self, Error> {
         if args.sections.is_empty() {
             return Err(usage("--sections is empty: name at least one of io, scale, cpu".into()));
@@ -425,59 +436,49 @@ impl SuitePlan {
         if files.is_empty() {
             return Err(usage("--format names no file format: use md, html, json or csv".into()));
         }
-        let r = &args.repeat;
-        let mut common = vec![
-            "--quiet".to_string(),
-            "--runs".into(),
-            r.runs.to_string(),
-            "--warmup".into(),
-            r.warmup.to_string(),
-            "--switch-interval".into(),
-            crate::units::fmt_duration(args.model_opts.switch_interval),
-        ];
-        if r.shuffle {
-            common.extend(["--shuffle".into(), "--shuffle-seed".into(), r.shuffle_seed.to_string()]);
-        }
-        let embedded = match args.embedded {
-            EmbeddedMode::Child => "child",
-            EmbeddedMode::InProcess => "in-process",
-        };
-        let latency = match args.size {
-            Size::Quick => "100ms",
-            Size::Source => "630ms",
-            Size::Smoke => "10ms",
-        };
+        let latency = Duration::from_millis(match args.size {
+            Size::Quick => 100,
+            Size::Source => 630,
+            Size::Smoke => 10,
+        });
         let smoke = args.size == Size::Smoke;
-        let parse = |command: &str, extra: &[&str]| -> Result<Command, Error> {
-            let mut argv = vec!["concbench".to_string(), command.to_string()];
-            argv.extend(common.iter().cloned());
-            argv.extend(extra.iter().map(|s| s.to_string()));
-            use clap::Parser;
-            crate::cli::Cli::try_parse_from(argv)
-                .map_err(|e| usage(e.to_string().lines().next().unwrap_or("invalid suite settings").to_string()))?
-                .command
-                .ok_or_else(|| usage("no command".into()))
+        // Each section starts from its own command's defaults, with the suite's shared settings.
+        let shared_target = |t: &mut TargetArgs| {
+            t.latency = LatencyProfile::Fixed(latency);
+            t.embedded = args.embedded;
         };
-        let mut net = vec!["--latency", latency, "--embedded", embedded];
-        if smoke {
-            net.extend(["--requests", "20"]);
-        }
-        let io_extra: Vec<&str> = if smoke { vec!["--sync-sample", "5", "--workers", "5"] } else { vec![] };
-        let scale_extra: Vec<&str> = if smoke { vec!["--workers", "2,4"] } else { vec![] };
-        let cpu_extra: Vec<&str> = if smoke { vec!["--tasks", "8", "--range", "1000..5000"] } else { vec![] };
         let has = |s: Section| args.sections.contains(&s);
-        let io = match has(Section::Io).then(|| parse("io", &[&net[..], &io_extra[..]].concat())).transpose()? {
-            Some(Command::Io(a)) => Some(IoPlan::from_args(&a)?),
-            _ => None,
+        let io = if has(Section::Io) {
+            let mut a = IoArgs::default();
+            (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
+            shared_target(&mut a.target);
+            if smoke {
+                (a.requests, a.sync_sample, a.workers) = (20, 5, 5);
+            }
+            Some(IoPlan::from_args(&a)?)
+        } else {
+            None
         };
-        let scale =
-            match has(Section::Scale).then(|| parse("scale", &[&net[..], &scale_extra[..]].concat())).transpose()? {
-                Some(Command::Scale(a)) => Some(ScalePlan::from_args(&a)?),
-                _ => None,
-            };
-        let cpu = match has(Section::Cpu).then(|| parse("cpu", &cpu_extra)).transpose()? {
-            Some(Command::Cpu(a)) => Some(CpuPlan::from_args(&a)?),
-            _ => None,
+        let scale = if has(Section::Scale) {
+            let mut a = ScaleArgs::default();
+            (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
+            shared_target(&mut a.target);
+            if smoke {
+                (a.requests, a.workers) = (20, vec![2, 4]);
+            }
+            Some(ScalePlan::from_args(&a)?)
+        } else {
+            None
+        };
+        let cpu = if has(Section::Cpu) {
+            let mut a = CpuArgs::default();
+            (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
+            if smoke {
+                (a.tasks, a.range) = (8, SizeRange { lo: 1000, hi: 5000 });
+            }
+            Some(CpuPlan::from_args(&a)?)
+        } else {
+            None
         };
         let out_dir = match &args.out {
             Some(dir) => {
@@ -525,9 +526,24 @@ impl ServePlan {
                 ("--barrier", args.barrier),
                 args.seed,
                 &args.faults,
+                args.header_timeout,
             )?,
             threads,
             exit_on_stdin_eof: args.exit_on_stdin_eof,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_beyond_the_limit_are_refused_with_its_source() {
+        let model = ModelSpec::new(ModelKind::Threads, Some(1000));
+        let e = thread_limit_check(&model, 1000, Some((1000, "kernel.threads-max"))).unwrap_err();
+        assert!(e.to_string().contains("allows at most 1000 (kernel.threads-max)"), "{e}");
+        assert!(thread_limit_check(&model, 1000, Some((1064, "pids.max"))).is_ok(), "64 spare fit exactly");
+        assert!(thread_limit_check(&model, 1000, None).is_ok(), "no limit known: no refusal");
     }
 }

@@ -1,8 +1,9 @@
 //! What the user sees while a run goes: one progress bar per experiment on stderr (indicatif),
 //! hidden when stderr is not a terminal or with `--quiet`; and the report folder, saved after
 //! every run so an interruption loses nothing.
-
-use std::time::Duration;
+//!
+//! The bar has no timer thread: it redraws when a run starts or ends, never during one, so none of
+//! its CPU time or allocations fall inside a measured run (the meters count the whole process).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -44,7 +45,6 @@ impl Observer for Progress {
                 .progress_chars("=> ");
         bar.set_style(style);
         bar.set_prefix(name.to_string());
-        bar.enable_steady_tick(Duration::from_millis(200));
         self.bar = Some(bar);
     }
 

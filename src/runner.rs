@@ -120,6 +120,7 @@ impl Session {
             switch_interval_ms: self.env.switch_interval.as_secs_f64() * 1e3,
             retries: io.retries,
             retry_backoff_ms: io.retry_backoff.as_secs_f64() * 1e3,
+            prewarm: io.prewarm && io.keep_alive,
         }
     }
 
@@ -167,7 +168,9 @@ fn run_schedule(
         let (model, tasks) = (cell.model, cell.tasks_per_run);
         observer.cell_started(step, order.len(), &model, tasks);
         let outcome = run_once(&model, spec, tasks, target, env, round);
-        if crate::interrupt::requested() {
+        let interrupted = crate::interrupt::requested();
+        let whole = outcome.record.as_ref().is_some_and(|r| r.ok + r.failed == r.tasks as u64);
+        if interrupted && !(whole && outcome.failure.is_none()) {
             // The run was cut short: not a measurement of the model.
             break;
         }
@@ -193,6 +196,10 @@ fn run_schedule(
             cell.summary = summarize_cell(cell);
         }
         observer.cell_finished(report)?;
+        if interrupted {
+            // It finished all its tasks before the signal reached it: kept, and the last run.
+            break;
+        }
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::io::{BufRead, Write};
 use anyhow::Context;
 
 use crate::measure::{alloc, process};
-use crate::model::process_pool::{FromWorker, WorkerInit, WorkerUsage};
+use crate::model::process_pool::{FromWorker, TaskReport, WorkerInit, WorkerUsage};
 use crate::workload::TaskCx;
 
 pub const CRASH_ENV: &str = "CONCBENCH_WORKER_CRASH_ON_TASK";
@@ -48,11 +48,8 @@ pub fn run() -> anyhow::Result<()> {
         if crash_on == Some(task) {
             std::process::abort();
         }
-        let msg = match workload.run_blocking(task, &TaskCx::FREE) {
-            Ok(o) => FromWorker::Result { task, value: Some(o.value), error: None },
-            Err(e) => FromWorker::Result { task, value: None, error: Some((e.kind.to_string(), e.message)) },
-        };
-        say(&mut out, &msg)?;
+        let result = workload.run_blocking(task, &TaskCx::FREE);
+        say(&mut out, &FromWorker::Result(TaskReport::new(task, &result)))?;
     }
     let usage = process::usage(process::Who::SelfProcess);
     say(

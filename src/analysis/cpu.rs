@@ -27,7 +27,8 @@ pub struct CpuRow<'a> {
     pub serial_fraction: Option<f64>,
     /// CPU time of the run, worker processes included.
     pub cpu: Duration,
-    /// Whether its counts summed to the reference checksum (`None`: not all tasks succeeded).
+    /// Whether its counts summed to the reference checksum in every run (`Some(false)` if any
+    /// complete run's did not; `None`: no mismatch, but some run did not complete all tasks).
     pub checksum_ok: Option<bool>,
 }
 
@@ -38,6 +39,16 @@ impl CpuRow<'_> {
     pub fn pool(&self) -> Option<&PoolStats> {
         self.figures.run.facts.processes.as_ref()
     }
+}
+
+/// `fast` against `slow`: how many times faster (below 1: slower), paired by repetition.
+#[derive(Debug, Clone)]
+pub struct HeadToHead<'r, 'a> {
+    pub fast: &'r CpuRow<'a>,
+    pub slow: &'r CpuRow<'a>,
+    pub ratio: RatioStat,
+    /// Whether the reports state it (see [`CpuAnalysis::head_to_head`]).
+    pub stated: bool,
 }
 
 /// The whole analysis.
@@ -58,6 +69,16 @@ fn concurrency(kind: ModelKind, n: Option<usize>, tasks: usize, cores: usize) ->
     }
 }
 
+/// Whether every complete run of `cell` counted `expected` primes in all (see [`CpuRow`]).
+fn checksum(cell: &crate::report::Cell, expected: u64) -> Option<bool> {
+    let complete = |r: &&crate::report::RunRecord| r.failed == 0 && r.ok as usize == r.tasks;
+    if cell.runs.iter().filter(complete).any(|r| r.value_sum != expected) {
+        Some(false)
+    } else {
+        cell.runs.iter().all(|r| complete(&r)).then_some(true)
+    }
+}
+
 pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
     let expected_checksum = exp.expected_checksum();
     let base = exp.cells.iter().find(|c| c.model.kind == ModelKind::Sequential && !c.runs.is_empty());
@@ -71,7 +92,6 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
             let theoretical = n.min(cores).max(1);
             let speedup = base.and_then(|b| time_ratio(b, cell));
             let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
-            let run = figures.run;
             let cpu = figures.cpu() + Duration::from_nanos(children);
             Some(CpuRow {
                 figures,
@@ -82,8 +102,7 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
                 efficiency: speedup.map(|s| s.point / theoretical as f64),
                 serial_fraction: speedup.and_then(|s| super::scaling::serial_fraction(s.point, theoretical)),
                 cpu,
-                checksum_ok: (run.failed == 0 && run.ok as usize == run.tasks)
-                    .then_some(run.value_sum == expected_checksum),
+                checksum_ok: checksum(cell, expected_checksum),
             })
         })
         .collect();
@@ -96,9 +115,19 @@ impl<'a> CpuAnalysis<'a> {
         self.rows.iter().find(|r| r.kind == kind)
     }
 
-    /// The fastest row.
-    pub fn fastest(&self) -> Option<&CpuRow<'a>> {
-        self.rows.iter().min_by_key(|r| r.figures.wall)
+    /// The head-to-head comparisons, each with whether the reports state it: processes and free
+    /// threads against gil-threads always (the source's point), processes against threads only
+    /// when the difference is beyond the noise. JSON carries them all.
+    pub fn head_to_head(&self) -> Vec<HeadToHead<'_, 'a>> {
+        use ModelKind::{GilThreads, Processes, Threads};
+        [(Processes, GilThreads), (Threads, GilThreads), (Processes, Threads)]
+            .into_iter()
+            .filter_map(|(fast, slow)| {
+                let ratio = self.faster(fast, slow)?;
+                let stated = slow == GilThreads || ratio.significant() == Some(true);
+                Some(HeadToHead { fast: self.first(fast)?, slow: self.first(slow)?, ratio, stated })
+            })
+            .collect()
     }
 
     /// How many times faster `a` was than `b`, paired by repetition.
@@ -107,7 +136,8 @@ impl<'a> CpuAnalysis<'a> {
         time_ratio(b.figures.cell, a.figures.cell)
     }
 
-    /// Whether every model that completed returned the reference checksum.
+    /// Whether every model's complete runs returned the reference checksum (runs that did not
+    /// complete all their tasks are not checked: their failures are reported instead).
     pub fn checksums_ok(&self) -> bool {
         self.rows.iter().all(|r| r.checksum_ok != Some(false))
     }

@@ -52,16 +52,6 @@ pub fn ideal_time(tasks: usize, concurrency: usize, latency: Duration) -> Durati
     latency * waves as u32
 }
 
-/// Index of the median element of `values` (the lower middle for even lengths).
-pub fn median_index(values: &[f64]) -> Option<usize> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-    Some(order[(values.len() - 1) / 2])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,12 +81,5 @@ mod tests {
         assert_eq!(ideal_time(200, 1000, l), l);
         assert_eq!(ideal_time(201, 50, l), l * 5);
         assert_eq!(ideal_time(0, 50, l), Duration::ZERO);
-    }
-
-    #[test]
-    fn median_index_picks_the_middle() {
-        assert_eq!(median_index(&[3.0, 1.0, 2.0]), Some(2));
-        assert_eq!(median_index(&[4.0, 1.0, 3.0, 2.0]), Some(3));
-        assert_eq!(median_index(&[]), None);
     }
 }

@@ -10,6 +10,7 @@
 //! allocate flat out contend on it; for I/O-bound runs this is noise (measured in the README).
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 /// The allocator to install: `#[global_allocator] static A: CountingAlloc = CountingAlloc;`.
@@ -107,13 +108,18 @@ pub fn reset_peak() {
     PEAK.store(CURRENT.load(Relaxed), Relaxed);
 }
 
-/// Whether [`CountingAlloc`] is installed and counting: an allocation made here must move its
-/// counter.
+/// Whether [`CountingAlloc`] is installed and counting. The first call probes (an allocation made
+/// there must move the counter) and the answer is kept, so later calls allocate nothing and the
+/// allocation counts of a window are exact.
 pub fn is_installed() -> bool {
-    let before = COUNT.load(Relaxed);
-    let probe = std::hint::black_box(Box::new(0u64));
-    drop(probe);
-    COUNT.load(Relaxed) != before
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    // Counting once switched off stays off (see `disable`): no probe is needed then.
+    ENABLED.load(Relaxed)
+        && *INSTALLED.get_or_init(|| {
+            let before = COUNT.load(Relaxed);
+            drop(std::hint::black_box(Box::new(0u64)));
+            COUNT.load(Relaxed) != before
+        })
 }
 
 /// Heap figures of one measured window, relative to its start.
@@ -148,5 +154,46 @@ impl HeapWindow {
             current_bytes: end.current_bytes as i64 - self.start.current_bytes as i64,
             allocations: end.allocations - self.start.allocations,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The library's unit tests run with the counting allocator, so the figures can be checked.
+    #[global_allocator]
+    static ALLOC: CountingAlloc = CountingAlloc;
+
+    /// Tries `check` until it holds once: other tests' threads allocate too, and an allocation of
+    /// theirs between two reads is not this code's. With the probe on every call, no try could
+    /// ever see zero allocations.
+    fn holds_once(check: impl Fn() -> bool) -> bool {
+        (0..1000).any(|_| check())
+    }
+
+    #[test]
+    fn reading_the_counters_allocates_nothing() {
+        assert!(is_installed());
+        assert!(holds_once(|| {
+            let a = snapshot().unwrap();
+            let b = snapshot().unwrap();
+            b.allocations == a.allocations
+        }));
+        assert!(holds_once(|| {
+            let before = COUNT.load(Relaxed);
+            (0..10).all(|_| is_installed()) && COUNT.load(Relaxed) == before
+        }));
+    }
+
+    #[test]
+    fn a_window_counts_each_allocation_once() {
+        assert!(holds_once(|| {
+            let window = HeapWindow::open().unwrap();
+            let held = std::hint::black_box(Box::new([0u8; 64]));
+            let used = window.close();
+            drop(held);
+            used.allocations == 1 && used.current_bytes == 64
+        }));
     }
 }

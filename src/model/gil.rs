@@ -10,7 +10,10 @@
 //!
 //! It counts what section 5 of the report explains: acquisitions, hand-overs (the lock passing
 //! to another thread), forced drops, the time threads spent waiting, and a timeline of the first
-//! holds. At most one thread is ever inside workload code; `peak_inside` proves it.
+//! holds, and `peak_inside`: the most threads ever between taking the lock and dropping it, where
+//! workload code runs. That count is kept outside the mutex that guards the lock's state (a
+//! thread counts itself in after leaving it, out before entering it to drop), so it is not 1 by
+//! construction: it catches a flaw in the hand-over logic that let two threads hold at once.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -47,7 +50,8 @@ pub struct GilStats {
     pub forced_drops: u64,
     /// Time threads spent waiting for the lock, summed over threads.
     pub wait_ns_total: u64,
-    /// Most threads ever inside workload code at once (1 by construction).
+    /// Most threads ever holding the lock at once, counted where they run workload code (outside
+    /// the lock's own mutex); 1 when the lock works.
     pub peak_inside: usize,
     /// The first holds of the run, for a timeline.
     pub timeline: Vec<Hold>,
@@ -139,12 +143,15 @@ impl Gil {
         st.held_since = Instant::now();
         self.drop_request.store(false, Relaxed);
         self.switched.notify_all();
+        drop(st);
+        // Counted outside the state's mutex, where the holder runs workload code.
         let now = self.inside.fetch_add(1, Relaxed) + 1;
         self.peak_inside.fetch_max(now, Relaxed);
     }
 
     /// Drops the lock held by `id`. A forced drop then waits until another thread took it.
     pub fn drop_lock(&self, id: usize, forced: bool) {
+        // Counted out before entering the state's mutex (see `take`).
         self.inside.fetch_sub(1, Relaxed);
         let mut st = self.lock_state();
         debug_assert!(st.locked && st.holder == id, "dropping a lock not held");

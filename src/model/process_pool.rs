@@ -35,8 +35,60 @@ pub struct WorkerInit {
 #[serde(rename_all = "snake_case")]
 pub enum FromWorker {
     Ready { pid: u32 },
-    Result { task: usize, value: Option<u64>, error: Option<(String, String)> },
+    Result(TaskReport),
     Done(WorkerUsage),
+}
+
+/// A task's result as a worker reports it: everything the parent's recorder counts, so a task run
+/// in a worker is counted exactly as one run in the parent (value or error, and the tries it took).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskReport {
+    pub task: usize,
+    pub value: Option<u64>,
+    /// The error's kind (as [`ErrorKind`] displays it) and message.
+    pub error: Option<(String, String)>,
+    /// Tries the task took (1: first try).
+    #[serde(default = "one")]
+    pub attempts: u32,
+    /// The server's Retry-After on the last failed try, in nanoseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ns: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl TaskReport {
+    pub fn new(task: usize, result: &Result<TaskOutcome, TaskError>) -> Self {
+        match result {
+            Ok(o) => TaskReport { task, value: Some(o.value), error: None, attempts: o.attempts, retry_after_ns: None },
+            Err(e) => TaskReport {
+                task,
+                value: None,
+                error: Some((e.kind.to_string(), e.message.clone())),
+                attempts: e.attempts,
+                retry_after_ns: e.retry_after.map(|d| d.as_nanos().min(u128::from(u64::MAX)) as u64),
+            },
+        }
+    }
+
+    /// The result as the worker had it.
+    pub fn into_result(self) -> Result<TaskOutcome, TaskError> {
+        let attempts = self.attempts.max(1);
+        match (self.value, self.error) {
+            (Some(value), _) => Ok(TaskOutcome { value, attempts }),
+            (None, Some((kind, message))) => Err(TaskError {
+                kind: kind.parse().unwrap_or(ErrorKind::Other),
+                message,
+                attempts,
+                retry_after: self.retry_after_ns.map(Duration::from_nanos),
+            }),
+            (None, None) => {
+                Err(TaskError { attempts, ..TaskError::new(ErrorKind::Other, "the worker returned nothing") })
+            }
+        }
+    }
 }
 
 /// A worker's own resource use over its whole life.
@@ -126,11 +178,7 @@ impl Worker {
             .and_then(|_| stdin.flush())
             .map_err(|e| anyhow!("worker process {}: {e}", self.pid))?;
         match self.read()? {
-            FromWorker::Result { task: t, value, error } if t == task => Ok(match (value, error) {
-                (Some(value), _) => Ok(TaskOutcome::new(value)),
-                (None, Some((kind, message))) => Err(TaskError::new(kind.parse().unwrap_or(ErrorKind::Other), message)),
-                (None, None) => Err(TaskError::new(ErrorKind::Other, "the worker returned nothing")),
-            }),
+            FromWorker::Result(report) if report.task == task => Ok(report.into_result()),
             other => bail!("worker process {} answered {other:?} to task {task}", self.pid),
         }
     }
@@ -217,5 +265,34 @@ impl Model for ProcessPool {
             processes: Some(PoolStats { workers }),
             ..ExecutionFacts::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A result crosses the pipe whole: value or error, tries and Retry-After.
+    #[test]
+    fn results_cross_the_worker_protocol_whole() {
+        let results = [
+            Ok(TaskOutcome { value: 7, attempts: 3 }),
+            Err(TaskError {
+                attempts: 4,
+                retry_after: Some(Duration::from_secs(2)),
+                ..TaskError::new(ErrorKind::Status(503), "HTTP status 503")
+            }),
+            Err(TaskError { attempts: 2, ..TaskError::new(ErrorKind::Timeout, "no answer") }),
+        ];
+        for result in results {
+            let line = serde_json::to_string(&FromWorker::Result(TaskReport::new(5, &result))).unwrap();
+            let FromWorker::Result(report) = serde_json::from_str(&line).unwrap() else { panic!("{line}") };
+            assert_eq!(report.task, 5);
+            assert_eq!(report.into_result(), result, "{line}");
+        }
+        // A line without the newer fields (an older worker) reads as one try.
+        let old = r#"{"result":{"task":1,"value":9,"error":null}}"#;
+        let FromWorker::Result(report) = serde_json::from_str(old).unwrap() else { panic!() };
+        assert_eq!(report.into_result(), Ok(TaskOutcome::new(9)));
     }
 }

@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::{Experiment, Exporter, Report};
 use crate::analysis::stats::RatioStat;
 use crate::analysis::{cpu, io, sweep};
-use crate::model::ModelKind;
 
 pub struct Json;
 
@@ -67,12 +66,9 @@ fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis {
                     ratios.push(named(format!("speedup_vs_sequential.{}", r.figures.cell.model), s));
                 }
             }
-            for (fast, slow) in
-                [(ModelKind::Processes, ModelKind::GilThreads), (ModelKind::Threads, ModelKind::GilThreads)]
-            {
-                if let Some(x) = a.faster(fast, slow) {
-                    ratios.push(named(format!("{}_speedup_vs_{}", fast.name(), slow.name()), x));
-                }
+            for h in a.head_to_head() {
+                let (fast, slow) = (h.fast.kind.name(), h.slow.kind.name());
+                ratios.push(named(format!("{fast}_speedup_vs_{slow}"), h.ratio));
             }
             "cpu"
         }

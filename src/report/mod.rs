@@ -211,6 +211,9 @@ pub struct ClientSettings {
     pub retries: u32,
     #[serde(default)]
     pub retry_backoff_ms: f64,
+    /// Whether async models opened their connections before each measured run (`--prewarm`).
+    #[serde(default)]
+    pub prewarm: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,9 @@
 use std::fmt::Write as _;
 
 use super::lang::{Words, verdict, words};
-use super::markdown::{applied_latency, busy, checksum_mark, fixed_latency, span_lines, spread_notes};
+use super::markdown::{
+    applied_latency, busy, checksum_mark, failure_lines, fixed_latency, knee_text, span_lines, spread_notes,
+};
 use super::{
     Cell, CellStatus, CpuExperiment, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, Schedule,
     TargetInfo, TargetKind,
@@ -111,24 +113,11 @@ impl Terminal {
 
     /// Failure lines shared by every experiment.
     fn failures(out: &mut String, w: &dyn Words, cells: &[&Cell]) {
-        for cell in cells {
-            if let CellStatus::Failed { reason } = &cell.status {
-                let _ = writeln!(out, "  ✗ {}: {reason}", cell.model);
-            }
-            for r in &cell.runs {
-                for (kind, t) in &r.errors {
-                    let _ = writeln!(out, "  ✗ {}: {} × {kind} (e.g. {})", cell.model, t.count, t.example);
-                }
-            }
-            let retries: u64 = cell.runs.iter().map(|r| r.retries).sum();
-            if retries > 0 {
-                let ok_after: u64 = cell.runs.iter().map(|r| r.ok_after_retry).sum();
-                let line = w.retries_line(&cell.model.to_string(), retries, ok_after, crate::analysis::failed(cell));
-                let _ = writeln!(out, "  ↻ {}", line.replace('`', ""));
-            }
+        for line in failure_lines(w, cells) {
+            let _ = writeln!(out, "  {}", plain(line).replace('`', ""));
         }
         if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
-            let _ = writeln!(out, "  ✗ models received different numbers of body bytes");
+            let _ = writeln!(out, "  {}", plain(w.checksum_mismatch()));
         }
     }
 
@@ -269,12 +258,7 @@ impl Terminal {
         if sweep.diminishing() {
             let _ = writeln!(out, "  {}", plain(w.diminishing(kind)));
         }
-        let pct = exp.settings.knee_gain_per_doubling * 100.0;
-        let knee = match sweep.knee {
-            Some(n) => w.knee_line(kind, n, pct),
-            None => w.no_knee_line(pct),
-        };
-        let _ = writeln!(out, "  {}", plain(knee));
+        let _ = writeln!(out, "  {}", plain(knee_text(w, exp, &sweep)));
         let _ = writeln!(out, "  {}", plain(w.diagnosis(&sweep.diagnosis, kind)));
         match &sweep.usl {
             Ok(usl) => {
@@ -353,13 +337,10 @@ impl Terminal {
                 st.peak_inside
             );
         }
-        for (fast, slow) in [(ModelKind::Processes, ModelKind::GilThreads), (ModelKind::Threads, ModelKind::GilThreads)]
-        {
-            if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow)) {
-                let (f, s) = (f.figures.cell.model.to_string(), s.figures.cell.model.to_string());
-                let line = verdict(w, &x, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
-                let _ = writeln!(out, "  {}", plain(line));
-            }
+        for h in a.head_to_head().into_iter().filter(|h| h.stated) {
+            let (f, s) = (h.fast.figures.cell.model.to_string(), h.slow.figures.cell.model.to_string());
+            let line = verdict(w, &h.ratio, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
+            let _ = writeln!(out, "  {}", plain(line));
         }
         let _ = writeln!(out, "  {}", plain(w.checksum_line(a.expected_checksum, a.checksums_ok())));
     }

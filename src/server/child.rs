@@ -61,6 +61,9 @@ impl ChildServer {
         if let Some(n) = f.close_after {
             cmd.args(["--close-after", &n.to_string()]);
         }
+        if cfg.header_timeout != super::HEADER_READ_TIMEOUT {
+            cmd.args(["--header-timeout", &fmt_duration(cfg.header_timeout)]);
+        }
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

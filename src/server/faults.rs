@@ -71,7 +71,11 @@ pub struct Faults {
     pub slow_body: Duration,
     /// Above this rate, requests get 429 with Retry-After.
     pub rate_limit: Option<Rate>,
-    /// The listener closes after accepting this many connections: later ones are refused.
+    /// The listener closes once this many connections of the client have been counted since the
+    /// server started (resets do not restart it): later ones are refused. A connection counts at
+    /// its first request to a path other than the admin routes (`/health`, `/stats`,
+    /// `/stats/reset`), and the listener closes before that request is answered. A connection
+    /// accepted before the close whose first such request comes after it is closed unanswered.
     pub close_after: Option<u64>,
 }
 
@@ -114,6 +118,9 @@ impl Faults {
 
     /// The fault request `id`'s attempt `attempt` meets.
     pub fn draw(&self, seed: u64, id: u64, attempt: u64) -> Fault {
+        if self.error_rate + self.stall_rate + self.reset_rate + self.slow_body_rate == 0.0 {
+            return Fault::None;
+        }
         let mix = crate::seed::derive(seed ^ FAULT_SALT, id.wrapping_mul(1_000_003).wrapping_add(attempt));
         let u: f64 = rand::rngs::SmallRng::seed_from_u64(mix).random();
         let mut edge = 0.0;

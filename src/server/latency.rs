@@ -31,20 +31,20 @@ pub const PROFILE_HELP: &str = "fixed:100ms (or 100ms), uniform:50ms..150ms, nor
 impl LatencyProfile {
     /// The delay for request `id` under `seed`.
     pub fn sample(&self, seed: u64, id: u64) -> Duration {
-        let mut rng = SmallRng::seed_from_u64(crate::seed::derive(seed, id));
+        let rng = || SmallRng::seed_from_u64(crate::seed::derive(seed, id));
         let secs = |d: Duration| d.as_secs_f64();
         let drawn = match *self {
             LatencyProfile::Fixed(d) => return d,
             LatencyProfile::Uniform { lo, hi } => match Uniform::new_inclusive(secs(lo), secs(hi)) {
-                Ok(u) => u.sample(&mut rng),
+                Ok(u) => u.sample(&mut rng()),
                 Err(_) => secs(lo),
             },
             LatencyProfile::Normal { mean, std_dev } => match Normal::new(secs(mean), secs(std_dev)) {
-                Ok(n) => n.sample(&mut rng),
+                Ok(n) => n.sample(&mut rng()),
                 Err(_) => secs(mean),
             },
             LatencyProfile::LogNormal { median, sigma } => match LogNormal::new(secs(median).max(1e-9).ln(), sigma) {
-                Ok(l) => l.sample(&mut rng),
+                Ok(l) => l.sample(&mut rng()),
                 Err(_) => secs(median),
             },
         };

@@ -7,6 +7,10 @@
 //! - `POST /stats/reset`: zero the counters (peaks restart from what is in flight now);
 //! - `GET /health`: `ok`.
 //!
+//! The last three are admin routes: a connection is counted (in `connections_accepted`, and
+//! towards `--close-after`) at its first request to any other path, so the runner's own preflight,
+//! resets and reads never count as connections of the client under test.
+//!
 //! Experiment commands run it as a child process of the same binary ([`child`]), so the client's
 //! memory and CPU figures never include the server's; tests may run it in-process ([`InProcess`]).
 
@@ -14,17 +18,17 @@ pub mod child;
 pub mod faults;
 pub mod latency;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use std::collections::HashMap;
-
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -54,7 +58,9 @@ pub struct ServerConfig {
     /// Faults to inject.
     #[serde(default)]
     pub faults: Faults,
-    /// How long a client may take to send its request headers.
+    /// How long a client may take to send its request headers ([`HEADER_READ_TIMEOUT`] unless a
+    /// test wants it shorter). [`child::ChildServer`] passes it on (`serve --header-timeout`)
+    /// when it is not the default.
     #[serde(default = "default_header_timeout", rename = "header_timeout_ms", with = "crate::units::serde_ms")]
     pub header_timeout: Duration,
 }
@@ -76,7 +82,7 @@ impl Default for ServerConfig {
     }
 }
 
-/// Counters, all since the last reset.
+/// Counters, all since the last reset (the baselines are what the process had used by then).
 #[derive(Default)]
 struct Stats {
     requests: AtomicU64,
@@ -102,6 +108,8 @@ struct Stats {
     slow_bodies: AtomicU64,
     bad_requests: AtomicU64,
     heap_at_reset: AtomicU64,
+    cpu_user_us_at_reset: AtomicU64,
+    cpu_sys_us_at_reset: AtomicU64,
 }
 
 /// What the server saw, as served by `GET /stats`.
@@ -120,7 +128,9 @@ pub struct StatsSnapshot {
     pub queued_requests: u64,
     pub queue_wait_us_total: u64,
     pub queue_wait_us_max: u64,
-    /// TCP connections accepted (one per request without keep-alive).
+    /// TCP connections the client under test opened (one per request without keep-alive): a
+    /// connection is counted once, at its first request that is not to an admin route
+    /// (`/health`, `/stats`, `/stats/reset`), so the runner's own connections are never counted.
     pub connections_accepted: u64,
     pub accept_errors: u64,
     pub latency_requested_us_total: u64,
@@ -148,17 +158,23 @@ pub struct FaultCounts {
     /// Connection cut mid-body.
     pub resets: u64,
     pub slow_bodies: u64,
-    /// Requests the server could not read as one of its routes (4xx).
+    /// Requests answered with a 4xx other than the rate limit's 429: unknown paths (404), wrong
+    /// methods (405), ids or query settings that do not parse (400), and requests hyper could not
+    /// read at all (400, 414, 431).
     pub bad_requests: u64,
 }
 
-/// The server process's own resource use (cumulative since it started).
+/// The server process's own resource use since the last reset (since it started before any).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerProcess {
     pub pid: u32,
+    /// CPU time spent since the last reset.
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
+    /// Resident set size now.
     pub rss_bytes: Option<u64>,
+    /// Peak resident set size since the last reset (where the kernel refuses to restart its peak,
+    /// `/proc/self/clear_refs`, since the process started).
     pub rss_peak_bytes: Option<u64>,
     /// Live heap now and at the last reset (when the counting allocator is installed).
     #[serde(default)]
@@ -183,13 +199,71 @@ struct Shared {
     slots: Option<Semaphore>,
     arrivals: watch::Sender<usize>,
     bucket: Option<faults::Bucket>,
+    /// Connections counted since the server started; resets never touch it. What `close_after`
+    /// counts.
+    connections_since_start: AtomicU64,
+    /// The listening socket while it is open, so that the connection that reaches `close_after`
+    /// closes it before it is answered (the accept loop takes it out before dropping the socket).
+    listener: Mutex<Option<RawFd>>,
+}
+
+/// The admin routes: requests to them never count a connection.
+fn is_admin(path: &str) -> bool {
+    matches!(path, "/health" | "/stats" | "/stats/reset")
+}
+
+/// CPU time the process has used, in microseconds (user, system).
+fn cpu_us() -> (u64, u64) {
+    let usage = crate::measure::process::usage(crate::measure::process::Who::SelfProcess);
+    (usage.user.as_micros() as u64, usage.sys.as_micros() as u64)
 }
 
 impl Shared {
+    /// Counts the connection (once, at its first request to a path that is not an admin route).
+    /// False when `close_after` connections were counted before it: it is then closed unanswered.
+    fn admit(&self, counted: &AtomicBool, path: &str) -> bool {
+        if is_admin(path) || counted.swap(true, Relaxed) {
+            return true;
+        }
+        let n = self.connections_since_start.fetch_add(1, Relaxed) + 1;
+        if let Some(limit) = self.cfg.faults.close_after {
+            if n > limit {
+                return false;
+            }
+            if n == limit {
+                self.close_listener();
+            }
+        }
+        self.stats.connections.fetch_add(1, Relaxed);
+        true
+    }
+
+    /// Stops listening for good: later connections are refused.
+    fn close_listener(&self) {
+        if let Some(fd) = self.listener.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            // Linux takes a listening socket out of LISTEN on shutdown (pending connections are
+            // reset, new ones refused) and wakes the accept loop, which then drops the socket.
+            // SAFETY: the descriptor is the listener's, open while it is in `self.listener`.
+            unsafe { libc::shutdown(fd, libc::SHUT_RD) };
+        }
+    }
+
+    fn listener_closed(&self) -> bool {
+        self.listener.lock().unwrap_or_else(PoisonError::into_inner).is_none()
+    }
+
+    /// Counts a 4xx answer as a bad request (429 is the rate limit's, counted as such).
+    fn count_answer(&self, status: StatusCode) {
+        if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
+            self.stats.bad_requests.fetch_add(1, Relaxed);
+        }
+    }
+
     fn snapshot(&self) -> StatsSnapshot {
         let s = &self.stats;
-        let usage = crate::measure::process::usage(crate::measure::process::Who::SelfProcess);
+        let (user_us, sys_us) = cpu_us();
         let rss = crate::measure::process::rss();
+        let heap = crate::measure::alloc::snapshot();
         let min = s.latency_applied_us_min.load(Relaxed);
         let responses = s.responses.load(Relaxed);
         StatsSnapshot {
@@ -220,12 +294,12 @@ impl Shared {
             },
             process: ServerProcess {
                 pid: std::process::id(),
-                cpu_user_us: usage.user.as_micros() as u64,
-                cpu_sys_us: usage.sys.as_micros() as u64,
+                cpu_user_us: user_us.saturating_sub(s.cpu_user_us_at_reset.load(Relaxed)),
+                cpu_sys_us: sys_us.saturating_sub(s.cpu_sys_us_at_reset.load(Relaxed)),
                 rss_bytes: rss.map(|r| r.current_bytes),
                 rss_peak_bytes: rss.map(|r| r.peak_bytes),
-                heap_current_bytes: crate::measure::alloc::snapshot().map(|h| h.current_bytes as u64),
-                heap_at_reset_bytes: crate::measure::alloc::is_installed().then(|| s.heap_at_reset.load(Relaxed)),
+                heap_current_bytes: heap.map(|h| h.current_bytes as u64),
+                heap_at_reset_bytes: heap.map(|_| s.heap_at_reset.load(Relaxed)),
             },
         }
     }
@@ -255,6 +329,11 @@ impl Shared {
         }
         let heap = crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64);
         s.heap_at_reset.store(heap, Relaxed);
+        let (user_us, sys_us) = cpu_us();
+        s.cpu_user_us_at_reset.store(user_us, Relaxed);
+        s.cpu_sys_us_at_reset.store(sys_us, Relaxed);
+        // Where the kernel refuses, the peak stays "since the process started" (see ServerProcess).
+        crate::measure::process::reset_peak_rss();
         s.latency_applied_us_min.store(u64::MAX, Relaxed);
         s.peak_inflight.store(s.inflight.load(Relaxed), Relaxed);
         s.peak_waiting.store(s.waiting.load(Relaxed), Relaxed);
@@ -306,25 +385,24 @@ fn counter(s: &Stats, fault: Fault) -> Option<&AtomicU64> {
     }
 }
 
+/// `GET /api/items/{id}`. A request whose id or query does not parse is answered 400 before it
+/// counts as a request (the 400 counts as a bad request, see [`Shared::count_answer`]).
 async fn item(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<u64>,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
     let s = &shared.stats;
-    s.requests.fetch_add(1, Relaxed);
     let faults = if query.is_empty() {
         std::borrow::Cow::Borrowed(&shared.cfg.faults)
     } else {
         match shared.cfg.faults.with_query(&query) {
             Ok(f) => std::borrow::Cow::Owned(f),
-            Err(e) => {
-                s.bad_requests.fetch_add(1, Relaxed);
-                return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
-            }
+            Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
         }
     };
+    s.requests.fetch_add(1, Relaxed);
     if let Some(bucket) = &shared.bucket
         && let Err(wait) = bucket.take()
     {
@@ -355,7 +433,7 @@ async fn item(
         shared.arrivals.send_modify(|a| *a += 1);
         let _ = tokio::time::timeout(BARRIER_TIMEOUT, arrivals.wait_for(|&a| a >= n)).await;
     }
-    let attempt = headers.get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
+    let attempt = request.headers().get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
     let fault = faults.draw(shared.cfg.seed, id, attempt);
     if let Some(c) = counter(s, fault) {
         c.fetch_add(1, Relaxed);
@@ -433,34 +511,37 @@ async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn not_found(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    shared.stats.bad_requests.fetch_add(1, Relaxed);
+async fn not_found() -> impl IntoResponse {
     (StatusCode::NOT_FOUND, "not found: try GET /api/items/{id}, GET /stats, POST /stats/reset\n")
 }
 
-/// A TCP listener that counts accepted connections and sets `TCP_NODELAY` on them; with
-/// `close_after`, it closes its socket after that many, so later connections are refused.
-struct CountingListener {
+/// The listening socket: sets `TCP_NODELAY` on accepted connections and counts accept errors.
+/// Once [`Shared::close_listener`] has run (`close_after`), it stops accepting for good.
+struct Listener {
     inner: Option<TcpListener>,
-    addr: SocketAddr,
     shared: Arc<Shared>,
 }
 
-impl axum::serve::Listener for CountingListener {
-    type Io = TcpStream;
-    type Addr = SocketAddr;
+impl Listener {
+    fn new(inner: TcpListener, shared: Arc<Shared>) -> Self {
+        *shared.listener.lock().unwrap_or_else(PoisonError::into_inner) = Some(inner.as_raw_fd());
+        Listener { inner: Some(inner), shared }
+    }
 
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+    async fn accept(&mut self) -> TcpStream {
         loop {
             let Some(inner) = &self.inner else { return std::future::pending().await };
-            match inner.accept().await {
-                Ok((stream, addr)) => {
+            let accepted = inner.accept().await;
+            if self.shared.cfg.faults.close_after.is_some() && self.shared.listener_closed() {
+                // Shut by the last connection `close_after` allows (where the shutdown did not
+                // stop the socket, this connection came in after it and is dropped too).
+                self.inner = None;
+                continue;
+            }
+            match accepted {
+                Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    let n = self.shared.stats.connections.fetch_add(1, Relaxed) + 1;
-                    if self.shared.cfg.faults.close_after.is_some_and(|limit| n >= limit) {
-                        self.inner = None;
-                    }
-                    return (stream, addr);
+                    return stream;
                 }
                 Err(_) => {
                     // Out of file descriptors or a connection aborted before accept: count it,
@@ -471,9 +552,12 @@ impl axum::serve::Listener for CountingListener {
             }
         }
     }
+}
 
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.addr)
+impl Drop for Listener {
+    fn drop(&mut self) {
+        // Before the socket closes: nothing may shut its descriptor once it can be reused.
+        self.shared.listener.lock().unwrap_or_else(PoisonError::into_inner).take();
     }
 }
 
@@ -497,6 +581,7 @@ pub async fn serve(
     cfg: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (user_us, sys_us) = cpu_us();
     let shared = Arc::new(Shared {
         slots: cfg.max_inflight.map(Semaphore::new),
         arrivals: watch::Sender::new(0),
@@ -504,8 +589,12 @@ pub async fn serve(
         stats: Stats {
             latency_applied_us_min: AtomicU64::new(u64::MAX),
             heap_at_reset: AtomicU64::new(crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64)),
+            cpu_user_us_at_reset: AtomicU64::new(user_us),
+            cpu_sys_us_at_reset: AtomicU64::new(sys_us),
             ..Stats::default()
         },
+        connections_since_start: AtomicU64::new(0),
+        listener: Mutex::new(None),
         cfg,
     });
     let app = axum::Router::new()
@@ -515,21 +604,39 @@ pub async fn serve(
         .route("/health", get(|| async { "ok\n" }))
         .fallback(not_found)
         .with_state(shared.clone());
-    let addr = listener.local_addr()?;
-    let header_timeout = shared.cfg.header_timeout;
-    let mut listener = CountingListener { inner: Some(listener), addr, shared };
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(shared.cfg.header_timeout);
+    let http = Arc::new(http);
+    let mut listener = Listener::new(listener, shared.clone());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
-            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
+        let stream = tokio::select! {
+            stream = listener.accept() => stream,
             _ = &mut shutdown => return Ok(()),
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let router = hyper_util::service::TowerToHyperService::new(app.clone());
+        let (shared, http) = (shared.clone(), http.clone());
         tokio::spawn(async move {
-            let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
-            // A broken or cut-off connection ends here; the server goes on.
-            let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+            let counted = AtomicBool::new(false);
+            let service = hyper::service::service_fn(|request: hyper::Request<hyper::body::Incoming>| {
+                let admitted = shared.admit(&counted, request.uri().path());
+                let answer = admitted.then(|| hyper::service::Service::call(&router, request));
+                let shared = &shared;
+                async move {
+                    // Past `close_after`: an error closes the connection without an answer.
+                    let Some(answer) = answer else { return Err(std::io::Error::other("close_after reached")) };
+                    let Ok(response) = answer.await;
+                    shared.count_answer(response.status());
+                    Ok(response)
+                }
+            });
+            // A broken or cut-off connection ends here; the server goes on. A request hyper
+            // cannot read never reaches the service: hyper answers it (400, 414, 431), count it.
+            if let Err(e) = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await
+                && e.is_parse()
+            {
+                shared.stats.bad_requests.fetch_add(1, Relaxed);
+            }
         });
     }
 }
@@ -553,12 +660,9 @@ impl InProcess {
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("concbench-server".into()).spawn(move || {
-            rt.block_on(async move {
-                tokio::select! {
-                    _ = serve(listener, cfg, std::future::pending()) => {}
-                    _ = stopped => {}
-                }
-            });
+            let _ = rt.block_on(serve(listener, cfg, async {
+                let _ = stopped.await;
+            }));
             rt.shutdown_background();
         })?;
         Ok(InProcess { addr, stop: Some(stop), thread: Some(thread) })

@@ -7,7 +7,7 @@
 //! client connection alone costs about 17 KiB per connection (an 8 KiB write buffer, a request
 //! channel whose first block holds 32 requests, a spawned connection task) and a few channel
 //! hops per request; here a connection costs its read buffer and its socket, and a request one
-//! small allocation for its head (see the README's benchmark table for the figures).
+//! allocation for its head (see the README's benchmark table for the figures).
 
 use std::io;
 use std::net::SocketAddr;
@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
-use super::{ErrorKind, TaskError};
+use super::{ErrorKind, TaskError, UrlTemplate};
 
 /// Read buffer of a connection: it holds a response head (larger heads make it grow, up to
 /// [`MAX_HEAD_BYTES`]) and carries bodies through in pieces of this size.
@@ -159,7 +159,7 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, String> {
             close |= v.split(',').any(|t| t.trim() == "close");
             keep_alive |= v.split(',').any(|t| t.trim() == "keep-alive");
         } else if h.name.eq_ignore_ascii_case("retry-after") {
-            retry_after = value.parse::<u64>().ok().map(Duration::from_secs);
+            retry_after = self::retry_after(h.value);
         }
     }
     let framing = if (100..200).contains(&status) || status == 204 || status == 304 {
@@ -171,8 +171,21 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, String> {
     } else {
         Framing::Close
     };
-    let reusable = framing != Framing::Close && !close && (!http10 || keep_alive);
+    // After 101 Switching Protocols the connection no longer speaks HTTP/1.1.
+    let reusable = framing != Framing::Close && !close && (!http10 || keep_alive) && status != 101;
     Ok(Some(Head { status, framing, reusable, retry_after, len }))
+}
+
+impl Head {
+    /// An interim (1xx) response other than 101: the final response still follows it.
+    pub fn interim(&self) -> bool {
+        (100..200).contains(&self.status) && self.status != 101
+    }
+}
+
+/// A Retry-After header's value, when it is a number of seconds (both clients read it here).
+pub fn retry_after(value: &[u8]) -> Option<Duration> {
+    std::str::from_utf8(value).ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// The state of a chunked body being read.
@@ -276,7 +289,8 @@ fn closed(what: &str) -> TaskError {
 /// The client of one run (its idle connections close with it).
 pub struct HttpClient {
     origin: Origin,
-    /// `Host: ...\r\n` and every other fixed header line, ready to send.
+    /// `Host: ...\r\n` and every other fixed header line, ready to send, ending with the attempt
+    /// header's name (its value differs per request).
     fixed_headers: Vec<u8>,
     keep_alive: bool,
     timeout: Duration,
@@ -295,21 +309,27 @@ impl HttpClient {
         timeout: Duration,
         connect_timeout: Duration,
     ) -> anyhow::Result<Self> {
-        let default_port = if origin.https { 443 } else { 80 };
+        use std::io::Write as _;
         let mut fixed = Vec::new();
-        if origin.port == default_port {
-            fixed.extend(format!("Host: {}\r\n", origin.host).bytes());
-        } else if origin.host.contains(':') {
-            fixed.extend(format!("Host: [{}]:{}\r\n", origin.host, origin.port).bytes());
-        } else {
-            fixed.extend(format!("Host: {}:{}\r\n", origin.host, origin.port).bytes());
+        // A Host header among `headers` replaces the one the origin implies.
+        if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+            let default_port = if origin.https { 443 } else { 80 };
+            // An IPv6 address is bracketed (`[::1]:8080`, `[::1]`): its colons are not a port.
+            let (open, close) = if origin.host.contains(':') { ("[", "]") } else { ("", "") };
+            write!(fixed, "Host: {open}{}{close}", origin.host)?;
+            if origin.port != default_port {
+                write!(fixed, ":{}", origin.port)?;
+            }
+            fixed.extend_from_slice(b"\r\n");
         }
         for (name, value) in headers {
-            fixed.extend(format!("{name}: {value}\r\n").bytes());
+            write!(fixed, "{name}: {value}\r\n")?;
         }
         if !keep_alive {
-            fixed.extend(b"Connection: close\r\n");
+            fixed.extend_from_slice(b"Connection: close\r\n");
         }
+        // The last line: every request ends its head with its attempt number.
+        write!(fixed, "{}: ", crate::server::ATTEMPT_HEADER)?;
         let tls = if origin.https {
             use rustls_platform_verifier::ConfigVerifierExt;
             let config = rustls::ClientConfig::with_platform_verifier()?;
@@ -391,28 +411,42 @@ impl HttpClient {
 
     /// Sends the request head on `conn` and reads the answer. `Err(None)`: the connection was
     /// closed before any byte of an answer (a stale idle connection).
-    async fn send(&self, conn: &mut Conn, path: &str, attempt: u32) -> Result<(Answer, bool), Option<TaskError>> {
-        let mut head = Vec::with_capacity(path.len() + self.fixed_headers.len() + 64);
-        head.extend(b"GET ");
-        head.extend(path.as_bytes());
-        head.extend(b" HTTP/1.1\r\n");
-        head.extend(&self.fixed_headers);
-        head.extend(crate::server::ATTEMPT_HEADER.as_bytes());
-        head.extend(format!(": {attempt}\r\n\r\n").bytes());
+    async fn send(
+        &self,
+        conn: &mut Conn,
+        url: &UrlTemplate,
+        task: usize,
+        attempt: u32,
+    ) -> Result<(Answer, bool), Option<TaskError>> {
+        // The whole head, written straight into one buffer: its only allocation.
+        use std::io::Write as _;
+        let mut head = Vec::with_capacity(url.path_len_max() + self.fixed_headers.len() + 32);
+        head.extend_from_slice(b"GET ");
+        url.write_path(task, &mut head);
+        head.extend_from_slice(b" HTTP/1.1\r\n");
+        head.extend_from_slice(&self.fixed_headers);
+        let _ = write!(head, "{attempt}\r\n\r\n");
         conn.stream.write_all(&head).await.map_err(|e| match e.kind() {
             io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => None,
             _ => Some(io_error(e, "sending the request")),
         })?;
         drop(head);
+        let mut interim = false;
         let head = loop {
             if conn.end > conn.start {
                 match parse_head(&conn.buf[conn.start..conn.end]) {
+                    // An interim answer (100 Continue, 103 Early Hints): the final one follows.
+                    Ok(Some(h)) if h.interim() => {
+                        conn.start += h.len;
+                        interim = true;
+                        continue;
+                    }
                     Ok(Some(h)) => break h,
                     Ok(None) => {}
                     Err(e) => return Err(Some(TaskError::new(ErrorKind::Other, e))),
                 }
             }
-            let got_nothing = conn.end == conn.start;
+            let got_nothing = conn.end == conn.start && !interim;
             match conn.fill().await {
                 Ok(0) if got_nothing => return Err(None),
                 Ok(0) => return Err(Some(closed("in the middle of the response head"))),
@@ -461,11 +495,11 @@ impl HttpClient {
         Ok(((head.status, bytes, head.retry_after), head.reusable && conn.start == conn.end))
     }
 
-    async fn exchange(&self, path: &str, attempt: u32) -> Result<Answer, TaskError> {
+    async fn exchange(&self, url: &UrlTemplate, task: usize, attempt: u32) -> Result<Answer, TaskError> {
         // An idle connection the server has closed meanwhile fails before any answer: the
         // request then goes on a new connection (once), as any keep-alive client does.
         if let Some(mut conn) = self.take_idle() {
-            match self.send(&mut conn, path, attempt).await {
+            match self.send(&mut conn, url, task, attempt).await {
                 Ok((answer, reusable)) => {
                     self.give_back(conn, reusable);
                     return Ok(answer);
@@ -475,7 +509,7 @@ impl HttpClient {
             }
         }
         let mut conn = self.connect().await?;
-        match self.send(&mut conn, path, attempt).await {
+        match self.send(&mut conn, url, task, attempt).await {
             Ok((answer, reusable)) => {
                 self.give_back(conn, reusable);
                 Ok(answer)
@@ -490,9 +524,10 @@ impl HttpClient {
         }
     }
 
-    /// GET `path` (origin-form, from `/`), within the whole-request timeout.
-    pub async fn get(&self, path: &str, attempt: u32) -> Result<Answer, TaskError> {
-        match tokio::time::timeout(self.timeout, self.exchange(path, attempt)).await {
+    /// GET the path and query of task `task` of `url` (its origin is this client's), try
+    /// `attempt` (0: the first), within the whole-request timeout.
+    pub async fn get(&self, url: &UrlTemplate, task: usize, attempt: u32) -> Result<Answer, TaskError> {
+        match tokio::time::timeout(self.timeout, self.exchange(url, task, attempt)).await {
             Ok(r) => r,
             Err(_) => Err(TaskError::new(ErrorKind::Timeout, format!("no answer within {:?}", self.timeout))),
         }
@@ -528,11 +563,32 @@ mod tests {
         assert_eq!((h.framing, h.reusable), (Framing::Close, false));
         let h = parse_head(b"HTTP/1.1 204 No Content\r\n\r\n").unwrap().unwrap();
         assert_eq!(h.framing, Framing::Empty);
+        let h = parse_head(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK").unwrap().unwrap();
+        assert_eq!((h.status, h.framing, h.len), (103, Framing::Empty, 44));
+        assert!(h.interim());
+        let h = parse_head(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n").unwrap().unwrap();
+        assert!(!h.interim() && !h.reusable, "101 is final, and the connection is no longer HTTP");
         let h = parse_head(b"HTTP/1.1 429 Too Many\r\nRetry-After: 2\r\ncontent-length: 0\r\n\r\n").unwrap().unwrap();
         assert_eq!((h.status, h.retry_after), (429, Some(Duration::from_secs(2))));
         assert_eq!(parse_head(b"HTTP/1.1 200 OK\r\nContent-Le").unwrap(), None);
         assert!(parse_head(b"garbage\r\n\r\n").is_err());
         assert!(parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n").is_err());
+    }
+
+    #[test]
+    fn the_host_header_brackets_ipv6_and_yields_to_a_given_one() {
+        let fixed = |host: &str, port: u16, headers: &[(&str, &str)]| {
+            let origin = Origin { https: false, host: host.into(), port };
+            let headers: Vec<(String, String)> = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            let client = HttpClient::new(origin, &headers, true, Duration::from_secs(1), Duration::from_secs(1));
+            String::from_utf8(client.unwrap().fixed_headers).unwrap()
+        };
+        assert!(fixed("::1", 80, &[]).starts_with("Host: [::1]\r\n"));
+        assert!(fixed("::1", 8080, &[]).starts_with("Host: [::1]:8080\r\n"));
+        assert!(fixed("example.com", 80, &[]).starts_with("Host: example.com\r\n"));
+        assert!(fixed("127.0.0.1", 8080, &[]).starts_with("Host: 127.0.0.1:8080\r\n"));
+        let given = fixed("127.0.0.1", 8080, &[("host", "example.test"), ("X-Key", "k")]);
+        assert_eq!(given, "host: example.test\r\nX-Key: k\r\nx-concbench-attempt: ");
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The I/O-bound workload: task `i` is one HTTP GET of the URL template with `{i}` replaced by `i`.
 //!
 //! Blocking models use `ureq` (one shared agent, a connection pool sized to the model's
-//! concurrency); async models use concbench's lean hyper client ([`super::client`]). Both speak
-//! HTTP/1.1, use rustls with the same crypto provider (ring) and the platform's trust store,
-//! ignore proxy variables, do not follow redirects (a 3xx is an answer), retry only when told to,
-//! and read the whole body. Status 4xx/5xx counts as a failure.
+//! concurrency); async models use concbench's own HTTP/1.1 client ([`super::client`]: requests
+//! written straight to the socket, responses parsed with `httparse`). Both speak HTTP/1.1, use
+//! rustls with the same crypto provider (ring) and the platform's trust store, ignore proxy
+//! variables, do not follow redirects (a 3xx is an answer), retry only when told to, and read the
+//! whole body. Status 4xx/5xx counts as a failure.
 
 use std::io::Read;
 use std::sync::Once;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -23,52 +24,82 @@ pub const BLOCKING_OUTPUT_BUFFER_BYTES: usize = 8 * 1024;
 
 const USER_AGENT: &str = concat!("concbench/", env!("CARGO_PKG_VERSION"));
 
-/// A URL with an optional `{i}` placeholder for the task index.
+const PLACEHOLDER: &str = "{i}";
+
+/// A URL with an optional `{i}` placeholder for the task index, in its path or query.
+///
+/// It is kept split: the origin part (`scheme://authority`, the same for every task) and the
+/// path-and-query split at each `{i}`, so rendering a task's request target is one pass with no
+/// search, written straight into the buffer that needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub struct UrlTemplate {
+    /// As written (trimmed).
     text: String,
+    /// `scheme://authority`.
+    origin_len: usize,
+    /// The path and query (origin-form, from `/`; no fragment), split at each `{i}`.
+    path: Vec<String>,
 }
 
 impl UrlTemplate {
     /// Checks that the template renders to an absolute `http` or `https` URL with a host, and
     /// that `{i}` is in its path or query (every request goes to the same origin).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let template = UrlTemplate { text: text.trim().to_string() };
-        let parse = |i: usize| {
-            url::Url::parse(&template.render(i))
-                .map_err(|e| format!("'{text}' is not a URL ({e}); write e.g. http://host:8080/items/{{i}}"))
+        let text = text.trim();
+        let after_scheme = text.find("://").map_or(0, |p| p + 3);
+        let origin_len = text[after_scheme..].find(['/', '?', '#']).map_or(text.len(), |p| after_scheme + p);
+        let (path, fragment) = text[origin_len..].split_once('#').unwrap_or((&text[origin_len..], ""));
+        if text[..origin_len].contains(PLACEHOLDER) || fragment.contains(PLACEHOLDER) {
+            return Err(format!("'{text}': {{i}} may only appear in the path or query"));
+        }
+        let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+        let template = UrlTemplate {
+            text: text.to_string(),
+            origin_len,
+            path: path.split(PLACEHOLDER).map(str::to_string).collect(),
         };
-        let url = parse(0)?;
+        let url = url::Url::parse(&template.render(0))
+            .map_err(|e| format!("'{text}' is not a URL ({e}); write e.g. http://host:8080/items/{{i}}"))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("'{text}': scheme '{}' is not supported (use http or https)", url.scheme()));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("'{text}' has no host"));
         }
-        if url.origin() != parse(1)?.origin()
-            || !template.text[template.path_start()..].starts_with(['/', '?'])
-                && template.path_start() < template.text.len()
-        {
-            return Err(format!("'{text}': {{i}} may only appear in the path or query"));
-        }
         Ok(template)
     }
 
-    /// Where the path starts: after `scheme://authority`.
-    fn path_start(&self) -> usize {
-        let after_scheme = self.text.find("://").map_or(0, |p| p + 3);
-        self.text[after_scheme..].find(['/', '?', '#']).map_or(self.text.len(), |p| after_scheme + p)
+    /// Writes the path and query of task `i` (origin-form: `/items/7?x=1`) to `out`.
+    pub fn write_path(&self, i: usize, out: &mut Vec<u8>) {
+        use std::io::Write as _;
+        for (n, piece) in self.path.iter().enumerate() {
+            if n > 0 {
+                let _ = write!(out, "{i}");
+            }
+            out.extend_from_slice(piece.as_bytes());
+        }
     }
 
-    /// The URL of task `i`.
+    /// Bytes the path and query of any task take, at most.
+    pub fn path_len_max(&self) -> usize {
+        self.path.iter().map(String::len).sum::<usize>() + 20 * (self.path.len() - 1)
+    }
+
+    /// The URL of task `i` (without the fragment, which no request carries).
     pub fn render(&self, i: usize) -> String {
-        self.text.replace("{i}", &i.to_string())
+        let mut out = Vec::with_capacity(self.origin_len + self.path_len_max());
+        out.extend_from_slice(&self.text.as_bytes()[..self.origin_len]);
+        self.write_path(i, &mut out);
+        String::from_utf8(out).expect("pieces of a str joined by digits")
     }
 
     /// The path and query of task `i` (origin-form: `/items/7?x=1`).
+    #[cfg(test)]
     pub fn render_path(&self, i: usize) -> String {
-        PathTemplate::new(self).render(i)
+        let mut out = Vec::with_capacity(self.path_len_max());
+        self.write_path(i, &mut out);
+        String::from_utf8(out).expect("pieces of a str joined by digits")
     }
 
     /// Scheme, host and port, shared by every task.
@@ -83,34 +114,6 @@ impl UrlTemplate {
 
     pub fn as_str(&self) -> &str {
         &self.text
-    }
-}
-
-/// The path-and-query part of a [`UrlTemplate`], split at `{i}` once so rendering a request's path
-/// is one allocation and no search.
-#[derive(Debug, Clone)]
-pub struct PathTemplate {
-    pieces: Vec<String>,
-}
-
-impl PathTemplate {
-    pub fn new(url: &UrlTemplate) -> Self {
-        let rest = &url.text[url.path_start()..];
-        let rest = rest.split('#').next().unwrap_or("");
-        let rest = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
-        PathTemplate { pieces: rest.split("{i}").map(str::to_string).collect() }
-    }
-
-    pub fn render(&self, i: usize) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::with_capacity(self.pieces.iter().map(String::len).sum::<usize>() + 20);
-        for (n, piece) in self.pieces.iter().enumerate() {
-            if n > 0 {
-                let _ = write!(out, "{i}");
-            }
-            out.push_str(piece);
-        }
-        out
     }
 }
 
@@ -211,7 +214,6 @@ fn install_crypto_provider() {
 /// The I/O workload with its two clients built.
 pub struct IoWorkload {
     spec: IoSpec,
-    path: PathTemplate,
     agent: ureq::Agent,
     client: client::HttpClient,
 }
@@ -236,18 +238,17 @@ impl IoWorkload {
             .build()
             .new_agent();
 
-        let mut headers = vec![("User-Agent".to_string(), USER_AGENT.to_string())];
+        // A header the user gives replaces the default of the same name (ureq does the same).
+        let mut headers = Vec::with_capacity(spec.headers.len() + 1);
+        if !spec.headers.iter().any(|h| h.name.eq_ignore_ascii_case("user-agent")) {
+            headers.push(("User-Agent".to_string(), USER_AGENT.to_string()));
+        }
         headers.extend(spec.headers.iter().map(|h| (h.name.clone(), h.value.clone())));
         let client =
             client::HttpClient::new(spec.url.origin(), &headers, spec.keep_alive, spec.timeout, spec.connect_timeout)
                 .context("building the async HTTP client")?;
-        Ok(IoWorkload { spec: spec.clone(), path: PathTemplate::new(&spec.url), agent, client })
+        Ok(IoWorkload { spec: spec.clone(), agent, client })
     }
-}
-
-/// The server's Retry-After, when it is a number of seconds.
-fn retry_after(value: Option<&str>) -> Option<Duration> {
-    value?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 impl IoWorkload {
@@ -256,10 +257,12 @@ impl IoWorkload {
     /// With keep-alive, a request the connection's close cut off before any answer (a server
     /// closing an idle connection just as the pool hands it out: ureq does not recover from that
     /// race) is sent once more, on a fresh connection, as the async client does; it is not a
-    /// retry of the request, which never reached the server's application.
+    /// retry of the request, which never reached the server's application. Both sends share one
+    /// `--timeout`: the second gets only the time the first left.
     fn get_blocking(&self, task: usize, attempt: u32) -> Result<(u16, u64, Option<Duration>), TaskError> {
         let url = self.spec.url.render(task);
-        let send = || {
+        let t0 = Instant::now();
+        let send = |timeout: Option<Duration>| {
             let mut request = self.agent.get(&url).header(crate::server::ATTEMPT_HEADER, attempt.to_string());
             for h in &self.spec.headers {
                 request = request.header(&h.name, &h.value);
@@ -267,15 +270,27 @@ impl IoWorkload {
             if !self.spec.keep_alive {
                 request = request.header("connection", "close");
             }
-            request.call()
+            match timeout {
+                Some(left) => request.config().timeout_global(Some(left)).build().call(),
+                None => request.call(),
+            }
         };
-        let mut response = match send() {
-            Err(ureq::Error::Io(e)) if self.spec.keep_alive && closed_before_answer(&e) => send(),
+        let mut response = match send(None) {
+            Err(ureq::Error::Io(e)) if self.spec.keep_alive && closed_before_answer(&e) => {
+                let left = self.spec.timeout.saturating_sub(t0.elapsed());
+                if left.is_zero() {
+                    return Err(TaskError::new(
+                        ErrorKind::Timeout,
+                        format!("no answer within {:?}", self.spec.timeout),
+                    ));
+                }
+                send(Some(left))
+            }
             r => r,
         }
         .map_err(classify_ureq)?;
         let status = response.status().as_u16();
-        let after = retry_after(response.headers().get("retry-after").and_then(|v| v.to_str().ok()));
+        let after = response.headers().get("retry-after").and_then(|v| client::retry_after(v.as_bytes()));
         let mut reader = response.body_mut().as_reader();
         let bytes = std::io::copy(&mut reader, &mut std::io::sink())
             .map_err(|e| TaskError::new(classify_io(&e).unwrap_or(ErrorKind::Body), e.to_string()))?;
@@ -284,7 +299,7 @@ impl IoWorkload {
 
     /// The async request itself.
     async fn get_async(&self, task: usize, attempt: u32) -> Result<(u16, u64, Option<Duration>), TaskError> {
-        self.client.get(&self.path.render(task), attempt).await
+        self.client.get(&self.spec.url, task, attempt).await
     }
 }
 
@@ -408,7 +423,14 @@ mod tests {
         assert_eq!(t.render_path(7), "/items/7?q=7");
         assert_eq!(UrlTemplate::parse("http://h:1").unwrap().render_path(3), "/");
         assert_eq!(UrlTemplate::parse("http://h:1?x={i}#frag").unwrap().render_path(3), "/?x=3");
-        assert!(UrlTemplate::parse("http://shard{i}.example.com/x").is_err());
+        assert_eq!(UrlTemplate::parse("http://h:1?x={i}#frag").unwrap().render(3), "http://h:1/?x=3");
+        let v6 = UrlTemplate::parse("http://[::1]:8080/a/{i}/b{i}").unwrap();
+        assert_eq!((v6.render(12), v6.render_path(0)), ("http://[::1]:8080/a/12/b12".into(), "/a/0/b0".into()));
+        assert_eq!(v6.origin().host, "::1");
+        assert!(v6.render_path(usize::MAX).len() <= v6.path_len_max());
+        for bad in ["http://shard{i}.example.com/x", "http://h:{i}/x", "http://h/x#{i}"] {
+            assert!(UrlTemplate::parse(bad).unwrap_err().contains("path or query"), "{bad}");
+        }
         let fixed = UrlTemplate::parse("https://example.com/x").unwrap();
         assert_eq!(fixed.render(3), "https://example.com/x");
     }

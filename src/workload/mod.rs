@@ -167,19 +167,41 @@ pub fn thread_cpu_time() -> std::time::Duration {
 
 /// Spends `cost` of this thread's CPU time (not wall time: a thread that waits, for the
 /// interpreter lock or the OS, does not advance it), offering check-points all along.
+///
+/// The check-points come every `BURN_STEP` (256) iterations (well under a microsecond), but the
+/// clock is read far less often: on Linux the thread CPU clock is a system call, and reading it at
+/// every check-point would spend more time in the kernel than burning. The stretch between two
+/// reads adapts to the measured speed, aiming at `CLOCK_READ_EVERY` (200 µs) of CPU time and never
+/// past `cost`.
 pub fn burn_cpu(cost: std::time::Duration, cx: &TaskCx) {
     if cost.is_zero() {
         return;
     }
-    let until = thread_cpu_time() + cost;
+    let mut now = thread_cpu_time();
+    let until = now + cost;
     let mut x = 0u64;
-    while thread_cpu_time() < until {
-        for _ in 0..256 {
-            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
+    // Steps of BURN_STEP iterations between two clock reads: starts at one, grows at most 2x a read.
+    let mut steps: u64 = 1;
+    while now < until {
+        for _ in 0..steps {
+            for _ in 0..BURN_STEP {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
+            }
+            cx.checkpoint();
         }
-        cx.checkpoint();
+        let before = std::mem::replace(&mut now, thread_cpu_time());
+        let per_step = (now.saturating_sub(before).as_nanos() as u64 / steps).max(1);
+        // Aim the next read at CLOCK_READ_EVERY of CPU, or at the end if that is sooner.
+        let aim = until.saturating_sub(now).min(CLOCK_READ_EVERY).as_nanos() as u64;
+        steps = (aim / per_step).clamp(1, steps * 2);
     }
 }
+
+/// Iterations of [`burn_cpu`] between two check-points.
+const BURN_STEP: u32 = 256;
+
+/// CPU time [`burn_cpu`] aims to spend between two reads of the thread's CPU clock.
+const CLOCK_READ_EVERY: std::time::Duration = std::time::Duration::from_micros(200);
 
 /// A unit of work that a model executes `n` times.
 pub trait Workload: Send + Sync {
@@ -213,5 +235,53 @@ impl WorkloadSpec {
             WorkloadSpec::Io(spec) => Ok(Arc::new(io::IoWorkload::new(spec, concurrency)?)),
             WorkloadSpec::Cpu(spec) => Ok(Arc::new(cpu::CpuWorkload::new(spec.clone()))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// This thread's (user, system) CPU time.
+    #[cfg(target_os = "linux")]
+    fn thread_usage() -> (Duration, Duration) {
+        // SAFETY: getrusage writes into the zeroed struct we own.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: valid `who` and pointer.
+        assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) }, 0);
+        let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        (tv(ru.ru_utime), tv(ru.ru_stime))
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn burning_cpu_spends_it_in_user_space_not_reading_the_clock() {
+        let cost = Duration::from_millis(200);
+        let (user0, sys0) = thread_usage();
+        let t0 = thread_cpu_time();
+        burn_cpu(cost, &TaskCx::FREE);
+        let spent = thread_cpu_time() - t0;
+        let (user, sys) = thread_usage();
+        let (user, sys) = (user - user0, sys - sys0);
+        assert!(spent >= cost, "{spent:?}");
+        // Reading the thread CPU clock is a system call: at every check-point it took over half.
+        assert!(sys * 5 < user + sys, "user {user:?}, sys {sys:?}");
+    }
+
+    #[test]
+    fn check_points_come_all_along_the_burn() {
+        struct Count(std::sync::atomic::AtomicU64);
+        impl InterpreterLock for Count {
+            fn checkpoint(&self) {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            fn release(&self) {}
+            fn reacquire(&self) {}
+        }
+        let count = Count(Default::default());
+        burn_cpu(Duration::from_millis(20), &TaskCx::with_lock(&count));
+        // One every 256 iterations: thousands over 20 ms, even in a debug build.
+        assert!(count.0.into_inner() > 1000);
     }
 }

@@ -37,6 +37,21 @@ fn a_twice_faster_result_is_faster_with_an_interval_excluding_one() {
 }
 
 #[test]
+fn results_of_different_set_ups_are_shown_but_not_judged() {
+    let a = fixtures::io();
+    let mut b = fixtures::slowed(&a, 0.16);
+    let concbench::report::Experiment::Io(io) = &mut b.experiments[0] else { unreachable!() };
+    io.target.embedded.as_mut().unwrap().latency_profile = "fixed:100ms".into();
+    let c = compare(&a, &b);
+    assert_eq!(c.differences, vec!["io: latency fixed:630ms → fixed:100ms".to_string()]);
+    assert!(!c.changes.is_empty());
+    assert!(c.changes.iter().all(|ch| ch.verdict == Verdict::SetupDiffers), "{:?}", c.changes);
+    assert!(c.regressions(0.0).is_empty(), "a different set-up is no regression");
+    assert!(c.to_text().contains("set-up differs: io: latency fixed:630ms → fixed:100ms"));
+    assert!(c.unmatched.iter().any(|u| u == "io async-mt (failed in A)"), "{:?}", c.unmatched);
+}
+
+#[test]
 fn the_binary_fails_on_a_regression_and_refuses_bad_files() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, r: &concbench::report::Report| {

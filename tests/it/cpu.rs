@@ -130,7 +130,7 @@ fn a_dying_worker_is_reported_with_its_task_and_the_other_models_still_run() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("processes:2: ") && stdout.contains("task 5"), "{stdout}");
+    assert!(stdout.contains("processes:2 failed as a whole") && stdout.contains("task 5"), "{stdout}");
     assert!(stdout.contains("sequential") && stdout.contains('✓'), "sequential still ran: {stdout}");
     // The run in which the pool died is not a measurement: no time, no speed-up, no verdict.
     let row = stdout.lines().find(|l| l.trim_start().starts_with("processes:2 ")).expect("a processes row");

@@ -28,7 +28,8 @@ fn failures_are_counted_by_kind_and_the_run_completes() {
     let url = server.url("/x/{i}");
     let r = run(&["--url", &url, "--requests", "40", "--models", "async,threads:8,sequential", "--sync-sample", "40"]
         .into_iter()
-        .chain(["--timeout", "300ms"])
+        // Generous for the healthy requests on a loaded machine; the stalls never answer.
+        .chain(["--timeout", "1s"])
         .collect::<Vec<_>>());
     // Of ids 0..40: 3, 13, 23, 33 stall (timeout); 1, 5, 9, ..., 37 would answer 503, but 13 and
     // 33 of those stall first, so 8 answer 503.
@@ -60,7 +61,7 @@ fn the_binary_exits_1_when_requests_failed() {
             "--models",
             "async",
             "--timeout",
-            "300ms",
+            "1s",
             "--runs",
             "1",
         ])
@@ -125,18 +126,8 @@ fn injected_error_statuses_match_the_server_count() {
 
 #[test]
 fn stalls_end_as_client_timeouts_one_for_one() {
-    let r = run(&[
-        "--models",
-        "async",
-        "--requests",
-        "60",
-        "--latency",
-        "1ms",
-        "--stall-rate",
-        "0.1",
-        "--timeout",
-        "300ms",
-    ]);
+    let r =
+        run(&["--models", "async", "--requests", "60", "--latency", "1ms", "--stall-rate", "0.1", "--timeout", "2s"]);
     let (server, run) = counts(&r, "async");
     assert!(server.faults.stalled > 0);
     assert_eq!(errors(&run, "timeout"), server.faults.stalled);
@@ -157,16 +148,17 @@ fn cut_responses_are_counted_as_resets() {
 #[test]
 fn slow_bodies_past_the_timeout_time_out_and_within_it_succeed() {
     let args =
-        ["--models", "async", "--requests", "40", "--latency", "1ms", "--slow-body-rate", "0.2", "--slow-body", "1s"];
-    let late = run(&[&args[..], &["--timeout", "300ms"]].concat());
+        ["--models", "async", "--requests", "40", "--latency", "1ms", "--slow-body-rate", "0.2", "--slow-body", "3s"];
+    // 1.5 s: far beyond a healthy request even on a loaded machine, half of a slow body.
+    let late = run(&[&args[..], &["--timeout", "1500ms"]].concat());
     let (server, record) = counts(&late, "async");
     assert!(server.faults.slow_bodies > 0);
     assert_eq!(errors(&record, "timeout"), server.faults.slow_bodies);
-    let patient = run(&[&args[..], &["--timeout", "5s"]].concat());
+    let patient = run(&[&args[..], &["--timeout", "10s"]].concat());
     let (server, record) = counts(&patient, "async");
     assert_eq!((record.ok, record.failed), (40, 0));
-    // A slow body takes its second: the slowest request shows it.
-    assert!(record.latency_ok.unwrap().max_us >= 900_000, "{:?}", record.latency_ok);
+    // A slow body takes its 3 seconds: the slowest request shows it.
+    assert!(record.latency_ok.unwrap().max_us >= 2_700_000, "{:?}", record.latency_ok);
     assert!(server.faults.slow_bodies > 0);
 }
 
@@ -246,4 +238,79 @@ fn faults_can_be_set_per_request_in_the_query_string() {
     // A malformed fault setting is a 400: the preflight refuses it.
     let out = assert_cmd::Command::cargo_bin("concbench").unwrap().args(["io", "--url", &bad]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "the preflight meets the 400");
+}
+
+/// Sends `bytes` on `stream` and returns what comes back (empty when the server closed the
+/// connection without answering).
+fn exchange(stream: &mut std::net::TcpStream, bytes: &[u8]) -> String {
+    use std::io::{Read, Write};
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _ = stream.write_all(bytes);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// GET `url` with `agent`, reading the body to the end so the agent keeps the connection.
+fn call(agent: &ureq::Agent, url: &str) -> String {
+    agent.get(url).call().unwrap().body_mut().read_to_string().unwrap()
+}
+
+fn closing_server(close_after: u64) -> concbench::server::child::ChildServer {
+    let cfg = concbench::server::ServerConfig {
+        latency: concbench::server::LatencyProfile::Fixed(Duration::ZERO),
+        faults: concbench::server::Faults { close_after: Some(close_after), ..Default::default() },
+        ..Default::default()
+    };
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_concbench"));
+    concbench::server::child::ChildServer::spawn(exe, &cfg, 1).unwrap()
+}
+
+#[test]
+fn close_after_counts_client_connections_since_start_not_admin_ones() {
+    // `serve --close-after 3`, then /health, a reset, and items 1 to 4 each on a connection of
+    // its own: the first three are answered, the fourth is refused.
+    let server = closing_server(3);
+    let base = format!("http://{}", server.addr());
+    let fresh = || ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    // The admin agent keeps its connection, so it can still read the counters after the close.
+    let admin = ureq::Agent::new_with_defaults();
+    call(&admin, &format!("{base}/health"));
+    assert_eq!(fresh().get(format!("{base}/health")).call().unwrap().status(), 200);
+    assert_eq!(fresh().post(format!("{base}/stats/reset")).send_empty().unwrap().status(), 204);
+    for i in 1..=3 {
+        assert_eq!(fresh().get(format!("{base}/api/items/{i}")).call().unwrap().status(), 200, "item {i}");
+    }
+    let refused = fresh().get(format!("{base}/api/items/4")).call();
+    assert!(
+        matches!(refused, Err(ureq::Error::Io(ref e)) if e.kind() == std::io::ErrorKind::ConnectionRefused),
+        "{refused:?}"
+    );
+    // A reset restarts the counters, not the listener.
+    admin.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    let s: concbench::server::StatsSnapshot = serde_json::from_str(&call(&admin, &format!("{base}/stats"))).unwrap();
+    assert_eq!((s.connections_accepted, s.requests), (0, 0));
+    assert!(fresh().get(format!("{base}/health")).call().is_err(), "the listener stays closed");
+}
+
+#[test]
+fn connections_open_before_the_close_are_not_served_past_close_after() {
+    let server = closing_server(2);
+    let addr = server.addr();
+    let admin = ureq::Agent::new_with_defaults();
+    call(&admin, &format!("http://{addr}/health"));
+    // Four connections open at once (as concurrent clients would have them) before any request.
+    let mut conns: Vec<_> = (0..4).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
+    let answers: Vec<String> = conns
+        .iter_mut()
+        .enumerate()
+        .map(|(i, c)| {
+            exchange(c, format!("GET /api/items/{i} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
+        })
+        .collect();
+    assert!(answers[..2].iter().all(|a| a.starts_with("HTTP/1.1 200")), "{answers:?}");
+    assert!(answers[2..].iter().all(String::is_empty), "closed unanswered: {answers:?}");
+    let s: concbench::server::StatsSnapshot =
+        serde_json::from_str(&call(&admin, &format!("http://{addr}/stats"))).unwrap();
+    assert_eq!((s.connections_accepted, s.requests, s.responses), (2, 2, 2));
 }

@@ -63,8 +63,10 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
 
 /// `n` runs around `wall_ms` (±2 % in a fixed pattern), one per round.
 pub fn runs(n: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib: f64) -> Vec<RunRecord> {
-    const JITTER: [f64; 5] = [0.0, 0.02, -0.02, 0.01, -0.01];
-    (0..n).map(|i| run(i, tasks, wall_ms * (1.0 + JITTER[i % 5]), peak_mib, current_mib, tasks as u64)).collect()
+    const JITTER: [f64; 6] = [0.0, 0.02, -0.02, 0.01, -0.01, 0.0];
+    (0..n)
+        .map(|i| run(i, tasks, wall_ms * (1.0 + JITTER[i % JITTER.len()]), peak_mib, current_mib, tasks as u64))
+        .collect()
 }
 
 /// A finished cell with its summaries filled in, as the runner leaves it.
@@ -89,6 +91,7 @@ pub fn client() -> ClientSettings {
         switch_interval_ms: 5.0,
         retries: 0,
         retry_backoff_ms: 100.0,
+        prewarm: false,
     }
 }
 
@@ -135,7 +138,7 @@ fn report(experiment: Experiment) -> Report {
 }
 
 /// Sections 1 and 2 with the source report's figures (async 2.11 s; sync 12.68 s for 20;
-/// threads 5.61 s and 2.91 MiB against async's 3.57 MiB), five runs each for async and sync, one
+/// threads 5.61 s and 2.91 MiB against async's 3.57 MiB), six runs each for async and sync, one
 /// failed request, and a model that failed as a whole.
 pub fn io() -> Report {
     let mut threads = run(0, 200, 5_610.0, 2.91, 0.60, 199);
@@ -150,12 +153,12 @@ pub fn io() -> Report {
             workers: 50,
             models: vec![spec("async"), spec("sequential"), spec("threads:50"), spec("async-mt")],
             client: client(),
-            schedule: Schedule { runs: 5, warmup: 0, shuffle_seed: None },
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
         },
         target: target(None),
         cells: vec![
-            cell("async", 200, 200, runs(5, 200, 2_110.0, 3.57, 1.22)),
-            cell("sequential", 20, 200, runs(5, 20, 12_680.0, 0.03, 0.01)),
+            cell("async", 200, 200, runs(6, 200, 2_110.0, 3.57, 1.22)),
+            cell("sequential", 20, 200, runs(6, 20, 12_680.0, 0.03, 0.01)),
             cell("threads:50", 200, 200, vec![threads]),
             failed,
         ],
@@ -246,7 +249,7 @@ pub fn cpu() -> Report {
     use concbench::report::{CpuExperiment, CpuSettings};
     use concbench::workload::cpu::{Kernel, SizeRange};
     let with = |model: &str, wall_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
-        let mut rs = runs(5, 100, wall_ms, 0.03, 0.0);
+        let mut rs = runs(6, 100, wall_ms, 0.03, 0.0);
         for r in &mut rs {
             r.value_sum = 930_973;
             edit(r);
@@ -288,7 +291,7 @@ pub fn cpu() -> Report {
             workers: 2,
             models: ["sequential", "threads:2", "processes:2", "gil-threads:2"].map(spec).to_vec(),
             switch_interval_ms: 5.0,
-            schedule: Schedule { runs: 5, warmup: 0, shuffle_seed: None },
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
         },
         task_sizes: vec![100_000; 100],
         reference_counts: [vec![9_309; 99], vec![9_382]].concat(),

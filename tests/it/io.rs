@@ -87,3 +87,33 @@ fn the_sync_sample_is_extrapolated_and_marked_estimated() {
     assert!(s1.sync.total_time >= Duration::from_secs(2), "{:?}", s1.sync.total_time);
     assert!(s1.async_speedup.point > 1.0);
 }
+
+#[test]
+fn processes_count_the_same_retries_as_threads_and_async() {
+    // The embedded API's faults are seeded by request id and attempt: the same tries fail, and
+    // are retried, whichever model sends them.
+    let mut plan = crate::support::plan(&[
+        "--models",
+        "threads:4,processes:4,async",
+        "--requests",
+        "40",
+        "--latency",
+        "5ms",
+        "--error-rate",
+        "0.3",
+        "--retries",
+        "3",
+        "--retry-backoff",
+        "5ms",
+    ]);
+    plan.env.worker_exe = Some(env!("CARGO_BIN_EXE_concbench").into());
+    let r = concbench::runner::run_io(&plan, &mut concbench::runner::Silent).expect("run completes");
+    let threads = &cell(&r, "threads:4").runs[0];
+    assert!(threads.retries > 0 && threads.ok_after_retry > 0, "the faults made retries");
+    let figures = |run: &concbench::report::RunRecord| (run.ok, run.failed, run.retries, run.ok_after_retry);
+    for model in ["processes:4", "async"] {
+        let run = &cell(&r, model).runs[0];
+        assert_eq!(figures(run), figures(threads), "{model}");
+        assert_eq!(run.server.as_ref().unwrap().requests, 40 + run.retries, "{model}: every try reached the server");
+    }
+}

@@ -105,7 +105,7 @@ fn cpu_markdown_reproduces_sections_4_and_5() {
         "# Why sync beat multithread (under a GIL)",
         "(3.49 s slower!)",
         "it changed hands 3208 times, 3150 of them forced",
-        "every model counted 930973 primes",
+        "every model that ran all its tasks counted 930973 primes",
     ] {
         assert!(en.contains(needle), "missing {needle:?} in\n{en}");
     }
@@ -121,6 +121,30 @@ fn cpu_markdown_reproduces_sections_4_and_5() {
         assert!(ko.contains(needle), "missing {needle:?} in\n{ko}");
     }
     insta::assert_snapshot!("cpu_markdown_ko", ko);
+}
+
+/// When gil-threads and sequential differ by no more than their runs' noise, section 5 does not
+/// claim that sync beat multithread: it says the difference is within the noise.
+#[test]
+fn section_5_claims_no_winner_within_the_noise() {
+    let mut report = fixtures::cpu();
+    let concbench::report::Experiment::Cpu(exp) = &mut report.experiments[0] else { unreachable!() };
+    let seq: Vec<u64> = exp.cells[0].runs.iter().map(|r| r.measured.wall_ns).collect();
+    let gil = exp.cells.iter_mut().find(|c| c.model.to_string() == "gil-threads:2").unwrap();
+    for (i, run) in gil.runs.iter_mut().enumerate() {
+        // ±1 % around sequential, alternating: ratios straddle 1.
+        let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+        run.measured.wall_ns = (seq[i] as f64 * (1.0 + 0.01 * sign)) as u64;
+    }
+    gil.summary = concbench::analysis::figures::summarize_cell(gil);
+    for (lang, title, noise) in [
+        (Lang::En, "# Sync vs multithread under a GIL", "no difference beyond the noise of these runs (95% CI"),
+        (Lang::Ko, "# 동기 vs GIL 아래 멀티스레드", "오차 범위 안에서 차이 없음 (95% 신뢰구간"),
+    ] {
+        let md = String::from_utf8(exporter(Format::Md, lang, false).render(&report).unwrap()).unwrap();
+        assert!(md.contains(title) && md.contains(noise), "{md}");
+        assert!(!md.contains("slower!") && !md.contains("더 느림!"), "{md}");
+    }
 }
 
 #[test]

@@ -137,13 +137,120 @@ fn slowloris_connections_are_cut_after_the_header_timeout() {
     let limit = Duration::from_secs(1);
     let cfg = ServerConfig { header_timeout: limit, ..Default::default() };
     let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    // Taken before connecting: the server's timer starts at accept, which is after this.
+    let t0 = std::time::Instant::now();
     let mut slow = std::net::TcpStream::connect(server.addr()).unwrap();
     slow.write_all(b"GET /api/items/1 HTTP/1.1\r\n").unwrap();
     slow.set_read_timeout(Some(limit * 10)).unwrap();
-    let t0 = std::time::Instant::now();
     let mut buf = Vec::new();
     let _ = slow.read_to_end(&mut buf);
     let waited = t0.elapsed();
     assert!(waited >= limit && waited < limit * 5, "closed after {waited:?}");
     assert!(buf.is_empty() || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"), "{buf:?}");
+}
+
+fn post(url: &str) -> u16 {
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    agent.post(url).send_empty().expect("server answers").status().as_u16()
+}
+
+#[test]
+fn every_4xx_answer_counts_as_a_bad_request_once() {
+    let cfg = ServerConfig { latency: LatencyProfile::Fixed(Duration::ZERO), ..Default::default() };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    let addr = server.addr();
+    let base = format!("http://{addr}");
+    assert_eq!(get(&format!("{base}/api/items/abc")).0, 400, "the id does not parse");
+    assert_eq!(get(&format!("{base}/api/items/-1")).0, 400);
+    assert_eq!(get(&format!("{base}/api/items/1?error_rate=x")).0, 400, "a bad query override");
+    assert_eq!(post(&format!("{base}/api/items/1")), 405);
+    assert_eq!(get(&format!("{base}/nowhere")).0, 404);
+    assert_eq!(get(&format!("{base}/stats/reset")).0, 405);
+    // Neither good requests nor admin ones count.
+    assert_eq!(get(&format!("{base}/api/items/2?error_rate=0")).0, 200);
+    assert_eq!(get(&format!("{base}/health")).0, 200);
+    let s = stats(&base);
+    assert_eq!(s.faults.bad_requests, 6, "{:?}", s.faults);
+    assert_eq!((s.requests, s.responses), (1, 1), "only the good request is a request");
+    // What hyper itself refuses (a 400 before any route) counts too; it is counted when the
+    // connection ends, just after the client saw it close, so wait for it.
+    let garbage = raw(addr, b"GARBAGE\r\n\r\n", Duration::from_secs(5));
+    assert!(garbage.is_empty() || garbage.starts_with("HTTP/1.1 400"), "{garbage:?}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while stats(&base).faults.bad_requests < 7 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(stats(&base).faults.bad_requests, 7);
+    assert_eq!(post(&format!("{base}/stats/reset")), 204);
+    assert_eq!(stats(&base).faults.bad_requests, 0);
+}
+
+#[test]
+fn rate_limited_answers_are_not_bad_requests() {
+    let cfg = ServerConfig {
+        latency: LatencyProfile::Fixed(Duration::ZERO),
+        faults: concbench::server::Faults { rate_limit: Some("1/m".parse().unwrap()), ..Default::default() },
+        ..Default::default()
+    };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    let base = format!("http://{}", server.addr());
+    // A burst of one, then one token a minute: the second and third are refused.
+    let statuses: Vec<u16> = (0..3).map(|i| get(&format!("{base}/api/items/{i}")).0).collect();
+    assert_eq!(statuses, [200, 429, 429]);
+    let s = stats(&base);
+    assert_eq!((s.faults.rate_limited, s.faults.bad_requests), (2, 0), "{:?}", s.faults);
+}
+
+#[test]
+fn only_connections_that_carry_a_client_request_are_counted() {
+    let cfg = ServerConfig { latency: LatencyProfile::Fixed(Duration::ZERO), ..Default::default() };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    let base = format!("http://{}", server.addr());
+    // Every call of `get` and `post` opens a connection of its own, as the runner's admin agent
+    // does after a long run: none of these count.
+    assert_eq!(get(&format!("{base}/health")).0, 200);
+    assert_eq!(post(&format!("{base}/stats/reset")), 204);
+    assert_eq!(stats(&base).connections_accepted, 0);
+    for i in 0..4 {
+        assert_eq!(get(&format!("{base}/api/items/{i}")).0, 200);
+    }
+    assert_eq!(stats(&base).connections_accepted, 4);
+    assert_eq!(stats(&base).connections_accepted, 4, "reading the counters opened no counted connection");
+    // A kept-alive connection counts once, at its first request that is not an admin one.
+    // (A body must be read to the end for the agent to reuse its connection.)
+    let agent = ureq::Agent::new_with_defaults();
+    let call = |path: &str| agent.get(format!("{base}{path}")).call().unwrap().body_mut().read_to_string().unwrap();
+    call("/stats");
+    for i in 0..3 {
+        call(&format!("/api/items/{i}"));
+    }
+    assert_eq!(stats(&base).connections_accepted, 5);
+    // A reset zeroes the count; connections already counted are not counted again.
+    agent.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    call("/api/items/9");
+    assert_eq!(get(&format!("{base}/api/items/10")).0, 200);
+    let s = stats(&base);
+    assert_eq!((s.connections_accepted, s.requests), (1, 2));
+}
+
+#[test]
+fn server_cpu_is_counted_from_the_last_reset() {
+    use concbench::server::child::ChildServer;
+    let cfg = ServerConfig { latency: LatencyProfile::Fixed(Duration::ZERO), ..Default::default() };
+    let server = ChildServer::spawn(std::path::Path::new(env!("CARGO_BIN_EXE_concbench")), &cfg, 1).unwrap();
+    let base = format!("http://{}", server.addr());
+    let agent = ureq::Agent::new_with_defaults();
+    for i in 0..2000 {
+        agent.get(format!("{base}/api/items/{i}")).call().unwrap().body_mut().read_to_string().unwrap();
+    }
+    let cpu = |s: &StatsSnapshot| s.process.cpu_user_us + s.process.cpu_sys_us;
+    let before = stats(&base);
+    assert_eq!(before.requests, 2000);
+    agent.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    let after = stats(&base);
+    // Counted since the process started, the figure could only have grown.
+    assert!(cpu(&after) < cpu(&before), "after the reset {} us, before it {} us", cpu(&after), cpu(&before));
+    assert_eq!(after.process.pid, server.pid());
+    let (rss, peak) = (after.process.rss_bytes.unwrap(), after.process.rss_peak_bytes.unwrap());
+    assert!(peak >= rss, "{rss} {peak}");
 }

@@ -23,13 +23,22 @@ fn smoke_suite(dir: &Path, extra: &[&str]) -> String {
     stdout
 }
 
+/// One default smoke suite shared by the tests that read its folder (the run takes seconds).
+fn default_suite() -> &'static (tempfile::TempDir, String) {
+    static RUN: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let stdout = smoke_suite(&tmp.path().join("report"), &[]);
+        (tmp, stdout)
+    })
+}
+
 const CHARTS: [&str; 5] = ["io-time.svg", "io-memory.svg", "io-latency.svg", "scale-time.svg", "cpu-speedup.svg"];
 
 #[test]
 fn the_suite_writes_a_complete_report_folder() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, stdout) = default_suite();
     let dir = tmp.path().join("report");
-    let stdout = smoke_suite(&dir, &[]);
     for needle in ["concbench io", "concbench scale", "concbench cpu", "[1]", "[2]", "Bottleneck", "Check"] {
         assert!(stdout.contains(needle), "the terminal summary lacks {needle:?}:\n{stdout}");
     }
@@ -92,9 +101,7 @@ fn the_html_is_one_self_contained_page_with_every_chart() {
 
 #[test]
 fn the_json_validates_against_the_committed_schema() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("report");
-    smoke_suite(&dir, &["--format", "json"]);
+    let dir = default_suite().0.path().join("report");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/results.schema.json")).unwrap(),
     )

@@ -18,17 +18,13 @@ impl Words for En {
         match (r.ci95, r.significant()) {
             (Some((lo, hi)), Some(true)) => format!("(95% CI {lo:.2}–{hi:.2}x, {} runs)", r.n),
             (Some((lo, hi)), _) => format!("(95% CI {lo:.2}–{hi:.2}x over {} runs: not significant)", r.n),
-            (None, _) if r.n <= 1 => "(1 run: no interval; use --runs 5 or more)".into(),
-            (None, _) => format!("({} runs: too few for an interval; use --runs 5 or more)", r.n),
+            (None, _) if r.n <= 1 => "(1 run: no interval; use --runs 6 or more)".into(),
+            (None, _) => format!("({} runs: too few for a 95% interval; use --runs 6 or more)", r.n),
         }
     }
     fn count(&self, n: usize) -> String {
         n.to_string()
     }
-    fn times(&self, x: f64) -> String {
-        format!("{x:.2}x")
-    }
-
     fn s1_title(&self) -> &'static str {
         "Async vs sync API calls"
     }
@@ -202,9 +198,12 @@ impl Words for En {
     fn why_title(&self) -> &'static str {
         "🔎 Why: the curve explained"
     }
-    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String {
+    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64, requests: Option<usize>) -> String {
         let what = if kind.takes_workers() { format!("{n} workers") } else { format!("a limit of {n}") };
-        format!("**Knee:** past {what}, each doubling gains less than {pct:.0}% in speed")
+        let why = requests.map_or(String::new(), |r| {
+            format!(": with {r} requests, no more than {r} can be in flight, so more cannot help (Little's law)")
+        });
+        format!("**Knee:** past {what}, each doubling gains less than {pct:.0}% in speed{why}")
     }
     fn no_knee_line(&self, pct: f64) -> String {
         format!("**No knee** in this range: the last step still gained at least {pct:.0}% per doubling")
@@ -371,7 +370,9 @@ impl Words for En {
     }
     fn checksum_line(&self, sum: u64, ok: bool) -> String {
         if ok {
-            format!("**Check:** every model counted {sum} primes in all, as the reference sieve did ✓")
+            format!(
+                "**Check:** every model that ran all its tasks counted {sum} primes in all, as the reference sieve did ✓"
+            )
         } else {
             format!("**Check:** ✗ some model's count differs from the reference ({sum} primes)")
         }
@@ -395,11 +396,11 @@ impl Words for En {
     fn s5_title(&self, gil_slower: bool) -> &'static str {
         if gil_slower { "Why sync beat multithread (under a GIL)" } else { "Sync vs multithread under a GIL" }
     }
-    fn s5_row_gil(&self, time: &str, diff_s: f64) -> String {
-        if diff_s > 0.0 {
-            format!("{time} ({diff_s:.2} s slower!)")
-        } else {
-            format!("{time} ({:.2} s faster)", -diff_s)
+    fn s5_row_gil(&self, time: &str, g: &GilEvidence) -> String {
+        match g.slower {
+            Some(true) => format!("{time} ({:.2} s slower!)", g.overhead_s),
+            Some(false) => format!("{time} ({:.2} s faster)", -g.overhead_s),
+            None => format!("{time} ({:+.2} s, within noise)", g.overhead_s),
         }
     }
     fn key_line(&self) -> &'static str {
@@ -470,13 +471,13 @@ impl Words for En {
         vec![
             "No parallel execution (one at a time under the lock)".into(),
             "The same work as sequential, plus overhead".into(),
-            if g.overhead_s > 0.0 {
-                format!("So it ended {:.2} s slower than sequential", g.overhead_s)
-            } else {
-                format!(
-                    "Here the overhead stayed small: {:.2} s faster than sequential (within noise of no gain)",
-                    -g.overhead_s
-                )
+            match g.slower {
+                Some(true) => format!("So it ended {:.2} s slower than sequential {}", g.overhead_s, g.note),
+                Some(false) => format!("Here it ended {:.2} s faster than sequential {}", -g.overhead_s, g.note),
+                None => format!(
+                    "Here it ended {:+.2} s against sequential: no difference beyond the noise of these runs {}",
+                    g.overhead_s, g.note
+                ),
             },
         ]
     }
@@ -513,7 +514,7 @@ impl Words for En {
         };
         let warm = if warmup > 0 { format!(", after {warmup} unrecorded warm-up run(s) each") } else { String::new() };
         format!(
-            "Every figure is the median of {runs} run(s) per model{warm}, {order}; ratios are medians of the ratios within each repetition, with a 95% bootstrap interval from 5 runs on."
+            "Every figure is the median of {runs} run(s) per model{warm}, {order}; ratios are medians of the ratios within each repetition, with a 95% interval of the median (order statistics, no assumption on the noise) from 6 runs on."
         )
     }
     fn note_first_slow(&self) -> &'static str {
@@ -539,7 +540,7 @@ impl Words for En {
     }
     fn charts(&self) -> &'static ChartWords {
         &ChartWords {
-            io_time: "Time for all requests, per model (median; bars span min to max; log scale)",
+            io_time: "Time for all requests, per model (bars: median; whiskers: min to max; log scale)",
             io_memory: "Peak heap per model (median)",
             io_latency: "Latency of successful requests (all runs): share answered within a time",
             scale_time: "Time against workers: measured, ideal (Little's law) and the baseline",
@@ -610,6 +611,10 @@ impl Words for En {
             )
         }
     }
+    fn error_kind_line(&self, model: &str, count: u64, kind: &str, runs: usize, example: &str) -> String {
+        let over = if runs == 1 { "in 1 run".to_string() } else { format!("over {runs} runs") };
+        format!("✗ `{model}`: {count} × `{kind}` {over} (e.g. {example})")
+    }
     fn failed_cell(&self, model: &str, reason: &str) -> String {
         format!("✗ `{model}` failed as a whole: {reason}")
     }
@@ -631,9 +636,13 @@ impl Words for En {
             "**Latency the server really applied:** {applied_ms:.2} ms on average (asked {requested_ms:.2} ms; max {max_ms:.2} ms): timers are coarse, this is the figure to compare with"
         )
     }
-    fn settings_line(&self, keep_alive: bool, timeout: &str, connect_timeout: &str) -> String {
-        let ka = if keep_alive { "on (connections reused)" } else { "off (a new connection per request)" };
-        format!("**Keep-alive:** {ka}; **timeout:** {timeout} per request, {connect_timeout} to connect; no retries")
+    fn settings_line(&self, keep_alive: bool, prewarm: bool, timeout: &str, connect_timeout: &str) -> String {
+        let ka = match (keep_alive, prewarm) {
+            (true, false) => "on (connections reused)",
+            (true, true) => "on, async connections opened before each measured run (--prewarm)",
+            (false, _) => "off (a new connection per request)",
+        };
+        format!("**Keep-alive:** {ka}; **timeout:** {timeout} per request, {connect_timeout} to connect")
     }
     fn clients_line(&self, blocking: &str, asynchronous: &str, input: usize, output: usize) -> String {
         format!(
@@ -656,6 +665,12 @@ impl Words for En {
     }
     fn floor_line(&self, model: &str, ratio: f64, floor: &str) -> String {
         format!("`{model}` took {ratio:.2}x its ideal time ({floor}: waves of requests × one latency)")
+    }
+    fn cores_value(&self, granted: usize, online: usize, quota: Option<f64>) -> String {
+        match quota {
+            Some(q) => format!("{granted} (of {online} online; cgroup quota {q:.2} CPUs)"),
+            None => format!("{granted} (of {online} online)"),
+        }
     }
     fn env_title(&self) -> &'static str {
         "Environment"

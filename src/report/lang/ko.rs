@@ -18,17 +18,13 @@ impl Words for Ko {
         match (r.ci95, r.significant()) {
             (Some((lo, hi)), Some(true)) => format!("(95% 신뢰구간 {lo:.2}–{hi:.2}배, {}회 실행)", r.n),
             (Some((lo, hi)), _) => format!("(95% 신뢰구간 {lo:.2}–{hi:.2}배, {}회 실행: 유의하지 않음)", r.n),
-            (None, _) if r.n <= 1 => "(1회 실행: 신뢰구간 없음; --runs 5 이상 권장)".into(),
-            (None, _) => format!("({}회 실행: 신뢰구간을 내기에 너무 적음; --runs 5 이상 권장)", r.n),
+            (None, _) if r.n <= 1 => "(1회 실행: 신뢰구간 없음; --runs 6 이상 권장)".into(),
+            (None, _) => format!("({}회 실행: 95% 신뢰구간을 내기에 너무 적음; --runs 6 이상 권장)", r.n),
         }
     }
     fn count(&self, n: usize) -> String {
         format!("{n}개")
     }
-    fn times(&self, x: f64) -> String {
-        format!("{x:.2}배")
-    }
-
     fn s1_title(&self) -> &'static str {
         "비동기 vs 동기 API 호출 성능 비교"
     }
@@ -202,9 +198,14 @@ impl Words for Ko {
     fn why_title(&self) -> &'static str {
         "🔎 원인 분석"
     }
-    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String {
+    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64, requests: Option<usize>) -> String {
         let what = if kind.takes_workers() { format!("워커 {n}개") } else { format!("동시 요청 제한 {n}개") };
-        format!("**꺾이는 지점:** {what} 이후로는 두 배로 늘려도 속도 향상이 {pct:.0}% 미만")
+        let why = requests.map_or(String::new(), |r| {
+            format!(
+                ": 요청이 {r}개뿐이라 동시에 처리 중인 요청은 {r}개를 넘을 수 없으므로 더 늘려도 소용없음 (리틀의 법칙)"
+            )
+        });
+        format!("**꺾이는 지점:** {what} 이후로는 두 배로 늘려도 속도 향상이 {pct:.0}% 미만{why}")
     }
     fn no_knee_line(&self, pct: f64) -> String {
         format!("**꺾이는 지점 없음:** 마지막 구간에서도 두 배당 {pct:.0}% 이상 빨라짐")
@@ -365,7 +366,7 @@ impl Words for Ko {
     }
     fn checksum_line(&self, sum: u64, ok: bool) -> String {
         if ok {
-            format!("**검증:** 모든 방식이 기준 체와 같은 총 {sum}개의 소수를 셈 ✓")
+            format!("**검증:** 모든 작업을 끝낸 방식은 모두 기준 체와 같은 총 {sum}개의 소수를 셈 ✓")
         } else {
             format!("**검증:** ✗ 어떤 방식의 개수가 기준({sum}개)과 다름")
         }
@@ -393,11 +394,11 @@ impl Words for Ko {
             "동기 vs GIL 아래 멀티스레드"
         }
     }
-    fn s5_row_gil(&self, time: &str, diff_s: f64) -> String {
-        if diff_s > 0.0 {
-            format!("{time} (오히려 {diff_s:.2}초 더 느림!)")
-        } else {
-            format!("{time} ({:.2}초 빠름)", -diff_s)
+    fn s5_row_gil(&self, time: &str, g: &GilEvidence) -> String {
+        match g.slower {
+            Some(true) => format!("{time} (오히려 {:.2}초 더 느림!)", g.overhead_s),
+            Some(false) => format!("{time} ({:.2}초 빠름)", -g.overhead_s),
+            None => format!("{time} ({:+.2}초, 오차 범위 안)", g.overhead_s),
         }
     }
     fn key_line(&self) -> &'static str {
@@ -417,7 +418,7 @@ impl Words for Ko {
         ]
     }
     fn gil_heading_n(&self, n: usize) -> String {
-        format!("GIL 아래 멀티스레드 ({n} workers)")
+        format!("GIL 아래 멀티스레드 (워커 {n}개)")
     }
     fn timeline_label(&self, thread: usize) -> String {
         format!("스레드{}", thread + 1)
@@ -457,10 +458,13 @@ impl Words for Ko {
         vec![
             "병렬 실행 안 됨 (GIL 때문에 한 번에 1개만)".into(),
             "순차 실행과 동일한 작업량 + 추가 오버헤드".into(),
-            if g.overhead_s > 0.0 {
-                format!("결과적으로 순차 실행보다 {:.2}초 느림", g.overhead_s)
-            } else {
-                format!("이번에는 오버헤드가 작아 순차보다 {:.2}초 빠름 (이득 없음과 오차 범위)", -g.overhead_s)
+            match g.slower {
+                Some(true) => format!("결과적으로 순차 실행보다 {:.2}초 느림 {}", g.overhead_s, g.note),
+                Some(false) => format!("이번에는 순차 실행보다 {:.2}초 빠름 {}", -g.overhead_s, g.note),
+                None => format!(
+                    "이번에는 순차 대비 {:+.2}초: 이번 실행들의 오차 범위 안에서 차이 없음 {}",
+                    g.overhead_s, g.note
+                ),
             },
         ]
     }
@@ -503,7 +507,7 @@ impl Words for Ko {
             String::new()
         };
         format!(
-            "모든 수치는 방식마다 {runs}회 실행의 중앙값{warm}, 실행 순서는 {order}; 비율은 반복마다 잰 비율의 중앙값이며, 5회 이상이면 95% 부트스트랩 신뢰구간을 붙임."
+            "모든 수치는 방식마다 {runs}회 실행의 중앙값{warm}, 실행 순서는 {order}; 비율은 반복마다 잰 비율의 중앙값이며, 6회 이상이면 중앙값의 95% 신뢰구간(순서통계량, 잡음 분포 가정 없음)을 붙임."
         )
     }
     fn note_first_slow(&self) -> &'static str {
@@ -527,7 +531,7 @@ impl Words for Ko {
     }
     fn charts(&self) -> &'static ChartWords {
         &ChartWords {
-            io_time: "방식별 전체 요청 소요 시간 (중앙값, 막대는 최소~최대, 로그 눈금)",
+            io_time: "방식별 전체 요청 소요 시간 (막대: 중앙값, 수염: 최소~최대, 로그 눈금)",
             io_memory: "방식별 피크 힙 메모리 (중앙값)",
             io_latency: "성공한 요청의 지연 분포 (전체 실행): 주어진 시간 안에 응답한 비율",
             scale_time: "워커 수에 따른 소요 시간: 측정값, 이상값 (리틀의 법칙), 기준",
@@ -596,6 +600,9 @@ impl Words for Ko {
             )
         }
     }
+    fn error_kind_line(&self, model: &str, count: u64, kind: &str, runs: usize, example: &str) -> String {
+        format!("✗ `{model}`: {runs}회 실행에서 `{kind}` {count}건 (예: {example})")
+    }
     fn failed_cell(&self, model: &str, reason: &str) -> String {
         format!("✗ `{model}` 전체 실패: {reason}")
     }
@@ -617,9 +624,13 @@ impl Words for Ko {
             "**서버가 실제로 적용한 지연:** 평균 {applied_ms:.2} ms (요청값 {requested_ms:.2} ms, 최대 {max_ms:.2} ms): 타이머는 정밀하지 않으므로 이 값과 비교하세요"
         )
     }
-    fn settings_line(&self, keep_alive: bool, timeout: &str, connect_timeout: &str) -> String {
-        let ka = if keep_alive { "켜짐 (연결 재사용)" } else { "꺼짐 (요청마다 새 연결)" };
-        format!("**Keep-alive:** {ka}; **타임아웃:** 요청당 {timeout}, 연결 {connect_timeout}; 재시도 없음")
+    fn settings_line(&self, keep_alive: bool, prewarm: bool, timeout: &str, connect_timeout: &str) -> String {
+        let ka = match (keep_alive, prewarm) {
+            (true, false) => "켜짐 (연결 재사용)",
+            (true, true) => "켜짐, 비동기 연결은 측정 전에 미리 열어 둠 (--prewarm)",
+            (false, _) => "꺼짐 (요청마다 새 연결)",
+        };
+        format!("**Keep-alive:** {ka}; **타임아웃:** 요청당 {timeout}, 연결 {connect_timeout}")
     }
     fn clients_line(&self, blocking: &str, asynchronous: &str, input: usize, output: usize) -> String {
         format!(
@@ -642,6 +653,12 @@ impl Words for Ko {
     }
     fn floor_line(&self, model: &str, ratio: f64, floor: &str) -> String {
         format!("`{model}`: 이상적 시간({floor}, 요청 묶음 수 × 지연 1회)의 {ratio:.2}배")
+    }
+    fn cores_value(&self, granted: usize, online: usize, quota: Option<f64>) -> String {
+        match quota {
+            Some(q) => format!("{granted}개 (온라인 {online}개 중; cgroup 할당 {q:.2} CPU)"),
+            None => format!("{granted}개 (온라인 {online}개 중)"),
+        }
     }
     fn env_title(&self) -> &'static str {
         "실행 환경"

@@ -19,7 +19,6 @@ pub trait Words: Sync {
     /// How sure a ratio is: its interval and runs, or why there is none.
     fn interval_note(&self, r: &RatioStat) -> String;
     fn count(&self, n: usize) -> String;
-    fn times(&self, x: f64) -> String;
 
     // Section 1.
     fn s1_title(&self) -> &'static str;
@@ -72,7 +71,8 @@ pub trait Words: Sync {
     fn diminishing(&self, kind: ModelKind) -> &'static str;
     fn diminishing_definition(&self) -> &'static str;
     fn why_title(&self) -> &'static str;
-    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64) -> String;
+    /// `requests`: set when the knee is where N reaches the request count (nothing left to overlap).
+    fn knee_line(&self, kind: ModelKind, n: usize, pct: f64, requests: Option<usize>) -> String;
     fn no_knee_line(&self, pct: f64) -> String;
     fn diagnosis(&self, d: &Diagnosis, kind: ModelKind) -> String;
     fn latency_basis(&self, latency: &str, estimated: bool) -> String;
@@ -105,7 +105,7 @@ pub trait Words: Sync {
 
     // Section 5.
     fn s5_title(&self, gil_slower: bool) -> &'static str;
-    fn s5_row_gil(&self, time: &str, diff_s: f64) -> String;
+    fn s5_row_gil(&self, time: &str, g: &GilEvidence) -> String;
     fn key_line(&self) -> &'static str;
     fn seq_heading(&self) -> &'static str;
     fn seq_timeline(&self) -> &'static str;
@@ -149,12 +149,14 @@ pub trait Words: Sync {
     fn retries_line(&self, model: &str, retries: u64, ok_after_retry: u64, failed: u64) -> String;
     fn retry_settings(&self, retries: u32, backoff: &str) -> String;
     fn failed_cell(&self, model: &str, reason: &str) -> String;
+    /// Failed requests of one kind over all of a model's runs.
+    fn error_kind_line(&self, model: &str, count: u64, kind: &str, runs: usize, example: &str) -> String;
     fn missing_section(&self, what: &str) -> String;
     fn target_title(&self) -> &'static str;
     fn target_embedded(&self, profile: &str, mode: &str, cap: Option<usize>) -> String;
     fn target_external(&self, url: &str) -> String;
     fn applied_latency(&self, requested_ms: f64, applied_ms: f64, max_ms: f64) -> String;
-    fn settings_line(&self, keep_alive: bool, timeout: &str, connect_timeout: &str) -> String;
+    fn settings_line(&self, keep_alive: bool, prewarm: bool, timeout: &str, connect_timeout: &str) -> String;
     fn clients_line(&self, blocking: &str, asynchronous: &str, input: usize, output: usize) -> String;
     fn server_peaks(&self) -> &'static str;
     fn server_peak_row(&self, model: &str, peak: u64, requests: u64, connections: u64) -> String;
@@ -162,6 +164,8 @@ pub trait Words: Sync {
     fn checksum_mismatch(&self) -> &'static str;
     fn floor_line(&self, model: &str, ratio: f64, floor: &str) -> String;
     fn env_title(&self) -> &'static str;
+    /// Cores granted, of those online, and the cgroup quota when there is one.
+    fn cores_value(&self, granted: usize, online: usize, quota: Option<f64>) -> String;
     fn env_lines(&self) -> [&'static str; 8];
     fn reading_title(&self) -> &'static str;
     fn reading_notes(&self) -> &'static [&'static str];
@@ -192,12 +196,17 @@ pub struct ChartWords {
 }
 
 /// What section 5 says about the GIL, all measured.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct GilEvidence {
     pub sequential_s: f64,
     pub gil_s: f64,
     /// t(gil-threads) − t(sequential), seconds (negative: faster).
     pub overhead_s: f64,
+    /// Whether gil-threads was slower than sequential beyond the noise (`Some(false)`: faster
+    /// beyond it; `None`: the interval straddles no change, or there is none).
+    pub slower: Option<bool>,
+    /// The interval note of sequential's speed-up over gil-threads (sequential time / gil time).
+    pub note: String,
     pub handovers: u64,
     pub forced_drops: u64,
     pub wait_s: f64,

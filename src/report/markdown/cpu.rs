@@ -86,26 +86,23 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
     {
         let _ = writeln!(out, "{} {}\n", w.gil_no_effect(g.point), w.interval_note(&g));
     }
-    for (fast, slow) in [
-        (ModelKind::Processes, ModelKind::GilThreads),
-        (ModelKind::Threads, ModelKind::GilThreads),
-        (ModelKind::Processes, ModelKind::Threads),
-    ] {
-        if let (Some(x), Some(f), Some(s)) = (a.faster(fast, slow), a.first(fast), a.first(slow))
-            && (slow == ModelKind::GilThreads || x.significant() == Some(true))
-        {
-            let (f, s) = (w.model_name(&f.figures.cell.model), w.model_name(&s.figures.cell.model));
-            let line = verdict(w, &x, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
-            let _ = writeln!(out, "{line}\n");
-        }
+    for h in a.head_to_head().into_iter().filter(|h| h.stated) {
+        let (f, s) = (w.model_name(&h.fast.figures.cell.model), w.model_name(&h.slow.figures.cell.model));
+        let line = verdict(w, &h.ratio, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v));
+        let _ = writeln!(out, "{line}\n");
     }
     let _ = writeln!(out, "- {}\n\n---\n", w.checksum_line(a.expected_checksum, a.checksums_ok()));
 }
 
-fn gil_evidence(seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
+fn gil_evidence(w: &dyn Words, seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
     let stats = gil.gil()?;
     let m = &gil.figures.run.measured;
+    // gil.speedup is sequential time / gil time: below 1 when gil-threads was slower.
+    let slower = gil.speedup.and_then(|s| s.significant().filter(|&beyond| beyond).map(|_| s.point < 1.0));
+    let note = gil.speedup.map_or(String::new(), |s| w.interval_note(&s.inverse()));
     Some(GilEvidence {
+        slower,
+        note,
         sequential_s: seq.figures.wall.as_secs_f64(),
         gil_s: gil.figures.wall.as_secs_f64(),
         overhead_s: gil.figures.wall.as_secs_f64() - seq.figures.wall.as_secs_f64(),
@@ -122,14 +119,14 @@ fn gil_evidence(seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
 
 fn section5(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
     let (Some(seq), Some(gil)) = (a.sequential.as_ref(), a.first(ModelKind::GilThreads)) else { return };
-    let Some(g) = gil_evidence(seq, gil) else { return };
-    let _ = writeln!(out, "# {}\n", w.s5_title(g.overhead_s > 0.0));
+    let Some(g) = gil_evidence(w, seq, gil) else { return };
+    let _ = writeln!(out, "# {}\n", w.s5_title(g.slower == Some(true)));
     table(
         out,
         &[w.col_model(), w.col_time()],
         &[
             vec![w.model_name(&seq.figures.cell.model), w.secs(seq.figures.wall)],
-            vec![w.model_name(&gil.figures.cell.model), w.s5_row_gil(&w.secs(gil.figures.wall), g.overhead_s)],
+            vec![w.model_name(&gil.figures.cell.model), w.s5_row_gil(&w.secs(gil.figures.wall), &g)],
         ],
     );
     let _ = writeln!(out, "{}\n", w.key_line());
@@ -206,7 +203,7 @@ fn details(out: &mut String, w: &dyn Words, a: &CpuAnalysis) {
                 w.secs(r.figures.wall),
                 r.speedup.map_or("–".into(), |x| x.to_string()),
                 r.efficiency.map_or("–".into(), |e| format!("{:.1}%", e * 100.0)),
-                r.serial_fraction.map_or("–".into(), |f| format!("{f:.2}")),
+                r.serial_fraction.map_or("–".into(), serial_fraction),
                 heap_peak(&r.figures),
                 rss_peak(&r.figures),
                 w.secs(r.cpu),
@@ -224,5 +221,17 @@ pub(crate) fn checksum_mark(ok: Option<bool>) -> &'static str {
         Some(true) => "✓",
         Some(false) => "✗",
         None => "–",
+    }
+}
+
+/// A Karp–Flatt serial fraction for the table: outside 0..1 it is no fraction but a sign that the
+/// model ran slower than sequential (> 1) or faster than its cores allow (< 0).
+fn serial_fraction(f: f64) -> String {
+    if f > 1.0 {
+        "> 1".into()
+    } else if f < 0.0 {
+        "< 0".into()
+    } else {
+        format!("{f:.2}")
     }
 }

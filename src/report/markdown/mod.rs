@@ -6,7 +6,7 @@ mod io;
 mod scale;
 
 pub(crate) use cpu::checksum_mark;
-pub(crate) use scale::span_lines;
+pub(crate) use scale::{knee_text, span_lines};
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -151,22 +151,33 @@ fn spread(out: &mut String, w: &dyn Words, schedule: &Schedule, cells: &[&Cell])
     table(out, &w.spread_columns(), &rows);
 }
 
+/// What went wrong, a line per fact: a model that failed as a whole, its failed requests per kind
+/// (summed over its runs), its retries. Shared by the Markdown and terminal reports.
+pub(crate) fn failure_lines(w: &dyn Words, cells: &[&Cell]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for cell in cells {
+        let model = cell.model.to_string();
+        if let CellStatus::Failed { reason } = &cell.status {
+            lines.push(w.failed_cell(&model, reason));
+        }
+        let mut kinds: std::collections::BTreeMap<&str, (u64, &str)> = Default::default();
+        for (kind, t) in cell.runs.iter().flat_map(|r| &r.errors) {
+            kinds.entry(kind).or_insert((0, &t.example)).0 += t.count;
+        }
+        for (kind, (count, example)) in kinds {
+            lines.push(w.error_kind_line(&model, count, kind, cell.runs.len(), example));
+        }
+        let retries: u64 = cell.runs.iter().map(|r| r.retries).sum();
+        if retries > 0 {
+            let ok_after: u64 = cell.runs.iter().map(|r| r.ok_after_retry).sum();
+            lines.push(format!("↻ {}", w.retries_line(&model, retries, ok_after, crate::analysis::failed(cell))));
+        }
+    }
+    lines
+}
+
 fn failures(out: &mut String, w: &dyn Words, cells: &[&Cell]) {
-    let lines: Vec<String> = cells
-        .iter()
-        .flat_map(|cell| {
-            let whole = match &cell.status {
-                CellStatus::Failed { reason } => Some(w.failed_cell(&cell.model.to_string(), reason)),
-                CellStatus::Ok | CellStatus::Pending => None,
-            };
-            let per_kind = cell.runs.iter().flat_map(move |r| {
-                r.errors
-                    .iter()
-                    .map(move |(kind, t)| format!("`{}`: {} × `{kind}` (e.g. {})", cell.model, t.count, t.example))
-            });
-            whole.into_iter().chain(per_kind)
-        })
-        .collect();
+    let lines = failure_lines(w, cells);
     if !lines.is_empty() {
         let _ = writeln!(out, "## {}\n", w.failures_title());
         for line in lines {
@@ -191,7 +202,8 @@ fn target(out: &mut String, w: &dyn Words, target: &TargetInfo, client: &ClientS
     }
     let ms = |v: f64| fmt_duration(Duration::from_secs_f64(v / 1e3));
     let c = client;
-    let _ = writeln!(out, "- {}", w.settings_line(c.keep_alive, &ms(c.timeout_ms), &ms(c.connect_timeout_ms)));
+    let _ =
+        writeln!(out, "- {}", w.settings_line(c.keep_alive, c.prewarm, &ms(c.timeout_ms), &ms(c.connect_timeout_ms)));
     let _ = writeln!(out, "- {}", w.retry_settings(c.retries, &ms(c.retry_backoff_ms)));
     let (input, output) = (c.blocking_buffer_bytes.input, c.blocking_buffer_bytes.output);
     let _ = writeln!(out, "- {}", w.clients_line(&c.blocking_client, &c.async_client, input, output));
@@ -229,10 +241,7 @@ fn environment(out: &mut String, w: &dyn Words, report: &Report) {
     let labels = w.env_lines();
     let _ = writeln!(out, "# {}\n", w.env_title());
     let load = |v: Option<f64>| v.map_or("?".into(), |v| format!("{v:.2}"));
-    let cores = match e.cgroup_cpu_quota {
-        Some(q) => format!("{} (of {} online; cgroup quota {q:.2} CPUs)", e.cores_granted, e.cpus_online),
-        None => format!("{} (of {} online)", e.cores_granted, e.cpus_online),
-    };
+    let cores = w.cores_value(e.cores_granted, e.cpus_online, e.cgroup_cpu_quota);
     let values = [
         format!("{} {}", e.kernel.as_deref().unwrap_or(&e.os), e.arch),
         e.cpu_model.clone().unwrap_or_else(|| "?".into()),

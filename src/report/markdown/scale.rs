@@ -65,6 +65,18 @@ pub(crate) fn span_lines(w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) ->
     lines
 }
 
+/// The knee line: where doubling N stopped paying, and why when it is the request count.
+pub(crate) fn knee_text(w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) -> String {
+    let pct = exp.settings.knee_gain_per_doubling * 100.0;
+    match sweep.knee {
+        Some(n) => {
+            let requests = exp.settings.requests;
+            w.knee_line(exp.settings.model, n, pct, (n >= requests).then_some(requests))
+        }
+        None => w.no_knee_line(pct),
+    }
+}
+
 fn analysis_lines(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) {
     let kind = exp.settings.model;
     let _ = writeln!(out, "## {}\n", w.analysis());
@@ -129,12 +141,7 @@ fn why(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) {
         })
         .collect();
     table(out, &w.sweep_columns(kind), &rows);
-    let pct = exp.settings.knee_gain_per_doubling * 100.0;
-    let knee = match sweep.knee {
-        Some(n) => w.knee_line(kind, n, pct),
-        None => w.no_knee_line(pct),
-    };
-    let _ = writeln!(out, "- {knee}");
+    let _ = writeln!(out, "- {}", knee_text(w, exp, sweep));
     let _ = writeln!(out, "- {}", w.diagnosis(&sweep.diagnosis, kind));
     match &sweep.usl {
         Ok(usl) => {
