@@ -44,6 +44,7 @@ Model specs are NAME[:N], N being the model's concurrency:
   gil-threads:N  N threads bound by an emulated interpreter lock (a GIL); add --interp-cost 2ms to
                  charge each request the CPU an interpreted client spends, done holding the lock
   processes:N    N child processes with a blocking client each
+  rayon:N        a rayon work-stealing pool of N threads; N from --workers when omitted
 
 Durations: 250ms, 1.5s, 2m. Counts: 200, 10k. Exit codes: 0 all requests succeeded, 1 some failed,
 2 bad input or failed preflight (nothing was run).";
