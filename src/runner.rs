@@ -167,7 +167,11 @@ fn run_schedule(
         }
         let (model, tasks) = (cell.model, cell.tasks_per_run);
         observer.cell_started(step, order.len(), &model, tasks);
-        let outcome = run_once(&model, spec, tasks, target, env, round);
+        let outcome = run_once(&model, spec, tasks, target, env, round).unwrap_or_else(|e| RunOutcome {
+            record: None,
+            failure: Some(format!("{e:#}")),
+            latency_ok: None,
+        });
         let interrupted = crate::interrupt::requested();
         let whole = outcome.record.as_ref().is_some_and(|r| r.ok + r.failed == r.tasks as u64);
         if interrupted && !(whole && outcome.failure.is_none()) {
@@ -347,22 +351,9 @@ struct RunOutcome {
 }
 
 /// Runs `model` once: fresh workload (clients, pools), the server's counters reset before and
-/// read after.
+/// read after. An error here (the target's counters unreachable, a workload that cannot be built)
+/// is the model failing as a whole: the caller records it as such.
 fn run_once(
-    model: &ModelSpec,
-    spec: &WorkloadSpec,
-    tasks: usize,
-    target: Option<&Target>,
-    env: &ModelEnv,
-    round: usize,
-) -> RunOutcome {
-    match try_run_once(model, spec, tasks, target, env, round) {
-        Ok(outcome) => outcome,
-        Err(e) => RunOutcome { record: None, failure: Some(format!("{e:#}")), latency_ok: None },
-    }
-}
-
-fn try_run_once(
     model: &ModelSpec,
     spec: &WorkloadSpec,
     tasks: usize,
