@@ -14,6 +14,7 @@ mod compare;
 mod cpu;
 mod faults;
 mod fixtures;
+mod golden;
 mod interrupt;
 mod io;
 mod props;
