@@ -6,12 +6,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::{ModelKind, ModelSpec};
-use crate::report::{Format, Lang};
-use crate::server::LatencyProfile;
+use crate::record::{EmbeddedMode, Kernel, LatencyProfile, ModelKind, ModelSpec, SizeRange};
+use crate::report::Format;
+use crate::text::Lang;
 use crate::units::{parse_count, parse_duration};
-use crate::workload::cpu::{Kernel, SizeRange};
-use crate::workload::io::{Header, UrlTemplate};
+use crate::workload::{Header, UrlTemplate};
 
 const SUITE_AFTER_HELP: &str = "\
 Examples:
@@ -128,16 +127,6 @@ fn duration(s: &str) -> Result<Duration, String> {
 pub enum OnOff {
     On,
     Off,
-}
-
-/// Where the embedded API runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum EmbeddedMode {
-    /// A child process of this binary: the client's figures exclude the server (default).
-    #[default]
-    Child,
-    /// Threads of this process: quicker to start, but its CPU and heap count as the client's.
-    InProcess,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -467,7 +456,7 @@ pub struct FaultArgs {
 
     /// Above this request rate, it answers 429 with Retry-After (e.g. 100/s).
     #[arg(long, value_name = "RATE")]
-    pub rate_limit: Option<crate::server::faults::Rate>,
+    pub rate_limit: Option<crate::record::Rate>,
 
     /// It closes its listening socket once N client connections were counted since it started (a
     /// connection counts at its first request other than /health, /stats, /stats/reset; resets
@@ -478,8 +467,8 @@ pub struct FaultArgs {
 
 impl FaultArgs {
     /// The faults, checked.
-    pub fn faults(&self) -> Result<crate::server::Faults, String> {
-        let f = crate::server::Faults {
+    pub fn faults(&self) -> Result<crate::record::Faults, String> {
+        let f = crate::record::Faults {
             error_rate: self.error_rate.unwrap_or(0.0),
             stall_rate: self.stall_rate.unwrap_or(0.0),
             reset_rate: self.reset_rate.unwrap_or(0.0),
@@ -631,6 +620,11 @@ pub struct ServeArgs {
     /// Exit when stdin closes (used when concbench runs its own server as a child).
     #[arg(long, hide = true)]
     pub exit_on_stdin_eof: bool,
+
+    /// Read the whole configuration as one JSON line on stdin instead of from these flags (how
+    /// concbench configures its own server as a child).
+    #[arg(long, hide = true)]
+    pub config_stdin: bool,
 
     #[command(flatten)]
     pub faults: FaultArgs,

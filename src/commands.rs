@@ -1,24 +1,26 @@
 //! The commands behind the CLI: each takes its parsed arguments, builds a plan, runs it and says
 //! how it ended. Library users can call them too.
 
+use crate::interrupt::Stop;
 use crate::output::{self, ReportDir};
 use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
 use crate::progress::Progress;
-use crate::report::{self, Format, exporter, folder_exporter};
+use crate::record::Report;
+use crate::report::{Format, exporter, folder_exporter};
 use crate::{Error, Outcome, cli, compare as cmp, runner, server};
 
 /// Runs an experiment with progress bars and incremental saves, then prints the report.
 pub fn experiment(
     out: &OutputPlan,
-    run: impl FnOnce(&mut dyn runner::Observer) -> anyhow::Result<report::Report>,
+    run: impl FnOnce(&mut dyn runner::Observer, &Stop) -> anyhow::Result<Report>,
 ) -> anyhow::Result<Outcome> {
     let dir = out.out_dir.clone().map(|d| ReportDir::new(d, out.lang, out.files.clone()));
     if let Some(d) = &dir {
         crate::interrupt::set_results_location(d.path().display().to_string());
     }
-    crate::interrupt::install()?;
+    let stop = crate::interrupt::install()?;
     let mut progress = Progress::new(out.progress, dir);
-    let report = run(&mut progress);
+    let report = run(&mut progress, &stop);
     crate::interrupt::stopped();
     let report = report?;
     progress.finish();
@@ -45,7 +47,7 @@ pub fn experiment(
 /// `concbench suite` (and `concbench` alone).
 pub fn suite(args: &cli::SuiteArgs) -> anyhow::Result<Outcome> {
     let plan = SuitePlan::from_args(args)?;
-    experiment(&plan.output, |observer| runner::run_suite(&plan, observer))
+    experiment(&plan.output, |observer, stop| runner::run_suite(&plan, observer, stop))
 }
 
 /// `concbench report results.json`: renders saved results again; nothing is run.
@@ -92,7 +94,13 @@ pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
 
 /// `concbench serve`: the mock API alone, until Ctrl-C, SIGTERM or (for a child) stdin closing.
 pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
-    let plan = ServePlan::from_args(args)?;
+    let mut plan = ServePlan::from_args(args)?;
+    if args.config_stdin {
+        let mut line = String::new();
+        plan.config = crate::protocol::receive(&mut std::io::stdin().lock(), &mut line)
+            .map_err(|e| Error::Usage(format!("--config-stdin: {e}")))?
+            .ok_or_else(|| Error::Usage("--config-stdin: no configuration line on stdin".into()))?;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(plan.threads)
         .thread_name("concbench-serve")

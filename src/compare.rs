@@ -12,9 +12,9 @@ use std::path::Path;
 use crate::Error;
 use crate::analysis::figures::total_time;
 use crate::analysis::stats::{self, RatioStat};
+use crate::record::{Cell, CellStatus, ClientSettings, Experiment, Report, SCHEMA_VERSION, TargetInfo};
 use crate::report::markdown::table;
 use crate::report::terminal::aligned;
-use crate::report::{Cell, CellStatus, ClientSettings, Experiment, Report, SCHEMA_VERSION, TargetInfo};
 
 /// What a comparison concluded for one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,17 +69,17 @@ fn kind(e: &Experiment) -> &'static str {
 fn setup(e: &Experiment) -> Vec<(&'static str, String)> {
     let target = |t: &TargetInfo| match &t.embedded {
         Some(e) => vec![
-            ("latency", e.latency_profile.clone()),
-            ("server cap", e.max_inflight.map_or("none".into(), |c| c.to_string())),
+            ("latency", e.config.latency.to_string()),
+            ("server cap", e.config.max_inflight.map_or("none".into(), |c| c.to_string())),
         ],
         None => vec![("target", t.url_template.clone())],
     };
     let client = |c: &ClientSettings| {
         vec![
-            ("keep-alive", c.keep_alive.to_string()),
-            ("prewarm", c.prewarm.to_string()),
-            ("interp cost", format!("{} ms", c.interp_cost_ms)),
-            ("retries", c.retries.to_string()),
+            ("keep-alive", c.config.keep_alive.to_string()),
+            ("prewarm", c.config.prewarm.to_string()),
+            ("interp cost", crate::units::fmt_duration(c.config.interp_cost)),
+            ("retries", c.config.retries.to_string()),
         ]
     };
     match e {
@@ -97,9 +97,9 @@ fn setup(e: &Experiment) -> Vec<(&'static str, String)> {
         }
         Experiment::Cpu(c) => vec![
             ("tasks", c.settings.tasks.to_string()),
-            ("range", format!("{}..{}", c.settings.range.lo, c.settings.range.hi)),
-            ("seed", c.settings.seed.to_string()),
-            ("kernel", format!("{:?}", c.settings.kernel).to_lowercase()),
+            ("range", c.settings.spec.range.to_string()),
+            ("seed", c.settings.spec.seed.to_string()),
+            ("kernel", c.settings.spec.kernel.to_string()),
         ],
     }
 }

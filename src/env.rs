@@ -1,47 +1,17 @@
 //! The machine a run happened on, as every report states it: OS, kernel, CPU, the cores the OS
 //! grants this process (affinity and cgroup quota aware), memory, load, and what built concbench.
 
-use serde::{Deserialize, Serialize};
+use crate::record::{Environment, Tool};
 
 /// What built this binary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tool {
-    pub name: String,
-    pub version: String,
-    /// Short commit hash when built from a git checkout (`-dirty` with uncommitted changes).
-    pub git_commit: Option<String>,
-    pub rustc: String,
-}
-
-impl Tool {
-    pub fn current() -> Self {
-        let commit = env!("CONCBENCH_GIT_COMMIT");
-        Tool {
-            name: env!("CARGO_PKG_NAME").into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            git_commit: (!commit.is_empty()).then(|| commit.into()),
-            rustc: env!("CONCBENCH_RUSTC_VERSION").into(),
-        }
+pub fn tool() -> Tool {
+    let commit = env!("CONCBENCH_GIT_COMMIT");
+    Tool {
+        name: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: (!commit.is_empty()).then(|| commit.into()),
+        rustc: env!("CONCBENCH_RUSTC_VERSION").into(),
     }
-}
-
-/// The machine.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Environment {
-    pub os: String,
-    pub kernel: Option<String>,
-    pub arch: String,
-    pub cpu_model: Option<String>,
-    /// CPUs the kernel has online.
-    pub cpus_online: usize,
-    /// CPUs this process may run on (affinity mask and cgroup CPU quota applied).
-    pub cores_granted: usize,
-    /// The cgroup's CPU quota in CPUs (e.g. 1.5), when one is set.
-    pub cgroup_cpu_quota: Option<f64>,
-    pub memory_total_bytes: Option<u64>,
-    /// 1-minute load average when the run started and ended.
-    pub load_average_start: Option<f64>,
-    pub load_average_end: Option<f64>,
 }
 
 fn read(path: &str) -> Option<String> {
@@ -98,29 +68,38 @@ fn kernel() -> Option<String> {
     Some(format!("Linux {}", release.trim()))
 }
 
+/// This program, to start as a child (worker processes, the embedded API). On Linux it is
+/// `/proc/self/exe`, which still starts the running binary after a rebuild replaced (deleted) the
+/// file on disk mid-run; elsewhere the path it was started from.
+pub fn self_exe() -> std::io::Result<std::path::PathBuf> {
+    let proc_exe = std::path::Path::new("/proc/self/exe");
+    if cfg!(target_os = "linux") && proc_exe.exists() {
+        return Ok(proc_exe.to_path_buf());
+    }
+    std::env::current_exe()
+}
+
 /// Cores this process may use: what `std::thread::available_parallelism` reports (affinity
 /// and cgroup quota aware).
 pub fn cores_granted() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-impl Environment {
-    /// Reads the machine now (the end load average is filled in later).
-    pub fn detect() -> Self {
-        // SAFETY: sysconf with a valid name has no preconditions.
-        let online = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
-        Environment {
-            os: std::env::consts::OS.into(),
-            kernel: kernel(),
-            arch: std::env::consts::ARCH.into(),
-            cpu_model: cpu_model(),
-            cpus_online: if online > 0 { online as usize } else { cores_granted() },
-            cores_granted: cores_granted(),
-            cgroup_cpu_quota: cgroup_cpu_quota(),
-            memory_total_bytes: memory_total(),
-            load_average_start: load_average(),
-            load_average_end: None,
-        }
+/// Reads the machine now (the end load average is filled in later).
+pub fn detect() -> Environment {
+    // SAFETY: sysconf with a valid name has no preconditions.
+    let online = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+    Environment {
+        os: std::env::consts::OS.into(),
+        kernel: kernel(),
+        arch: std::env::consts::ARCH.into(),
+        cpu_model: cpu_model(),
+        cpus_online: if online > 0 { online as usize } else { cores_granted() },
+        cores_granted: cores_granted(),
+        cgroup_cpu_quota: cgroup_cpu_quota(),
+        memory_total_bytes: memory_total(),
+        load_average_start: load_average(),
+        load_average_end: None,
     }
 }
 
@@ -164,10 +143,10 @@ mod tests {
 
     #[test]
     fn the_machine_is_described() {
-        let env = Environment::detect();
+        let env = detect();
         assert!(env.cores_granted >= 1 && env.cores_granted <= env.cpus_online.max(env.cores_granted));
         assert!(!env.os.is_empty() && !env.arch.is_empty());
-        let tool = Tool::current();
+        let tool = tool();
         assert_eq!(tool.name, "concbench");
         assert!(tool.rustc.starts_with("rustc"), "{}", tool.rustc);
     }

@@ -16,11 +16,14 @@ pub mod model;
 pub mod output;
 pub mod plan;
 pub mod progress;
+pub mod protocol;
+pub mod record;
 pub mod report;
 pub mod runner;
 pub mod seed;
 pub mod server;
 pub mod target;
+pub mod text;
 pub mod units;
 pub mod worker;
 pub mod workload;
@@ -123,15 +126,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Report(args)) => commands::report(&args),
         Some(Command::Io(args)) => {
             let plan = plan::IoPlan::from_args(&args)?;
-            commands::experiment(&plan.output, |observer| runner::run_io(&plan, observer))
+            commands::experiment(&plan.output, |observer, stop| runner::run_io(&plan, observer, stop))
         }
         Some(Command::Scale(args)) => {
             let plan = plan::ScalePlan::from_args(&args)?;
-            commands::experiment(&plan.output, |observer| runner::run_scale(&plan, observer))
+            commands::experiment(&plan.output, |observer, stop| runner::run_scale(&plan, observer, stop))
         }
         Some(Command::Cpu(args)) => {
             let plan = plan::CpuPlan::from_args(&args)?;
-            commands::experiment(&plan.output, |observer| runner::run_cpu(&plan, observer))
+            commands::experiment(&plan.output, |observer, stop| runner::run_cpu(&plan, observer, stop))
         }
         Some(Command::Compare(args)) => commands::compare(&args),
         Some(Command::Serve(args)) => commands::serve(&args),

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::record::Report;
 use crate::report::lang::words;
-use crate::report::{Format, Lang, Report, charts, folder_exporter};
+use crate::report::{Format, charts, folder_exporter};
+use crate::text::Lang;
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -8,15 +8,20 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::cli::{
-    ClientArgs, CpuArgs, EmbeddedMode, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section, ServeArgs,
-    Size, SuiteArgs, TargetArgs,
+    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section, ServeArgs, Size, SuiteArgs,
+    TargetArgs,
 };
-use crate::model::{MAX_CONCURRENCY, ModelEnv, ModelKind, ModelSpec};
-use crate::report::{Format, Lang, Schedule};
-use crate::server::{LatencyProfile, ServerConfig};
-use crate::workload::CpuSpec;
-use crate::workload::cpu::SizeRange;
-use crate::workload::io::{Header, UrlTemplate};
+use crate::model::ModelEnv;
+use crate::record::Concurrency;
+use crate::record::server::HEADER_READ_TIMEOUT;
+use crate::record::{
+    BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
+    MAX_CONCURRENCY, ModelSpec, ScaleSettings, Schedule, ServerConfig, SizeRange,
+};
+use crate::report::Format;
+use crate::text::Lang;
+use crate::workload::io::{ASYNC_CLIENT, BLOCKING_CLIENT, BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES};
+use crate::workload::{Header, UrlTemplate};
 
 /// Most retries per request.
 pub const MAX_RETRIES: u64 = 20;
@@ -27,23 +32,11 @@ pub const MAX_REQUESTS: u64 = 10_000_000;
 /// The target of an I/O experiment.
 #[derive(Debug, Clone)]
 pub enum TargetPlan {
-    /// Start the mock API: as a child process of `exe` (default) or in this process.
-    Embedded { config: ServerConfig, mode: EmbeddedMode, threads: usize, exe: Option<PathBuf> },
+    /// Start the mock API as `server` says (its configuration, where it runs, its threads): as a
+    /// child process of `exe` (this program by default) or in this process.
+    Embedded { server: EmbeddedInfo, exe: Option<PathBuf> },
     /// A real API.
     External { url: UrlTemplate },
-}
-
-/// How the client behaves.
-#[derive(Debug, Clone)]
-pub struct ClientPlan {
-    pub headers: Vec<Header>,
-    pub keep_alive: bool,
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub interp_cost: Duration,
-    pub retries: u32,
-    pub retry_backoff: Duration,
-    pub prewarm: bool,
 }
 
 /// Where results go.
@@ -59,18 +52,15 @@ pub struct OutputPlan {
     pub color: bool,
 }
 
-/// A validated `io` experiment.
+/// A validated `io` experiment: its settings as the report will record them (models in run
+/// order, each with its N resolved), the target, and the extra headers (values included: they
+/// are sent, never recorded).
 #[derive(Debug, Clone)]
 pub struct IoPlan {
-    pub requests: usize,
-    pub sync_sample: usize,
-    pub workers: usize,
-    /// Models in run order, each with its N resolved.
-    pub models: Vec<ModelSpec>,
+    pub settings: IoSettings,
     pub target: TargetPlan,
-    pub client: ClientPlan,
+    pub headers: Vec<Header>,
     pub env: ModelEnv,
-    pub schedule: Schedule,
     pub output: OutputPlan,
 }
 
@@ -128,7 +118,7 @@ fn is_terminal_stderr() -> bool {
 
 /// The embedded API's configuration from its flags (named as the command spells them).
 fn server_config(
-    latency: crate::server::LatencyProfile,
+    latency: LatencyProfile,
     (cap_flag, max_inflight): (&str, Option<u64>),
     (barrier_flag, barrier): (&str, Option<u64>),
     seed: u64,
@@ -156,41 +146,50 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
         }
         Some(url) => TargetPlan::External { url: url.clone() },
         None => TargetPlan::Embedded {
-            config: server_config(
-                t.latency,
-                ("--server-max-inflight", t.server_max_inflight),
-                ("--server-barrier", t.server_barrier),
-                t.seed,
-                &t.faults,
-                crate::server::HEADER_READ_TIMEOUT,
-            )?,
-            mode: t.embedded,
-            threads: crate::env::cores_granted(),
+            server: EmbeddedInfo {
+                config: server_config(
+                    t.latency,
+                    ("--server-max-inflight", t.server_max_inflight),
+                    ("--server-barrier", t.server_barrier),
+                    t.seed,
+                    &t.faults,
+                    HEADER_READ_TIMEOUT,
+                )?,
+                mode: t.embedded,
+                server_threads: crate::env::cores_granted(),
+            },
             exe: None,
         },
     })
 }
 
-fn client_plan(t: &TargetArgs, c: &ClientArgs) -> Result<ClientPlan, Error> {
+/// The clients' settings as the report records them: their configuration, the names of the
+/// extra headers, which clients they are, and the interpreter lock's switch interval.
+fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<ClientSettings, Error> {
     if c.timeout.is_zero() || c.connect_timeout.is_zero() {
         return Err(usage("--timeout and --connect-timeout must be above zero".into()));
     }
     if c.prewarm && c.keep_alive == OnOff::Off {
         return Err(usage("--prewarm opens connections to reuse: it needs --keep-alive on".into()));
     }
-    Ok(ClientPlan {
-        headers: t.headers.clone(),
-        keep_alive: c.keep_alive == OnOff::On,
-        timeout: c.timeout,
-        connect_timeout: c.connect_timeout,
-        interp_cost: c.interp_cost,
-        retries: if c.retries > MAX_RETRIES {
-            return Err(usage(format!("--retries must be at most {MAX_RETRIES}")));
-        } else {
-            c.retries as u32
+    if c.retries > MAX_RETRIES {
+        return Err(usage(format!("--retries must be at most {MAX_RETRIES}")));
+    }
+    Ok(ClientSettings {
+        config: ClientConfig {
+            keep_alive: c.keep_alive == OnOff::On,
+            timeout: c.timeout,
+            connect_timeout: c.connect_timeout,
+            interp_cost: c.interp_cost,
+            retries: c.retries as u32,
+            retry_backoff: c.retry_backoff,
+            prewarm: c.prewarm,
         },
-        retry_backoff: c.retry_backoff,
-        prewarm: c.prewarm,
+        header_names: t.headers.iter().map(|h| h.name.clone()).collect(),
+        blocking_client: BLOCKING_CLIENT.into(),
+        async_client: ASYNC_CLIENT.into(),
+        blocking_buffer_bytes: BufferSizes { input: BLOCKING_INPUT_BUFFER_BYTES, output: BLOCKING_OUTPUT_BUFFER_BYTES },
+        switch_interval_ms: env.switch_interval.as_secs_f64() * 1e3,
     })
 }
 
@@ -219,7 +218,7 @@ fn check_models(models: &[ModelSpec], tasks: usize) -> Result<(), Error> {
         if !seen.insert(*m) {
             return Err(usage(format!("--models names {m} twice")));
         }
-        if m.kind.uses_threads() || m.kind == ModelKind::Processes {
+        if m.kind.uses_threads() || m.kind.info().child_processes {
             check_thread_limit(m, m.concurrency(tasks))?;
         }
     }
@@ -266,43 +265,38 @@ impl IoPlan {
         }
         let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, requests)?;
+        let env = model_env(&args.model_opts)?;
         Ok(IoPlan {
-            requests,
-            sync_sample,
-            workers,
-            models,
+            settings: IoSettings {
+                requests,
+                sync_sample,
+                workers,
+                models,
+                client: client_settings(&args.target, &args.client, &env)?,
+                schedule: schedule(&args.repeat)?,
+            },
             target: target_plan(&args.target)?,
-            client: client_plan(&args.target, &args.client)?,
-            env: model_env(&args.model_opts)?,
-            schedule: schedule(&args.repeat)?,
+            headers: args.target.headers.clone(),
+            env,
             output: output_plan(&args.output)?,
         })
     }
 
-    /// Tasks each run of `model` executes: the sample for sequential, all requests otherwise.
-    pub fn tasks_per_run(&self, model: &ModelSpec) -> usize {
-        if model.kind == ModelKind::Sequential { self.sync_sample } else { self.requests }
-    }
-
     /// The most connections any model holds at once.
     pub fn max_connections(&self) -> usize {
-        self.models.iter().map(|m| m.concurrency(self.tasks_per_run(m))).max().unwrap_or(1)
+        let s = &self.settings;
+        s.models.iter().map(|m| m.concurrency(s.tasks_per_run(m))).max().unwrap_or(1)
     }
 }
 
 /// A validated `scale` sweep.
 #[derive(Debug, Clone)]
 pub struct ScalePlan {
-    pub requests: usize,
-    pub model: ModelKind,
-    /// The N values, ascending, no duplicates.
-    pub settings: Vec<usize>,
-    pub baseline: Option<ModelSpec>,
-    pub knee_gain: f64,
+    /// The sweep as the report records it: the N values ascending, no duplicates.
+    pub settings: ScaleSettings,
     pub target: TargetPlan,
-    pub client: ClientPlan,
+    pub headers: Vec<Header>,
     pub env: ModelEnv,
-    pub schedule: Schedule,
     pub output: OutputPlan,
 }
 
@@ -310,8 +304,8 @@ impl ScalePlan {
     pub fn from_args(args: &ScaleArgs) -> Result<Self, Error> {
         let requests = requests(args.requests)?;
         let model = args.model;
-        if model == ModelKind::Sequential {
-            return Err(usage("sequential has no N to sweep: sweep threads, async or async-mt".into()));
+        if model.info().concurrency == Concurrency::One {
+            return Err(usage(format!("{} has no N to sweep: sweep threads, async or async-mt", model.name())));
         }
         if args.workers.is_empty() {
             return Err(usage("--workers is empty: give the N values to sweep, e.g. 50,100,200,1000".into()));
@@ -334,28 +328,28 @@ impl ScalePlan {
         if !(0.0..1.0).contains(&args.knee_gain) {
             return Err(usage("--knee-gain must be a share from 0 up to, not including, 1 (e.g. 10% or 0.1)".into()));
         }
+        let env = model_env(&args.model_opts)?;
         Ok(ScalePlan {
-            requests,
-            model,
-            settings,
-            baseline,
-            knee_gain: args.knee_gain,
+            settings: ScaleSettings {
+                requests,
+                model,
+                settings,
+                baseline,
+                knee_gain_per_doubling: args.knee_gain,
+                client: client_settings(&args.target, &args.client, &env)?,
+                schedule: schedule(&args.repeat)?,
+            },
             target: target_plan(&args.target)?,
-            client: client_plan(&args.target, &args.client)?,
-            env: model_env(&args.model_opts)?,
-            schedule: schedule(&args.repeat)?,
+            headers: args.target.headers.clone(),
+            env,
             output: output_plan(&args.output)?,
         })
     }
 
-    /// The swept models, lowest N first.
-    pub fn points(&self) -> Vec<ModelSpec> {
-        self.settings.iter().map(|&n| ModelSpec::new(self.model, Some(n))).collect()
-    }
-
     /// The most connections any cell holds at once.
     pub fn max_connections(&self) -> usize {
-        self.points().iter().chain(self.baseline.iter()).map(|m| m.concurrency(self.requests)).max().unwrap_or(1)
+        let s = &self.settings;
+        s.points().iter().chain(s.baseline.iter()).map(|m| m.concurrency(s.requests)).max().unwrap_or(1)
     }
 }
 
@@ -365,12 +359,9 @@ pub const MAX_TASKS: u64 = 1_000_000;
 /// A validated `cpu` experiment.
 #[derive(Debug, Clone)]
 pub struct CpuPlan {
-    pub tasks: usize,
-    pub spec: CpuSpec,
-    pub workers: usize,
-    pub models: Vec<ModelSpec>,
+    /// The experiment as the report records it.
+    pub settings: CpuSettings,
     pub env: ModelEnv,
-    pub schedule: Schedule,
     pub output: OutputPlan,
 }
 
@@ -394,13 +385,17 @@ impl CpuPlan {
         }
         let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, tasks)?;
+        let env = model_env(&args.model_opts)?;
         Ok(CpuPlan {
-            tasks,
-            spec: CpuSpec { range: args.range, seed: args.seed, kernel: args.kernel },
-            workers,
-            models,
-            env: model_env(&args.model_opts)?,
-            schedule: schedule(&args.repeat)?,
+            settings: CpuSettings {
+                tasks,
+                spec: CpuSpec { range: args.range, seed: args.seed, kernel: args.kernel },
+                workers,
+                models,
+                switch_interval_ms: env.switch_interval.as_secs_f64() * 1e3,
+                schedule: schedule(&args.repeat)?,
+            },
+            env,
             output: output_plan(&args.output)?,
         })
     }
@@ -417,7 +412,7 @@ pub struct SuitePlan {
 
 /// `concbench-report/<timestamp>`, a new folder name (with `-2`, `-3`... if taken).
 pub fn default_report_dir() -> PathBuf {
-    let stamp = crate::report::timestamp_now().replace(':', "-");
+    let stamp = crate::record::timestamp_now().replace(':', "-");
     let base = PathBuf::from("concbench-report").join(&stamp);
     (1..)
         .map(|i| if i == 1 { base.clone() } else { PathBuf::from(format!("{}-{i}", base.display())) })
@@ -537,6 +532,7 @@ impl ServePlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::ModelKind;
 
     #[test]
     fn threads_beyond_the_limit_are_refused_with_its_source() {

@@ -7,9 +7,8 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::model::ModelSpec;
 use crate::output::ReportDir;
-use crate::report::Report;
+use crate::record::{ModelSpec, Report};
 use crate::runner::Observer;
 
 /// Progress bars and incremental saves.

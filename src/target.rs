@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::cli::EmbeddedMode;
 use crate::plan::TargetPlan;
-use crate::report::{EmbeddedInfo, TargetInfo, TargetKind};
+use crate::record::{EmbeddedInfo, EmbeddedMode, StatsSnapshot, TargetInfo, TargetKind};
 use crate::server::child::ChildServer;
-use crate::server::{self, StatsSnapshot};
+use crate::server::{self};
 use crate::workload::UrlTemplate;
 
 enum Embedded {
@@ -36,37 +35,31 @@ impl Target {
             .new_agent();
         match plan {
             TargetPlan::External { url } => Ok(Target { url: url.clone(), embedded: None, admin }),
-            TargetPlan::Embedded { config, mode, threads, exe } => {
-                let (server, addr) = match mode {
+            TargetPlan::Embedded { server, exe } => {
+                let (handle, addr) = match server.mode {
                     EmbeddedMode::Child => {
                         let exe = match exe {
                             Some(exe) => exe.clone(),
-                            None => crate::worker::self_exe()?,
+                            None => crate::env::self_exe().context("finding this program to start the embedded API")?,
                         };
-                        let child = ChildServer::spawn(&exe, config, *threads)?;
+                        let child = ChildServer::spawn(&exe, &server.config, server.server_threads)?;
                         let addr = child.addr();
                         (Embedded::Child(child), addr)
                     }
                     EmbeddedMode::InProcess => {
-                        let s = server::InProcess::start(config.clone(), ([127, 0, 0, 1], 0).into(), *threads)
-                            .context("starting the embedded API in-process")?;
+                        let s = server::InProcess::start(
+                            server.config.clone(),
+                            ([127, 0, 0, 1], 0).into(),
+                            server.server_threads,
+                        )
+                        .context("starting the embedded API in-process")?;
                         let addr = s.addr();
                         (Embedded::InProcess(s), addr)
                     }
                 };
                 let base = format!("http://{addr}");
                 let url = UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).map_err(anyhow::Error::msg)?;
-                let info = EmbeddedInfo {
-                    latency_profile: config.latency.to_string(),
-                    max_inflight: config.max_inflight,
-                    seed: config.seed,
-                    mode: match mode {
-                        EmbeddedMode::Child => "child-process".into(),
-                        EmbeddedMode::InProcess => "in-process".into(),
-                    },
-                    server_threads: *threads,
-                };
-                Ok(Target { url, embedded: Some((server, base, info)), admin })
+                Ok(Target { url, embedded: Some((handle, base, server.clone())), admin })
             }
         }
     }

@@ -6,11 +6,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use concbench::interrupt::Stop;
 use concbench::measure::alloc::CountingAlloc;
 use concbench::measure::{Meter, Recorder};
-use concbench::model::{Job, ModelEnv, ModelSpec};
+use concbench::model::{Job, ModelEnv};
+use concbench::record::{ClientConfig, LatencyProfile, ModelSpec, ServerConfig, StatsSnapshot};
 use concbench::server::child::ChildServer;
-use concbench::server::{LatencyProfile, ServerConfig, StatsSnapshot};
 use concbench::workload::{IoSpec, UrlTemplate, WorkloadSpec};
 
 #[global_allocator]
@@ -34,20 +35,21 @@ fn soak(latency: Duration) {
     let spec = WorkloadSpec::Io(IoSpec {
         url: UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).unwrap(),
         headers: vec![],
-        keep_alive: true,
-        timeout: Duration::from_secs(60),
-        connect_timeout: Duration::from_secs(30),
-        interp_cost: Duration::ZERO,
-        retries: 0,
-        retry_backoff: Duration::from_millis(100),
-        prewarm: false,
+        client: ClientConfig {
+            keep_alive: true,
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(30),
+            interp_cost: Duration::ZERO,
+            retries: 0,
+            retry_backoff: Duration::from_millis(100),
+            prewarm: false,
+        },
     });
     let recorder = Arc::new(Recorder::new());
-    let job =
-        Job { workload: spec.build(REQUESTS).unwrap(), spec: None, tasks: 0..REQUESTS, recorder: recorder.clone() };
+    let job = Job::new(spec.build(REQUESTS).unwrap(), None, 0..REQUESTS, recorder.clone(), Stop::new());
     let mut meter = Meter::new();
     let model: ModelSpec = "async".parse().unwrap();
-    let facts = model.build(&ModelEnv::default()).execute(&job, &mut meter).unwrap();
+    let facts = concbench::model::build(&model, &ModelEnv::default()).execute(&job, &mut meter).unwrap();
     drop(job);
     let measured = meter.finish().unwrap();
     let tally = Arc::try_unwrap(recorder).ok().unwrap().finish();

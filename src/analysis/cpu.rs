@@ -5,10 +5,7 @@ use std::time::Duration;
 
 use super::figures::{Figures, time_ratio};
 use super::stats::RatioStat;
-use crate::model::ModelKind;
-use crate::model::gil::{GilStats, Hold};
-use crate::model::process_pool::PoolStats;
-use crate::report::CpuExperiment;
+use crate::record::{CpuExperiment, GilStats, Hold, ModelKind, PoolStats};
 
 /// One model's row of section 4.
 #[derive(Debug, Clone)]
@@ -70,8 +67,8 @@ fn concurrency(kind: ModelKind, n: Option<usize>, tasks: usize, cores: usize) ->
 }
 
 /// Whether every complete run of `cell` counted `expected` primes in all (see [`CpuRow`]).
-fn checksum(cell: &crate::report::Cell, expected: u64) -> Option<bool> {
-    let complete = |r: &&crate::report::RunRecord| r.failed == 0 && r.ok as usize == r.tasks;
+fn checksum(cell: &crate::record::Cell, expected: u64) -> Option<bool> {
+    let complete = |r: &&crate::record::RunRecord| r.failed == 0 && r.ok as usize == r.tasks;
     if cell.runs.iter().filter(complete).any(|r| r.value_sum != expected) {
         Some(false)
     } else {

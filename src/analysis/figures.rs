@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use super::stats::{self, RatioStat, Summary};
+use super::stats::{self, RatioStat};
 use super::{extrapolate, ratio};
-use crate::measure::LatencySummary;
-use crate::report::{Cell, CellSummary, RunRecord};
+use crate::record::{Cell, CellSummary, LatencySummary, RunRecord, Summary};
 
 /// Time for all of the cell's tasks in one run: measured, or extrapolated from a sample.
 pub fn total_time(cell: &Cell, run: &RunRecord) -> Duration {

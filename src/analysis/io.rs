@@ -7,8 +7,7 @@ pub use super::figures::Figures;
 use super::figures::time_ratio;
 use super::ideal_time;
 use super::stats::RatioStat;
-use crate::model::ModelKind;
-use crate::report::{Cell, IoExperiment, RunRecord};
+use crate::record::{Cell, IoExperiment, ModelKind, RunRecord};
 
 /// The first cell of a kind that has at least one run, preferring a model without an N (plain
 /// `async` is the source's "all at once").

@@ -11,16 +11,16 @@ pub mod sweep;
 use std::time::Duration;
 
 /// Requests or tasks that failed in a cell, over all its runs.
-pub fn failed(cell: &crate::report::Cell) -> u64 {
+pub fn failed(cell: &crate::record::Cell) -> u64 {
     cell.runs.iter().map(|r| r.failed).sum()
 }
 
 /// Whether every cell that completed all its tasks without a failure received the same total
 /// (body bytes for I/O): `Some(true)` when they agree, `None` when fewer than two can be compared.
-pub fn checksums_agree<'a>(cells: impl IntoIterator<Item = &'a crate::report::Cell>) -> Option<(bool, u64)> {
+pub fn checksums_agree<'a>(cells: impl IntoIterator<Item = &'a crate::record::Cell>) -> Option<(bool, u64)> {
     let sums: Vec<u64> = cells
         .into_iter()
-        .filter(|c| c.status == crate::report::CellStatus::Ok && !c.is_sampled())
+        .filter(|c| c.status == crate::record::CellStatus::Ok && !c.is_sampled())
         .flat_map(|c| c.runs.iter())
         .filter(|r| r.failed == 0)
         .map(|r| r.value_sum)

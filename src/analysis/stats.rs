@@ -10,6 +10,7 @@
 //! result against a new one) are compared by a seeded bootstrap resampling both.
 //! Medians, quantiles, means and deviations come from `statrs`.
 
+use crate::record::Summary;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -30,32 +31,9 @@ pub const OUTLIER_Z: f64 = 14.0;
 /// Coefficient of variation above which the spread is called large.
 pub const LARGE_SPREAD_CV: f64 = 0.10;
 
-/// A figure measured over several runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub n: usize,
-    pub median: f64,
-    pub mean: f64,
-    /// Sample standard deviation (0 for one run).
-    pub sd: f64,
-    pub min: f64,
-    pub max: f64,
-    /// 95 % distribution-free confidence interval of the median; `None` below
-    /// [`MIN_RUNS_FOR_INTERVAL`].
-    pub ci95: Option<(f64, f64)>,
-    /// Indices of runs flagged as outliers (not dropped).
-    pub outliers: Vec<usize>,
-}
-
-impl Summary {
-    /// sd / mean.
-    pub fn cv(&self) -> f64 {
-        if self.mean > 0.0 { self.sd / self.mean } else { 0.0 }
-    }
-
-    pub fn large_spread(&self) -> bool {
-        self.n >= 2 && self.cv() > LARGE_SPREAD_CV
-    }
+/// Whether a figure's runs spread widely (coefficient of variation above [`LARGE_SPREAD_CV`]).
+pub fn large_spread(s: &Summary) -> bool {
+    s.n >= 2 && s.cv() > LARGE_SPREAD_CV
 }
 
 /// The median of `xs` (NaN when empty).
@@ -238,7 +216,7 @@ mod tests {
     fn one_run_has_no_spread_and_no_interval() {
         let s = summarize(&[0.25]);
         assert_eq!((s.n, s.median, s.sd, s.ci95), (1, 0.25, 0.0, None));
-        assert!(!s.large_spread());
+        assert!(!large_spread(&s));
     }
 
     #[test]

@@ -8,8 +8,7 @@ use super::figures::{Figures, time_ratio};
 use super::scaling::{self, Point, Span, Usl};
 use super::stats::RatioStat;
 use super::{ideal_time, ratio};
-use crate::report::{Cell, ScaleExperiment, TargetKind};
-use crate::server::LatencyProfile;
+use crate::record::{Cell, ScaleExperiment, TargetKind};
 
 /// Points within this factor of their ideal time count as "near ideal".
 pub const NEAR_IDEAL: f64 = 1.25;
@@ -113,8 +112,7 @@ impl Sweep<'_> {
 }
 
 fn configured_latency(exp: &ScaleExperiment) -> Option<Duration> {
-    let profile: LatencyProfile = exp.target.embedded.as_ref()?.latency_profile.parse().ok()?;
-    Some(profile.typical()).filter(|d| !d.is_zero())
+    Some(exp.target.embedded.as_ref()?.config.latency.typical()).filter(|d| !d.is_zero())
 }
 
 /// Analyses a sweep measured on a machine granting `cores` cores.
@@ -228,8 +226,8 @@ fn diagnose(
             mean_wait_ms,
         };
     }
-    let cost_ms = exp.settings.client.interp_cost_ms;
-    if exp.settings.model == crate::model::ModelKind::GilThreads && cost_ms > 0.0 {
+    let cost_ms = exp.settings.client.config.interp_cost.as_secs_f64() * 1e3;
+    if exp.settings.model == crate::record::ModelKind::GilThreads && cost_ms > 0.0 {
         let cap_per_s = 1e3 / cost_ms;
         let measured_per_s = last.figures.throughput_per_s;
         if measured_per_s >= LOCK_BOUND * cap_per_s {
@@ -249,7 +247,7 @@ fn diagnose(
         return Diagnosis::ClientCpu { setting, cores_used: last.cores_used, cores };
     }
     let to_ideal = last.to_ideal.unwrap_or(f64::NAN);
-    if !exp.settings.client.keep_alive
+    if !exp.settings.client.config.keep_alive
         && let Some(c) = last.connections_per_request
         && c >= 0.9
     {

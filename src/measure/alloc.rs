@@ -9,6 +9,7 @@
 //! `fetch_max` only when a new peak is reached. The counters share a cache line, so threads that
 //! allocate flat out contend on it; for I/O-bound runs this is noise (measured in the README).
 
+use crate::record::HeapUse;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
@@ -126,17 +127,6 @@ pub fn is_installed() -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeapWindow {
     start: HeapSnapshot,
-}
-
-/// What a window saw: the analogue of `tracemalloc.get_traced_memory()` after `start()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HeapUse {
-    /// Highest live heap during the window, above the live heap at its start.
-    pub peak_bytes: u64,
-    /// Live heap at the end minus at the start (negative when the run freed more than it kept).
-    pub current_bytes: i64,
-    /// Allocations made during the window.
-    pub allocations: u64,
 }
 
 impl HeapWindow {

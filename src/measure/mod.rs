@@ -11,36 +11,8 @@ pub mod recorder;
 
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
-pub use recorder::{LatencySummary, Recorder, Tally};
-
-/// Wall time, memory and CPU of one measured window.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Measured {
-    pub wall_ns: u64,
-    /// Heap figures; `None` when the counting allocator is not installed (library use).
-    pub heap: Option<alloc::HeapUse>,
-    /// Peak resident set size during the window; `None` where `/proc` is missing.
-    pub rss_peak_bytes: Option<u64>,
-    /// Resident set size when the window opened, so the peak can be read as growth.
-    pub rss_start_bytes: Option<u64>,
-    /// False when the kernel refused to reset its peak: the peak then covers the whole process life.
-    pub rss_peak_reset: bool,
-    pub cpu_user_ns: u64,
-    pub cpu_sys_ns: u64,
-    pub voluntary_switches: u64,
-    pub involuntary_switches: u64,
-}
-
-impl Measured {
-    pub fn wall(&self) -> Duration {
-        Duration::from_nanos(self.wall_ns)
-    }
-    pub fn cpu(&self) -> Duration {
-        Duration::from_nanos(self.cpu_user_ns + self.cpu_sys_ns)
-    }
-}
+use crate::record::Measured;
+pub use recorder::{Recorder, Tally};
 
 struct Open {
     t0: Instant,

@@ -7,22 +7,15 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
-use serde::{Deserialize, Serialize};
 
-use crate::workload::{ErrorKind, TaskError, TaskOutcome};
+use crate::record::ErrorTally;
+use crate::record::{ErrorKind, TaskError, TaskOutcome};
 
 /// Latencies are recorded in microseconds, from 1 µs to one hour, to 3 significant figures.
 const HIST_MAX_US: u64 = 3_600_000_000;
 
 fn new_histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("static histogram bounds are valid")
-}
-
-/// Failures of one kind: how many, and the first message seen (so a user can see what broke).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorTally {
-    pub count: u64,
-    pub example: String,
 }
 
 /// Everything recorded in one run.
@@ -125,36 +118,10 @@ impl Recorder {
     }
 }
 
-/// Percentiles of a latency histogram, in microseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct LatencySummary {
-    pub count: u64,
-    pub min_us: u64,
-    pub mean_us: f64,
-    pub p50_us: u64,
-    pub p90_us: u64,
-    pub p99_us: u64,
-    pub max_us: u64,
-}
-
-impl LatencySummary {
-    /// `None` for an empty histogram.
-    pub fn of(h: &Histogram<u64>) -> Option<Self> {
-        (!h.is_empty()).then(|| LatencySummary {
-            count: h.len(),
-            min_us: h.min(),
-            mean_us: h.mean(),
-            p50_us: h.value_at_quantile(0.50),
-            p90_us: h.value_at_quantile(0.90),
-            p99_us: h.value_at_quantile(0.99),
-            max_us: h.max(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::LatencySummary;
 
     #[test]
     fn successes_and_failures_are_kept_apart() {

@@ -19,8 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
+use crate::record::{GilStats, Hold};
 use crate::workload::InterpreterLock;
 
 /// CPython's default switch interval.
@@ -30,32 +29,6 @@ pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
 const TIMELINE_HOLDS: usize = 4096;
 
 const NOBODY: usize = usize::MAX;
-
-/// One stretch of time a thread held the lock, in microseconds since the lock was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hold {
-    pub thread: usize,
-    pub start_us: u64,
-    pub end_us: u64,
-}
-
-/// What the lock saw during a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GilStats {
-    pub switch_interval_ns: u64,
-    pub acquisitions: u64,
-    /// Times the lock passed to a different thread than its last holder.
-    pub handovers: u64,
-    /// Drops forced by a waiting thread's request (the rest: blocking I/O, thread exit).
-    pub forced_drops: u64,
-    /// Time threads spent waiting for the lock, summed over threads.
-    pub wait_ns_total: u64,
-    /// Most threads ever holding the lock at once, counted where they run workload code (outside
-    /// the lock's own mutex); 1 when the lock works.
-    pub peak_inside: usize,
-    /// The first holds of the run, for a timeline.
-    pub timeline: Vec<Hold>,
-}
 
 struct State {
     locked: bool,

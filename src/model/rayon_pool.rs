@@ -1,12 +1,14 @@
-//! `rayon:N`: rayon's work-stealing pool of N threads runs the tasks as a parallel iterator.
+//! `rayon:N`: rayon's work-stealing pool of N threads runs the tasks, pulled from the job's queue
+//! through `par_bridge` (so a stop is honoured between tasks, as in every model).
 
 use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
 
-use super::{ExecutionFacts, Job, Model, Occupancy};
+use super::{Job, Model, Occupancy};
 use crate::measure::Meter;
+use crate::record::ExecutionFacts;
 use crate::workload::TaskCx;
 
 pub struct Rayon {
@@ -24,14 +26,11 @@ impl Model for Rayon {
             .build()
             .context("starting the rayon pool")?;
         pool.install(|| {
-            job.tasks.clone().into_par_iter().for_each(|task| {
-                if crate::interrupt::requested() {
-                    return;
-                }
+            std::iter::from_fn(|| job.next_task()).par_bridge().for_each(|task| {
                 let _inside = occupancy.enter();
                 let t0 = Instant::now();
                 let result = job.workload.run_blocking(task, &TaskCx::FREE);
-                job.recorder.record(t0, result);
+                job.record(t0, result);
             })
         });
         drop(pool);

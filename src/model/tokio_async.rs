@@ -1,23 +1,25 @@
 //! `async[:C]` and `async-mt[:C]`: C tokio tasks each run requests one after another, pulling
-//! task ids from a shared counter, so at most C are under way at once; without C, one tokio task
-//! per request, all started at once, like `asyncio.gather`. `async` uses a current-thread runtime (one event loop on
-//! one thread, the honest analogue of asyncio); `async-mt` the multi-thread runtime.
-//! Building the runtime happens before the measured window, dropping it after.
+//! task ids from the job's queue, so at most C are under way at once; without C, one tokio task
+//! per request, all started at once, like `asyncio.gather`. `async` uses a current-thread runtime
+//! (one event loop on one thread, the honest analogue of asyncio); `async-mt` the multi-thread
+//! runtime. Building the runtime happens before the measured window, dropping it after.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use tokio::task::JoinSet;
 
-use super::{ExecutionFacts, Job, Model};
+use super::{Job, Model};
 use crate::measure::Meter;
+use crate::record::ExecutionFacts;
 
 pub struct TokioAsync {
     pub multi_thread: bool,
     pub limit: Option<usize>,
 }
+
+/// How often the event loop looks at the stop token while tasks wait on the network.
+const STOP_POLL: Duration = Duration::from_millis(50);
 
 impl Model for TokioAsync {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
@@ -31,7 +33,7 @@ impl Model for TokioAsync {
         let runtime = runtime.context("building the tokio runtime")?;
         let limit = self.limit.unwrap_or(usize::MAX).max(1);
         let (peak, panicked) = runtime.block_on(async {
-            let connections = limit.min(job.tasks.len());
+            let connections = limit.min(job.len());
             job.workload
                 .prewarm(connections)
                 .await
@@ -39,35 +41,16 @@ impl Model for TokioAsync {
             meter.start();
             // One tokio task per request in flight, each pulling the next task id: with no
             // limit that is one task per request, all at once (asyncio.gather).
-            let workers = limit.min(job.tasks.len()).max(1);
-            let next = Arc::new(AtomicUsize::new(job.tasks.start));
+            let workers = limit.min(job.len()).max(1);
             let mut set = JoinSet::new();
             for _ in 0..workers {
-                let (workload, recorder, next, end) =
-                    (job.workload.clone(), job.recorder.clone(), next.clone(), job.tasks.end);
+                let job = job.clone();
                 set.spawn(async move {
-                    loop {
-                        let task = next.fetch_add(1, Ordering::Relaxed);
-                        if task >= end || crate::interrupt::requested() {
-                            return;
-                        }
-                        let t0 = Instant::now();
-                        let result = workload.run_async(task).await;
-                        recorder.record(t0, result);
-                    }
+                    job.run_tasks_async().await;
                 });
             }
-            let (peak, mut panicked) = (workers, None);
-            let stop = Arc::new(tokio::sync::Notify::new());
-            let watcher = tokio::spawn({
-                let stop = stop.clone();
-                async move {
-                    while !crate::interrupt::requested() {
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    }
-                    stop.notify_one();
-                }
-            });
+            let mut panicked = None;
+            let mut poll = tokio::time::interval(STOP_POLL);
             loop {
                 tokio::select! {
                     joined = set.join_next() => match joined {
@@ -75,15 +58,14 @@ impl Model for TokioAsync {
                         Some(Err(e)) => panicked = Some(e),
                         None => break,
                     },
-                    _ = stop.notified() => {
+                    _ = poll.tick() => if job.stop.requested() {
                         set.abort_all();
                         break;
-                    }
+                    },
                 }
             }
-            watcher.abort();
             meter.stop();
-            anyhow::Ok((peak, panicked))
+            anyhow::Ok((workers, panicked))
         })?;
         drop(runtime);
         if let Some(e) = panicked {

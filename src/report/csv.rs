@@ -1,7 +1,8 @@
 //! CSV: one row per measured run, for spreadsheets and notebooks. Units are in the column names.
 
-use super::{Exporter, Report};
+use super::Exporter;
 use crate::analysis::figures::total_time;
+use crate::record::Report;
 
 pub struct Csv;
 
@@ -41,9 +42,9 @@ impl Exporter for Csv {
             let kind = e.kind_name();
             for cell in e.cells() {
                 let status = match &cell.status {
-                    super::CellStatus::Ok => "ok",
-                    super::CellStatus::Pending => "pending",
-                    super::CellStatus::Failed { .. } => "failed",
+                    crate::record::CellStatus::Ok => "ok",
+                    crate::record::CellStatus::Pending => "pending",
+                    crate::record::CellStatus::Failed { .. } => "failed",
                 };
                 for r in &cell.runs {
                     let m = &r.measured;

@@ -4,10 +4,12 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
+use super::Exporter;
 use super::charts;
 use super::lang::words;
 use super::markdown::Markdown;
-use super::{Exporter, Lang, Report};
+use crate::record::Report;
+use crate::text::Lang;
 
 const TEMPLATE: &str = include_str!("template.html");
 

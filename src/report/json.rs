@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 
-use super::{Experiment, Exporter, Report};
+use super::Exporter;
 use crate::analysis::stats::RatioStat;
 use crate::analysis::{cpu, io, sweep};
+use crate::record::{Experiment, Report};
 
 pub struct Json;
 

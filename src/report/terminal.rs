@@ -2,19 +2,20 @@
 
 use std::fmt::Write as _;
 
+use super::Exporter;
 use super::lang::{Words, verdict, words};
 use super::markdown::{
     applied_latency, busy, checksum_mark, failure_lines, fixed_latency, knee_text, span_lines, spread_notes,
-};
-use super::{
-    Cell, CellStatus, CpuExperiment, Experiment, Exporter, IoExperiment, Lang, Report, ScaleExperiment, Schedule,
-    TargetInfo, TargetKind,
 };
 use crate::analysis::checksums_agree;
 use crate::analysis::cpu as cpu_analysis;
 use crate::analysis::io::{self as io_analysis, Figures};
 use crate::analysis::sweep::analyse;
-use crate::model::ModelKind;
+use crate::record::{
+    Cell, CellStatus, CpuExperiment, Experiment, IoExperiment, ModelKind, Report, ScaleExperiment, Schedule,
+    TargetInfo, TargetKind,
+};
+use crate::text::Lang;
 use crate::units::{fmt_mib, fmt_ms_us};
 
 pub struct Terminal {
@@ -54,7 +55,7 @@ fn plain(s: impl AsRef<str>) -> String {
     s.as_ref().replace("**", "")
 }
 
-fn lat(f: &Figures, q: fn(&crate::measure::LatencySummary) -> u64) -> String {
+fn lat(f: &Figures, q: fn(&crate::record::LatencySummary) -> u64) -> String {
     f.latency().as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
 }
 
@@ -92,7 +93,7 @@ impl Terminal {
 
     fn heading(&self, out: &mut String, what: &str, target: &TargetInfo, cells: &[&Cell]) {
         let to = match (&target.kind, &target.embedded) {
-            (TargetKind::Embedded, Some(e)) => format!("embedded API, latency {}", e.latency_profile),
+            (TargetKind::Embedded, Some(e)) => format!("embedded API, latency {}", e.config.latency),
             _ => target.url_template.clone(),
         };
         let applied = match applied_latency(cells) {
@@ -283,7 +284,7 @@ impl Terminal {
         let s = &exp.settings;
         let heading = format!(
             "concbench cpu: {} tasks, primes up to n in {} ({}), {} cores granted",
-            s.tasks, s.range, s.kernel, cores
+            s.tasks, s.spec.range, s.spec.kernel, cores
         );
         let _ = writeln!(out, "{}\n", self.bold(&heading));
         let a = cpu_analysis::analyse(exp, cores);

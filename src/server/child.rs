@@ -1,8 +1,9 @@
 //! The mock API as a child process of the same binary (`concbench serve`), so that what the
 //! client measures about itself (heap, CPU, RSS) never includes the server.
 //!
-//! The child prints `listening on http://ADDR` as its first line of stdout; the parent reads the
-//! address from it. The child watches its stdin and exits when the parent goes away, so a killed
+//! The parent sends the child its [`ServerConfig`] as one JSON line on stdin (`serve
+//! --config-stdin`); the child prints `listening on http://ADDR` as its first line of stdout; the
+//! parent reads the address from it. The child watches its stdin and exits when the parent goes away, so a killed
 //! parent leaves no server behind.
 
 use std::io::{BufRead, BufReader};
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use super::ServerConfig;
+use crate::record::ServerConfig;
 use crate::units::fmt_duration;
 
 /// How long the child may take to start listening.
@@ -32,44 +33,18 @@ pub struct ChildServer {
 impl ChildServer {
     /// Starts `exe serve` on a free loopback port with `cfg`, on `threads` runtime threads.
     pub fn spawn(exe: &Path, cfg: &ServerConfig, threads: usize) -> anyhow::Result<Self> {
-        let mut cmd = Command::new(exe);
-        cmd.args(["serve", "--bind", "127.0.0.1", "--port", "0", "--exit-on-stdin-eof"])
-            .args(["--latency", &cfg.latency.to_string()])
-            .args(["--seed", &cfg.seed.to_string()])
-            .args(["--threads", &threads.to_string()]);
-        if let Some(cap) = cfg.max_inflight {
-            cmd.args(["--max-inflight", &cap.to_string()]);
-        }
-        if let Some(n) = cfg.barrier {
-            cmd.args(["--barrier", &n.to_string()]);
-        }
-        let f = &cfg.faults;
-        for (flag, share) in [
-            ("--error-rate", f.error_rate),
-            ("--stall-rate", f.stall_rate),
-            ("--reset-rate", f.reset_rate),
-            ("--slow-body-rate", f.slow_body_rate),
-        ] {
-            if share > 0.0 {
-                cmd.args([flag, &share.to_string()]);
-            }
-        }
-        cmd.args(["--slow-body", &fmt_duration(f.slow_body)]);
-        if let Some(rate) = f.rate_limit {
-            cmd.args(["--rate-limit", &rate.to_string()]);
-        }
-        if let Some(n) = f.close_after {
-            cmd.args(["--close-after", &n.to_string()]);
-        }
-        if cfg.header_timeout != super::HEADER_READ_TIMEOUT {
-            cmd.args(["--header-timeout", &fmt_duration(cfg.header_timeout)]);
-        }
-        let mut child = cmd
+        let mut child = Command::new(exe)
+            .args(["serve", "--bind", "127.0.0.1", "--port", "0", "--exit-on-stdin-eof", "--config-stdin"])
+            .args(["--threads", &threads.to_string()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .with_context(|| format!("starting the embedded API ({} serve)", exe.display()))?;
+        // Its configuration, as one JSON line (the protocol of every child process); stdin then
+        // stays open until this process lets go of the child.
+        let stdin = child.stdin.as_mut().expect("stdin is piped");
+        crate::protocol::send(stdin, cfg).context("configuring the embedded API")?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {

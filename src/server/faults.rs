@@ -5,139 +5,15 @@
 //! the id and the attempt. Faults are combinable (each request meets at most one of the
 //! share-based ones) and settable per request in the query string: `?error_rate=0.5`.
 
-use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
-use serde::{Deserialize, Serialize};
+
+pub use crate::record::server::{Faults, Rate};
 
 /// Salt of the fault draws, so they are independent of the latency draws.
 const FAULT_SALT: u64 = 0xFA17_FA17_FA17_FA17;
-
-/// A request rate, written `100/s` (or `6000/m`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Rate {
-    pub per_second: f64,
-}
-
-impl FromStr for Rate {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (n, unit) = s.trim().split_once('/').ok_or_else(|| format!("'{s}' is not a rate: write e.g. 100/s"))?;
-        let n: f64 = n.trim().parse().map_err(|_| format!("'{s}' is not a rate: write e.g. 100/s"))?;
-        let per = match unit.trim() {
-            "s" => 1.0,
-            "m" | "min" => 60.0,
-            other => return Err(format!("'{s}': unknown unit '{other}' (use /s or /m)")),
-        };
-        if !(n.is_finite() && n > 0.0 && n <= 1e7) {
-            return Err(format!("'{s}': the rate must be above 0 and at most 10000000/s"));
-        }
-        Ok(Rate { per_second: n / per })
-    }
-}
-
-impl fmt::Display for Rate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/s", self.per_second)
-    }
-}
-
-/// Parses a share from 0 to 1.
-pub fn parse_share(name: &str, s: &str) -> Result<f64, String> {
-    s.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| (0.0..=1.0).contains(v))
-        .ok_or_else(|| format!("{name} '{s}' must be a share from 0 to 1 (e.g. 0.05)"))
-}
-
-/// What the mock API gets wrong, on purpose.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Faults {
-    /// Share of requests answered 500 or 503 (half each), after their latency.
-    pub error_rate: f64,
-    /// Share of requests never answered (until the client gives up).
-    pub stall_rate: f64,
-    /// Share of responses whose body is cut off mid-way (the connection is closed).
-    pub reset_rate: f64,
-    /// Share of responses whose body trickles over `slow_body`.
-    pub slow_body_rate: f64,
-    /// How long a slow body takes.
-    #[serde(rename = "slow_body_ms", with = "crate::units::serde_ms")]
-    pub slow_body: Duration,
-    /// Above this rate, requests get 429 with Retry-After.
-    pub rate_limit: Option<Rate>,
-    /// The listener closes once this many connections of the client have been counted since the
-    /// server started (resets do not restart it): later ones are refused. A connection counts at
-    /// its first request to a path other than the admin routes (`/health`, `/stats`,
-    /// `/stats/reset`), and the listener closes before that request is answered. A connection
-    /// accepted before the close whose first such request comes after it is closed unanswered.
-    pub close_after: Option<u64>,
-}
-
-impl Faults {
-    pub fn none(&self) -> bool {
-        self.error_rate == 0.0
-            && self.stall_rate == 0.0
-            && self.reset_rate == 0.0
-            && self.slow_body_rate == 0.0
-            && self.rate_limit.is_none()
-            && self.close_after.is_none()
-    }
-
-    /// These faults with the shares given in a query string (`error_rate`, `stall_rate`,
-    /// `reset_rate`, `slow_body_rate`) taking over.
-    pub fn with_query(&self, query: &HashMap<String, String>) -> Result<Faults, String> {
-        let mut f = self.clone();
-        for (key, value) in query {
-            let slot = match key.as_str() {
-                "error_rate" => &mut f.error_rate,
-                "stall_rate" => &mut f.stall_rate,
-                "reset_rate" => &mut f.reset_rate,
-                "slow_body_rate" => &mut f.slow_body_rate,
-                _ => continue,
-            };
-            *slot = parse_share(key, value)?;
-        }
-        f.check()?;
-        Ok(f)
-    }
-
-    /// The shares must leave room for each other (a request meets at most one).
-    pub fn check(&self) -> Result<(), String> {
-        let total = self.error_rate + self.stall_rate + self.reset_rate + self.slow_body_rate;
-        if total > 1.0 + 1e-9 {
-            return Err(format!("the fault shares add up to {total}, more than 1"));
-        }
-        Ok(())
-    }
-
-    /// The fault request `id`'s attempt `attempt` meets.
-    pub fn draw(&self, seed: u64, id: u64, attempt: u64) -> Fault {
-        if self.error_rate + self.stall_rate + self.reset_rate + self.slow_body_rate == 0.0 {
-            return Fault::None;
-        }
-        let mix = crate::seed::derive(seed ^ FAULT_SALT, id.wrapping_mul(1_000_003).wrapping_add(attempt));
-        let u: f64 = rand::rngs::SmallRng::seed_from_u64(mix).random();
-        let mut edge = 0.0;
-        for (share, fault) in [
-            (self.error_rate, if mix & 1 == 0 { Fault::Error(500) } else { Fault::Error(503) }),
-            (self.stall_rate, Fault::Stall),
-            (self.reset_rate, Fault::Reset),
-            (self.slow_body_rate, Fault::SlowBody),
-        ] {
-            edge += share;
-            if u < edge {
-                return fault;
-            }
-        }
-        Fault::None
-    }
-}
 
 /// What happens to one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +23,40 @@ pub enum Fault {
     Stall,
     Reset,
     SlowBody,
+}
+
+/// Drawing the fault a request meets (the server's side of [`Faults`]).
+pub trait Draw {
+    /// The fault request `id`'s attempt `attempt` meets.
+    fn draw(&self, seed: u64, id: u64, attempt: u64) -> Fault;
+}
+
+impl Draw for Faults {
+    fn draw(&self, seed: u64, id: u64, attempt: u64) -> Fault {
+        draw(self, seed, id, attempt)
+    }
+}
+
+/// The fault request `id`'s attempt `attempt` meets under `faults`.
+pub fn draw(faults: &Faults, seed: u64, id: u64, attempt: u64) -> Fault {
+    if faults.error_rate + faults.stall_rate + faults.reset_rate + faults.slow_body_rate == 0.0 {
+        return Fault::None;
+    }
+    let mix = crate::seed::derive(seed ^ FAULT_SALT, id.wrapping_mul(1_000_003).wrapping_add(attempt));
+    let u: f64 = rand::rngs::SmallRng::seed_from_u64(mix).random();
+    let mut edge = 0.0;
+    for (share, fault) in [
+        (faults.error_rate, if mix & 1 == 0 { Fault::Error(500) } else { Fault::Error(503) }),
+        (faults.stall_rate, Fault::Stall),
+        (faults.reset_rate, Fault::Reset),
+        (faults.slow_body_rate, Fault::SlowBody),
+    ] {
+        edge += share;
+        if u < edge {
+            return fault;
+        }
+    }
+    Fault::None
 }
 
 /// A token bucket: `rate` tokens a second, holding at most a second's worth (and at least one),

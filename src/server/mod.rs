@@ -31,56 +31,19 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
-pub use faults::{Fault, Faults};
-pub use latency::LatencyProfile;
+use crate::record::{FaultCounts, ServerConfig, ServerProcess, StatsSnapshot};
+pub use faults::{Draw, Fault};
+pub use latency::Sample;
 
 /// Listen backlog requested; the kernel caps it at `net.core.somaxconn`.
 pub const LISTEN_BACKLOG: u32 = 65_535;
 
 /// How long a request waits at the barrier for the others before giving up.
 const BARRIER_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// How the mock API behaves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServerConfig {
-    pub latency: LatencyProfile,
-    /// At most this many requests are worked on at once; the rest queue (a throttled API).
-    pub max_inflight: Option<usize>,
-    /// Seed of the latency draws.
-    pub seed: u64,
-    /// Testing aid: hold each request until this many have arrived, so "all N were in flight
-    /// together" is true by construction rather than by scheduler luck.
-    pub barrier: Option<usize>,
-    /// Faults to inject.
-    #[serde(default)]
-    pub faults: Faults,
-    /// How long a client may take to send its request headers ([`HEADER_READ_TIMEOUT`] unless a
-    /// test wants it shorter). [`child::ChildServer`] passes it on (`serve --header-timeout`)
-    /// when it is not the default.
-    #[serde(default = "default_header_timeout", rename = "header_timeout_ms", with = "crate::units::serde_ms")]
-    pub header_timeout: Duration,
-}
-
-fn default_header_timeout() -> Duration {
-    HEADER_READ_TIMEOUT
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            latency: LatencyProfile::Fixed(Duration::from_millis(100)),
-            max_inflight: None,
-            seed: 42,
-            barrier: None,
-            faults: Faults::default(),
-            header_timeout: HEADER_READ_TIMEOUT,
-        }
-    }
-}
 
 /// Counters, all since the last reset (the baselines are what the process had used by then).
 #[derive(Default)]
@@ -110,87 +73,6 @@ struct Stats {
     heap_at_reset: AtomicU64,
     cpu_user_us_at_reset: AtomicU64,
     cpu_sys_us_at_reset: AtomicU64,
-}
-
-/// What the server saw, as served by `GET /stats`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StatsSnapshot {
-    /// Requests to `/api/items/{id}` that arrived.
-    pub requests: u64,
-    /// Of those, answered.
-    pub responses: u64,
-    pub inflight_now: u64,
-    /// Most requests worked on at once (holding a slot, sleeping their latency).
-    pub peak_inflight: u64,
-    /// Most requests waiting for a slot at once (only with a cap).
-    pub peak_waiting: u64,
-    /// Requests that had to wait for a slot.
-    pub queued_requests: u64,
-    pub queue_wait_us_total: u64,
-    pub queue_wait_us_max: u64,
-    /// TCP connections the client under test opened (one per request without keep-alive): a
-    /// connection is counted once, at its first request that is not to an admin route
-    /// (`/health`, `/stats`, `/stats/reset`), so the runner's own connections are never counted.
-    pub connections_accepted: u64,
-    pub accept_errors: u64,
-    pub latency_requested_us_total: u64,
-    /// Latency the server really slept (timers are coarse: this is what to believe).
-    pub latency_applied_us_total: u64,
-    pub latency_applied_us_min: Option<u64>,
-    pub latency_applied_us_max: Option<u64>,
-    pub max_inflight_cap: Option<u64>,
-    pub latency_profile: String,
-    /// Faults injected since the reset, by kind.
-    #[serde(default)]
-    pub faults: FaultCounts,
-    pub process: ServerProcess,
-}
-
-/// Faults the server injected.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FaultCounts {
-    pub errors_500: u64,
-    pub errors_503: u64,
-    /// Answered 429 (rate limit).
-    pub rate_limited: u64,
-    /// Never answered.
-    pub stalled: u64,
-    /// Connection cut mid-body.
-    pub resets: u64,
-    pub slow_bodies: u64,
-    /// Requests answered with a 4xx other than the rate limit's 429: unknown paths (404), wrong
-    /// methods (405), ids or query settings that do not parse (400), and requests hyper could not
-    /// read at all (400, 414, 431).
-    pub bad_requests: u64,
-}
-
-/// The server process's own resource use since the last reset (since it started before any).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServerProcess {
-    pub pid: u32,
-    /// CPU time spent since the last reset.
-    pub cpu_user_us: u64,
-    pub cpu_sys_us: u64,
-    /// Resident set size now.
-    pub rss_bytes: Option<u64>,
-    /// Peak resident set size since the last reset (where the kernel refuses to restart its peak,
-    /// `/proc/self/clear_refs`, since the process started).
-    pub rss_peak_bytes: Option<u64>,
-    /// Live heap now and at the last reset (when the counting allocator is installed).
-    #[serde(default)]
-    pub heap_current_bytes: Option<u64>,
-    #[serde(default)]
-    pub heap_at_reset_bytes: Option<u64>,
-}
-
-impl StatsSnapshot {
-    /// Mean latency applied per answered request, in microseconds.
-    pub fn applied_latency_mean_us(&self) -> Option<f64> {
-        (self.responses > 0).then(|| self.latency_applied_us_total as f64 / self.responses as f64)
-    }
-    pub fn requested_latency_mean_us(&self) -> Option<f64> {
-        (self.responses > 0).then(|| self.latency_requested_us_total as f64 / self.responses as f64)
-    }
 }
 
 struct Shared {
@@ -367,9 +249,7 @@ struct Item {
     price_cents: u64,
 }
 
-/// The header a client sends with its attempt number (0 for the first try), so a retried request
-/// draws its fault afresh.
-pub const ATTEMPT_HEADER: &str = "x-concbench-attempt";
+pub use crate::workload::url::ATTEMPT_HEADER;
 
 /// Pieces a slow body is sent in.
 const SLOW_BODY_PIECES: usize = 10;
@@ -568,10 +448,6 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.bind(addr)?;
     socket.listen(LISTEN_BACKLOG)
 }
-
-/// A client must send its request headers within this time (slowloris-style clients are cut
-/// off); hyper's own default.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serves the mock API on `listener` until `shutdown` completes. Each connection is served by
 /// hyper's HTTP/1 server with a header-read timeout and its default limits (oversized headers get

@@ -19,7 +19,8 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
-use super::{ErrorKind, TaskError, UrlTemplate};
+use super::url::{ATTEMPT_HEADER, Origin, UrlTemplate};
+use crate::record::{ErrorKind, TaskError};
 
 /// Read buffer of a connection: it holds a response head (larger heads make it grow, up to
 /// [`MAX_HEAD_BYTES`]) and carries bodies through in pieces of this size.
@@ -30,14 +31,6 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// Headers a response head may have.
 const MAX_HEADERS: usize = 64;
-
-/// Where requests go: the scheme, host and port every request shares.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub https: bool,
-    pub host: String,
-    pub port: u16,
-}
 
 /// What one request returned: status, body bytes, Retry-After.
 pub type Answer = (u16, u64, Option<Duration>);
@@ -329,7 +322,7 @@ impl HttpClient {
             fixed.extend_from_slice(b"Connection: close\r\n");
         }
         // The last line: every request ends its head with its attempt number.
-        write!(fixed, "{}: ", crate::server::ATTEMPT_HEADER)?;
+        write!(fixed, "{}: ", ATTEMPT_HEADER)?;
         let tls = if origin.https {
             use rustls_platform_verifier::ConfigVerifierExt;
             let config = rustls::ClientConfig::with_platform_verifier()?;

@@ -2,84 +2,9 @@
 //! script of the source report would. The sizes are reproducible in any language: x_i is the
 //! i-th output of SplitMix64 seeded with `seed`, and n_i = lo + x_i mod (hi − lo + 1).
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use super::{BoxFuture, TaskCx, TaskError, TaskOutcome, Workload};
-use crate::seed::SplitMix64;
-
-/// How primes are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kernel {
-    /// k is prime when no d in 2..=isqrt(k) divides it (the default: what the source did).
-    Plain,
-    /// The same, trying 2 and then odd divisors only (about 2x less work).
-    Odd,
-    /// A sieve of Eratosthenes (far less work; allocates n bytes).
-    Sieve,
-}
-
-impl fmt::Display for Kernel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Kernel::Plain => "plain",
-            Kernel::Odd => "odd",
-            Kernel::Sieve => "sieve",
-        })
-    }
-}
-
-/// An inclusive range of task sizes, written `50000..150000`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SizeRange {
-    pub lo: u64,
-    pub hi: u64,
-}
-
-/// Largest n a task may have: trial division to 10^9 would take minutes per task.
-pub const MAX_N: u64 = 1_000_000_000;
-
-impl FromStr for SizeRange {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (lo, hi) =
-            s.split_once("..").ok_or_else(|| format!("'{s}' is not a range: write LOW..HIGH, e.g. 50000..150000"))?;
-        let parse = |v: &str| crate::units::parse_count(v).map_err(|e| format!("range '{s}': {e}"));
-        let (lo, hi) = (parse(lo)?, parse(hi)?);
-        if lo > hi {
-            return Err(format!("range '{s}' is reversed: the low end is above the high end"));
-        }
-        if hi > MAX_N {
-            return Err(format!("range '{s}' goes beyond {MAX_N}, too big for trial division"));
-        }
-        Ok(SizeRange { lo, hi })
-    }
-}
-
-impl fmt::Display for SizeRange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}", self.lo, self.hi)
-    }
-}
-
-/// The CPU workload, as data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CpuSpec {
-    pub range: SizeRange,
-    pub seed: u64,
-    pub kernel: Kernel,
-}
-
-impl CpuSpec {
-    /// n_i, the size of task `i`.
-    pub fn size(&self, i: usize) -> u64 {
-        let span = self.range.hi - self.range.lo + 1;
-        self.range.lo + SplitMix64::nth(self.seed, i as u64) % span
-    }
-}
+use super::{BoxFuture, TaskCx, Workload};
+use crate::record::{CpuSpec, Kernel};
+use crate::record::{TaskError, TaskOutcome};
 
 /// Counts the primes ≤ n with `kernel`, offering `cx` a check-point for every candidate.
 pub fn count_primes(n: u64, kernel: Kernel, cx: &TaskCx) -> u64 {
@@ -207,6 +132,8 @@ impl Workload for CpuWorkload {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::SizeRange;
+    use crate::seed::SplitMix64;
 
     #[test]
     fn prime_counts_are_right_for_every_kernel() {

@@ -1,7 +1,8 @@
 //! `compare`: a result against itself changes nothing; against a 2x slower copy it is a real change.
 
 use concbench::compare::{Verdict, compare};
-use concbench::report::{Format, Lang, exporter};
+use concbench::report::{Format, exporter};
+use concbench::text::Lang;
 
 use crate::fixtures;
 
@@ -40,8 +41,8 @@ fn a_twice_faster_result_is_faster_with_an_interval_excluding_one() {
 fn results_of_different_set_ups_are_shown_but_not_judged() {
     let a = fixtures::io();
     let mut b = fixtures::slowed(&a, 0.16);
-    let concbench::report::Experiment::Io(io) = &mut b.experiments[0] else { unreachable!() };
-    io.target.embedded.as_mut().unwrap().latency_profile = "fixed:100ms".into();
+    let concbench::record::Experiment::Io(io) = &mut b.experiments[0] else { unreachable!() };
+    io.target.embedded.as_mut().unwrap().config.latency = "fixed:100ms".parse().unwrap();
     let c = compare(&a, &b);
     assert_eq!(c.differences, vec!["io: latency fixed:630ms → fixed:100ms".to_string()]);
     assert!(!c.changes.is_empty());
@@ -54,7 +55,7 @@ fn results_of_different_set_ups_are_shown_but_not_judged() {
 #[test]
 fn the_binary_fails_on_a_regression_and_refuses_bad_files() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, r: &concbench::report::Report| {
+    let write = |name: &str, r: &concbench::record::Report| {
         let path = dir.path().join(name);
         std::fs::write(&path, exporter(Format::Json, Lang::En, false).render(r).unwrap()).unwrap();
         path

@@ -7,12 +7,13 @@ use std::sync::{Arc, Barrier};
 
 use clap::Parser;
 use concbench::cli::{Cli, Command};
+use concbench::interrupt::Stop;
 use concbench::measure::{Meter, Recorder};
-use concbench::model::{Job, ModelEnv, ModelSpec};
+use concbench::model::{Job, ModelEnv};
 use concbench::plan::CpuPlan;
-use concbench::report::{CellStatus, CpuExperiment, Experiment, Report};
+use concbench::record::{CellStatus, CpuExperiment, Experiment, ModelSpec, Report, TaskError, TaskOutcome};
 use concbench::runner::{Silent, run_cpu};
-use concbench::workload::{BoxFuture, TaskCx, TaskError, TaskOutcome, Workload};
+use concbench::workload::{BoxFuture, TaskCx, Workload};
 
 fn worker_exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_concbench"))
@@ -26,7 +27,7 @@ fn cpu(args: &[&str]) -> Report {
         _ => unreachable!(),
     };
     plan.env.worker_exe = Some(worker_exe());
-    run_cpu(&plan, &mut Silent).unwrap()
+    run_cpu(&plan, &mut Silent, &Stop::new()).unwrap()
 }
 
 fn exp(r: &Report) -> &CpuExperiment {
@@ -85,13 +86,13 @@ impl Workload for Rendezvous {
     }
 }
 
-fn execute(model: &str, workload: Arc<dyn Workload>, tasks: Range<usize>) -> concbench::model::ExecutionFacts {
+fn execute(model: &str, workload: Arc<dyn Workload>, tasks: Range<usize>) -> concbench::record::ExecutionFacts {
     let recorder = Arc::new(Recorder::new());
-    let job = Job { workload, spec: None, tasks, recorder: recorder.clone() };
+    let job = Job::new(workload, None, tasks, recorder.clone(), Stop::new());
     let mut meter = Meter::new();
     let spec: ModelSpec = model.parse().unwrap();
-    let facts =
-        spec.build(&ModelEnv { worker_exe: Some(worker_exe()), ..ModelEnv::default() }).execute(&job, &mut meter);
+    let env = ModelEnv { worker_exe: Some(worker_exe()), ..ModelEnv::default() };
+    let facts = concbench::model::build(&spec, &env).execute(&job, &mut meter);
     facts.unwrap()
 }
 

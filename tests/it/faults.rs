@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
-use concbench::report::CellStatus;
+use concbench::record::CellStatus;
 
 use crate::support::{TestServer, cell, run};
 
@@ -98,14 +98,14 @@ fn a_preflight_answered_with_a_server_error_warns_and_runs() {
 
 /// The server's fault counters and the client's failures of one run.
 fn counts(
-    r: &concbench::report::Report,
+    r: &concbench::record::Report,
     model: &str,
-) -> (concbench::server::StatsSnapshot, concbench::report::RunRecord) {
+) -> (concbench::record::StatsSnapshot, concbench::record::RunRecord) {
     let run = cell(r, model).runs[0].clone();
     (run.server.clone().expect("the embedded API's counters"), run)
 }
 
-fn errors(run: &concbench::report::RunRecord, kind: &str) -> u64 {
+fn errors(run: &concbench::record::RunRecord, kind: &str) -> u64 {
     run.errors.get(kind).map_or(0, |t| t.count)
 }
 
@@ -257,9 +257,9 @@ fn call(agent: &ureq::Agent, url: &str) -> String {
 }
 
 fn closing_server(close_after: u64) -> concbench::server::child::ChildServer {
-    let cfg = concbench::server::ServerConfig {
-        latency: concbench::server::LatencyProfile::Fixed(Duration::ZERO),
-        faults: concbench::server::Faults { close_after: Some(close_after), ..Default::default() },
+    let cfg = concbench::record::ServerConfig {
+        latency: concbench::record::LatencyProfile::Fixed(Duration::ZERO),
+        faults: concbench::record::Faults { close_after: Some(close_after), ..Default::default() },
         ..Default::default()
     };
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_concbench"));
@@ -288,7 +288,7 @@ fn close_after_counts_client_connections_since_start_not_admin_ones() {
     );
     // A reset restarts the counters, not the listener.
     admin.post(format!("{base}/stats/reset")).send_empty().unwrap();
-    let s: concbench::server::StatsSnapshot = serde_json::from_str(&call(&admin, &format!("{base}/stats"))).unwrap();
+    let s: concbench::record::StatsSnapshot = serde_json::from_str(&call(&admin, &format!("{base}/stats"))).unwrap();
     assert_eq!((s.connections_accepted, s.requests), (0, 0));
     assert!(fresh().get(format!("{base}/health")).call().is_err(), "the listener stays closed");
 }
@@ -310,7 +310,7 @@ fn connections_open_before_the_close_are_not_served_past_close_after() {
         .collect();
     assert!(answers[..2].iter().all(|a| a.starts_with("HTTP/1.1 200")), "{answers:?}");
     assert!(answers[2..].iter().all(String::is_empty), "closed unanswered: {answers:?}");
-    let s: concbench::server::StatsSnapshot =
+    let s: concbench::record::StatsSnapshot =
         serde_json::from_str(&call(&admin, &format!("http://{addr}/stats"))).unwrap();
     assert_eq!((s.connections_accepted, s.requests, s.responses), (2, 2, 2));
 }

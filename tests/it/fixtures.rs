@@ -1,18 +1,16 @@
 //! Fixed reports built from the source report's figures, for rendering and compare tests.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use concbench::analysis::figures::summarize_cell;
-use concbench::env::{Environment, Tool};
-use concbench::measure::alloc::HeapUse;
-use concbench::measure::recorder::ErrorTally;
-use concbench::measure::{LatencySummary, Measured};
-use concbench::model::{ExecutionFacts, ModelKind, ModelSpec};
-use concbench::report::{
-    BufferSizes, Cell, CellStatus, ClientSettings, EmbeddedInfo, Experiment, IoExperiment, IoSettings, Report,
-    RunRecord, ScaleExperiment, ScaleSettings, Schedule, TargetInfo, TargetKind,
+use concbench::record::{
+    BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec, EmbeddedInfo,
+    EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, IoExperiment,
+    IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats, Report, RunRecord,
+    ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess, SizeRange, StatsSnapshot, TargetInfo,
+    TargetKind, Tool, WorkerFigures, WorkerUsage,
 };
-use concbench::server::{ServerProcess, StatsSnapshot};
 
 pub fn spec(s: &str) -> ModelSpec {
     s.parse().unwrap()
@@ -80,18 +78,20 @@ pub fn cell(model: &str, tasks_per_run: usize, tasks_total: usize, runs: Vec<Run
 
 pub fn client() -> ClientSettings {
     ClientSettings {
-        keep_alive: true,
-        timeout_ms: 30_000.0,
-        connect_timeout_ms: 10_000.0,
+        config: ClientConfig {
+            keep_alive: true,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            interp_cost: Duration::ZERO,
+            retries: 0,
+            retry_backoff: Duration::from_millis(100),
+            prewarm: false,
+        },
         header_names: vec!["X-Api-Key".into()],
         blocking_client: "ureq 3 (blocking)".into(),
         async_client: "concbench's HTTP/1.1 client (tokio + httparse)".into(),
         blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
-        interp_cost_ms: 0.0,
         switch_interval_ms: 5.0,
-        retries: 0,
-        retry_backoff_ms: 100.0,
-        prewarm: false,
     }
 }
 
@@ -100,10 +100,13 @@ fn target(cap: Option<usize>) -> TargetInfo {
         kind: TargetKind::Embedded,
         url_template: "http://127.0.0.1:40000/api/items/{i}".into(),
         embedded: Some(EmbeddedInfo {
-            latency_profile: "fixed:630ms".into(),
-            max_inflight: cap,
-            seed: 42,
-            mode: "child-process".into(),
+            config: ServerConfig {
+                latency: LatencyProfile::Fixed(Duration::from_millis(630)),
+                max_inflight: cap,
+                seed: 42,
+                ..ServerConfig::default()
+            },
+            mode: EmbeddedMode::Child,
             server_threads: 2,
         }),
     }
@@ -244,10 +247,6 @@ pub fn slowed(report: &Report, factor: f64) -> Report {
 /// Sections 4 and 5 with the source report's sequential and GIL figures (16.75 s, 20.24 s) on a
 /// 2-core machine, free threads and processes near 2x, and the lock's counters.
 pub fn cpu() -> Report {
-    use concbench::model::gil::{GilStats, Hold};
-    use concbench::model::process_pool::{PoolStats, WorkerFigures, WorkerUsage};
-    use concbench::report::{CpuExperiment, CpuSettings};
-    use concbench::workload::cpu::{Kernel, SizeRange};
     let with = |model: &str, wall_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
         let mut rs = runs(6, 100, wall_ms, 0.03, 0.0);
         for r in &mut rs {
@@ -285,9 +284,7 @@ pub fn cpu() -> Report {
     report(Experiment::Cpu(CpuExperiment {
         settings: CpuSettings {
             tasks: 100,
-            range: SizeRange { lo: 50_000, hi: 150_000 },
-            seed: 42,
-            kernel: Kernel::Plain,
+            spec: CpuSpec { range: SizeRange { lo: 50_000, hi: 150_000 }, seed: 42, kernel: Kernel::Plain },
             workers: 2,
             models: ["sequential", "threads:2", "processes:2", "gil-threads:2"].map(spec).to_vec(),
             switch_interval_ms: 5.0,

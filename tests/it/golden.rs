@@ -19,7 +19,7 @@ fn golden_dir() -> PathBuf {
 
 /// Renders `report` with the binary's `report` command, in every format and language, and
 /// compares each output with its golden file (or rewrites it when blessing).
-fn check(name: &str, report: &concbench::report::Report) {
+fn check(name: &str, report: &concbench::record::Report) {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results.json");
     std::fs::write(&results, serde_json::to_vec_pretty(report).unwrap()).unwrap();

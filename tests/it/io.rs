@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use concbench::report::CellStatus;
+use concbench::record::CellStatus;
 
 use crate::support::{cell, io, run};
 
@@ -74,7 +74,7 @@ fn keep_alive_off_opens_a_connection_per_request() {
     let conns = |r| cell(r, "threads:4").runs[0].server.as_ref().unwrap().connections_accepted;
     assert_eq!(conns(&off), 40);
     assert!(conns(&on) <= 8, "keep-alive reused connections: {}", conns(&on));
-    assert!(!io(&off).settings.client.keep_alive);
+    assert!(!io(&off).settings.client.config.keep_alive);
 }
 
 #[test]
@@ -107,10 +107,11 @@ fn processes_count_the_same_retries_as_threads_and_async() {
         "5ms",
     ]);
     plan.env.worker_exe = Some(env!("CARGO_BIN_EXE_concbench").into());
-    let r = concbench::runner::run_io(&plan, &mut concbench::runner::Silent).expect("run completes");
+    let r = concbench::runner::run_io(&plan, &mut concbench::runner::Silent, &concbench::interrupt::Stop::new())
+        .expect("run completes");
     let threads = &cell(&r, "threads:4").runs[0];
     assert!(threads.retries > 0 && threads.ok_after_retry > 0, "the faults made retries");
-    let figures = |run: &concbench::report::RunRecord| (run.ok, run.failed, run.retries, run.ok_after_retry);
+    let figures = |run: &concbench::record::RunRecord| (run.ok, run.failed, run.retries, run.ok_after_retry);
     for model in ["processes:4", "async"] {
         let run = &cell(&r, model).runs[0];
         assert_eq!(figures(run), figures(threads), "{model}");

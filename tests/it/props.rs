@@ -3,13 +3,12 @@
 
 use std::time::Duration;
 
-use concbench::model::{ModelKind, ModelSpec};
-use concbench::server::LatencyProfile;
-use concbench::server::faults::{Rate, parse_share};
+use concbench::record::server::parse_share;
+use concbench::record::{LatencyProfile, ModelKind, ModelSpec, Rate, SizeRange};
+use concbench::server::Sample;
 use concbench::units::{fmt_duration, parse_count, parse_duration};
+use concbench::workload::Header;
 use concbench::workload::UrlTemplate;
-use concbench::workload::cpu::SizeRange;
-use concbench::workload::io::Header;
 use proptest::prelude::*;
 
 /// Strings that look like what people type, and plain junk.
@@ -60,7 +59,7 @@ proptest! {
 
     #[test]
     fn model_specs_round_trip(kind in 0usize..ModelKind::ALL.len(), n in proptest::option::of(1usize..=1_000_000)) {
-        let kind = ModelKind::ALL[kind];
+        let kind = ModelKind::ALL[kind].kind;
         let spec = ModelSpec::new(kind, if kind == ModelKind::Sequential { None } else { n });
         prop_assert_eq!(spec.to_string().parse::<ModelSpec>(), Ok(spec));
     }

@@ -1,7 +1,9 @@
 //! Rendering, from fixed Reports (see `fixtures`): Markdown (en, ko) and the terminal summary as
 //! snapshots, JSON round-trips. The figures are the source report's, so the verdicts are easy to check.
 
-use concbench::report::{Format, Lang, Report, exporter};
+use concbench::record::Report;
+use concbench::report::{Format, exporter};
+use concbench::text::Lang;
 
 use crate::fixtures;
 
@@ -128,7 +130,7 @@ fn cpu_markdown_reproduces_sections_4_and_5() {
 #[test]
 fn section_5_claims_no_winner_within_the_noise() {
     let mut report = fixtures::cpu();
-    let concbench::report::Experiment::Cpu(exp) = &mut report.experiments[0] else { unreachable!() };
+    let concbench::record::Experiment::Cpu(exp) = &mut report.experiments[0] else { unreachable!() };
     let seq: Vec<u64> = exp.cells[0].runs.iter().map(|r| r.measured.wall_ns).collect();
     let gil = exp.cells.iter_mut().find(|c| c.model.to_string() == "gil-threads:2").unwrap();
     for (i, run) in gil.runs.iter_mut().enumerate() {

@@ -4,7 +4,7 @@ use clap::Parser;
 use concbench::analysis::sweep::{Diagnosis, analyse};
 use concbench::cli::{Cli, Command};
 use concbench::plan::ScalePlan;
-use concbench::report::{CellStatus, Experiment, Report, ScaleExperiment};
+use concbench::record::{CellStatus, Experiment, Report, ScaleExperiment};
 use concbench::runner::{Silent, run_scale};
 
 fn scale(args: &[&str]) -> Report {
@@ -14,7 +14,7 @@ fn scale(args: &[&str]) -> Report {
         Some(Command::Scale(a)) => ScalePlan::from_args(&a).unwrap(),
         _ => unreachable!(),
     };
-    run_scale(&plan, &mut Silent).unwrap()
+    run_scale(&plan, &mut Silent, &concbench::interrupt::Stop::new()).unwrap()
 }
 
 fn sweep(report: &Report) -> &ScaleExperiment {
@@ -65,7 +65,7 @@ fn a_server_cap_makes_a_plateau_and_is_named_as_the_cause() {
         other => panic!("expected the server cap, got {other:?}"),
     }
     let md = String::from_utf8(
-        concbench::report::exporter(concbench::report::Format::Md, concbench::report::Lang::En, false)
+        concbench::report::exporter(concbench::report::Format::Md, concbench::text::Lang::En, false)
             .render(&r)
             .unwrap(),
     )

@@ -4,7 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use concbench::server::{InProcess, LatencyProfile, ServerConfig, StatsSnapshot};
+use concbench::record::{LatencyProfile, ServerConfig, StatsSnapshot};
+use concbench::server::InProcess;
 
 fn get(url: &str) -> (u16, String) {
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
@@ -189,7 +190,7 @@ fn every_4xx_answer_counts_as_a_bad_request_once() {
 fn rate_limited_answers_are_not_bad_requests() {
     let cfg = ServerConfig {
         latency: LatencyProfile::Fixed(Duration::ZERO),
-        faults: concbench::server::Faults { rate_limit: Some("1/m".parse().unwrap()), ..Default::default() },
+        faults: concbench::record::Faults { rate_limit: Some("1/m".parse().unwrap()), ..Default::default() },
         ..Default::default()
     };
     let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Parser;
 use concbench::cli::{Cli, Command};
 use concbench::plan::IoPlan;
-use concbench::report::{Cell, Experiment, IoExperiment, Report};
+use concbench::record::{Cell, Experiment, IoExperiment, Report};
 use concbench::runner::{Silent, run_io};
 
 /// The plan of `concbench io ARGS` with the embedded API in-process.
@@ -27,7 +27,7 @@ pub fn plan(args: &[&str]) -> IoPlan {
 
 /// Runs `concbench io ARGS` in-process.
 pub fn run(args: &[&str]) -> Report {
-    run_io(&plan(args), &mut Silent).expect("run completes")
+    run_io(&plan(args), &mut Silent, &concbench::interrupt::Stop::new()).expect("run completes")
 }
 
 pub fn io(report: &Report) -> &IoExperiment {

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::{Chart, FONT, PALETTE, draw_legend, legend_line, ok, svg};
-use crate::report::IoExperiment;
+use crate::record::IoExperiment;
 use crate::report::lang::Words;
 
 pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {

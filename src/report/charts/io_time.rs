@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{Bar, Chart, bar_chart, svg};
 use crate::analysis::io::Figures;
-use crate::report::IoExperiment;
+use crate::record::IoExperiment;
 use crate::report::lang::Words;
 
 pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {

@@ -16,7 +16,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::lang::Words;
-use super::{Experiment, Report};
+use crate::record::{Experiment, Report};
 
 /// Width and height of every chart, in pixels (the SVG scales to the page).
 pub const SIZE: (u32, u32) = (800, 420);

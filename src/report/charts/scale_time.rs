@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{Chart, FONT, PALETTE, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::sweep::analyse;
-use crate::report::ScaleExperiment;
+use crate::record::ScaleExperiment;
 use crate::report::lang::Words;
 
 pub fn chart(exp: &ScaleExperiment, cores: usize, w: &dyn Words) -> anyhow::Result<Option<Chart>> {

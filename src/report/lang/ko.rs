@@ -6,7 +6,7 @@ use super::{ChartWords, GilEvidence, Words, ratio_text, spec_suffix};
 use crate::analysis::scaling::Usl;
 use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
-use crate::model::{ModelKind, ModelSpec};
+use crate::record::{ModelKind, ModelSpec};
 
 pub struct Ko;
 

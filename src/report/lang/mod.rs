@@ -6,11 +6,11 @@ mod ko;
 
 use std::time::Duration;
 
-use super::Lang;
 use crate::analysis::scaling::Usl;
 use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
-use crate::model::{ModelKind, ModelSpec};
+use crate::record::{ModelKind, ModelSpec};
+use crate::text::Lang;
 
 /// Every piece of text a report prints.
 pub trait Words: Sync {

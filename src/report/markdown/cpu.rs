@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use super::{heap_peak, rss_peak, table};
 use crate::analysis::cpu::{CpuAnalysis, CpuRow, analyse, timeline};
-use crate::model::ModelKind;
-use crate::report::CpuExperiment;
+use crate::record::{CpuExperiment, ModelKind};
 use crate::report::lang::{GilEvidence, Words, verdict};
 use crate::units::fmt_mib;
 
@@ -32,7 +31,12 @@ fn section4(out: &mut String, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysi
     let _ = writeln!(out, "# {}\n", w.s4_title());
     let _ = writeln!(out, "- **{}:** {}", w.cpu_cores(), w.count(a.cores));
     let _ = writeln!(out, "- **{}:** {}", w.tasks_label(), w.count(s.tasks));
-    let _ = writeln!(out, "- **{}:** {}", w.work_label(), w.work_value(s.range.lo, s.range.hi, &s.kernel.to_string()));
+    let _ = writeln!(
+        out,
+        "- **{}:** {}",
+        w.work_label(),
+        w.work_value(s.spec.range.lo, s.spec.range.hi, &s.spec.kernel.to_string())
+    );
     let _ = writeln!(out, "\n---\n");
     for (i, r) in a.rows.iter().enumerate() {
         let _ = writeln!(out, "### {}\n", w.cpu_test(i + 1, &w.model_name(&r.figures.cell.model)));

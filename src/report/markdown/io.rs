@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::{fixed_latency, heap_current, heap_peak, rss_peak, table};
 use crate::analysis::io::{self as io_analysis, Figures};
 use crate::analysis::ratio;
-use crate::report::IoExperiment;
+use crate::record::IoExperiment;
 use crate::report::lang::{Words, verdict};
 use crate::units::fmt_ms_us;
 
@@ -86,7 +86,7 @@ fn all_measurements(out: &mut String, w: &dyn Words, io: &IoExperiment) {
     let mut floors = Vec::new();
     for cell in &io.cells {
         let Some(f) = Figures::of(cell) else { continue };
-        let p = |q: fn(&crate::measure::LatencySummary) -> u64| {
+        let p = |q: fn(&crate::record::LatencySummary) -> u64| {
             f.latency().as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
         };
         let floor = latency.map(|l| io_analysis::floor(cell, f.run, l));

@@ -11,13 +11,15 @@ pub(crate) use scale::{knee_text, span_lines};
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::Exporter;
 use super::lang::{Words, words};
-use super::{
-    Cell, CellStatus, CellSummary, ClientSettings, Experiment, Exporter, Lang, Report, Schedule, TargetInfo, TargetKind,
-};
 use crate::analysis::checksums_agree;
 use crate::analysis::io::Figures;
-use crate::server::{LatencyProfile, StatsSnapshot};
+use crate::record::{
+    Cell, CellStatus, CellSummary, ClientSettings, Experiment, LatencyProfile, Report, Schedule, StatsSnapshot,
+    TargetInfo, TargetKind,
+};
+use crate::text::Lang;
 use crate::units::{fmt_duration, fmt_mib};
 
 pub struct Markdown {
@@ -86,8 +88,7 @@ pub(crate) fn rss_peak(f: &Figures) -> String {
 
 /// The fixed latency of the embedded API, when it has one: what "ideal" times are computed from.
 pub fn fixed_latency(target: &TargetInfo) -> Option<Duration> {
-    let profile: LatencyProfile = target.embedded.as_ref()?.latency_profile.parse().ok()?;
-    match profile {
+    match target.embedded.as_ref()?.config.latency {
         LatencyProfile::Fixed(d) if !d.is_zero() => Some(d),
         _ => None,
     }
@@ -118,7 +119,7 @@ pub fn spread_notes(w: &dyn Words, s: &CellSummary) -> Vec<String> {
     if s.first_run_slow {
         notes.push(w.note_first_slow().to_string());
     }
-    if s.wall_s.large_spread() {
+    if crate::analysis::stats::large_spread(&s.wall_s) {
         notes.push(w.note_large_spread(s.wall_s.cv() * 100.0));
     }
     if !s.wall_s.outliers.is_empty() {
@@ -191,7 +192,11 @@ fn target(out: &mut String, w: &dyn Words, target: &TargetInfo, client: &ClientS
     let _ = writeln!(out, "# {}\n", w.target_title());
     match (&target.kind, &target.embedded) {
         (TargetKind::Embedded, Some(e)) => {
-            let _ = writeln!(out, "- {}", w.target_embedded(&e.latency_profile, &e.mode, e.max_inflight));
+            let _ = writeln!(
+                out,
+                "- {}",
+                w.target_embedded(&e.config.latency.to_string(), &e.mode.to_string(), e.config.max_inflight)
+            );
             if let Some((requested, applied, max)) = applied_latency(cells) {
                 let _ = writeln!(out, "- {}", w.applied_latency(requested / 1e3, applied / 1e3, max as f64 / 1e3));
             }
@@ -200,11 +205,11 @@ fn target(out: &mut String, w: &dyn Words, target: &TargetInfo, client: &ClientS
             let _ = writeln!(out, "- {}", w.target_external(&target.url_template));
         }
     }
-    let ms = |v: f64| fmt_duration(Duration::from_secs_f64(v / 1e3));
+    let c = &client.config;
+    let line = w.settings_line(c.keep_alive, c.prewarm, &fmt_duration(c.timeout), &fmt_duration(c.connect_timeout));
+    let _ = writeln!(out, "- {line}");
+    let _ = writeln!(out, "- {}", w.retry_settings(c.retries, &fmt_duration(c.retry_backoff)));
     let c = client;
-    let _ =
-        writeln!(out, "- {}", w.settings_line(c.keep_alive, c.prewarm, &ms(c.timeout_ms), &ms(c.connect_timeout_ms)));
-    let _ = writeln!(out, "- {}", w.retry_settings(c.retries, &ms(c.retry_backoff_ms)));
     let (input, output) = (c.blocking_buffer_bytes.input, c.blocking_buffer_bytes.output);
     let _ = writeln!(out, "- {}", w.clients_line(&c.blocking_client, &c.async_client, input, output));
     if !c.header_names.is_empty() {

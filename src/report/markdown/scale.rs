@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{heap_peak, rss_peak, table};
 use crate::analysis::sweep::{LatencySource, Sweep, analyse};
-use crate::report::ScaleExperiment;
+use crate::record::ScaleExperiment;
 use crate::report::lang::Words;
 use crate::units::fmt_ms_us;
 
@@ -118,7 +118,7 @@ fn why(out: &mut String, w: &dyn Words, exp: &ScaleExperiment, sweep: &Sweep) {
         .iter()
         .map(|p| {
             let f = &p.figures;
-            let lat = |q: fn(&crate::measure::LatencySummary) -> u64| {
+            let lat = |q: fn(&crate::record::LatencySummary) -> u64| {
                 f.latency().as_ref().map_or("–".into(), |l| fmt_ms_us(q(l) as f64))
             };
             let server = f.run.server.as_ref();

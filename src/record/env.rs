@@ -1,0 +1,33 @@
+//! The machine a run happened on and what built concbench, as every report states it. `env`
+//! reads them.
+
+use serde::{Deserialize, Serialize};
+
+/// What built this binary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+    /// Short commit hash when built from a git checkout (`-dirty` with uncommitted changes).
+    pub git_commit: Option<String>,
+    pub rustc: String,
+}
+
+/// The machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub os: String,
+    pub kernel: Option<String>,
+    pub arch: String,
+    pub cpu_model: Option<String>,
+    /// CPUs the kernel has online.
+    pub cpus_online: usize,
+    /// CPUs this process may run on (affinity mask and cgroup CPU quota applied).
+    pub cores_granted: usize,
+    /// The cgroup's CPU quota in CPUs (e.g. 1.5), when one is set.
+    pub cgroup_cpu_quota: Option<f64>,
+    pub memory_total_bytes: Option<u64>,
+    /// 1-minute load average when the run started and ended.
+    pub load_average_start: Option<f64>,
+    pub load_average_end: Option<f64>,
+}

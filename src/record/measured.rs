@@ -1,0 +1,103 @@
+//! What a measured window saw (wall time, heap, RSS, CPU), latency percentiles, failure tallies,
+//! and a figure summarised over runs. Producers fill these in; analysis reads them.
+
+use std::time::Duration;
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+/// Wall time, memory and CPU of one measured window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Measured {
+    pub wall_ns: u64,
+    /// Heap figures; `None` when the counting allocator is not installed (library use).
+    pub heap: Option<HeapUse>,
+    /// Peak resident set size during the window; `None` where `/proc` is missing.
+    pub rss_peak_bytes: Option<u64>,
+    /// Resident set size when the window opened, so the peak can be read as growth.
+    pub rss_start_bytes: Option<u64>,
+    /// False when the kernel refused to reset its peak: the peak then covers the whole process life.
+    pub rss_peak_reset: bool,
+    pub cpu_user_ns: u64,
+    pub cpu_sys_ns: u64,
+    pub voluntary_switches: u64,
+    pub involuntary_switches: u64,
+}
+
+impl Measured {
+    pub fn wall(&self) -> Duration {
+        Duration::from_nanos(self.wall_ns)
+    }
+    pub fn cpu(&self) -> Duration {
+        Duration::from_nanos(self.cpu_user_ns + self.cpu_sys_ns)
+    }
+}
+
+/// What a window saw: the analogue of `tracemalloc.get_traced_memory()` after `start()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapUse {
+    /// Highest live heap during the window, above the live heap at its start.
+    pub peak_bytes: u64,
+    /// Live heap at the end minus at the start (negative when the run freed more than it kept).
+    pub current_bytes: i64,
+    /// Allocations made during the window.
+    pub allocations: u64,
+}
+
+/// Failures of one kind: how many, and the first message seen (so a user can see what broke).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorTally {
+    pub count: u64,
+    pub example: String,
+}
+
+/// Percentiles of a latency histogram, in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LatencySummary {
+    pub count: u64,
+    pub min_us: u64,
+    pub mean_us: f64,
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+}
+
+impl LatencySummary {
+    /// `None` for an empty histogram.
+    pub fn of(h: &Histogram<u64>) -> Option<Self> {
+        (!h.is_empty()).then(|| LatencySummary {
+            count: h.len(),
+            min_us: h.min(),
+            mean_us: h.mean(),
+            p50_us: h.value_at_quantile(0.50),
+            p90_us: h.value_at_quantile(0.90),
+            p99_us: h.value_at_quantile(0.99),
+            max_us: h.max(),
+        })
+    }
+}
+
+/// A figure measured over several runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub n: usize,
+    pub median: f64,
+    pub mean: f64,
+    /// Sample standard deviation (0 for one run).
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+    /// 95 % distribution-free confidence interval of the median; `None` below 6 runs (see
+    /// `analysis::stats`).
+    pub ci95: Option<(f64, f64)>,
+    /// Indices of runs flagged as outliers (not dropped).
+    pub outliers: Vec<usize>,
+}
+
+impl Summary {
+    /// sd / mean.
+    pub fn cv(&self) -> f64 {
+        if self.mean > 0.0 { self.sd / self.mean } else { 0.0 }
+    }
+}

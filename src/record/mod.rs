@@ -1,0 +1,301 @@
+//! The bottom layer: every figure and setting a run produces, serialisable, 1:1 with
+//! `schema/results.schema.json`. Producers (models, the server, the meters, the runner) write it;
+//! analysis reads it; the views and writers read analysis and records. It depends on nothing of
+//! the crate above it (only `units` and `seed`, the leaf helpers). Loading a saved `results.json`
+//! lives here too ([`load`]).
+
+pub mod env;
+pub mod facts;
+pub mod measured;
+pub mod model;
+pub mod outcome;
+pub mod server;
+pub mod settings;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use env::{Environment, Tool};
+pub use facts::{ExecutionFacts, GilStats, Hold, PoolStats, WorkerFigures, WorkerUsage};
+pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, Summary};
+pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec};
+pub use outcome::{ErrorKind, TaskError, TaskOutcome};
+pub use server::{FaultCounts, Faults, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot};
+pub use settings::{
+    BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
+    ScaleSettings, Schedule, SizeRange, TargetInfo, TargetKind,
+};
+
+/// Version of the JSON layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything one invocation measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// False while running and when interrupted: the report then holds the cells measured so far.
+    pub complete: bool,
+    pub environment: Environment,
+    pub experiments: Vec<Experiment>,
+}
+
+/// One experiment of the suite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Experiment {
+    /// Sections 1 and 2 of the source: API calls under sequential, thread-pool and async models.
+    Io(IoExperiment),
+    /// Section 3: a sweep of one model's concurrency.
+    Scale(ScaleExperiment),
+    /// Sections 4 and 5: CPU-bound prime counting under every model.
+    Cpu(CpuExperiment),
+}
+
+impl Experiment {
+    /// `io`, `scale` or `cpu`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Experiment::Io(_) => "io",
+            Experiment::Scale(_) => "scale",
+            Experiment::Cpu(_) => "cpu",
+        }
+    }
+
+    /// The `i`-th cell in run order (see [`Experiment::cells`]).
+    pub fn cell_mut(&mut self, i: usize) -> &mut Cell {
+        match self {
+            Experiment::Io(io) => &mut io.cells[i],
+            Experiment::Scale(s) => match (&mut s.baseline, i) {
+                (Some(b), 0) => b,
+                (Some(_), i) => &mut s.points[i - 1],
+                (None, i) => &mut s.points[i],
+            },
+            Experiment::Cpu(c) => &mut c.cells[i],
+        }
+    }
+
+    /// How the runs were repeated.
+    pub fn schedule(&self) -> &Schedule {
+        match self {
+            Experiment::Io(e) => &e.settings.schedule,
+            Experiment::Scale(e) => &e.settings.schedule,
+            Experiment::Cpu(e) => &e.settings.schedule,
+        }
+    }
+
+    /// Every cell of the experiment, in run order.
+    pub fn cells(&self) -> Vec<&Cell> {
+        match self {
+            Experiment::Io(io) => io.cells.iter().collect(),
+            Experiment::Scale(s) => s.baseline.iter().map(|b| &**b).chain(s.points.iter()).collect(),
+            Experiment::Cpu(c) => c.cells.iter().collect(),
+        }
+    }
+
+    /// Where requests went (`None` for CPU work).
+    pub fn target(&self) -> Option<&TargetInfo> {
+        match self {
+            Experiment::Io(e) => Some(&e.target),
+            Experiment::Scale(e) => Some(&e.target),
+            Experiment::Cpu(_) => None,
+        }
+    }
+
+    /// How the HTTP clients were set up (`None` for CPU work).
+    pub fn client(&self) -> Option<&ClientSettings> {
+        match self {
+            Experiment::Io(e) => Some(&e.settings.client),
+            Experiment::Scale(e) => Some(&e.settings.client),
+            Experiment::Cpu(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IoExperiment {
+    pub settings: IoSettings,
+    pub target: TargetInfo,
+    pub cells: Vec<Cell>,
+}
+
+/// Section 3: a worker-count sweep against a baseline, with the evidence to explain it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScaleExperiment {
+    pub settings: ScaleSettings,
+    pub target: TargetInfo,
+    pub baseline: Option<Box<Cell>>,
+    /// One cell per swept setting, in the order of `settings.settings`.
+    pub points: Vec<Cell>,
+}
+
+/// Sections 4 and 5: prime counting under every model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CpuExperiment {
+    pub settings: CpuSettings,
+    /// n_i of every task.
+    pub task_sizes: Vec<u64>,
+    /// π(n_i) of every task, from a reference sieve: every model's sum must equal their sum.
+    pub reference_counts: Vec<u64>,
+    pub cells: Vec<Cell>,
+}
+
+impl CpuExperiment {
+    /// The checksum every model must return: the sum of the reference counts.
+    pub fn expected_checksum(&self) -> u64 {
+        self.reference_counts.iter().sum()
+    }
+}
+
+/// One model (or one setting of it) on one workload, with all its runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub model: ModelSpec,
+    /// Tasks the experiment is about (e.g. 200 requests).
+    pub tasks_total: usize,
+    /// Tasks each run executed: fewer than `tasks_total` for a sampled model, whose time for all
+    /// tasks is then an estimate.
+    pub tasks_per_run: usize,
+    pub status: CellStatus,
+    /// Runs done before measuring, not recorded.
+    #[serde(default)]
+    pub warmup_runs: usize,
+    /// The measured runs, in the order they ran.
+    pub runs: Vec<RunRecord>,
+    /// Summaries over the runs (derived from `runs`; stored for readers of the JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<CellSummary>,
+    /// Latency of successful tasks over all runs, from the merged histograms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ok: Option<LatencyDistribution>,
+}
+
+impl Cell {
+    /// A cell about to run.
+    pub fn pending(model: ModelSpec, tasks_per_run: usize, tasks_total: usize) -> Self {
+        Cell {
+            model,
+            tasks_total,
+            tasks_per_run,
+            status: CellStatus::Pending,
+            warmup_runs: 0,
+            runs: Vec::new(),
+            summary: None,
+            latency_ok: None,
+        }
+    }
+
+    pub fn is_sampled(&self) -> bool {
+        self.tasks_per_run < self.tasks_total
+    }
+}
+
+/// Per-cell summaries over runs, each with its spread and interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellSummary {
+    pub wall_s: Summary,
+    /// Time for all tasks: `wall_s` scaled up for a sampled model.
+    pub total_time_s: Summary,
+    pub throughput_per_s: Summary,
+    pub cpu_s: Summary,
+    pub heap_peak_bytes: Option<Summary>,
+    pub rss_peak_bytes: Option<Summary>,
+    /// The first run was much slower than the rest (consider `--warmup 1`).
+    pub first_run_slow: bool,
+}
+
+/// A latency distribution over all runs of a cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatencyDistribution {
+    pub summary: LatencySummary,
+    /// (quantile, microseconds) points of the distribution function, for charts.
+    pub cdf_us: Vec<(f64, u64)>,
+}
+
+/// Quantiles kept for a latency distribution function.
+pub const CDF_QUANTILES: [f64; 17] =
+    [0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 1.0];
+
+impl LatencyDistribution {
+    /// From a (merged) histogram; `None` when it is empty.
+    pub fn of(h: &hdrhistogram::Histogram<u64>) -> Option<Self> {
+        Some(LatencyDistribution {
+            summary: LatencySummary::of(h)?,
+            cdf_us: CDF_QUANTILES.iter().map(|&q| (q, h.value_at_quantile(q))).collect(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CellStatus {
+    /// Not run yet (an interrupted report can hold such cells).
+    Pending,
+    Ok,
+    /// The model failed as a whole; `runs` keeps whatever was measured before.
+    Failed {
+        reason: String,
+    },
+}
+
+/// One measured run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// The repetition it belongs to: runs of different cells with the same round ran one after
+    /// the other, and are paired for ratios.
+    #[serde(default)]
+    pub round: usize,
+    pub tasks: usize,
+    pub ok: u64,
+    pub failed: u64,
+    pub errors: BTreeMap<String, ErrorTally>,
+    /// Sum of the successful tasks' values (body bytes for I/O): equal across models.
+    pub value_sum: u64,
+    #[serde(flatten)]
+    pub measured: Measured,
+    pub latency_ok: Option<LatencySummary>,
+    pub latency_failed: Option<LatencySummary>,
+    /// Tries beyond the first, over all tasks.
+    #[serde(default)]
+    pub retries: u64,
+    /// Tasks that succeeded after at least one retry (included in `ok`).
+    #[serde(default)]
+    pub ok_after_retry: u64,
+    /// Time from the first task's start until the model's concurrency was reached (how long
+    /// starting threads or connections held tasks back).
+    pub ramp_up_ns: Option<u64>,
+    pub facts: ExecutionFacts,
+    /// The embedded API's counters for this run alone (reset before it).
+    pub server: Option<StatsSnapshot>,
+}
+
+/// Now, as RFC 3339 UTC to the second.
+pub fn timestamp_now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// Why a saved result could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LoadError(pub String);
+
+/// Reads a saved `results.json`, refusing files of another schema version.
+pub fn load(path: &Path) -> Result<Report, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| LoadError(format!("{} is not JSON: {e}", path.display())))?;
+    let version = value.get("schema_version").and_then(|v| v.as_u64());
+    if version != Some(SCHEMA_VERSION as u64) {
+        return Err(LoadError(format!(
+            "{}: schema_version {} is not the {SCHEMA_VERSION} this concbench reads",
+            path.display(),
+            version.map_or("missing".into(), |v| v.to_string())
+        )));
+    }
+    serde_json::from_value(value).map_err(|e| LoadError(format!("{} is not a concbench result: {e}", path.display())))
+}

@@ -1,0 +1,93 @@
+//! What a task left behind: success with its value, or a failure of a kind a report counts.
+//! Every model and both HTTP clients speak these; the recorder counts them.
+
+use std::fmt;
+
+/// What a successful task yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskOutcome {
+    /// A figure every model must agree on when summed (body bytes for I/O).
+    pub value: u64,
+    /// Tries it took (1: first try).
+    pub attempts: u32,
+}
+
+impl TaskOutcome {
+    /// Succeeded at the first try.
+    pub fn new(value: u64) -> Self {
+        TaskOutcome { value, attempts: 1 }
+    }
+}
+
+/// Why a task failed, as a kind a report can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ErrorKind {
+    /// No answer within the per-request (or connect) timeout.
+    Timeout,
+    /// The connection could not be made (refused, unreachable, DNS).
+    Connect,
+    /// The connection broke while the request or response was under way.
+    Reset,
+    /// The server answered with an error status (4xx or 5xx).
+    Status(u16),
+    /// The response body could not be read.
+    Body,
+    /// Anything else (TLS, protocol).
+    Other,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Timeout => f.write_str("timeout"),
+            ErrorKind::Connect => f.write_str("connect"),
+            ErrorKind::Reset => f.write_str("reset"),
+            ErrorKind::Status(code) => write!(f, "http_{code}"),
+            ErrorKind::Body => f.write_str("body"),
+            ErrorKind::Other => f.write_str("other"),
+        }
+    }
+}
+
+impl std::str::FromStr for ErrorKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "timeout" => ErrorKind::Timeout,
+            "connect" => ErrorKind::Connect,
+            "reset" => ErrorKind::Reset,
+            "body" => ErrorKind::Body,
+            "other" => ErrorKind::Other,
+            _ => match s.strip_prefix("http_").and_then(|c| c.parse().ok()) {
+                Some(code) => ErrorKind::Status(code),
+                None => return Err(format!("unknown error kind '{s}'")),
+            },
+        })
+    }
+}
+
+/// A failed task: its kind, and the message of the error behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Tries it took before giving up.
+    pub attempts: u32,
+    /// How long the server asked to wait before trying again (Retry-After).
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl TaskError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        TaskError { kind, message: message.into(), attempts: 1, retry_after: None }
+    }
+
+    /// Whether trying again may help: timeouts, broken or refused connections, 429 and 5xx.
+    pub fn retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Reset | ErrorKind::Body => true,
+            ErrorKind::Status(code) => code == 429 || code >= 500,
+            ErrorKind::Other => false,
+        }
+    }
+}
