@@ -1,13 +1,35 @@
 //! The commands behind the CLI: each takes its parsed arguments, builds a plan, runs it and says
 //! how it ended. Library users can call them too.
 
+use crate::error::Error;
 use crate::interrupt::Stop;
 use crate::output::{self, ReportDir};
 use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
 use crate::progress::Progress;
 use crate::record::Report;
 use crate::report::{Format, exporter, folder_exporter};
-use crate::{Error, Outcome, cli, compare as cmp, runner, server};
+use crate::{cli, compare as cmp, runner, server};
+
+/// How a completed command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every request and task succeeded.
+    AllOk,
+    /// The run completed, but some requests, tasks or models failed.
+    SomeFailed,
+    /// Stopped by Ctrl-C or SIGTERM; what was measured was kept.
+    Interrupted,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> std::process::ExitCode {
+        match self {
+            Outcome::AllOk => std::process::ExitCode::SUCCESS,
+            Outcome::SomeFailed => std::process::ExitCode::from(1),
+            Outcome::Interrupted => std::process::ExitCode::from(crate::interrupt::EXIT_INTERRUPTED as u8),
+        }
+    }
+}
 
 /// Runs an experiment with progress bars and incremental saves, then prints the report.
 pub fn experiment(

@@ -9,10 +9,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::Error;
 use crate::analysis::figures::total_time;
 use crate::analysis::stats::{self, RatioStat};
-use crate::record::{Cell, CellStatus, ClientSettings, Experiment, Report, SCHEMA_VERSION, TargetInfo};
+use crate::error::Error;
+use crate::record::{Cell, CellStatus, ClientSettings, Experiment, Report, TargetInfo};
 use crate::report::markdown::table;
 use crate::report::terminal::aligned;
 
@@ -229,21 +229,7 @@ impl Comparison {
     }
 }
 
-/// Reads a saved `results.json`.
+/// Reads a saved `results.json`; a file that cannot be read is bad input (exit 2).
 pub fn load(path: &Path) -> anyhow::Result<Report> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{} is not JSON: {e}", path.display())))?;
-    let version = value.get("schema_version").and_then(|v| v.as_u64());
-    if version != Some(SCHEMA_VERSION as u64) {
-        return Err(Error::Usage(format!(
-            "{}: schema_version {} is not the {SCHEMA_VERSION} this concbench reads",
-            path.display(),
-            version.map_or("missing".into(), |v| v.to_string())
-        ))
-        .into());
-    }
-    Ok(serde_json::from_value(value)
-        .map_err(|e| Error::Usage(format!("{} is not a concbench result: {e}", path.display())))?)
+    crate::record::load(path).map_err(|e| Error::Usage(e.to_string()).into())
 }

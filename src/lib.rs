@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod env;
+pub mod error;
 pub mod interrupt;
 pub mod measure;
 pub mod model;
@@ -33,41 +34,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-
-/// Errors a caller branches on: each ends the program with exit code 2, before anything ran.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The input is malformed or out of range.
-    #[error("{0}")]
-    Usage(String),
-    /// The target could not be started or did not answer the preflight request.
-    #[error("{0}")]
-    Preflight(String),
-}
-
-/// How a completed command ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Every request and task succeeded.
-    AllOk,
-    /// The run completed, but some requests, tasks or models failed.
-    SomeFailed,
-    /// Stopped by Ctrl-C or SIGTERM; what was measured was kept.
-    Interrupted,
-}
-
-impl Outcome {
-    pub fn exit_code(self) -> ExitCode {
-        match self {
-            Outcome::AllOk => ExitCode::SUCCESS,
-            Outcome::SomeFailed => ExitCode::from(1),
-            Outcome::Interrupted => ExitCode::from(interrupt::EXIT_INTERRUPTED as u8),
-        }
-    }
-}
-
-/// Exit code for bad input or a failed preflight.
-pub const EXIT_USAGE: u8 = 2;
+pub use commands::Outcome;
+pub use error::{EXIT_USAGE, Error};
 
 /// The binary: parse, run, print the error on one line, exit with the right code.
 pub fn main_entry() -> ExitCode {

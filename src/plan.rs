@@ -6,11 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::Error;
 use crate::cli::{
     ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section, ServeArgs, Size, SuiteArgs,
     TargetArgs,
 };
+use crate::error::Error;
 use crate::model::ModelEnv;
 use crate::record::Concurrency;
 use crate::record::server::HEADER_READ_TIMEOUT;

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use hdrhistogram::Histogram;
 
-use crate::Error;
 use crate::analysis;
 use crate::analysis::figures::summarize_cell;
+use crate::error::Error;
 use crate::interrupt::Stop;
 use crate::measure::{Meter, Recorder};
 use crate::model::{Job, ModelEnv};
