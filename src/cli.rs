@@ -25,7 +25,7 @@ suite still leaves a valid, partial (marked so) report.";
 const ABOUT: &str = "Measure concurrency models side by side (async, thread pools, sequential) on your \
 machine and workload, and explain the result.";
 
-const AFTER_HELP: &str = "\
+const AFTER_HELP_EXAMPLES: &str = "\
 Examples:
   concbench                                   the whole suite, sections 1-5 (= concbench suite)
   concbench io                                sections 1+2 against the embedded API
@@ -34,19 +34,19 @@ Examples:
   concbench io --format json --out results/   JSON on stdout; results/ gets report.md, report.html,
                                               results.json, results.csv and the charts (.svg)
   concbench serve --port 8080 --latency 600ms the mock API alone, for other clients
+";
 
-Model specs are NAME[:N], N being the model's concurrency:
-  sequential     one request after another (blocking client)
-  threads:N      a pool of N OS threads (blocking client); N from --workers when omitted
-  async[:N]      tokio, one event loop on one thread; N caps requests in flight (default: all)
-  async-mt[:N]   tokio's multi-thread runtime, one worker per core
-  gil-threads:N  N threads bound by an emulated interpreter lock (a GIL); add --interp-cost 2ms to
-                 charge each request the CPU an interpreted client spends, done holding the lock
-  processes:N    N child processes with a blocking client each
-  rayon:N        a rayon work-stealing pool of N threads; N from --workers when omitted
-
+const AFTER_HELP_TAIL: &str = "\
 Durations: 250ms, 1.5s, 2m. Counts: 200, 10k. Exit codes: 0 all requests succeeded, 1 some failed,
 2 bad input or failed preflight (nothing was run).";
+
+/// The examples, every model (from their descriptions) and the conventions.
+fn after_help() -> String {
+    format!(
+        "{AFTER_HELP_EXAMPLES}\nModel specs are NAME[:N], N being the model's concurrency:\n{}\n{AFTER_HELP_TAIL}",
+        crate::record::model::models_help()
+    )
+}
 
 const SCALE_AFTER_HELP: &str = "\
 Examples:
@@ -77,7 +77,7 @@ lock that behaves like CPython's GIL: a waiting thread asks the holder to drop i
 back. processes:N are real child processes of this binary, fed tasks one at a time over pipes.";
 
 #[derive(Parser, Debug)]
-#[command(name = "concbench", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(name = "concbench", version, about = ABOUT, after_help = after_help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -92,7 +92,7 @@ pub enum Command {
     /// Re-render saved results (results.json) without running anything.
     Report(ReportArgs),
     /// Sections 1 and 2 of the report: API calls run sequentially, on a thread pool and async.
-    #[command(allow_negative_numbers = true, after_help = AFTER_HELP)]
+    #[command(allow_negative_numbers = true, after_help = after_help())]
     Io(IoArgs),
     /// Section 3: sweep one model's concurrency (thread-pool workers, async limit) and explain the
     /// curve: ideal times, the knee, the bottleneck, a scalability fit, memory per worker.

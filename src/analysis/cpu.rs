@@ -57,15 +57,6 @@ pub struct CpuAnalysis<'a> {
     pub expected_checksum: u64,
 }
 
-/// Concurrency a model ran CPU work with: async runs every task on one event loop.
-fn concurrency(kind: ModelKind, n: Option<usize>, tasks: usize, cores: usize) -> usize {
-    match kind {
-        ModelKind::Sequential | ModelKind::Async => 1,
-        ModelKind::AsyncMt => cores,
-        _ => n.unwrap_or(1).min(tasks).max(1),
-    }
-}
-
 /// Whether every complete run of `cell` counted `expected` primes in all (see [`CpuRow`]).
 fn checksum(cell: &crate::record::Cell, expected: u64) -> Option<bool> {
     let complete = |r: &&crate::record::RunRecord| r.failed == 0 && r.ok as usize == r.tasks;
@@ -85,7 +76,7 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
         .filter_map(|cell| {
             let figures = Figures::of(cell)?;
             let kind = cell.model.kind;
-            let n = concurrency(kind, cell.model.n, exp.settings.tasks, cores);
+            let n = cell.model.cpu_parallelism(exp.settings.tasks, cores);
             let theoretical = n.min(cores).max(1);
             let speedup = base.and_then(|b| time_ratio(b, cell));
             let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
@@ -175,13 +166,5 @@ mod tests {
         let rows = timeline(&holds, 2, Duration::from_millis(5), 3);
         assert_eq!(rows, vec![vec![true, false, false], vec![false, true, false]]);
         assert!(timeline(&[], 2, Duration::from_millis(5), 3).is_empty());
-    }
-
-    #[test]
-    fn async_and_sequential_run_cpu_work_one_at_a_time() {
-        assert_eq!(concurrency(ModelKind::Async, Some(50), 100, 2), 1);
-        assert_eq!(concurrency(ModelKind::Threads, Some(12), 100, 2), 12);
-        assert_eq!(concurrency(ModelKind::Processes, Some(12), 4, 2), 4);
-        assert_eq!(concurrency(ModelKind::AsyncMt, None, 100, 2), 2);
     }
 }

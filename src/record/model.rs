@@ -66,27 +66,45 @@ pub struct ModelInfo {
     pub cpu_parallelism: CpuParallelism,
     /// The key of its label in the text catalogues (`model-KEY`).
     pub label: &'static str,
+    /// Its line for `--help` (after `NAME[:N]`; `\n` continues it, indented).
+    pub help: &'static str,
 }
 
 impl ModelKind {
     /// Every kind, in the order help texts list them.
     pub const ALL: [ModelInfo; 7] = [
-        info(ModelKind::Sequential, "sequential", Concurrency::One, false, CpuParallelism::One),
-        info(ModelKind::Threads, "threads", Concurrency::Pool, true, CpuParallelism::N),
+        ModelInfo {
+            help: "one request after another (blocking client)",
+            ..info(ModelKind::Sequential, "sequential", Concurrency::One, false, CpuParallelism::One)
+        },
+        ModelInfo {
+            help: "a pool of N OS threads (blocking client); N from --workers when omitted",
+            ..info(ModelKind::Threads, "threads", Concurrency::Pool, true, CpuParallelism::N)
+        },
         ModelInfo {
             event_loop: true,
+            help: "tokio, one event loop on one thread; N caps requests in flight (default: all)",
             ..info(ModelKind::Async, "async", Concurrency::Limit, false, CpuParallelism::One)
         },
         ModelInfo {
             event_loop: true,
+            help: "tokio's multi-thread runtime, one worker per core",
             ..info(ModelKind::AsyncMt, "async-mt", Concurrency::Limit, true, CpuParallelism::Cores)
         },
         ModelInfo {
             child_processes: true,
+            help: "N child processes of this binary, fed tasks over pipes (a blocking client each)",
             ..info(ModelKind::Processes, "processes", Concurrency::Pool, false, CpuParallelism::N)
         },
-        info(ModelKind::GilThreads, "gil-threads", Concurrency::Pool, true, CpuParallelism::N),
-        info(ModelKind::Rayon, "rayon", Concurrency::Pool, true, CpuParallelism::N),
+        ModelInfo {
+            help: "N threads bound by an emulated interpreter lock (a GIL); --interp-cost 2ms charges\n\
+                   each request the CPU an interpreted client spends, holding the lock",
+            ..info(ModelKind::GilThreads, "gil-threads", Concurrency::Pool, true, CpuParallelism::N)
+        },
+        ModelInfo {
+            help: "a rayon work-stealing pool of N threads; N from --workers when omitted",
+            ..info(ModelKind::Rayon, "rayon", Concurrency::Pool, true, CpuParallelism::N)
+        },
     ];
 
     /// Its description.
@@ -130,6 +148,7 @@ const fn info(
         event_loop: false,
         cpu_parallelism,
         label: name,
+        help: "",
     }
 }
 
@@ -140,6 +159,18 @@ pub fn model_help() -> String {
         .map(|i| if i.concurrency == Concurrency::One { i.name.to_string() } else { format!("{}[:N]", i.name) })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The models for `--help`: each spec form and its line, aligned.
+pub fn models_help() -> String {
+    let form = |i: &ModelInfo| match i.concurrency {
+        Concurrency::One => i.name.to_string(),
+        Concurrency::Pool => format!("{}:N", i.name),
+        Concurrency::Limit => format!("{}[:N]", i.name),
+    };
+    let width = ModelKind::ALL.iter().map(|i| form(i).len()).max().unwrap_or(0) + 2;
+    let indent = format!("\n{}", " ".repeat(width + 2));
+    ModelKind::ALL.iter().map(|i| format!("  {:<width$}{}\n", form(i), i.help.replace('\n', &indent))).collect()
 }
 
 /// A model as written on the command line: `threads:50`, `async`, `async:100`, `sequential`.
