@@ -626,6 +626,11 @@ pub struct ServeArgs {
     #[arg(long, hide = true)]
     pub config_stdin: bool,
 
+    /// The secret POST /stats/reset needs ('Authorization: Bearer SECRET'), read from this file;
+    /// without it, a random one is printed on stderr.
+    #[arg(long, value_name = "FILE")]
+    pub admin_token_file: Option<PathBuf>,
+
     #[command(flatten)]
     pub faults: FaultArgs,
 }

@@ -117,12 +117,20 @@ pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
 /// `concbench serve`: the mock API alone, until Ctrl-C, SIGTERM or (for a child) stdin closing.
 pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
     let mut plan = ServePlan::from_args(args)?;
-    if args.config_stdin {
+    let admin = if args.config_stdin {
         let mut line = String::new();
-        plan.config = crate::protocol::receive(&mut std::io::stdin().lock(), &mut line)
+        let init: crate::protocol::ServerInit = crate::protocol::receive(&mut std::io::stdin().lock(), &mut line)
             .map_err(|e| Error::Usage(format!("--config-stdin: {e}")))?
             .ok_or_else(|| Error::Usage("--config-stdin: no configuration line on stdin".into()))?;
-    }
+        plan.config = init.config;
+        server::AdminToken::new(&init.admin_token)
+            .ok_or_else(|| Error::Usage("--config-stdin: the admin token is empty".into()))?
+    } else {
+        match &plan.admin_token {
+            Some(secret) => server::AdminToken::new(secret).expect("checked by the plan"),
+            None => server::AdminToken::random()?,
+        }
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(plan.threads)
         .thread_name("concbench-serve")
@@ -132,6 +140,17 @@ pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
         .block_on(async { server::bind(plan.addr) })
         .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", plan.addr)))?;
     let addr = listener.local_addr()?;
+    if !args.config_stdin && plan.admin_token.is_none() {
+        eprintln!(
+            "admin token: {} (POST /stats/reset needs 'Authorization: Bearer <token>'; --admin-token-file sets it)",
+            admin.secret()
+        );
+    }
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {addr}: the mock API answers anyone who can reach it, without authentication (only resetting its counters needs the token)"
+        );
+    }
     let cap = plan.config.max_inflight.map_or("unlimited".to_string(), |c| c.to_string());
     output::print(
         format!(
@@ -157,7 +176,7 @@ pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
             _ = async { if watch_stdin { let _ = on_stdin_closed.await; } else { std::future::pending::<()>().await } } => {}
         }
     };
-    rt.block_on(server::serve(listener, plan.config, shutdown))?;
+    rt.block_on(server::serve(listener, plan.config, admin, shutdown))?;
     rt.shutdown_background();
     Ok(Outcome::AllOk)
 }

@@ -502,6 +502,8 @@ impl SuitePlan {
 #[derive(Debug, Clone)]
 pub struct ServePlan {
     pub addr: SocketAddr,
+    /// The admin secret from `--admin-token-file`, checked to be non-empty printable text.
+    pub admin_token: Option<String>,
     pub config: ServerConfig,
     pub threads: usize,
     pub exit_on_stdin_eof: bool,
@@ -513,8 +515,24 @@ impl ServePlan {
             Some(t) => at_least_one("--threads", t)?.min(1024) as usize,
             None => crate::env::cores_granted(),
         };
+        let admin_token = match &args.admin_token_file {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| usage(format!("--admin-token-file {}: {e}", path.display())))?;
+                let secret = text.trim();
+                if secret.is_empty() || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(usage(format!(
+                        "--admin-token-file {}: the secret must be one word of printable ASCII",
+                        path.display()
+                    )));
+                }
+                Some(secret.to_string())
+            }
+        };
         Ok(ServePlan {
             addr: SocketAddr::new(args.bind, args.port),
+            admin_token,
             config: server_config(
                 args.latency,
                 ("--max-inflight", args.max_inflight),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::record::{ErrorKind, TaskError, TaskOutcome, WorkerUsage};
+use crate::record::{ErrorKind, ServerConfig, TaskError, TaskOutcome, WorkerUsage};
 use crate::workload::WorkloadSpec;
 
 /// Writes `msg` as one line and flushes.
@@ -29,6 +29,15 @@ pub fn receive<T: DeserializeOwned>(input: &mut impl BufRead, line: &mut String)
     serde_json::from_str(line)
         .map(Some)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{e} in {:?}", line.trim_end())))
+}
+
+/// The line the parent sends its embedded API (`serve --config-stdin`): how to behave, and the
+/// secret its `POST /stats/reset` needs (on stdin, never in argv, where any local user could read
+/// it; and never in the report, which records only `config`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ServerInit {
+    pub config: ServerConfig,
+    pub admin_token: String,
 }
 
 /// The first line the parent sends a worker.

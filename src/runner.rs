@@ -24,6 +24,8 @@ use crate::workload::{Header, IoSpec, WorkloadSpec};
 
 /// Sees the run as it goes.
 pub trait Observer {
+    /// The target is up and answered its preflight (not called for CPU work).
+    fn target_ready(&mut self, _target: &Target) {}
     /// An experiment (`io`, `scale`, `cpu`) of `steps` runs begins.
     fn phase_started(&mut self, _name: &str, _steps: usize) {}
     /// Run `step` of `of` is about to run `tasks` tasks of `model`.
@@ -230,6 +232,7 @@ fn run_experiment(
 /// Runs an `io` plan: every model against one target.
 pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let session = Session::start(&plan.target, &plan.headers, &plan.settings.client.config, plan.max_connections())?;
+    observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
     one_experiment(io_experiment(plan, &session.target), &bench, observer)
 }
@@ -237,6 +240,7 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow
 /// Runs a `scale` plan: the baseline and every setting of the swept model.
 pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let session = Session::start(&plan.target, &plan.headers, &plan.settings.client.config, plan.max_connections())?;
+    observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
     one_experiment(scale_experiment(plan, &session.target), &bench, observer)
 }
@@ -267,6 +271,7 @@ pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> 
     let most = http.iter().flatten().map(|h| h.4).max();
     if let (Some(&(target, headers, client, env, _)), Some(max)) = (http.iter().flatten().next(), most) {
         let session = Session::start(target, headers, client, max)?;
+        observer.target_ready(&session.target);
         let bench = Bench { spec: &session.spec, target: Some(&session.target), env, stop };
         if let Some(io) = &plan.io {
             run_experiment(&mut report, io_experiment(io, &session.target), &bench, observer)?;
@@ -333,11 +338,10 @@ fn run_once(model: &ModelSpec, tasks: usize, bench: &Bench, round: usize) -> any
     Ok(RunOutcome { record, failure, latency_ok })
 }
 
-/// Whether anything failed: a request, a task, or a model as a whole.
+/// Whether anything failed: a request, a task, a model as a whole, or the reconciliation of the
+/// server's counters with the client's (see `analysis::integrity`).
 pub fn any_failed(report: &Report) -> bool {
-    report
-        .experiments
-        .iter()
-        .flat_map(|e| e.cells())
-        .any(|c| matches!(c.status, CellStatus::Failed { .. }) || analysis::failed(c) > 0)
+    let cells = report.experiments.iter().flat_map(|e| e.cells());
+    cells.into_iter().any(|c| matches!(c.status, CellStatus::Failed { .. }) || analysis::failed(c) > 0)
+        || !analysis::integrity::report_findings(report).is_empty()
 }

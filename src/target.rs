@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::plan::TargetPlan;
 use crate::record::{EmbeddedInfo, EmbeddedMode, StatsSnapshot, TargetInfo, TargetKind};
 use crate::server::child::ChildServer;
-use crate::server::{self};
+use crate::server::{self, AdminToken};
 use crate::workload::UrlTemplate;
 
 enum Embedded {
@@ -21,6 +21,8 @@ enum Embedded {
 pub struct Target {
     url: UrlTemplate,
     embedded: Option<(Embedded, String, EmbeddedInfo)>,
+    /// The embedded API's admin secret, for resetting its counters.
+    admin_token: Option<AdminToken>,
     admin: ureq::Agent,
 }
 
@@ -34,17 +36,17 @@ impl Target {
             .build()
             .new_agent();
         match plan {
-            TargetPlan::External { url } => Ok(Target { url: url.clone(), embedded: None, admin }),
+            TargetPlan::External { url } => Ok(Target { url: url.clone(), embedded: None, admin_token: None, admin }),
             TargetPlan::Embedded { server, exe } => {
-                let (handle, addr) = match server.mode {
+                let (handle, addr, token) = match server.mode {
                     EmbeddedMode::Child => {
                         let exe = match exe {
                             Some(exe) => exe.clone(),
                             None => crate::env::self_exe().context("finding this program to start the embedded API")?,
                         };
                         let child = ChildServer::spawn(&exe, &server.config, server.server_threads)?;
-                        let addr = child.addr();
-                        (Embedded::Child(child), addr)
+                        let (addr, token) = (child.addr(), child.admin_token().clone());
+                        (Embedded::Child(child), addr, token)
                     }
                     EmbeddedMode::InProcess => {
                         let s = server::InProcess::start(
@@ -53,13 +55,13 @@ impl Target {
                             server.server_threads,
                         )
                         .context("starting the embedded API in-process")?;
-                        let addr = s.addr();
-                        (Embedded::InProcess(s), addr)
+                        let (addr, token) = (s.addr(), s.admin_token().clone());
+                        (Embedded::InProcess(s), addr, token)
                     }
                 };
                 let base = format!("http://{addr}");
                 let url = UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).map_err(anyhow::Error::msg)?;
-                Ok(Target { url, embedded: Some((handle, base, server.clone())), admin })
+                Ok(Target { url, embedded: Some((handle, base, server.clone())), admin_token: Some(token), admin })
             }
         }
     }
@@ -82,6 +84,11 @@ impl Target {
         }
     }
 
+    /// The secret the embedded API's `POST /stats/reset` needs (`None` for an external target).
+    pub fn admin_secret(&self) -> Option<&str> {
+        self.admin_token.as_ref().map(AdminToken::secret)
+    }
+
     /// Process id of the embedded API when it runs as a child.
     pub fn server_pid(&self) -> Option<u32> {
         match &self.embedded {
@@ -101,8 +108,10 @@ impl Target {
     /// Zeroes the embedded API's counters (nothing for an external target).
     pub fn reset_stats(&self) -> anyhow::Result<()> {
         if let Some(base) = self.embedded_base() {
+            let secret = self.admin_token.as_ref().map_or("", |t| t.secret());
             self.admin
                 .post(format!("{base}/stats/reset"))
+                .header("authorization", format!("Bearer {secret}"))
                 .send_empty()
                 .context("resetting the embedded API's counters")?;
         }

@@ -31,7 +31,8 @@ fn soak(latency: Duration) {
     let server = ChildServer::spawn(env!("CARGO_BIN_EXE_concbench").as_ref(), &cfg, 2).unwrap();
     let base = format!("http://{}", server.addr());
     let admin = ureq::Agent::new_with_defaults();
-    admin.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    let bearer = format!("Bearer {}", server.admin_token().secret());
+    admin.post(format!("{base}/stats/reset")).header("authorization", &bearer).send_empty().unwrap();
     let spec = WorkloadSpec::Io(IoSpec {
         url: UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).unwrap(),
         headers: vec![],

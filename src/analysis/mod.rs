@@ -3,6 +3,7 @@
 
 pub mod cpu;
 pub mod figures;
+pub mod integrity;
 pub mod io;
 pub mod scaling;
 pub mod stats;

@@ -258,8 +258,17 @@ pub struct StatsSnapshot {
     /// Of those, answered.
     pub responses: u64,
     pub inflight_now: u64,
-    /// Most requests worked on at once (holding a slot, sleeping their latency).
+    /// Most requests worked on at once (holding a slot, sleeping their latency), counted from
+    /// what was in flight at the reset.
     pub peak_inflight: u64,
+    /// Requests in flight when the counters were reset (requests that never end, such as stalls
+    /// of an earlier run): the peak of this run is at most that many above the client's.
+    #[serde(default)]
+    pub inflight_at_reset: u64,
+    /// Resets refused for want of the admin secret since the server started (never reset): above
+    /// zero, something else tried to reset the counters under a run.
+    #[serde(default)]
+    pub admin_refused: u64,
     /// Most requests waiting for a slot at once (only with a cap).
     pub peak_waiting: u64,
     /// Requests that had to wait for a slot.

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use super::AdminToken;
+use crate::protocol::ServerInit;
 use crate::record::ServerConfig;
 use crate::units::fmt_duration;
 
@@ -28,6 +30,7 @@ pub const ANNOUNCE_PREFIX: &str = "listening on http://";
 pub struct ChildServer {
     child: Child,
     addr: SocketAddr,
+    admin: AdminToken,
 }
 
 impl ChildServer {
@@ -41,10 +44,12 @@ impl ChildServer {
             .stderr(Stdio::inherit())
             .spawn()
             .with_context(|| format!("starting the embedded API ({} serve)", exe.display()))?;
-        // Its configuration, as one JSON line (the protocol of every child process); stdin then
-        // stays open until this process lets go of the child.
+        // Its configuration and admin secret, as one JSON line (the protocol of every child
+        // process); stdin then stays open until this process lets go of the child.
+        let admin = AdminToken::random().context("drawing the embedded API's admin secret")?;
+        let init = ServerInit { config: cfg.clone(), admin_token: admin.secret().to_string() };
         let stdin = child.stdin.as_mut().expect("stdin is piped");
-        crate::protocol::send(stdin, cfg).context("configuring the embedded API")?;
+        crate::protocol::send(stdin, &init).context("configuring the embedded API")?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -54,7 +59,7 @@ impl ChildServer {
             // Keep draining so the child never blocks on a full pipe.
             let _ = std::io::copy(&mut reader, &mut std::io::sink());
         });
-        let mut server = ChildServer { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)) };
+        let mut server = ChildServer { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)), admin };
         let line = match rx.recv_timeout(START_TIMEOUT) {
             Ok(Ok(line)) => line,
             Ok(Err(e)) => bail!("the embedded API did not start: {e}"),
@@ -74,6 +79,11 @@ impl ChildServer {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The secret its `POST /stats/reset` needs.
+    pub fn admin_token(&self) -> &AdminToken {
+        &self.admin
     }
 
     pub fn pid(&self) -> u32 {

@@ -4,7 +4,9 @@
 //! Routes:
 //! - `GET /api/items/{id}`: a small JSON body after a delay drawn from the latency profile;
 //! - `GET /stats`: counters since the last reset ([`StatsSnapshot`]);
-//! - `POST /stats/reset`: zero the counters (peaks restart from what is in flight now);
+//! - `POST /stats/reset`: zero the counters (peaks restart from what is in flight now); the one
+//!   route that changes state, so it needs `Authorization: Bearer <secret>` ([`AdminToken`]): a
+//!   refusal is answered 401 and counted (`admin_refused`, never reset);
 //! - `GET /health`: `ok`.
 //!
 //! The last three are admin routes: a connection is counted (in `connections_accepted`, and
@@ -71,12 +73,15 @@ struct Stats {
     slow_bodies: AtomicU64,
     bad_requests: AtomicU64,
     heap_at_reset: AtomicU64,
+    inflight_at_reset: AtomicU64,
+    admin_refused: AtomicU64,
     cpu_user_us_at_reset: AtomicU64,
     cpu_sys_us_at_reset: AtomicU64,
 }
 
 struct Shared {
     cfg: ServerConfig,
+    admin: AdminToken,
     stats: Stats,
     slots: Option<Semaphore>,
     arrivals: watch::Sender<usize>,
@@ -153,6 +158,8 @@ impl Shared {
             responses,
             inflight_now: s.inflight.load(Relaxed),
             peak_inflight: s.peak_inflight.load(Relaxed),
+            inflight_at_reset: s.inflight_at_reset.load(Relaxed),
+            admin_refused: s.admin_refused.load(Relaxed),
             peak_waiting: s.peak_waiting.load(Relaxed),
             queued_requests: s.queued.load(Relaxed),
             queue_wait_us_total: s.queue_wait_us_total.load(Relaxed),
@@ -217,7 +224,9 @@ impl Shared {
         // Where the kernel refuses, the peak stays "since the process started" (see ServerProcess).
         crate::measure::process::reset_peak_rss();
         s.latency_applied_us_min.store(u64::MAX, Relaxed);
-        s.peak_inflight.store(s.inflight.load(Relaxed), Relaxed);
+        let inflight = s.inflight.load(Relaxed);
+        s.inflight_at_reset.store(inflight, Relaxed);
+        s.peak_inflight.store(inflight, Relaxed);
         s.peak_waiting.store(s.waiting.load(Relaxed), Relaxed);
         self.arrivals.send_replace(0);
     }
@@ -386,7 +395,12 @@ async fn stats(State(shared): State<Arc<Shared>>) -> Json<StatsSnapshot> {
     Json(shared.snapshot())
 }
 
-async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
+async fn reset(State(shared): State<Arc<Shared>>, headers: axum::http::HeaderMap) -> StatusCode {
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()?.strip_prefix("Bearer "));
+    if !given.is_some_and(|g| shared.admin.matches(g)) {
+        shared.stats.admin_refused.fetch_add(1, Relaxed);
+        return StatusCode::UNAUTHORIZED;
+    }
     shared.reset();
     StatusCode::NO_CONTENT
 }
@@ -455,10 +469,12 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 pub async fn serve(
     listener: TcpListener,
     cfg: ServerConfig,
+    admin: AdminToken,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (user_us, sys_us) = cpu_us();
     let shared = Arc::new(Shared {
+        admin,
         slots: cfg.max_inflight.map(Semaphore::new),
         arrivals: watch::Sender::new(0),
         bucket: cfg.faults.rate_limit.map(faults::Bucket::new),
@@ -517,9 +533,47 @@ pub async fn serve(
     }
 }
 
+/// The secret `POST /stats/reset` needs (`Authorization: Bearer <secret>`): the one route that
+/// changes the server's state, so another local process or a web page cannot reset the counters
+/// under a run. The tool hands its child server the secret on stdin, never in argv.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// A fresh random secret (128 bits from the OS).
+    pub fn random() -> std::io::Result<Self> {
+        let mut bytes = [0u8; 16];
+        std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut bytes)?;
+        Ok(AdminToken(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+    }
+
+    /// A given secret (`serve --admin-token-file`); it must not be empty.
+    pub fn new(secret: &str) -> Option<Self> {
+        let secret = secret.trim();
+        (!secret.is_empty() && secret.bytes().all(|b| b.is_ascii_graphic())).then(|| AdminToken(secret.to_string()))
+    }
+
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `given` is the secret, in time that does not depend on where they differ.
+    fn matches(&self, given: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), given.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(..)")
+    }
+}
+
 /// The mock API running on its own runtime, on threads of this process.
 pub struct InProcess {
     addr: SocketAddr,
+    admin: AdminToken,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -535,13 +589,20 @@ impl InProcess {
         let listener = rt.block_on(async { bind(addr) })?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let admin = AdminToken::random()?;
+        let secret = admin.clone();
         let thread = std::thread::Builder::new().name("concbench-server".into()).spawn(move || {
-            let _ = rt.block_on(serve(listener, cfg, async {
+            let _ = rt.block_on(serve(listener, cfg, secret, async {
                 let _ = stopped.await;
             }));
             rt.shutdown_background();
         })?;
-        Ok(InProcess { addr, stop: Some(stop), thread: Some(thread) })
+        Ok(InProcess { addr, admin, stop: Some(stop), thread: Some(thread) })
+    }
+
+    /// The secret its `POST /stats/reset` needs.
+    pub fn admin_token(&self) -> &AdminToken {
+        &self.admin
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -277,7 +277,10 @@ fn close_after_counts_client_connections_since_start_not_admin_ones() {
     let admin = ureq::Agent::new_with_defaults();
     call(&admin, &format!("{base}/health"));
     assert_eq!(fresh().get(format!("{base}/health")).call().unwrap().status(), 200);
-    assert_eq!(fresh().post(format!("{base}/stats/reset")).send_empty().unwrap().status(), 204);
+    let bearer = format!("Bearer {}", server.admin_token().secret());
+    let reset =
+        |agent: &ureq::Agent| agent.post(format!("{base}/stats/reset")).header("authorization", &bearer).send_empty();
+    assert_eq!(reset(&fresh()).unwrap().status(), 204);
     for i in 1..=3 {
         assert_eq!(fresh().get(format!("{base}/api/items/{i}")).call().unwrap().status(), 200, "item {i}");
     }
@@ -287,7 +290,7 @@ fn close_after_counts_client_connections_since_start_not_admin_ones() {
         "{refused:?}"
     );
     // A reset restarts the counters, not the listener.
-    admin.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    reset(&admin).unwrap();
     let s: concbench::record::StatsSnapshot = serde_json::from_str(&call(&admin, &format!("{base}/stats"))).unwrap();
     assert_eq!((s.connections_accepted, s.requests), (0, 0));
     assert!(fresh().get(format!("{base}/health")).call().is_err(), "the listener stays closed");

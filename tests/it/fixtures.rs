@@ -183,6 +183,8 @@ pub fn scale() -> Report {
             responses: 200,
             inflight_now: 0,
             peak_inflight: 50,
+            inflight_at_reset: 0,
+            admin_refused: 0,
             peak_waiting: (n.min(200) - 50) as u64,
             queued_requests: if n > 50 { 150 } else { 0 },
             queue_wait_us_total: if n > 50 { 150 * 2_000_000 } else { 0 },

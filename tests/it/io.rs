@@ -118,3 +118,65 @@ fn processes_count_the_same_retries_as_threads_and_async() {
         assert_eq!(run.server.as_ref().unwrap().requests, 40 + run.retries, "{model}: every try reached the server");
     }
 }
+
+/// Resets the embedded API's counters (with its secret, as another process that had it could)
+/// once the server has seen `after` requests of the run in progress.
+struct ResetMidRun {
+    after: u64,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl concbench::runner::Observer for ResetMidRun {
+    fn target_ready(&mut self, target: &concbench::target::Target) {
+        let base = target.embedded_base().unwrap().to_string();
+        let bearer = format!("Bearer {}", target.admin_secret().unwrap());
+        let after = self.after;
+        self.handle = Some(std::thread::spawn(move || {
+            let agent = ureq::Agent::new_with_defaults();
+            let seen = || -> u64 {
+                let body = agent.get(format!("{base}/stats")).call().unwrap().body_mut().read_to_string().unwrap();
+                serde_json::from_str::<serde_json::Value>(&body).unwrap()["requests"].as_u64().unwrap()
+            };
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while seen() < after && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            agent.post(format!("{base}/stats/reset")).header("authorization", &bearer).send_empty().unwrap();
+        }));
+    }
+}
+
+/// A run whose server counters were reset under it does not pass: the reconciliation finds the
+/// server counted fewer requests than the client sent, and the run counts as failed (exit 1).
+#[test]
+fn counters_reset_under_a_run_are_flagged() {
+    // Sequential, 20 requests of 20 ms: the reset lands after the 5th, well before the end.
+    let plan = crate::support::plan(&[
+        "--models",
+        "sequential",
+        "--requests",
+        "20",
+        "--sync-sample",
+        "20",
+        "--latency",
+        "20ms",
+    ]);
+    let mut observer = ResetMidRun { after: 5, handle: None };
+    let report = concbench::runner::run_io(&plan, &mut observer, &concbench::interrupt::Stop::new()).unwrap();
+    observer.handle.take().unwrap().join().unwrap();
+    let first = &cell(&report, "sequential").runs[0];
+    assert_eq!((first.ok, first.failed), (20, 0), "every request itself succeeded");
+    let findings = concbench::analysis::integrity::report_findings(&report);
+    assert!(
+        findings.iter().any(|f| matches!(
+            f.mismatch,
+            concbench::analysis::integrity::Mismatch::Requests { tries: 20, server, exact: true } if server < 20
+        )),
+        "{findings:?}"
+    );
+    assert!(concbench::runner::any_failed(&report), "a mismatch fails the run (exit 1)");
+    // Untouched, the same run reconciles exactly.
+    let clean = run(&["--models", "sequential", "--requests", "20", "--sync-sample", "20", "--latency", "1ms"]);
+    assert!(concbench::analysis::integrity::report_findings(&clean).is_empty());
+    assert!(!concbench::runner::any_failed(&clean));
+}

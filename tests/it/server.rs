@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use concbench::record::{LatencyProfile, ServerConfig, StatsSnapshot};
-use concbench::server::InProcess;
+use concbench::server::{AdminToken, InProcess};
 
 fn get(url: &str) -> (u16, String) {
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
@@ -32,8 +32,7 @@ fn items_answer_json_and_count_in_stats() {
     assert_eq!((s.requests, s.responses), (1, 1));
     assert!(s.latency_applied_us_min.unwrap() >= 5_000, "{s:?}");
     assert_eq!(s.latency_requested_us_total, 5_000);
-    let agent = ureq::Agent::new_with_defaults();
-    agent.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    assert_eq!(reset(&base, server.admin_token()), 204);
     assert_eq!(stats(&base).requests, 0);
 }
 
@@ -155,6 +154,14 @@ fn post(url: &str) -> u16 {
     agent.post(url).send_empty().expect("server answers").status().as_u16()
 }
 
+/// `POST /stats/reset` with the admin secret; its status.
+fn reset(base: &str, token: &AdminToken) -> u16 {
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    let request =
+        agent.post(format!("{base}/stats/reset")).header("authorization", format!("Bearer {}", token.secret()));
+    request.send_empty().expect("server answers").status().as_u16()
+}
+
 #[test]
 fn every_4xx_answer_counts_as_a_bad_request_once() {
     let cfg = ServerConfig { latency: LatencyProfile::Fixed(Duration::ZERO), ..Default::default() };
@@ -182,7 +189,7 @@ fn every_4xx_answer_counts_as_a_bad_request_once() {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert_eq!(stats(&base).faults.bad_requests, 7);
-    assert_eq!(post(&format!("{base}/stats/reset")), 204);
+    assert_eq!(reset(&base, server.admin_token()), 204);
     assert_eq!(stats(&base).faults.bad_requests, 0);
 }
 
@@ -210,7 +217,7 @@ fn only_connections_that_carry_a_client_request_are_counted() {
     // Every call of `get` and `post` opens a connection of its own, as the runner's admin agent
     // does after a long run: none of these count.
     assert_eq!(get(&format!("{base}/health")).0, 200);
-    assert_eq!(post(&format!("{base}/stats/reset")), 204);
+    assert_eq!(reset(&base, server.admin_token()), 204);
     assert_eq!(stats(&base).connections_accepted, 0);
     for i in 0..4 {
         assert_eq!(get(&format!("{base}/api/items/{i}")).0, 200);
@@ -227,7 +234,8 @@ fn only_connections_that_carry_a_client_request_are_counted() {
     }
     assert_eq!(stats(&base).connections_accepted, 5);
     // A reset zeroes the count; connections already counted are not counted again.
-    agent.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    let bearer = format!("Bearer {}", server.admin_token().secret());
+    agent.post(format!("{base}/stats/reset")).header("authorization", &bearer).send_empty().unwrap();
     call("/api/items/9");
     assert_eq!(get(&format!("{base}/api/items/10")).0, 200);
     let s = stats(&base);
@@ -247,11 +255,74 @@ fn server_cpu_is_counted_from_the_last_reset() {
     let cpu = |s: &StatsSnapshot| s.process.cpu_user_us + s.process.cpu_sys_us;
     let before = stats(&base);
     assert_eq!(before.requests, 2000);
-    agent.post(format!("{base}/stats/reset")).send_empty().unwrap();
+    assert_eq!(reset(&base, server.admin_token()), 204);
     let after = stats(&base);
     // Counted since the process started, the figure could only have grown.
     assert!(cpu(&after) < cpu(&before), "after the reset {} us, before it {} us", cpu(&after), cpu(&before));
     assert_eq!(after.process.pid, server.pid());
     let (rss, peak) = (after.process.rss_bytes.unwrap(), after.process.rss_peak_bytes.unwrap());
     assert!(peak >= rss, "{rss} {peak}");
+}
+
+/// `POST /stats/reset`, the one route that changes state, needs the secret: without it (a web
+/// page's cross-origin text/plain POST, another local process) it is refused with 401, counted,
+/// and changes nothing; the refusals are not reset by a reset.
+#[test]
+fn resetting_the_counters_needs_the_admin_secret() {
+    let cfg = ServerConfig { latency: LatencyProfile::Fixed(Duration::ZERO), ..Default::default() };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 1).unwrap();
+    let base = format!("http://{}", server.addr());
+    assert_eq!(get(&format!("{base}/api/items/1")).0, 200);
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    let url = format!("{base}/stats/reset");
+    let cross_origin = agent.post(&url).header("content-type", "text/plain").header("origin", "http://evil.example");
+    assert_eq!(cross_origin.send("x").unwrap().status(), 401);
+    assert_eq!(agent.post(&url).header("authorization", "Bearer wrong").send_empty().unwrap().status(), 401);
+    assert_eq!(post(&url), 401);
+    let s = stats(&base);
+    assert_eq!((s.requests, s.admin_refused), (1, 3), "nothing was reset, every refusal counted");
+    assert_eq!(reset(&base, server.admin_token()), 204);
+    let s = stats(&base);
+    assert_eq!((s.requests, s.admin_refused), (0, 3));
+}
+
+/// A plain `serve` prints its secret on stderr, or takes it from `--admin-token-file`; on an
+/// address other than loopback it warns that it answers anyone.
+#[test]
+fn serve_prints_its_secret_or_reads_it_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "s3cret-token\n").unwrap();
+    for (extra, expect_printed) in [(vec![], true), (vec!["--admin-token-file", file.to_str().unwrap()], false)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_concbench"))
+            .args(["serve", "--port", "0", "--latency", "0", "--exit-on-stdin-eof"])
+            .args(&extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base =
+            format!("http://{}", line.trim().strip_prefix("listening on http://").unwrap().split(' ').next().unwrap());
+        let mut err = String::new();
+        let token = if expect_printed {
+            BufReader::new(child.stderr.take().unwrap()).read_line(&mut err).unwrap();
+            err.strip_prefix("admin token: ").unwrap().split(' ').next().unwrap().to_string()
+        } else {
+            "s3cret-token".to_string()
+        };
+        assert_eq!(reset(&base, &AdminToken::new(&token).unwrap()), 204, "{err}");
+        assert_eq!(post(&format!("{base}/stats/reset")), 401);
+        drop(child.stdin.take());
+        child.wait().unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_concbench"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--exit-on-stdin-eof"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: listening on 0.0.0.0") && stderr.contains("answers anyone"), "{stderr}");
 }
