@@ -132,7 +132,7 @@ pub enum OnOff {
 #[derive(Args, Debug, Clone)]
 pub struct IoArgs {
     /// Requests per model (task ids 0..N).
-    #[arg(long, short = 'n', default_value = "200", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, short = 'n', default_value = "200", value_parser = count)]
     pub requests: u64,
 
     /// Models to run, comma-separated `NAME[:N]` specs (see below).
@@ -140,12 +140,12 @@ pub struct IoArgs {
     pub models: Vec<ModelSpec>,
 
     /// Pool size for models named without N (threads).
-    #[arg(long, short, default_value = "50", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, short, default_value = "50", value_parser = count)]
     pub workers: u64,
 
     /// Sequential runs only this many requests and extrapolates to all, labelled "estimated",
     /// as the source report did (20 of 200). Set it to the request count to run them all.
-    #[arg(long, default_value = "20", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, default_value = "20", value_parser = count)]
     pub sync_sample: u64,
 
     #[command(flatten)]
@@ -274,11 +274,11 @@ pub struct ReportArgs {
 pub struct RunArgs {
     /// Measured runs per model. Every figure is a median over them with its spread; from 6 runs
     /// on, medians and ratios get a 95 % confidence interval (5 runs cannot give one).
-    #[arg(long, default_value = "6", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, default_value = "6", value_parser = count)]
     pub runs: u64,
 
     /// Unrecorded runs per model before the measured ones.
-    #[arg(long, default_value = "0", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, default_value = "0", value_parser = count)]
     pub warmup: u64,
 
     /// Run the models in a random order in each repetition (instead of A B C A B C ...), seeded by
@@ -296,7 +296,7 @@ pub struct RunArgs {
 pub struct ModelArgs {
     /// Switch interval of the emulated interpreter lock (gil-threads), like CPython's
     /// sys.setswitchinterval().
-    #[arg(long, default_value = "5ms", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, default_value = "5ms", value_parser = duration)]
     pub switch_interval: Duration,
 }
 
@@ -307,11 +307,11 @@ fn size_range(s: &str) -> Result<SizeRange, String> {
 #[derive(Args, Debug, Clone)]
 pub struct CpuArgs {
     /// Number of prime-counting tasks.
-    #[arg(long, short = 't', default_value = "100", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, short = 't', default_value = "100", value_parser = count)]
     pub tasks: u64,
 
     /// Task sizes n_i are drawn from this inclusive range.
-    #[arg(long, default_value = "50000..150000", value_parser = size_range)]
+    #[arg(allow_hyphen_values = true, long, default_value = "50000..150000", value_parser = size_range)]
     pub range: SizeRange,
 
     /// Seed of the task sizes (SplitMix64).
@@ -327,7 +327,7 @@ pub struct CpuArgs {
     pub models: Vec<ModelSpec>,
 
     /// N for models named without one (default: the cores this process is granted).
-    #[arg(long, short, value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, short, value_parser = count)]
     pub workers: Option<u64>,
 
     #[command(flatten)]
@@ -343,7 +343,7 @@ pub struct CpuArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ScaleArgs {
     /// Requests per point (task ids 0..N).
-    #[arg(long, short = 'n', default_value = "200", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, short = 'n', default_value = "200", value_parser = count)]
     pub requests: u64,
 
     /// The model whose N is swept: threads, gil-threads, processes, rayon (workers) or async,
@@ -352,7 +352,7 @@ pub struct ScaleArgs {
     pub model: ModelKind,
 
     /// The N values to sweep, comma-separated (run lowest first).
-    #[arg(long, short, value_delimiter = ',', default_value = "50,100,200,1000", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, short, value_delimiter = ',', default_value = "50,100,200,1000", value_parser = count)]
     pub workers: Vec<u64>,
 
     /// The model every point is compared with.
@@ -364,7 +364,7 @@ pub struct ScaleArgs {
     pub no_baseline: bool,
 
     /// Past the knee, each doubling of N gains less than this share of speed (0 ≤ share < 1).
-    #[arg(long, default_value = "10%", value_parser = share)]
+    #[arg(allow_hyphen_values = true, long, default_value = "10%", value_parser = share)]
     pub knee_gain: f64,
 
     #[command(flatten)]
@@ -396,11 +396,11 @@ pub struct TargetArgs {
 
     /// Latency of the embedded API: fixed:100ms (or 100ms), uniform:50ms..150ms,
     /// normal:100ms,20ms, lognormal:100ms,0.5.
-    #[arg(long, default_value = "fixed:100ms", conflicts_with = "url")]
+    #[arg(allow_hyphen_values = true, long, default_value = "fixed:100ms", conflicts_with = "url")]
     pub latency: LatencyProfile,
 
     /// Cap on requests the embedded API works on at once; the rest queue (a throttled API).
-    #[arg(long, value_parser = count, conflicts_with = "url")]
+    #[arg(allow_hyphen_values = true, long, value_parser = count, conflicts_with = "url")]
     pub server_max_inflight: Option<u64>,
 
     /// Seed of the embedded API's latency draws.
@@ -412,7 +412,7 @@ pub struct TargetArgs {
     pub embedded: EmbeddedMode,
 
     /// Testing aid: the embedded API holds each request until N have arrived.
-    #[arg(long, hide = true, value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, hide = true, value_parser = count)]
     pub server_barrier: Option<u64>,
 
     #[command(flatten)]
@@ -435,33 +435,33 @@ fn unit_share(s: &str) -> Result<f64, String> {
 #[derive(Args, Debug, Clone, Default)]
 pub struct FaultArgs {
     /// Share of requests the mock API answers 500 or 503.
-    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    #[arg(allow_hyphen_values = true, long, value_name = "SHARE", value_parser = unit_share)]
     pub error_rate: Option<f64>,
 
     /// Share of requests it never answers (until the client's timeout).
-    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    #[arg(allow_hyphen_values = true, long, value_name = "SHARE", value_parser = unit_share)]
     pub stall_rate: Option<f64>,
 
     /// Share of responses it cuts off mid-body (closing the connection).
-    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    #[arg(allow_hyphen_values = true, long, value_name = "SHARE", value_parser = unit_share)]
     pub reset_rate: Option<f64>,
 
     /// Share of responses whose body trickles over --slow-body.
-    #[arg(long, value_name = "SHARE", value_parser = unit_share)]
+    #[arg(allow_hyphen_values = true, long, value_name = "SHARE", value_parser = unit_share)]
     pub slow_body_rate: Option<f64>,
 
     /// How long a slow body takes.
-    #[arg(long, default_value = "1s", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, default_value = "1s", value_parser = duration)]
     pub slow_body: Duration,
 
     /// Above this request rate, it answers 429 with Retry-After (e.g. 100/s).
-    #[arg(long, value_name = "RATE")]
+    #[arg(allow_hyphen_values = true, long, value_name = "RATE")]
     pub rate_limit: Option<crate::record::Rate>,
 
     /// It closes its listening socket once N client connections were counted since it started (a
     /// connection counts at its first request other than /health, /stats, /stats/reset; resets
     /// of the counters do not restart the count): later connections are refused.
-    #[arg(long, value_name = "N", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
     pub close_after: Option<u64>,
 }
 
@@ -502,25 +502,25 @@ pub struct ClientArgs {
     pub keep_alive: OnOff,
 
     /// Per-request timeout (a request past it counts as failed: timeout).
-    #[arg(long, default_value = "30s", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, default_value = "30s", value_parser = duration)]
     pub timeout: Duration,
 
     /// Connect timeout.
-    #[arg(long, default_value = "10s", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, default_value = "10s", value_parser = duration)]
     pub connect_timeout: Duration,
 
     /// CPU time every request costs the client (what an interpreted HTTP client spends building
     /// the request and parsing the answer); under gil-threads it is spent holding the lock.
-    #[arg(long, default_value = "0", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, default_value = "0", value_parser = duration)]
     pub interp_cost: Duration,
 
     /// Tries after the first for a failure worth retrying (timeout, connection, 429, 5xx), with
     /// exponential backoff and jitter; a server's Retry-After is honoured. 0: no retries.
-    #[arg(long, default_value = "0", value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, default_value = "0", value_parser = count)]
     pub retries: u64,
 
     /// First backoff before a retry (it doubles each time).
-    #[arg(long, default_value = "100ms", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, default_value = "100ms", value_parser = duration)]
     pub retry_backoff: Duration,
 
     /// Async models open their connections before the measured run, which then measures
@@ -561,7 +561,7 @@ pub struct CompareArgs {
     pub b: PathBuf,
     /// Exit with code 1 when any model got significantly slower by more than PCT per cent
     /// (10 or 10%).
-    #[arg(long, value_name = "PCT", value_parser = percent)]
+    #[arg(allow_hyphen_values = true, long, value_name = "PCT", value_parser = percent)]
     pub fail_on_regression: Option<f64>,
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "text")]
@@ -594,11 +594,11 @@ pub struct ServeArgs {
     pub port: u16,
 
     /// Latency profile (see `concbench io --help`).
-    #[arg(long, default_value = "fixed:100ms")]
+    #[arg(allow_hyphen_values = true, long, default_value = "fixed:100ms")]
     pub latency: LatencyProfile,
 
     /// Cap on requests worked on at once; the rest queue.
-    #[arg(long, value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, value_parser = count)]
     pub max_inflight: Option<u64>,
 
     /// Seed of the latency draws.
@@ -606,15 +606,15 @@ pub struct ServeArgs {
     pub seed: u64,
 
     /// Runtime worker threads (default: the cores granted).
-    #[arg(long, value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, value_parser = count)]
     pub threads: Option<u64>,
 
     /// Testing aid: hold each request until N have arrived.
-    #[arg(long, hide = true, value_parser = count)]
+    #[arg(allow_hyphen_values = true, long, hide = true, value_parser = count)]
     pub barrier: Option<u64>,
 
     /// How long a client may take to send its request headers.
-    #[arg(long, hide = true, default_value = "30s", value_parser = duration)]
+    #[arg(allow_hyphen_values = true, long, hide = true, default_value = "30s", value_parser = duration)]
     pub header_timeout: Duration,
 
     /// Exit when stdin closes (used when concbench runs its own server as a child).

@@ -37,9 +37,6 @@ pub fn experiment(
     run: impl FnOnce(&mut dyn runner::Observer, &Stop) -> anyhow::Result<Report>,
 ) -> anyhow::Result<Outcome> {
     let dir = out.out_dir.clone().map(|d| ReportDir::new(d, out.lang, out.files.clone()));
-    if let Some(d) = &dir {
-        crate::interrupt::set_results_location(d.path().display().to_string());
-    }
     let stop = crate::interrupt::install()?;
     let mut progress = Progress::new(out.progress, dir);
     let report = run(&mut progress, &stop);
@@ -83,8 +80,7 @@ pub fn report(args: &cli::ReportArgs) -> anyhow::Result<Outcome> {
             output::print(&folder_exporter(format, args.lang).render(&report)?)?;
         }
         Some(dir) => {
-            let files: Vec<&str> = args.format.iter().map(|f| f.file_name()).collect();
-            plan::check_out_dir(dir, args.force, &files)?;
+            plan::check_out_dir(dir, args.force, &plan::folder_files(&args.format))?;
             let written = ReportDir::new(dir.clone(), args.lang, args.format.clone()).save(&report)?;
             for path in written {
                 eprintln!("wrote {}", path.display());
@@ -103,6 +99,12 @@ pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
         cli::CompareFormat::Text => comparison.to_text(),
     };
     output::print(text.as_bytes())?;
+    if args.fail_on_regression.is_some() && !comparison.judged_any() {
+        return Err(Error::Usage(
+            "nothing to compare: no model ran in both results with the same set-up and enough runs (6 or more on each side), so --fail-on-regression cannot pass or fail anything".into(),
+        )
+        .into());
+    }
     if let Some(pct) = args.fail_on_regression {
         let regressions = comparison.regressions(pct);
         if !regressions.is_empty() {

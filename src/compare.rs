@@ -175,6 +175,13 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
 }
 
 impl Comparison {
+    /// Whether any matched cell could be judged (faster, slower or no significant change).
+    pub fn judged_any(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| matches!(c.verdict, Verdict::Faster | Verdict::Slower | Verdict::NoSignificantChange))
+    }
+
     /// Cells significantly slower by more than `pct` per cent.
     pub fn regressions(&self, pct: f64) -> Vec<&CellChange> {
         self.changes.iter().filter(|c| c.verdict == Verdict::Slower && c.change.point > 1.0 + pct / 100.0).collect()

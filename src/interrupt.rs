@@ -88,9 +88,9 @@ pub fn install() -> std::io::Result<Stop> {
                 let place = WHERE.lock().unwrap_or_else(|p| p.into_inner()).clone();
                 match place {
                     Some(p) => eprintln!("interrupted: the runs finished so far are in {p} (marked incomplete)"),
-                    None => {
-                        eprintln!("interrupted: the run did not stop within {GRACE:?}; nothing was saved (use --out)")
-                    }
+                    None => eprintln!(
+                        "interrupted: the run did not stop within {GRACE:?}; no run had finished, so nothing was saved"
+                    ),
                 }
                 std::process::exit(EXIT_INTERRUPTED);
             });

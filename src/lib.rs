@@ -67,7 +67,13 @@ pub fn main_entry() -> ExitCode {
 /// the full message would have shown below it.
 pub(crate) fn one_line(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue};
-    let text = e.to_string();
+    let mut text = e.to_string();
+    // A value with a line break in it (`-H $'X: a\r\nY: b'`) would cut the message: show it escaped.
+    if let Some(ContextValue::String(value)) = e.get(ContextKind::InvalidValue)
+        && value.contains(['\r', '\n'])
+    {
+        text = text.replace(value.as_str(), &value.escape_debug().to_string());
+    }
     let mut line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments").to_string();
     let list = |v: Option<&ContextValue>| match v {
         Some(ContextValue::Strings(s)) if !s.is_empty() => Some(s.join(", ")),

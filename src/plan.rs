@@ -72,29 +72,62 @@ fn at_least_one(name: &str, v: u64) -> Result<u64, Error> {
     if v == 0 { Err(usage(format!("{name} must be at least 1"))) } else { Ok(v) }
 }
 
-/// Refuses thread counts the OS will not grant, naming the limit.
-fn check_thread_limit(model: &ModelSpec, threads: usize) -> Result<(), Error> {
-    thread_limit_check(model, threads, crate::env::thread_limit())
+/// Refuses thread or process counts the OS will not grant, naming the limit.
+fn check_thread_limit(model: &ModelSpec, n: usize) -> Result<(), Error> {
+    thread_limit_check(model, n, crate::env::thread_limit())
 }
 
-/// Refuses `threads` (plus 64 for the runtime's own) beyond `limit`.
-fn thread_limit_check(model: &ModelSpec, threads: usize, limit: Option<(u64, &str)>) -> Result<(), Error> {
+/// Refuses a model whose `n` threads (or `n` processes, each driven by a thread of this one),
+/// plus 64 for the runtime's own, would pass `limit` (it counts both).
+fn thread_limit_check(model: &ModelSpec, n: usize, limit: Option<(u64, &str)>) -> Result<(), Error> {
+    let (tasks, needed, what) = if model.kind.info().child_processes {
+        (2 * n as u64, format!("{n} processes and {n} threads to drive them"), "processes and threads")
+    } else {
+        (n as u64, format!("{n} threads"), "threads")
+    };
     if let Some((limit, source)) = limit
-        && threads as u64 + 64 > limit
+        && tasks + 64 > limit
     {
         return Err(usage(format!(
-            "{model} needs {threads} threads, but this machine allows at most {limit} ({source})"
+            "{model} needs {needed}, but this machine allows at most {limit} {what} ({source})"
         )));
     }
     Ok(())
 }
 
-/// Refuses to overwrite report files in an existing folder unless told to.
-pub fn check_out_dir(dir: &std::path::Path, force: bool, files: &[&str]) -> Result<(), Error> {
+/// Every file a report folder of `formats` will hold: their files, and the charts' `.svg` files
+/// when a format shows charts.
+pub fn folder_files(formats: &[Format]) -> Vec<String> {
+    let mut files: Vec<String> = formats.iter().map(|f| f.file_name().to_string()).collect();
+    if formats.iter().any(|f| f.has_charts()) {
+        files.extend(crate::report::charts::ALL_IDS.iter().map(|id| format!("{id}.svg")));
+    }
+    files
+}
+
+/// Checks, before any work, that the report folder can be written and that it would replace no
+/// file of the user's: the folder must be a folder (or not exist yet, under a folder this user
+/// may write in: a probe file is created there and removed), and without `--force` none of
+/// `files` may exist in it. Nothing is left behind.
+pub fn check_out_dir(dir: &std::path::Path, force: bool, files: &[String]) -> Result<(), Error> {
     if dir.exists() && !dir.is_dir() {
         return Err(usage(format!("--out {}: exists and is not a folder", dir.display())));
     }
-    let clashes: Vec<&str> = files.iter().copied().filter(|f| dir.join(f).exists()).collect();
+    let existing = dir.ancestors().find(|a| a.as_os_str().is_empty() || a.exists()).unwrap_or(dir);
+    let existing = if existing.as_os_str().is_empty() { std::path::Path::new(".") } else { existing };
+    if !existing.is_dir() {
+        return Err(usage(format!("--out {}: {} is not a folder", dir.display(), existing.display())));
+    }
+    let probe = existing.join(format!(".concbench-probe-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => {
+            return Err(usage(format!("--out {}: cannot write in {}: {e}", dir.display(), existing.display())));
+        }
+    }
+    let clashes: Vec<&str> = files.iter().map(String::as_str).filter(|f| dir.join(f).exists()).collect();
     if !clashes.is_empty() && !force {
         return Err(usage(format!(
             "--out {}: already holds {}; choose another folder or pass --force to replace",
@@ -230,7 +263,7 @@ pub const FOLDER_FORMATS: [Format; 4] = [Format::Md, Format::Html, Format::Json,
 
 fn output_plan(o: &OutputArgs) -> Result<OutputPlan, Error> {
     if let Some(dir) = &o.out {
-        check_out_dir(dir, o.force, &FOLDER_FORMATS.map(Format::file_name))?;
+        check_out_dir(dir, o.force, &folder_files(&FOLDER_FORMATS))?;
     }
     Ok(OutputPlan {
         stdout: o.format,
@@ -477,7 +510,7 @@ impl SuitePlan {
         };
         let out_dir = match &args.out {
             Some(dir) => {
-                check_out_dir(dir, args.force, &files.iter().map(|f| f.file_name()).collect::<Vec<_>>())?;
+                check_out_dir(dir, args.force, &folder_files(&files))?;
                 dir.clone()
             }
             None => default_report_dir(),
@@ -556,8 +589,12 @@ mod tests {
     fn threads_beyond_the_limit_are_refused_with_its_source() {
         let model = ModelSpec::new(ModelKind::Threads, Some(1000));
         let e = thread_limit_check(&model, 1000, Some((1000, "kernel.threads-max"))).unwrap_err();
-        assert!(e.to_string().contains("allows at most 1000 (kernel.threads-max)"), "{e}");
+        assert!(e.to_string().contains("allows at most 1000 threads (kernel.threads-max)"), "{e}");
         assert!(thread_limit_check(&model, 1000, Some((1064, "pids.max"))).is_ok(), "64 spare fit exactly");
         assert!(thread_limit_check(&model, 1000, None).is_ok(), "no limit known: no refusal");
+        // Processes count twice: each is driven by a thread of this process.
+        let procs = ModelSpec::new(ModelKind::Processes, Some(300_000));
+        let e = thread_limit_check(&procs, 300_000, Some((100_000, "pids.max"))).unwrap_err().to_string();
+        assert!(e.contains("needs 300000 processes and 300000 threads") && e.contains("processes and threads"), "{e}");
     }
 }

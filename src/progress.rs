@@ -59,6 +59,8 @@ impl Observer for Progress {
         }
         if let Some(dir) = &self.dir {
             dir.save(report)?;
+            // Only now does the folder hold something to point to after an interruption.
+            crate::interrupt::set_results_location(dir.path().display().to_string());
         }
         Ok(())
     }

@@ -14,6 +14,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if s == "0" {
         return Ok(Duration::ZERO);
     }
+    if s.starts_with('-') {
+        return Err(format!("'{text}': a duration cannot be negative (write e.g. 250ms, 1.5s, 2m)"));
+    }
     let split = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
         .ok_or_else(|| format!("'{text}' has no unit: write e.g. 250ms, 1.5s, 2m"))?;

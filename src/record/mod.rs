@@ -297,5 +297,104 @@ pub fn load(path: &Path) -> Result<Report, LoadError> {
             version.map_or("missing".into(), |v| v.to_string())
         )));
     }
-    serde_json::from_value(value).map_err(|e| LoadError(format!("{} is not a concbench result: {e}", path.display())))
+    let report: Report = serde_json::from_value(value)
+        .map_err(|e| LoadError(format!("{} is not a concbench result: {e}", path.display())))?;
+    report.check().map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
+    Ok(report)
+}
+
+impl Report {
+    /// Checks the invariants every report concbench writes holds, and names the first one broken
+    /// (with where it is): a result file that breaks one was not written by concbench, or was
+    /// edited, and no figure of it can be trusted. The layout itself (fields, types) is checked
+    /// by reading it into these types, which mirror `schema/results.schema.json`.
+    pub fn check(&self) -> Result<(), String> {
+        for (e, experiment) in self.experiments.iter().enumerate() {
+            let at = |what: String| format!("experiments[{e}] ({}): {what}", experiment.kind_name());
+            experiment.check().map_err(at)?;
+            let schedule = experiment.schedule();
+            for cell in experiment.cells() {
+                cell.check(schedule).map_err(|w| at(format!("cell {}: {w}", cell.model)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Experiment {
+    /// The cells are those its settings list, with their task counts.
+    fn check(&self) -> Result<(), String> {
+        let (models, total): (Vec<ModelSpec>, usize) = match self {
+            Experiment::Io(x) => (x.settings.models.clone(), x.settings.requests),
+            Experiment::Scale(x) => {
+                let mut m: Vec<ModelSpec> = x.settings.baseline.into_iter().collect();
+                m.extend(x.settings.points());
+                (m, x.settings.requests)
+            }
+            Experiment::Cpu(x) => {
+                let n = x.settings.tasks;
+                if x.task_sizes.len() != n || x.reference_counts.len() != n {
+                    return Err(format!(
+                        "{} task sizes and {} reference counts for {n} tasks",
+                        x.task_sizes.len(),
+                        x.reference_counts.len()
+                    ));
+                }
+                (x.settings.models.clone(), n)
+            }
+        };
+        let cells: Vec<ModelSpec> = self.cells().iter().map(|c| c.model).collect();
+        if cells != models {
+            return Err(format!("its cells ({}) are not the models its settings list", cells.len()));
+        }
+        match self.cells().iter().find(|c| c.tasks_total != total) {
+            Some(c) => Err(format!("cell {} is about {} tasks, the experiment about {total}", c.model, c.tasks_total)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Cell {
+    /// Every run ran the cell's tasks and counted each once.
+    fn check(&self, schedule: &Schedule) -> Result<(), String> {
+        if self.tasks_per_run == 0 || self.tasks_per_run > self.tasks_total {
+            return Err(format!("{} tasks per run of {}", self.tasks_per_run, self.tasks_total));
+        }
+        if self.runs.len() > schedule.runs {
+            return Err(format!("{} runs, more than the {} scheduled", self.runs.len(), schedule.runs));
+        }
+        for (i, r) in self.runs.iter().enumerate() {
+            r.check(self.tasks_per_run).map_err(|w| format!("runs[{i}]: {w}"))?;
+        }
+        Ok(())
+    }
+}
+
+impl RunRecord {
+    fn check(&self, tasks: usize) -> Result<(), String> {
+        let errors: u64 = self.errors.values().map(|t| t.count).sum();
+        let latency = |l: &Option<LatencySummary>| l.map_or(0, |l| l.count);
+        if self.tasks != tasks {
+            Err(format!("ran {} tasks, its cell {tasks}", self.tasks))
+        } else if self.ok.checked_add(self.failed) != Some(tasks as u64) {
+            Err(format!("ok {} + failed {} is not the {tasks} tasks it ran", self.ok, self.failed))
+        } else if errors != self.failed {
+            Err(format!("its errors count {errors}, its failures {}", self.failed))
+        } else if self.ok_after_retry > self.ok || self.ok_after_retry > self.retries {
+            Err(format!(
+                "{} successes after a retry, of {} successes and {} retries",
+                self.ok_after_retry, self.ok, self.retries
+            ))
+        } else if latency(&self.latency_ok) != self.ok || latency(&self.latency_failed) > self.failed {
+            Err(format!(
+                "its latency histograms count {} and {} tasks",
+                latency(&self.latency_ok),
+                latency(&self.latency_failed)
+            ))
+        } else if let Some(s) = self.server.as_ref().filter(|s| s.responses > s.requests) {
+            Err(format!("the server answered {} of {} requests", s.responses, s.requests))
+        } else {
+            Ok(())
+        }
+    }
 }

@@ -30,6 +30,13 @@ impl UrlTemplate {
     /// that `{i}` is in its path or query (every request goes to the same origin).
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        if let Some((at, c)) = text.char_indices().find(|(_, c)| c.is_whitespace() || c.is_control()) {
+            return Err(format!(
+                "'{}' holds {} at byte {at}: a URL has no spaces or control characters (percent-encode them, e.g. %20)",
+                text.escape_debug(),
+                if c == ' ' { "a space".to_string() } else { format!("{:?}", c) }
+            ));
+        }
         let after_scheme = text.find("://").map_or(0, |p| p + 3);
         let origin_len = text[after_scheme..].find(['/', '?', '#']).map_or(text.len(), |p| after_scheme + p);
         let (path, fragment) = text[origin_len..].split_once('#').unwrap_or((&text[origin_len..], ""));
@@ -125,6 +132,13 @@ impl std::str::FromStr for Header {
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, value) = s.split_once(':').ok_or_else(|| format!("'{s}' is not a header: write 'Name: value'"))?;
         let (name, value) = (name.trim(), value.trim());
+        if let Some(c) = s.chars().find(|c| matches!(c, '\r' | '\n')) {
+            return Err(format!(
+                "the header '{}' holds a line break ({}): a header is one line, 'Name: value'",
+                s.escape_debug(),
+                if c == '\r' { "CR" } else { "LF" }
+            ));
+        }
         hyper::header::HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("'{name}' is not a valid header name"))?;
         hyper::header::HeaderValue::from_str(value)

@@ -96,7 +96,7 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "--timeout", "99999999999h"], "too long"),
         (&["io", "--timeout", ""], "no unit"),
         (&["io", "--timeout", "1e9s"], "unknown unit"),
-        (&["io", "--connect-timeout", "-1s"], "'-1'"),
+        (&["io", "--connect-timeout", "-1s"], "'-1s': a duration cannot be negative"),
         (&["io", "--latency", ""], "accepted:"),
         (&["io", "--latency", "normal:100ms"], "MEAN,STDDEV"),
         (&["io", "--latency", "lognormal:100ms,9"], "sigma"),
@@ -127,7 +127,7 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "-H", ":"], "header"),
         (&["io", "-H", "X-Key: a\u{7}b"], "header"),
         (&["scale", "--workers", "1,,2"], "not a whole number"),
-        (&["scale", "--knee-gain", "-10%"], "'-1'"),
+        (&["scale", "--knee-gain", "-10%"], "--knee-gain must be a share from 0"),
         (&["cpu", "--range", "..5000"], "not a whole number"),
         (&["cpu", "--range", "5000.."], "not a whole number"),
         (&["cpu", "--tasks", "2000000"], "more than"),
@@ -151,6 +151,21 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "--prewarm", "--keep-alive", "off"], "needs --keep-alive on"),
         (&["scale", "--no-baseline", "--baseline", "threads:3"], "cannot be used with"),
         (&["scale", "--knee-gain", "1"], "not including, 1"),
+        // Values a shell passes whole that would once cut the message or be taken for flags.
+        (&["io", "--timeout", "-1s"], "'-1s': a duration cannot be negative"),
+        (&["io", "--latency", "-5ms"], "cannot be negative"),
+        (&["io", "--retry-backoff", "-100ms"], "cannot be negative"),
+        (&["io", "--requests", "-5k"], "'-5k' is not a whole number"),
+        (&["io", "--error-rate", "-0.1"], "'-0.1' must be a share from 0 to 1"),
+        (&["io", "-H", "X: a\r\nInjected: 1"], "holds a line break (CR)"),
+        (&["io", "-H", "X: a\nInjected: 1"], "holds a line break (LF)"),
+        (&["io", "--url", "http://a b/{i}"], "holds a space at byte 8"),
+        (&["io", "--url", "http://a/\r\n{i}"], "no spaces or control characters"),
+        (&["io", "--url", "http://127.0.0.1:8/x y"], "percent-encode"),
+        // The report folder is checked before any work: writable, and no file of the user's in it.
+        (&["io", "--out", "/proc/self/concbench-out"], "cannot write in /proc/self"),
+        (&["suite", "--out", "/proc/self/concbench-out"], "cannot write in /proc/self"),
+        (&["serve", "--admin-token-file", "no-such-file"], "--admin-token-file no-such-file"),
     ];
     let mut cases = cases.to_vec();
     // Thread counts past the machine's limit (it grows with memory, so only where it is below).
@@ -191,6 +206,62 @@ fn an_existing_report_is_not_overwritten_silently() {
     std::fs::write(dir.path().join("results.json"), "{}").unwrap();
     refused(&["io", "--out", dir.path().to_str().unwrap()], "--force");
     assert_eq!(std::fs::read_to_string(dir.path().join("results.json")).unwrap(), "{}");
+}
+
+/// Every file the folder will hold is checked, charts included, before any work; a folder that
+/// is a file, or lies under one, is refused; and the probe for writing leaves nothing behind.
+#[test]
+fn the_report_folder_is_checked_whole_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("io-time.svg"), "<svg>mine</svg>").unwrap();
+    refused(&["io", "--out", dir.path().to_str().unwrap()], "already holds io-time.svg");
+    refused(&["suite", "--out", dir.path().to_str().unwrap(), "--format", "md"], "already holds io-time.svg");
+    assert_eq!(std::fs::read_to_string(dir.path().join("io-time.svg")).unwrap(), "<svg>mine</svg>");
+    // JSON and CSV show no charts: the user's chart is no clash for them.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    refused(&["io", "--out", file.to_str().unwrap()], "exists and is not a folder");
+    refused(&["io", "--out", file.join("sub").to_str().unwrap()], "is not a folder");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "the probe left nothing: {names:?}");
+    let empty = dir.path().join("empty-token");
+    std::fs::write(&empty, "  \n").unwrap();
+    refused(&["serve", "--admin-token-file", empty.to_str().unwrap()], "one word of printable ASCII");
+}
+
+/// `report` and `compare` check what they load: a file concbench did not write (or that was
+/// edited to claim more successes than tasks) is refused, naming the first broken invariant.
+#[test]
+fn doctored_results_are_refused_naming_what_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/golden/io.en.json")).unwrap(),
+    )
+    .unwrap();
+    json["experiments"][0]["cells"][0]["runs"][0]["ok"] = 1_000_000.into();
+    let doctored = dir.path().join("doctored.json");
+    std::fs::write(&doctored, serde_json::to_vec(&json).unwrap()).unwrap();
+    let path = doctored.to_str().unwrap();
+    refused(&["report", path], "cell async: runs[0]: ok 1000000 + failed 0 is not the 200 tasks it ran");
+    refused(&["compare", path, path], "is not the 200 tasks it ran");
+}
+
+/// A CI gate that compares nothing passes nothing: `--fail-on-regression` with no model judged
+/// (different set-ups, too few runs, nothing in common) is exit 2, not a silent 0.
+#[test]
+fn a_regression_gate_with_nothing_to_compare_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = |name: &str| format!("{}/tests/it/golden/{name}.en.json", env!("CARGO_MANIFEST_DIR"));
+    let out = concbench()
+        .current_dir(dir.path())
+        .args(["compare", &golden("io"), &golden("cpu"), "--fail-on-regression", "10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing to compare") && stderr.lines().count() == 1, "{stderr}");
+    let plain = concbench().args(["compare", &golden("io"), &golden("cpu")]).output().unwrap();
+    assert_eq!(plain.status.code(), Some(0), "without the gate, showing nothing in common is no error");
 }
 
 #[test]

@@ -219,6 +219,9 @@ pub fn all(report: &Report, w: &dyn Words) -> anyhow::Result<Vec<Chart>> {
     Ok(charts)
 }
 
+/// Every chart id a report can have (a report folder holds `ID.svg` for those it has).
+pub const ALL_IDS: [&str; 5] = ["io-time", "io-memory", "io-latency", "scale-time", "cpu-speedup"];
+
 /// The charts that belong after a section, by id prefix (`io`, `scale`, `cpu`).
 pub fn ids_for(experiment: &Experiment) -> &'static [&'static str] {
     match experiment {
