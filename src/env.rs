@@ -98,6 +98,7 @@ pub fn detect() -> Environment {
         cores_granted: cores_granted(),
         cgroup_cpu_quota: cgroup_cpu_quota(),
         memory_total_bytes: memory_total(),
+        others_before: None,
         load_average_start: load_average(),
         load_average_end: None,
     }

@@ -95,14 +95,19 @@ impl Session {
     }
 }
 
+/// How long the runner watches what other processes do before the first run.
+pub const QUIET_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
+
 fn new_report() -> Report {
+    let mut environment = crate::env::detect();
+    environment.others_before = crate::measure::system::others_during(QUIET_WINDOW);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: crate::env::tool(),
         started_at: timestamp_now(),
         finished_at: None,
         complete: false,
-        environment: crate::env::detect(),
+        environment,
         experiments: Vec::new(),
     }
 }

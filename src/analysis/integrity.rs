@@ -172,6 +172,7 @@ mod tests {
                 cpu_sys_ns: 0,
                 voluntary_switches: 0,
                 involuntary_switches: 0,
+                system_busy_ns: None,
             },
             latency_ok: None,
             latency_failed: None,

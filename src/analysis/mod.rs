@@ -5,6 +5,7 @@ pub mod cpu;
 pub mod figures;
 pub mod integrity;
 pub mod io;
+pub mod machine;
 pub mod scaling;
 pub mod stats;
 pub mod sweep;

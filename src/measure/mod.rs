@@ -8,6 +8,7 @@
 pub mod alloc;
 pub mod process;
 pub mod recorder;
+pub mod system;
 
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,7 @@ struct Open {
     usage: process::Usage,
     rss_start: Option<u64>,
     rss_reset: bool,
+    system_busy: Option<Duration>,
 }
 
 /// Opens and closes the measured window of one run. See the module docs.
@@ -41,7 +43,8 @@ impl Meter {
         let rss_start = process::rss().map(|r| r.current_bytes);
         let heap = alloc::HeapWindow::open();
         let usage = process::usage(process::Who::SelfProcess);
-        self.open = Some(Open { t0: Instant::now(), heap, usage, rss_start, rss_reset });
+        let system_busy = system::busy();
+        self.open = Some(Open { t0: Instant::now(), heap, usage, rss_start, rss_reset, system_busy });
     }
 
     /// Closes the window. The clock is read first. Does nothing if never started.
@@ -49,6 +52,7 @@ impl Meter {
         let Some(open) = self.open.take() else { return };
         let wall = open.t0.elapsed();
         let usage = process::usage(process::Who::SelfProcess).since(&open.usage);
+        let system_busy = system::busy().zip(open.system_busy).map(|(now, then)| now.saturating_sub(then));
         let heap = open.heap.map(|w| w.close());
         let rss = process::rss();
         self.done = Some(Measured {
@@ -61,6 +65,7 @@ impl Meter {
             cpu_sys_ns: usage.sys.as_nanos() as u64,
             voluntary_switches: usage.voluntary_switches,
             involuntary_switches: usage.involuntary_switches,
+            system_busy_ns: system_busy.map(|d| d.as_nanos() as u64),
         });
     }
 

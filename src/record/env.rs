@@ -27,6 +27,10 @@ pub struct Environment {
     /// The cgroup's CPU quota in CPUs (e.g. 1.5), when one is set.
     pub cgroup_cpu_quota: Option<f64>,
     pub memory_total_bytes: Option<u64>,
+    /// What other processes took over a short window just before the first run, while concbench
+    /// waited (the one-minute load average would still hold a build that just finished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub others_before: Option<super::OthersLoad>,
     /// 1-minute load average when the run started and ended.
     pub load_average_start: Option<f64>,
     pub load_average_end: Option<f64>,

@@ -22,6 +22,11 @@ pub struct Measured {
     pub cpu_sys_ns: u64,
     pub voluntary_switches: u64,
     pub involuntary_switches: u64,
+    /// CPU time the whole machine spent busy during the window (every process, this one
+    /// included), from `/proc/stat`: what is left after this process, its server and its workers
+    /// is what others took (see `analysis::machine`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_busy_ns: Option<u64>,
 }
 
 impl Measured {
@@ -42,6 +47,20 @@ pub struct HeapUse {
     pub current_bytes: i64,
     /// Allocations made during the window.
     pub allocations: u64,
+}
+
+/// CPU time other processes took over a window while concbench waited, from `/proc/stat`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OthersLoad {
+    pub window_ms: f64,
+    pub cpu_ms: f64,
+}
+
+impl OthersLoad {
+    /// Cores' worth of CPU the others kept busy.
+    pub fn cores(&self) -> f64 {
+        if self.window_ms > 0.0 { self.cpu_ms / self.window_ms } else { 0.0 }
+    }
 }
 
 /// Failures of one kind: how many, and the first message seen (so a user can see what broke).

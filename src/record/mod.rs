@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use env::{Environment, Tool};
 pub use facts::{ExecutionFacts, GilStats, Hold, PoolStats, WorkerFigures, WorkerUsage};
-pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, Summary};
+pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, OthersLoad, Summary};
 pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec};
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use server::{FaultCounts, Faults, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot};

@@ -40,6 +40,7 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
             cpu_sys_ns: 20_000_000,
             voluntary_switches: 400,
             involuntary_switches: 3,
+            system_busy_ns: None,
         },
         latency_ok: Some(LatencySummary {
             count: ok,
@@ -133,6 +134,7 @@ fn report(experiment: Experiment) -> Report {
             cores_granted: 2,
             cgroup_cpu_quota: None,
             memory_total_bytes: Some(24 << 30),
+            others_before: None,
             load_average_start: Some(0.5),
             load_average_end: Some(0.75),
         },
