@@ -6,7 +6,7 @@ use crate::output::{self, ReportDir};
 use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
 use crate::progress::Progress;
 use crate::record::Report;
-use crate::report::{Format, exporter, folder_exporter};
+use crate::render::{Format, exporter, folder_exporter};
 use crate::{Error, Outcome, cli, compare as cmp, runner, server};
 
 /// Runs an experiment with progress bars and incremental saves, then prints the report.
@@ -76,10 +76,7 @@ pub fn report(args: &cli::ReportArgs) -> anyhow::Result<Outcome> {
 pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
     let (a, b) = (cmp::load(&args.a)?, cmp::load(&args.b)?);
     let comparison = cmp::compare(&a, &b);
-    let text = match args.format {
-        cli::CompareFormat::Md => comparison.to_markdown(),
-        cli::CompareFormat::Text => comparison.to_text(),
-    };
+    let text = crate::render::comparison(&comparison, args.format);
     output::print(text.as_bytes())?;
     if let Some(pct) = args.fail_on_regression {
         let regressions = comparison.regressions(pct);

@@ -6,15 +6,12 @@
 //! the same set-up: when the workload, the target or the cores granted differ, the differences are
 //! listed and the cells are shown but not judged. A model that failed on either side is not compared.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::Error;
 use crate::analysis::figures::total_time;
 use crate::analysis::stats::{self, RatioStat};
 use crate::record::{Cell, CellStatus, ClientSettings, Experiment, Report, SCHEMA_VERSION, TargetInfo};
-use crate::report::markdown::table;
-use crate::report::terminal::aligned;
 
 /// What a comparison concluded for one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,54 +175,6 @@ impl Comparison {
     /// Cells significantly slower by more than `pct` per cent.
     pub fn regressions(&self, pct: f64) -> Vec<&CellChange> {
         self.changes.iter().filter(|c| c.verdict == Verdict::Slower && c.change.point > 1.0 + pct / 100.0).collect()
-    }
-
-    fn rows(&self) -> Vec<Vec<String>> {
-        self.changes
-            .iter()
-            .map(|c| {
-                let pct = (c.change.point - 1.0) * 100.0;
-                vec![
-                    c.experiment.to_string(),
-                    c.model.clone(),
-                    format!("{:.3} s", c.a_median_s),
-                    format!("{:.3} s", c.b_median_s),
-                    format!("{pct:+.1}%"),
-                    c.change.ci95.map_or("–".into(), |(lo, hi)| {
-                        format!("{:+.1}% … {:+.1}%", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0)
-                    }),
-                    c.verdict.text().to_string(),
-                ]
-            })
-            .collect()
-    }
-
-    const HEADER: [&'static str; 7] =
-        ["experiment", "model", "A (median)", "B (median)", "change", "95% CI", "verdict"];
-
-    pub fn to_text(&self) -> String {
-        let mut rows = vec![Self::HEADER.map(String::from).to_vec()];
-        rows.extend(self.rows());
-        let mut out = aligned(&rows);
-        for d in &self.differences {
-            let _ = writeln!(out, "  ⚠ set-up differs: {d}");
-        }
-        for u in &self.unmatched {
-            let _ = writeln!(out, "  not compared: {u}");
-        }
-        out
-    }
-
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::from("# Comparison: B against A (time for all tasks)\n\n");
-        table(&mut out, &Self::HEADER, &self.rows());
-        for d in &self.differences {
-            let _ = writeln!(out, "- ⚠ set-up differs: {d}");
-        }
-        for u in &self.unmatched {
-            let _ = writeln!(out, "- not compared: {u}");
-        }
-        out
     }
 }
 

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::record::Report;
-use crate::report::lang::words;
-use crate::report::{Format, charts, folder_exporter};
+use crate::render::{Format, charts, folder_exporter};
 use crate::text::Lang;
 
 /// Writes `bytes` to `path` atomically.
@@ -59,7 +58,7 @@ impl ReportDir {
             write(format.file_name(), &folder_exporter(format, self.lang).render(report)?)?;
         }
         if self.formats.iter().any(|f| f.has_charts()) {
-            for chart in charts::all(report, words(self.lang))? {
+            for chart in charts::all(report, self.lang)? {
                 write(&chart.file_name(), chart.svg.as_bytes())?;
             }
         }

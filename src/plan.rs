@@ -18,7 +18,7 @@ use crate::record::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
     MAX_CONCURRENCY, ModelSpec, ScaleSettings, Schedule, ServerConfig, SizeRange,
 };
-use crate::report::Format;
+use crate::render::Format;
 use crate::text::Lang;
 use crate::workload::io::{ASYNC_CLIENT, BLOCKING_CLIENT, BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES};
 use crate::workload::{Header, UrlTemplate};

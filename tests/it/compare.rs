@@ -1,7 +1,7 @@
 //! `compare`: a result against itself changes nothing; against a 2x slower copy it is a real change.
 
 use concbench::compare::{Verdict, compare};
-use concbench::report::{Format, exporter};
+use concbench::render::{CompareFormat, Format, comparison, exporter};
 use concbench::text::Lang;
 
 use crate::fixtures;
@@ -34,7 +34,7 @@ fn a_twice_faster_result_is_faster_with_an_interval_excluding_one() {
     let back = compare(&b, &a);
     assert_eq!(back.regressions(50.0).len(), 2, "2x slower is a regression beyond 50 %");
     assert!(back.regressions(150.0).is_empty());
-    assert!(c.to_markdown().contains("| io | async |"));
+    assert!(comparison(&c, CompareFormat::Md).contains("| io | async |"));
 }
 
 #[test]
@@ -48,7 +48,7 @@ fn results_of_different_set_ups_are_shown_but_not_judged() {
     assert!(!c.changes.is_empty());
     assert!(c.changes.iter().all(|ch| ch.verdict == Verdict::SetupDiffers), "{:?}", c.changes);
     assert!(c.regressions(0.0).is_empty(), "a different set-up is no regression");
-    assert!(c.to_text().contains("set-up differs: io: latency fixed:630ms → fixed:100ms"));
+    assert!(comparison(&c, CompareFormat::Text).contains("set-up differs: io: latency fixed:630ms → fixed:100ms"));
     assert!(c.unmatched.iter().any(|u| u == "io async-mt (failed in A)"), "{:?}", c.unmatched);
 }
 

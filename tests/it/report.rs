@@ -2,7 +2,7 @@
 //! snapshots, JSON round-trips. The figures are the source report's, so the verdicts are easy to check.
 
 use concbench::record::Report;
-use concbench::report::{Format, exporter};
+use concbench::render::{Format, exporter};
 use concbench::text::Lang;
 
 use crate::fixtures;
@@ -154,7 +154,7 @@ fn html_structure_from_fixed_reports() {
     for report in [fixtures::io(), fixtures::scale(), fixtures::cpu()] {
         let html = String::from_utf8(exporter(Format::Html, Lang::Ko, false).render(&report).unwrap()).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"ko\">"));
-        let charts = concbench::report::charts::all(&report, concbench::report::lang::words(Lang::Ko)).unwrap();
+        let charts = concbench::render::charts::all(&report, Lang::Ko).unwrap();
         assert!(!charts.is_empty());
         assert_eq!(html.matches("<svg").count(), charts.len(), "one inline svg per chart");
         assert!(!html.contains("<img") && !html.contains("<script"));

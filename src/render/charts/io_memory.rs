@@ -3,7 +3,7 @@
 use super::{Bar, Chart, bar_chart, nice_ceiling, svg};
 use crate::analysis::io::Figures;
 use crate::record::IoExperiment;
-use crate::report::lang::Words;
+use crate::view::lang::Words;
 
 const MIB: f64 = 1024.0 * 1024.0;
 

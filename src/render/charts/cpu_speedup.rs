@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{Bar, Chart, PALETTE, bar_chart, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::cpu::analyse;
 use crate::record::CpuExperiment;
-use crate::report::lang::Words;
+use crate::view::lang::Words;
 
 pub fn chart(exp: &CpuExperiment, cores: usize, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
     let a = analyse(exp, cores);

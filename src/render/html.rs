@@ -1,15 +1,14 @@
 //! HTML: one self-contained file (no script, no network, charts inline as SVG), readable on a
-//! phone. The body is the Markdown report (one source of text per language) turned into HTML
-//! with pulldown-cmark; each chart reference becomes the chart itself.
+//! phone. The body is the document's Markdown turned into HTML with pulldown-cmark; each chart
+//! reference becomes the chart itself.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 use super::Exporter;
-use super::charts;
-use super::lang::words;
-use super::markdown::Markdown;
+use super::{charts, markdown};
 use crate::record::Report;
 use crate::text::Lang;
+use crate::view::{self, lang::words};
 
 const TEMPLATE: &str = include_str!("template.html");
 
@@ -27,8 +26,8 @@ fn escape(s: &str) -> String {
 impl Exporter for Html {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
         let w = words(self.lang);
-        let charts = charts::all(report, w)?;
-        let markdown = String::from_utf8(Markdown { lang: self.lang, charts: true }.render(report)?)?;
+        let charts = charts::all(report, self.lang)?;
+        let markdown = markdown::write(&view::report(report, self.lang), &charts);
         let mut events = Vec::new();
         let mut parser = Parser::new_ext(&markdown, Options::ENABLE_TABLES);
         while let Some(event) = parser.next() {

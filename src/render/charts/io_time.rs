@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{Bar, Chart, bar_chart, svg};
 use crate::analysis::io::Figures;
 use crate::record::IoExperiment;
-use crate::report::lang::Words;
+use crate::view::lang::Words;
 
 pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
     let figures: Vec<Figures> = io.cells.iter().filter_map(Figures::of).collect();

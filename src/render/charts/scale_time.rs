@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{Chart, FONT, PALETTE, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::sweep::analyse;
 use crate::record::ScaleExperiment;
-use crate::report::lang::Words;
+use crate::view::lang::Words;
 
 pub fn chart(exp: &ScaleExperiment, cores: usize, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
     let sweep = analyse(exp, cores);

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{Chart, FONT, PALETTE, draw_legend, legend_line, ok, svg};
 use crate::record::IoExperiment;
-use crate::report::lang::Words;
+use crate::view::lang::Words;
 
 pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
     let series: Vec<(String, Vec<(f64, f64)>)> = io

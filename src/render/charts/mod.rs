@@ -15,8 +15,9 @@ use plotters::coord::types::RangedCoordusize;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use super::lang::Words;
 use crate::record::{Experiment, Report};
+use crate::text::Lang;
+use crate::view::lang::words;
 
 /// Width and height of every chart, in pixels (the SVG scales to the page).
 pub const SIZE: (u32, u32) = (800, 420);
@@ -203,7 +204,8 @@ pub fn nice_ceiling(v: f64) -> f64 {
 }
 
 /// Every chart the report has data for, in report order.
-pub fn all(report: &Report, w: &dyn Words) -> anyhow::Result<Vec<Chart>> {
+pub fn all(report: &Report, lang: Lang) -> anyhow::Result<Vec<Chart>> {
+    let w = words(lang);
     let mut charts = Vec::new();
     for experiment in &report.experiments {
         match experiment {
@@ -217,15 +219,6 @@ pub fn all(report: &Report, w: &dyn Words) -> anyhow::Result<Vec<Chart>> {
         }
     }
     Ok(charts)
-}
-
-/// The charts that belong after a section, by id prefix (`io`, `scale`, `cpu`).
-pub fn ids_for(experiment: &Experiment) -> &'static [&'static str] {
-    match experiment {
-        Experiment::Io(_) => &["io-time", "io-memory", "io-latency"],
-        Experiment::Scale(_) => &["scale-time"],
-        Experiment::Cpu(_) => &["cpu-speedup"],
-    }
 }
 
 #[cfg(test)]
