@@ -7,8 +7,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use super::Exporter;
 use super::{charts, markdown};
 use crate::record::Report;
-use crate::text::Lang;
-use crate::view::{self, lang::words};
+use crate::text::{Lang, Text};
+use crate::view;
 
 const TEMPLATE: &str = include_str!("template.html");
 
@@ -25,9 +25,9 @@ fn escape(s: &str) -> String {
 
 impl Exporter for Html {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let w = words(self.lang);
-        let charts = charts::all(report, self.lang)?;
-        let markdown = markdown::write(&view::report(report, self.lang), &charts);
+        let t = Text::new(self.lang);
+        let charts = charts::all(report, &t)?;
+        let markdown = markdown::write(&view::report(report, &t), &charts);
         let mut events = Vec::new();
         let mut parser = Parser::new_ext(&markdown, Options::ENABLE_TABLES);
         while let Some(event) = parser.next() {
@@ -55,7 +55,7 @@ impl Exporter for Html {
         }
         let mut body = String::new();
         html::push_html(&mut body, events.into_iter());
-        let (title, subtitle) = w.html_heading();
+        let (title, subtitle) = (t.get("html-title"), t.get("html-subtitle"));
         let footer = format!(
             "concbench {} · {} · {}",
             report.tool.version,
@@ -63,10 +63,10 @@ impl Exporter for Html {
             report.environment.cpu_model.as_deref().unwrap_or("")
         );
         let page = TEMPLATE
-            .replace("{{lang}}", if self.lang == Lang::Ko { "ko" } else { "en" })
+            .replace("{{lang}}", self.lang.code())
             .replace("{{version}}", &escape(&report.tool.version))
-            .replace("{{title}}", &escape(title))
-            .replace("{{subtitle}}", &escape(subtitle))
+            .replace("{{title}}", &escape(&title))
+            .replace("{{subtitle}}", &escape(&subtitle))
             .replace("{{footer}}", &escape(&footer))
             .replace("{{body}}", &body);
         Ok(page.into_bytes())

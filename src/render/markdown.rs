@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::Exporter;
 use super::charts::{self, Chart};
 use crate::record::Report;
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 use crate::view::{self, Block, Document, Inline, Item, Span, Table};
 
 pub struct Markdown {
@@ -17,8 +17,9 @@ pub struct Markdown {
 
 impl Exporter for Markdown {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let charts = if self.charts { charts::all(report, self.lang)? } else { Vec::new() };
-        Ok(write(&view::report(report, self.lang), &charts).into_bytes())
+        let text = Text::new(self.lang);
+        let charts = if self.charts { charts::all(report, &text)? } else { Vec::new() };
+        Ok(write(&view::report(report, &text), &charts).into_bytes())
     }
 }
 
@@ -33,7 +34,7 @@ pub fn inline(text: &Inline) -> String {
     text.0
         .iter()
         .map(|span| match span {
-            Span::Plain(s) | Span::Markup(s) => s.clone(),
+            Span::Plain(s) => s.clone(),
             Span::Strong(s) => format!("**{s}**"),
             Span::Code(s) => format!("`{s}`"),
             Span::Emph(s) => format!("*{s}*"),

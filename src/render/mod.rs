@@ -86,8 +86,8 @@ pub enum CompareFormat {
 }
 
 /// A comparison of two results, as text or Markdown.
-pub fn comparison(c: &Comparison, format: CompareFormat) -> String {
-    let doc = view::compare::document(c);
+pub fn comparison(c: &Comparison, format: CompareFormat, lang: Lang) -> String {
+    let doc = view::compare::document(c, &crate::text::Text::new(lang));
     match format {
         CompareFormat::Text => terminal::write(&doc, false),
         CompareFormat::Md => markdown::write(&doc, &[]),

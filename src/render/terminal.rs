@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::Exporter;
 use crate::record::Report;
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 use crate::view::{self, Align, Block, Document, Inline, Table};
 
 pub struct Terminal {
@@ -16,7 +16,7 @@ pub struct Terminal {
 
 impl Exporter for Terminal {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        Ok(write(&view::report(report, self.lang), self.color).into_bytes())
+        Ok(write(&view::report(report, &Text::new(self.lang)), self.color).into_bytes())
     }
 }
 

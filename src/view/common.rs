@@ -4,12 +4,13 @@
 use std::time::Duration;
 
 use super::doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Table, bullets};
-use super::lang::Words;
+use super::words::{code, emph, led, plain, rich, secs, strong};
 use crate::analysis::io::Figures;
 use crate::analysis::{applied_latency, checksums_agree};
 use crate::record::{
     Cell, CellStatus, CellSummary, ClientSettings, Experiment, LatencySummary, Report, Schedule, TargetInfo, TargetKind,
 };
+use crate::text::{Arg, Text};
 use crate::units::{fmt_duration, fmt_mib, fmt_ms_us};
 
 /// A missing figure.
@@ -50,9 +51,9 @@ pub fn count<T: ToString>(v: T) -> Inline {
 }
 
 /// The median time, with the spread (sd as a share of the mean) when there were several runs.
-pub fn time_with_spread(w: &dyn Words, f: &Figures) -> String {
-    let t = &f.summary.wall_s;
-    if t.n > 1 { format!("{} ±{:.0}%", w.secs(f.wall), t.cv() * 100.0) } else { w.secs(f.wall) }
+pub fn time_with_spread(t: &Text, f: &Figures) -> String {
+    let s = &f.summary.wall_s;
+    if s.n > 1 { format!("{} ±{:.0}%", secs(t, f.wall), s.cv() * 100.0) } else { secs(t, f.wall) }
 }
 
 /// A column's definition: its headers and how a row's cell is written.
@@ -61,16 +62,14 @@ pub struct Col<'f, R> {
     pub cell: Box<dyn Fn(&R) -> Inline + 'f>,
 }
 
-/// A column in both the terminal summary and the document.
-pub fn col<'f, R>(terminal: &str, document: &str, cell: impl Fn(&R) -> Inline + 'f) -> Col<'f, R> {
+/// A column in both the terminal summary and the document, with its header in each.
+pub fn col<'f, R>(terminal: String, document: String, cell: impl Fn(&R) -> Inline + 'f) -> Col<'f, R> {
     at(Some(terminal), Some(document), cell)
 }
 
 /// A column where its headers are given (`None`: not shown there).
-pub fn at<'f, R>(terminal: Option<&str>, document: Option<&str>, cell: impl Fn(&R) -> Inline + 'f) -> Col<'f, R> {
-    let column =
-        Column { terminal: terminal.map(String::from), document: document.map(String::from), align: Align::Right };
-    Col { column, cell: Box::new(cell) }
+pub fn at<'f, R>(terminal: Option<String>, document: Option<String>, cell: impl Fn(&R) -> Inline + 'f) -> Col<'f, R> {
+    Col { column: Column { terminal, document, align: Align::Right }, cell: Box::new(cell) }
 }
 
 /// The row of `r` under `columns`, shown in both.
@@ -87,36 +86,42 @@ pub fn table<R>(columns: Vec<Col<'_, R>>, rows: Vec<Row>) -> Table {
     Table { columns, rows }
 }
 
+/// Headers from their message ids.
+pub fn headers(t: &Text, ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|id| t.get(id)).collect()
+}
+
 /// A table of the document only, from its headers and rows.
-pub fn doc_table(headers: &[&str], rows: Vec<Vec<Inline>>) -> Block {
-    let columns =
-        headers.iter().map(|h| Column { terminal: None, document: Some(h.to_string()), align: Align::Right }).collect();
-    Block::Table(Table { columns, rows: rows.into_iter().map(|cells| Row { cells, show: Show::Both }).collect() })
+pub fn doc_table(headers: Vec<String>, rows: Vec<Vec<Inline>>) -> Block {
+    let columns = headers.into_iter().map(|h| Column { terminal: None, document: Some(h), align: Align::Right });
+    let rows = rows.into_iter().map(|cells| Row { cells, show: Show::Both }).collect();
+    Block::Table(Table { columns: columns.collect(), rows })
 }
 
 /// The terminal's row for a model with no measured run: it failed, or the run was interrupted
 /// first. `at` is the column of the model's spec; the state goes in the next.
-pub fn missing_row(cell: &Cell, at: usize) -> Row {
+pub fn missing_row(t: &Text, cell: &Cell, at: usize) -> Row {
     let state = match cell.status {
-        CellStatus::Failed { .. } => "failed",
-        CellStatus::Pending | CellStatus::Ok => "not run",
+        CellStatus::Failed { .. } => "term-failed",
+        CellStatus::Pending | CellStatus::Ok => "term-not-run",
     };
     let mut cells = vec![Inline::default(); at];
-    cells.extend([Inline::plain(cell.model.to_string()), Inline::plain(state)]);
+    cells.extend([Inline::plain(cell.model.to_string()), Inline::plain(t.get(state))]);
     Row { cells, show: Show::Terminal }
 }
 
-/// The terminal's headline of an experiment against a target.
-pub fn target_headline(what: &str, target: &TargetInfo, cells: &[&Cell]) -> Block {
+/// The terminal's headline of an experiment against a target: message `id` with `args`, the
+/// target as `$to`, and the latency the server applied when it says.
+pub fn target_headline(t: &Text, id: &str, args: &[(&str, Arg)], target: &TargetInfo, cells: &[&Cell]) -> Block {
     let to = match (&target.kind, &target.embedded) {
-        (TargetKind::Embedded, Some(e)) => format!("embedded API, latency {}", e.config.latency),
+        (TargetKind::Embedded, Some(e)) => t.msg("term-embedded", &[("latency", e.config.latency.to_string().into())]),
         _ => target.url_template.clone(),
     };
-    let applied = match applied_latency(cells) {
-        Some((_, us, _)) => format!(" (applied {} on average)", fmt_ms_us(us)),
-        None => String::new(),
-    };
-    headline(format!("concbench {what} to {to}{applied}"))
+    let mut line = t.msg(id, &[args, &[("to", to.into())]].concat());
+    if let Some((_, us, _)) = applied_latency(cells) {
+        line = format!("{line} {}", t.msg("term-applied", &[("latency", fmt_ms_us(us).into())]));
+    }
+    headline(line)
 }
 
 pub fn headline(text: String) -> Block {
@@ -124,182 +129,254 @@ pub fn headline(text: String) -> Block {
 }
 
 /// Notes on a cell's spread: a slow first run, a large spread, outliers.
-pub fn spread_notes(w: &dyn Words, s: &CellSummary) -> Vec<String> {
+pub fn spread_notes(t: &Text, s: &CellSummary) -> Vec<String> {
     let mut notes = Vec::new();
     if s.first_run_slow {
-        notes.push(w.note_first_slow().to_string());
+        notes.push(t.get("note-first-slow"));
     }
     if crate::analysis::stats::large_spread(&s.wall_s) {
-        notes.push(w.note_large_spread(s.wall_s.cv() * 100.0));
+        notes.push(t.msg("note-large-spread", &[("pct", format!("{:.0}", s.wall_s.cv() * 100.0).into())]));
     }
     if !s.wall_s.outliers.is_empty() {
-        notes.push(w.note_outliers(s.wall_s.outliers.len()));
+        notes.push(t.msg("note-outliers", &[("n", s.wall_s.outliers.len().into())]));
     }
     notes
 }
 
 /// What went wrong, a line per fact: a model that failed as a whole, its failed requests per kind
 /// (summed over its runs), its retries.
-pub fn failure_lines(w: &dyn Words, cells: &[&Cell]) -> Vec<Inline> {
+pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = Vec::new();
     for cell in cells {
-        let model = cell.model.to_string();
+        let model = code(&cell.model.to_string());
         if let CellStatus::Failed { reason } = &cell.status {
-            lines.push(w.failed_cell(&model, reason));
+            lines.push(rich(t, "fail-cell", &[("model", (&model).into()), ("reason", plain(reason).into())]));
         }
         let mut kinds: std::collections::BTreeMap<&str, (u64, &str)> = Default::default();
-        for (kind, t) in cell.runs.iter().flat_map(|r| &r.errors) {
-            kinds.entry(kind).or_insert((0, &t.example)).0 += t.count;
+        for (kind, tally) in cell.runs.iter().flat_map(|r| &r.errors) {
+            kinds.entry(kind).or_insert((0, &tally.example)).0 += tally.count;
         }
-        for (kind, (count, example)) in kinds {
-            lines.push(w.error_kind_line(&model, count, kind, cell.runs.len(), example));
+        for (kind, (n, example)) in kinds {
+            let args = [
+                ("model", Arg::from(&model)),
+                ("count", n.into()),
+                ("kind", code(kind).into()),
+                ("runs", cell.runs.len().into()),
+                ("example", plain(example).into()),
+            ];
+            lines.push(rich(t, "fail-kind", &args));
         }
         let retries: u64 = cell.runs.iter().map(|r| r.retries).sum();
         if retries > 0 {
-            let ok_after: u64 = cell.runs.iter().map(|r| r.ok_after_retry).sum();
-            lines.push(format!("↻ {}", w.retries_line(&model, retries, ok_after, crate::analysis::failed(cell))));
+            let ok: u64 = cell.runs.iter().map(|r| r.ok_after_retry).sum();
+            let failed = crate::analysis::failed(cell);
+            let args = [
+                ("model", Arg::from(&model)),
+                ("retries", retries.into()),
+                ("ok", ok.into()),
+                ("failed", failed.into()),
+            ];
+            lines.push(rich(t, "fail-retries", &args));
         }
     }
-    lines.into_iter().map(Inline::markup).collect()
+    lines
 }
 
 /// The terminal's notes under an experiment's table: failures, how the runs were repeated, cells
 /// whose spread deserves a look; then the gap before the verdicts.
-pub fn terminal_notes(doc: &mut Document, w: &dyn Words, schedule: &Schedule, cells: &[&Cell]) {
-    doc.term(bullets(failure_lines(w, cells)));
+pub fn terminal_notes(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
+    doc.term(bullets(failure_lines(t, cells)));
     if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
-        doc.term(Block::Paragraph(Inline::markup(w.checksum_mismatch())));
+        doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
-    doc.term(Block::Paragraph(Inline::markup(schedule_line(w, schedule))));
+    doc.term(Block::Paragraph(schedule_line(t, schedule).into()));
     let noted = cells.iter().filter_map(|c| {
-        let notes = spread_notes(w, &Figures::of(c)?.summary);
-        (!notes.is_empty()).then(|| format!("⚠ {}: {}", c.model, notes.join("; ")))
+        let notes = spread_notes(t, &Figures::of(c)?.summary);
+        let args = [("model", c.model.to_string().into()), ("notes", notes.join("; ").into())];
+        (!notes.is_empty()).then(|| t.msg("term-spread", &args))
     });
     doc.term(bullets(noted));
     doc.term(Block::Rule);
 }
 
-fn schedule_line(w: &dyn Words, s: &Schedule) -> String {
-    w.schedule_line(s.runs, s.warmup, s.shuffle_seed)
+fn schedule_line(t: &Text, s: &Schedule) -> String {
+    let order = match s.shuffle_seed {
+        Some(seed) => t.msg("schedule-shuffled", &[("seed", seed.to_string().into())]),
+        None => t.get("schedule-interleaved"),
+    };
+    t.msg("schedule", &[("runs", s.runs.into()), ("warmup", s.warmup.into()), ("order", order.into())])
 }
 
 /// The document's tail of an experiment: its charts, the spread of its runs, its failures, its
 /// target and settings.
-pub fn document_tail(doc: &mut Document, w: &dyn Words, experiment: &Experiment) {
-    for chart in charts(w, experiment) {
+pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
+    for chart in charts(t, experiment) {
         doc.doc(Block::Chart(chart));
     }
     let cells = experiment.cells();
-    spread(doc, w, experiment.schedule(), &cells);
-    let failures = failure_lines(w, &cells);
+    spread(doc, t, experiment.schedule(), &cells);
+    let failures = failure_lines(t, &cells);
     if !failures.is_empty() {
-        doc.heading(2, w.failures_title());
+        doc.heading(2, t.get("failures-title"));
         doc.doc(bullets(failures));
     }
-    if let (Some(t), Some(c)) = (experiment.target(), experiment.client()) {
-        target(doc, w, t, c, &cells);
+    if let (Some(target_info), Some(c)) = (experiment.target(), experiment.client()) {
+        target(doc, t, target_info, c, &cells);
     }
 }
 
 /// The charts of an experiment (the document shows those with data).
-pub fn charts(w: &dyn Words, experiment: &Experiment) -> Vec<ChartRef> {
-    let cw = w.charts();
-    let chart = |id, title: &str| ChartRef { id, title: title.to_string() };
-    match experiment {
-        Experiment::Io(_) => {
-            vec![chart("io-time", cw.io_time), chart("io-memory", cw.io_memory), chart("io-latency", cw.io_latency)]
-        }
-        Experiment::Scale(_) => vec![chart("scale-time", cw.scale_time)],
-        Experiment::Cpu(_) => vec![chart("cpu-speedup", cw.cpu_speedup)],
-    }
+pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
+    let ids: &[&'static str] = match experiment {
+        Experiment::Io(_) => &["io-time", "io-memory", "io-latency"],
+        Experiment::Scale(_) => &["scale-time"],
+        Experiment::Cpu(_) => &["cpu-speedup"],
+    };
+    ids.iter().map(|&id| ChartRef { id, title: t.get(&format!("chart-{id}")) }).collect()
 }
 
-fn spread(doc: &mut Document, w: &dyn Words, schedule: &Schedule, cells: &[&Cell]) {
-    doc.heading(2, w.spread_title());
-    doc.doc(Block::Paragraph(Inline::markup(schedule_line(w, schedule))));
-    let secs = |x: f64| w.secs(Duration::from_secs_f64(x.max(0.0)));
+fn spread(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
+    doc.heading(2, t.get("spread-title"));
+    doc.doc(Block::Paragraph(schedule_line(t, schedule).into()));
+    let secs = |x: f64| secs(t, Duration::from_secs_f64(x.max(0.0)));
     let rows: Vec<Vec<Inline>> = cells
         .iter()
         .filter_map(|c| {
             let f = Figures::of(c)?;
-            let t = &f.summary.wall_s;
+            let s = &f.summary.wall_s;
             Some(vec![
                 Inline::code(c.model.to_string()),
-                count(t.n),
-                Inline::plain(secs(t.median)),
-                Inline::plain(format!("{} ± {}", secs(t.mean), secs(t.sd))),
-                Inline::plain(format!("{} … {}", secs(t.min), secs(t.max))),
-                or_none(t.ci95, |(lo, hi)| format!("{} – {}", secs(lo), secs(hi))),
-                count(t.outliers.len()),
-                Inline::plain(spread_notes(w, &f.summary).join("; ")),
+                count(s.n),
+                Inline::plain(secs(s.median)),
+                Inline::plain(format!("{} ± {}", secs(s.mean), secs(s.sd))),
+                Inline::plain(format!("{} … {}", secs(s.min), secs(s.max))),
+                or_none(s.ci95, |(lo, hi)| format!("{} – {}", secs(lo), secs(hi))),
+                count(s.outliers.len()),
+                Inline::plain(spread_notes(t, &f.summary).join("; ")),
             ])
         })
         .collect();
-    doc.doc(doc_table(&w.spread_columns(), rows));
+    let ids =
+        ["col-model", "col-runs", "col-median", "col-mean-sd", "col-min-max", "col-ci", "col-outliers", "col-notes"];
+    doc.doc(doc_table(super::common::headers(t, &ids), rows));
 }
 
-fn target(doc: &mut Document, w: &dyn Words, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) {
-    doc.heading(1, w.target_title());
-    let mut items: Vec<Item> = Vec::new();
-    let mut line = |s: String| items.push(Item::from(Inline::markup(s)));
+/// Where the requests went and how the clients were set up.
+fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) -> Vec<Inline> {
+    let mut lines = Vec::new();
     match (&target.kind, &target.embedded) {
         (TargetKind::Embedded, Some(e)) => {
-            line(w.target_embedded(&e.config.latency.to_string(), &e.mode.to_string(), e.config.max_inflight));
+            let cap = e.config.max_inflight.map_or("none".into(), |c| c.to_string());
+            let args = [("mode", e.mode.to_string().into()), ("profile", code(&e.config.latency.to_string()).into())];
+            lines.push(led(t, "target-embedded", &[&args[..], &[("cap", cap.into())]].concat()));
             if let Some((requested, applied, max)) = applied_latency(cells) {
-                line(w.applied_latency(requested / 1e3, applied / 1e3, max as f64 / 1e3));
+                let ms = |us: f64| Arg::from(format!("{:.2}", us / 1e3));
+                let args = [("requested", ms(requested)), ("applied", ms(applied)), ("max", ms(max as f64))];
+                lines.push(led(t, "target-applied", &args));
             }
         }
-        _ => line(w.target_external(&target.url_template)),
+        _ => lines.push(led(t, "target-external", &[("url", code(&target.url_template).into())])),
     }
     let c = &client.config;
-    line(w.settings_line(c.keep_alive, c.prewarm, &fmt_duration(c.timeout), &fmt_duration(c.connect_timeout)));
-    line(w.retry_settings(c.retries, &fmt_duration(c.retry_backoff)));
-    let c = client;
-    let (input, output) = (c.blocking_buffer_bytes.input, c.blocking_buffer_bytes.output);
-    line(w.clients_line(&c.blocking_client, &c.async_client, input, output));
-    if !c.header_names.is_empty() {
-        line(w.headers_note(&c.header_names.join(", ")));
+    let mode = match (c.keep_alive, c.prewarm) {
+        (true, false) => "on",
+        (true, true) => "prewarm",
+        (false, _) => "off",
+    };
+    let attr = |a: &str| Arg::from(strong(&t.attr("target-settings", a, &[])));
+    let args = [
+        ("keepalive", attr("keepalive")),
+        ("timeout", attr("timeout")),
+        ("mode", mode.into()),
+        ("time", fmt_duration(c.timeout).into()),
+        ("connect", fmt_duration(c.connect_timeout).into()),
+    ];
+    lines.push(rich(t, "target-settings", &args));
+    lines.push(match c.retries {
+        0 => led(t, "target-no-retries", &[]),
+        n => led(t, "target-retries", &[("retries", n.into()), ("backoff", fmt_duration(c.retry_backoff).into())]),
+    });
+    let kib = |b: usize| Arg::from((b / 1024).to_string());
+    let buffers = &client.blocking_buffer_bytes;
+    let args = [
+        ("blocking", plain(&client.blocking_client).into()),
+        ("async", plain(&client.async_client).into()),
+        ("input", kib(buffers.input)),
+        ("output", kib(buffers.output)),
+    ];
+    lines.push(led(t, "target-clients", &args));
+    if !client.header_names.is_empty() {
+        lines.push(led(t, "target-headers", &[("names", plain(&client.header_names.join(", ")).into())]));
     }
     match checksums_agree(cells.iter().copied()) {
-        Some((true, bytes)) => line(w.checksum_ok(bytes)),
-        Some((false, _)) => line(w.checksum_mismatch().to_string()),
+        Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
+        Some((false, _)) => lines.push(led(t, "target-checksum-bad", &[])),
         None => {}
     }
+    lines
+}
+
+fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) {
+    doc.heading(1, t.get("target-title"));
+    let mut items: Vec<Item> = target_lines(t, target, client, cells).into_iter().map(Item::from).collect();
     let peaks: Vec<Inline> = cells
         .iter()
         .filter_map(|c| {
-            let f = Figures::of(c)?;
-            let s = f.run.server.as_ref()?;
-            let row = w.server_peak_row(&c.model.to_string(), s.peak_inflight, s.requests, s.connections_accepted);
-            Some(Inline::markup(row))
+            let s = Figures::of(c)?.run.server.as_ref()?;
+            let args = [
+                ("model", code(&c.model.to_string()).into()),
+                ("requests", s.requests.into()),
+                ("peak", s.peak_inflight.into()),
+                ("connections", s.connections_accepted.into()),
+            ];
+            Some(rich(t, "target-server-peak", &args))
         })
         .collect();
     if !peaks.is_empty() {
-        items.push(Item { text: Inline::markup(w.server_peaks()), more: Vec::new(), sub: peaks });
+        items.push(Item { text: t.get("target-server-peaks").into(), more: Vec::new(), sub: peaks });
     }
     doc.doc(Block::Bullets(items));
 }
 
 /// The machine and the tool, and how to read the figures.
-pub fn environment(doc: &mut Document, w: &dyn Words, report: &Report) {
+pub fn environment(doc: &mut Document, t: &Text, report: &Report) {
     let e = &report.environment;
-    doc.heading(1, w.env_title());
+    doc.heading(1, t.get("env-title"));
     let load = |v: Option<f64>| v.map_or("?".into(), |v| format!("{v:.2}"));
-    let values = [
-        format!("{} {}", e.kernel.as_deref().unwrap_or(&e.os), e.arch),
-        e.cpu_model.clone().unwrap_or_else(|| "?".into()),
-        w.cores_value(e.cores_granted, e.cpus_online, e.cgroup_cpu_quota),
-        e.memory_total_bytes.map_or("?".into(), |b| format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)),
-        format!("{} → {}", load(e.load_average_start), load(e.load_average_end)),
-        match &report.tool.git_commit {
-            Some(c) => format!("{} ({c})", report.tool.version),
-            None => report.tool.version.clone(),
-        },
-        report.tool.rustc.clone(),
-        report.started_at.clone(),
+    let cores = [("granted", e.cores_granted.into()), ("online", e.cpus_online.into())];
+    let cores = match e.cgroup_cpu_quota {
+        Some(q) => t.msg("env-cores-quota", &[&cores[..], &[("quota", format!("{q:.2}").into())]].concat()),
+        None => t.msg("env-cores-value", &cores),
+    };
+    let facts = [
+        ("env-os", format!("{} {}", e.kernel.as_deref().unwrap_or(&e.os), e.arch)),
+        ("env-cpu", e.cpu_model.clone().unwrap_or_else(|| "?".into())),
+        ("env-cores", cores),
+        (
+            "env-memory",
+            e.memory_total_bytes.map_or("?".into(), |b| format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)),
+        ),
+        ("env-load", format!("{} → {}", load(e.load_average_start), load(e.load_average_end))),
+        (
+            "env-tool",
+            match &report.tool.git_commit {
+                Some(c) => format!("{} ({c})", report.tool.version),
+                None => report.tool.version.clone(),
+            },
+        ),
+        ("env-rust", report.tool.rustc.clone()),
+        ("env-started", report.started_at.clone()),
     ];
-    let facts = w.env_lines().iter().zip(values).map(|(l, v)| (l.to_string(), Inline::plain(v))).collect();
-    doc.doc(Block::Facts(facts));
-    doc.heading(2, w.reading_title());
-    doc.doc(bullets(w.reading_notes().iter().map(|n| Inline::markup(*n))));
+    doc.doc(Block::Facts(facts.into_iter().map(|(id, v)| (t.get(id), Inline::plain(v))).collect()));
+    doc.heading(2, t.get("reading-title"));
+    let emph_attr = |a: &str| Arg::from(emph(&t.attr("reading-heap", a, &[])));
+    let heap = led(t, "reading-heap", &[("peak", emph_attr("peak")), ("end", emph_attr("end"))]);
+    let notes = [
+        led(t, "reading-time", &[]),
+        heap,
+        led(t, "reading-rss", &[]),
+        led(t, "reading-ideal", &[]),
+        led(t, "reading-estimated", &[]),
+    ];
+    doc.doc(bullets(notes));
 }

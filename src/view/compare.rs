@@ -1,44 +1,87 @@
 //! `compare`'s view: the table of matched cells with their change and verdict, then the set-up
 //! differences and what was not compared.
 
-use super::doc::{Block, Column, Document, Inline, Row, Show, Table, bullets};
-use crate::compare::Comparison;
-
-const HEADER: [&str; 7] = ["experiment", "model", "A (median)", "B (median)", "change", "95% CI", "verdict"];
+use super::common::{col, row, table};
+use super::doc::{Block, Document, Show, bullets};
+use crate::compare::{CellChange, Comparison, Difference, Reason, Side, Value, Verdict};
+use crate::text::Text;
 
 /// The comparison of two results, as a document.
-pub fn document(c: &Comparison) -> Document {
+pub fn document(c: &Comparison, t: &Text) -> Document {
     let mut doc = Document::default();
-    doc.heading(1, "Comparison: B against A (time for all tasks)");
-    let rows = c.changes.iter().map(|c| {
-        let pct = (c.change.point - 1.0) * 100.0;
-        let ci = c
-            .change
-            .ci95
-            .map_or("–".into(), |(lo, hi)| format!("{:+.1}% … {:+.1}%", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0));
-        let cells = [
-            c.experiment.to_string(),
-            c.model.clone(),
-            format!("{:.3} s", c.a_median_s),
-            format!("{:.3} s", c.b_median_s),
-            format!("{pct:+.1}%"),
-            ci,
-            c.verdict.text().to_string(),
-        ];
-        Row { cells: cells.map(Inline::plain).to_vec(), show: Show::Both }
+    doc.heading(1, t.get("compare-title"));
+    let h = |id: &str| t.get(id);
+    let secs = |s: f64| t.msg("compare-secs", &[("s", format!("{s:.3}").into())]).into();
+    let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
+    let columns = vec![
+        col(h("compare-experiment"), h("compare-experiment"), |c: &CellChange| c.experiment.into()),
+        col(h("compare-model"), h("compare-model"), |c: &CellChange| c.model.as_str().into()),
+        col(h("compare-a"), h("compare-a"), |c: &CellChange| secs(c.a_median_s)),
+        col(h("compare-b"), h("compare-b"), |c: &CellChange| secs(c.b_median_s)),
+        col(h("compare-change"), h("compare-change"), |c: &CellChange| pct(c.change.point).into()),
+        col(h("compare-ci"), h("compare-ci"), |c: &CellChange| {
+            c.change.ci95.map_or("–".into(), |(lo, hi)| format!("{} … {}", pct(lo), pct(hi))).into()
+        }),
+        col(h("compare-verdict"), h("compare-verdict"), |c: &CellChange| t.get(verdict_id(c.verdict)).into()),
+    ];
+    let rows = c.changes.iter().map(|ch| row(&columns, ch)).collect();
+    doc.push(Show::Both, Block::Table(table(columns, rows)));
+    let differences = c.differences.iter().map(|d| t.msg("compare-difference", &[("what", difference(t, d).into())]));
+    let unmatched = c.unmatched.iter().map(|u| {
+        let what = [("what", u.what().into())];
+        let why = match u.reason {
+            Reason::OnlyIn(side) => {
+                t.msg("compare-only-in", &[&what[..], &[("side", side_name(side).into())]].concat())
+            }
+            Reason::FailedIn(side) => {
+                t.msg("compare-failed-in", &[&what[..], &[("side", side_name(side).into())]].concat())
+            }
+            Reason::NoRuns => t.msg("compare-no-runs", &what),
+        };
+        t.msg("compare-unmatched", &[("what", why.into())])
     });
-    let columns = HEADER
-        .iter()
-        .enumerate()
-        .map(|(i, h)| Column {
-            terminal: Some(h.to_string()),
-            document: Some(h.to_string()),
-            align: if i == 0 { super::doc::Align::Left } else { super::doc::Align::Right },
-        })
-        .collect();
-    doc.push(Show::Both, Block::Table(Table { columns, rows: rows.collect() }));
-    let differences = c.differences.iter().map(|d| format!("⚠ set-up differs: {d}"));
-    let unmatched = c.unmatched.iter().map(|u| format!("not compared: {u}"));
     doc.push(Show::Both, bullets(differences.chain(unmatched)));
     doc
+}
+
+fn verdict_id(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Faster => "compare-faster",
+        Verdict::Slower => "compare-slower",
+        Verdict::NoSignificantChange => "compare-no-change",
+        Verdict::TooFewRuns => "compare-too-few",
+        Verdict::SetupDiffers => "compare-setup-differs",
+    }
+}
+
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::A => "A",
+        Side::B => "B",
+    }
+}
+
+fn value(t: &Text, v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        Value::Flag(true) => t.get("setup-on"),
+        Value::Flag(false) => t.get("setup-off"),
+        Value::Unset => t.get("setup-none"),
+    }
+}
+
+fn difference(t: &Text, d: &Difference) -> String {
+    match d {
+        Difference::Cores { a, b } => t.msg("compare-cores", &[("a", (*a).into()), ("b", (*b).into())]),
+        Difference::Setting { experiment, setting, a, b } => {
+            let name = t.get(&format!("setup-{}", setting.name().replace(' ', "-")));
+            let args = [
+                ("experiment", (*experiment).into()),
+                ("setting", name.into()),
+                ("a", value(t, a).into()),
+                ("b", value(t, b).into()),
+            ];
+            t.msg("compare-setting", &args)
+        }
+    }
 }

@@ -5,13 +5,14 @@
 use std::time::Duration;
 
 use super::common::{
-    at, col, doc_table, headline, heap_peak, missing_row, or_none, row, rss_peak, table, terminal_notes,
+    at, col, doc_table, headers, headline, heap_peak, missing_row, or_none, row, rss_peak, table, terminal_notes,
     time_with_spread,
 };
-use super::doc::{Block, Document, Inline, Show, bullets};
-use super::lang::{GilEvidence, Words, verdict};
+use super::doc::{Block, Document, Inline, Item, Show, bullets};
+use super::words::{code, count, interval_note, led, model_name, ratio_text, rich, secs, verdict};
 use crate::analysis::cpu::{CpuAnalysis, CpuRow, analyse, timeline};
 use crate::record::{Cell, CpuExperiment, ModelKind, ModelSpec};
+use crate::text::{Arg, Text};
 use crate::units::fmt_mib;
 
 /// Slices shown in the GIL timeline.
@@ -27,107 +28,127 @@ struct Verdicts {
 }
 
 /// The head-to-head verdicts the reports state, naming models with `name`.
-fn head_to_head(w: &dyn Words, a: &CpuAnalysis, name: impl Fn(&ModelSpec) -> String) -> Vec<Inline> {
+fn head_to_head(t: &Text, a: &CpuAnalysis, name: impl Fn(&ModelSpec) -> String) -> Vec<Inline> {
     let stated = a.head_to_head().into_iter().filter(|h| h.stated);
     stated
         .map(|h| {
             let (f, s) = (name(&h.fast.figures.cell.model), name(&h.slow.figures.cell.model));
-            Inline::markup(verdict(w, &h.ratio, |v| w.a_faster_than_b(&f, &s, v), |v| w.a_faster_than_b(&s, &f, v)))
+            let faster = |a: &str, b: &str, x: f64| {
+                led(t, "s4-faster", &[("a", a.into()), ("b", b.into()), ("x", ratio_text(x).into())])
+            };
+            verdict(t, &h.ratio, |v| faster(&f, &s, v), |v| faster(&s, &f, v))
         })
         .collect()
 }
 
-pub fn push(doc: &mut Document, w: &dyn Words, exp: &CpuExperiment, cores: usize) {
+pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, cores: usize) {
     let a = analyse(exp, cores);
-    let verdicts = verdicts(w, &a);
-    section4(doc, w, exp, &a, &verdicts);
-    section5(doc, w, &a);
-    details(doc, w, exp, &a);
+    let verdicts = verdicts(t, &a);
+    section4(doc, t, exp, &a, &verdicts);
+    section5(doc, t, &a);
+    details(doc, t, exp, &a);
     doc.term(Block::Paragraph(verdicts.theoretical));
     if let Some(st) = a.first(ModelKind::GilThreads).and_then(|g| g.gil()) {
-        let line = format!(
-            "gil-threads: {} hand-overs ({} forced), {:.2} s waiting for the lock, at most {} thread inside at once",
-            st.handovers,
-            st.forced_drops,
-            st.wait_ns_total as f64 / 1e9,
-            st.peak_inside
-        );
-        doc.term(Block::Paragraph(line.into()));
+        let args = [
+            ("handovers", st.handovers.into()),
+            ("forced", st.forced_drops.into()),
+            ("wait", format!("{:.2}", st.wait_ns_total as f64 / 1e9).into()),
+            ("peak", st.peak_inside.into()),
+        ];
+        doc.term(Block::Paragraph(t.msg("term-gil", &args).into()));
     }
-    for line in head_to_head(w, &a, ModelSpec::to_string).into_iter().chain([verdicts.checksum]) {
+    for line in head_to_head(t, &a, ModelSpec::to_string).into_iter().chain([verdicts.checksum]) {
         doc.term(Block::Paragraph(line));
     }
 }
 
-fn verdicts(w: &dyn Words, a: &CpuAnalysis) -> Verdicts {
+fn verdicts(t: &Text, a: &CpuAnalysis) -> Verdicts {
+    let id = if a.checksums_ok() { "s4-checksum-ok" } else { "s4-checksum-bad" };
     Verdicts {
-        theoretical: Inline::markup(w.theoretical_max(a.cores)),
-        head_to_head: head_to_head(w, a, |m| w.model_name(m)),
-        checksum: Inline::markup(w.checksum_line(a.expected_checksum, a.checksums_ok())),
+        theoretical: led(t, "s4-theoretical", &[("cores", a.cores.into())]),
+        head_to_head: head_to_head(t, a, |m| model_name(t, m)),
+        checksum: led(t, id, &[("sum", a.expected_checksum.to_string().into())]),
     }
 }
 
-fn pct(x: Option<f64>) -> f64 {
-    x.unwrap_or(0.0) * 100.0
+fn pct(x: Option<f64>) -> String {
+    format!("{:.1}", x.unwrap_or(0.0) * 100.0)
+}
+
+fn f2(x: f64) -> String {
+    format!("{x:.2}")
 }
 
 fn speedup_of(a: &CpuAnalysis, kind: ModelKind) -> Option<f64> {
     a.first(kind).and_then(|r| r.speedup).map(|s| s.point)
 }
 
-fn section4(doc: &mut Document, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysis, verdicts: &Verdicts) {
+fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, verdicts: &Verdicts) {
     let s = &exp.settings;
-    doc.heading(1, w.s4_title());
-    let work = w.work_value(s.spec.range.lo, s.spec.range.hi, &s.spec.kernel.to_string());
+    doc.heading(1, t.get("s4-title"));
+    let work = [
+        ("lo", s.spec.range.lo.to_string().into()),
+        ("hi", s.spec.range.hi.to_string().into()),
+        ("kernel", s.spec.kernel.to_string().into()),
+    ];
     doc.doc(Block::Facts(vec![
-        (w.cpu_cores().into(), w.count(a.cores).into()),
-        (w.tasks_label().into(), w.count(s.tasks).into()),
-        (w.work_label().into(), work.into()),
+        (t.get("s4-cores"), count(t, a.cores).into()),
+        (t.get("s4-tasks"), count(t, s.tasks).into()),
+        (t.get("s4-work"), t.msg("s4-work-value", &work).into()),
     ]));
     doc.doc(Block::Rule);
     for (i, r) in a.rows.iter().enumerate() {
-        doc.heading(3, w.cpu_test(i + 1, &w.model_name(&r.figures.cell.model)));
-        let done = w.done_time_memory(&w.secs(r.figures.wall), &heap_peak(&r.figures).plain_text());
-        let vs = r.speedup.filter(|_| r.kind != ModelKind::Sequential).map(|x| w.vs_sync(x.point));
+        let name = model_name(t, &r.figures.cell.model);
+        doc.heading(3, t.msg("s4-test", &[("index", (i + 1).into()), ("model", name.into())]));
+        let done = [("time", secs(t, r.figures.wall).into()), ("memory", heap_peak(&r.figures).plain_text().into())];
+        let done = t.msg("done-time-memory", &done);
+        let vs = r.speedup.filter(|_| r.kind != ModelKind::Sequential);
+        let vs = vs.map(|x| t.msg("s4-vs-sync", &[("x", f2(x.point).into())]));
         doc.doc(bullets(std::iter::once(done).chain(vs)));
     }
-    doc.heading(2, w.summary());
+    doc.heading(2, t.get("summary"));
     let rows = a
         .rows
         .iter()
         .map(|r| {
             let speedup = or_none(r.speedup, |x| format!("{:.2}x", x.point));
-            vec![
-                w.model_name(&r.figures.cell.model).into(),
-                w.secs(r.figures.wall).into(),
-                heap_peak(&r.figures),
-                speedup,
-            ]
+            let name = model_name(t, &r.figures.cell.model);
+            vec![name.into(), secs(t, r.figures.wall).into(), heap_peak(&r.figures), speedup]
         })
         .collect();
-    doc.doc(doc_table(&[w.col_model(), w.col_time(), w.col_peak_memory(), w.col_speedup()], rows));
+    doc.doc(doc_table(headers(t, &["col-model", "col-time", "col-peak-memory", "col-speedup"]), rows));
 
-    doc.heading(2, w.analysis());
-    doc.heading(3, w.gil_heading());
-    doc.doc(Block::Paragraph(Inline::markup(w.gil_intro())));
+    doc.heading(2, t.get("analysis"));
+    doc.heading(3, t.get("s4-gil-heading"));
+    doc.doc(Block::Paragraph(rich(t, "s4-gil-intro", &[("model", code("gil-threads").into())])));
+    let point = |id: &str, x: f64| Item {
+        text: led(t, id, &[("x", f2(x).into())]),
+        more: Vec::new(),
+        sub: vec![t.attr(id, "then", &[]).into()],
+    };
     let points = [
-        speedup_of(a, ModelKind::GilThreads).map(|g| w.gil_threads_point(g)),
-        speedup_of(a, ModelKind::Processes).map(|p| w.processes_point(p)),
-        speedup_of(a, ModelKind::Threads).map(|t| w.free_threads_point(t)),
+        speedup_of(a, ModelKind::GilThreads).map(|x| point("s4-gil-point", x)),
+        speedup_of(a, ModelKind::Processes).map(|x| point("s4-processes-point", x)),
+        speedup_of(a, ModelKind::Threads).map(|x| point("s4-threads-point", x)),
     ];
-    doc.doc(bullets(points.into_iter().flatten().map(Inline::markup)));
+    doc.doc(Block::Bullets(points.into_iter().flatten().collect()));
     doc.doc(Block::Rule);
     let actual = a.rows.iter().filter(|r| r.kind != ModelKind::Sequential).filter_map(|r| {
         let x = r.speedup?;
-        let line = w.actual_speedup(&w.model_name(&r.figures.cell.model), x.point, pct(r.efficiency));
-        Some(Inline::markup(format!("{line} {}", w.interval_note(&x))))
+        let name = model_name(t, &r.figures.cell.model);
+        let line = led(
+            t,
+            "s4-actual",
+            &[("model", name.into()), ("x", f2(x.point).into()), ("pct", pct(r.efficiency).into())],
+        );
+        Some(line.then(format!(" {}", interval_note(t, &x))))
     });
     doc.doc(bullets(std::iter::once(verdicts.theoretical.clone()).chain(actual)));
     if let Some(g) = a.first(ModelKind::GilThreads).and_then(|r| r.speedup)
         && g.point < 1.2
     {
-        let line = format!("{} {}", w.gil_no_effect(g.point), w.interval_note(&g));
-        doc.doc(Block::Paragraph(Inline::markup(line)));
+        let line = led(t, "s4-gil-no-effect", &[("x", f2(g.point).into())]);
+        doc.doc(Block::Paragraph(line.then(format!(" {}", interval_note(t, &g)))));
     }
     for line in &verdicts.head_to_head {
         doc.doc(Block::Paragraph(line.clone()));
@@ -136,17 +157,34 @@ fn section4(doc: &mut Document, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnaly
     doc.doc(Block::Rule);
 }
 
-fn gil_evidence(w: &dyn Words, seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
+/// What section 5 says about the GIL, all measured.
+struct GilEvidence {
+    /// t(gil-threads) − t(sequential), seconds (negative: faster).
+    overhead_s: f64,
+    /// Whether gil-threads was slower than sequential beyond the noise (`Some(false)`: faster
+    /// beyond it; `None`: the interval straddles no change, or there is none).
+    slower: Option<bool>,
+    /// The interval note of sequential's speed-up over gil-threads (sequential time / gil time).
+    note: String,
+    handovers: u64,
+    forced_drops: u64,
+    wait_s: f64,
+    switch_interval_ms: f64,
+    peak_inside: usize,
+    voluntary: u64,
+    involuntary: u64,
+    threads: usize,
+}
+
+fn gil_evidence(t: &Text, seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
     let stats = gil.gil()?;
     let m = &gil.figures.run.measured;
     // gil.speedup is sequential time / gil time: below 1 when gil-threads was slower.
     let slower = gil.speedup.and_then(|s| s.significant().filter(|&beyond| beyond).map(|_| s.point < 1.0));
-    let note = gil.speedup.map_or(String::new(), |s| w.interval_note(&s.inverse()));
+    let note = gil.speedup.map_or(String::new(), |s| interval_note(t, &s.inverse()));
     Some(GilEvidence {
         slower,
         note,
-        sequential_s: seq.figures.wall.as_secs_f64(),
-        gil_s: gil.figures.wall.as_secs_f64(),
         overhead_s: gil.figures.wall.as_secs_f64() - seq.figures.wall.as_secs_f64(),
         handovers: stats.handovers,
         forced_drops: stats.forced_drops,
@@ -159,35 +197,86 @@ fn gil_evidence(w: &dyn Words, seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence
     })
 }
 
-fn section5(doc: &mut Document, w: &dyn Words, a: &CpuAnalysis) {
+/// The overhead of gil-threads against sequential, in the words of `slower`, `faster` and
+/// `noise` (message ids taking `$d` and the `extra` arguments).
+fn by_outcome(t: &Text, g: &GilEvidence, ids: [&str; 3], extra: &[(&str, Arg)]) -> String {
+    let (id, d) = match g.slower {
+        Some(true) => (ids[0], f2(g.overhead_s)),
+        Some(false) => (ids[1], f2(-g.overhead_s)),
+        None => (ids[2], format!("{:+.2}", g.overhead_s)),
+    };
+    t.msg(id, &[extra, &[("d", d.into())]].concat())
+}
+
+fn section5(doc: &mut Document, t: &Text, a: &CpuAnalysis) {
     let (Some(seq), Some(gil)) = (a.sequential.as_ref(), a.first(ModelKind::GilThreads)) else { return };
-    let Some(g) = gil_evidence(w, seq, gil) else { return };
-    doc.heading(1, w.s5_title(g.slower == Some(true)));
+    let Some(g) = gil_evidence(t, seq, gil) else { return };
+    doc.heading(1, t.get(if g.slower == Some(true) { "s5-title-slower" } else { "s5-title" }));
+    let gil_time = [("time", secs(t, gil.figures.wall).into())];
     let rows = vec![
-        vec![w.model_name(&seq.figures.cell.model).into(), w.secs(seq.figures.wall).into()],
-        vec![w.model_name(&gil.figures.cell.model).into(), w.s5_row_gil(&w.secs(gil.figures.wall), &g).into()],
+        vec![model_name(t, &seq.figures.cell.model).into(), secs(t, seq.figures.wall).into()],
+        vec![
+            model_name(t, &gil.figures.cell.model).into(),
+            by_outcome(t, &g, ["s5-row-slower", "s5-row-faster", "s5-row-noise"], &gil_time).into(),
+        ],
     ];
-    doc.doc(doc_table(&[w.col_model(), w.col_time()], rows));
-    doc.doc(Block::Paragraph(Inline::markup(w.key_line())));
-    doc.heading(3, w.seq_heading());
-    doc.doc(Block::Code { lines: vec![w.seq_timeline().into()], caption: None });
+    doc.doc(doc_table(headers(t, &["col-model", "col-time"]), rows));
+    doc.doc(Block::Paragraph(led(t, "s5-key", &[])));
+    doc.heading(3, t.get("s5-seq-heading"));
+    doc.doc(Block::Code { lines: vec![t.get("s5-seq-timeline")], caption: None });
     let m = &seq.figures.run.measured;
-    doc.doc(bullets(w.seq_points(m.voluntary_switches, m.involuntary_switches)));
-    doc.heading(3, w.gil_heading_n(gil.n));
-    gil_timeline(doc, w, gil);
-    doc.doc(bullets(w.gil_points(gil.n, &g)));
-    doc.heading(2, w.overheads_title());
-    let rows = w.overhead_rows(gil.n, &g).into_iter().map(|r| r.map(Inline::from).to_vec()).collect();
-    doc.doc(doc_table(&w.overheads_columns(), rows));
-    doc.heading(2, w.conclusion_title());
-    doc.doc(bullets(w.conclusion(&g)));
-    doc.heading(2, w.beyond_title());
-    doc.doc(bullets(beyond(w, a).into_iter().map(Inline::markup)));
+    let switches = [("voluntary", m.voluntary_switches.into()), ("involuntary", m.involuntary_switches.into())];
+    let seq_points = [t.get("s5-seq-no-contention"), t.msg("s5-seq-switches", &switches), t.get("s5-seq-simple")];
+    doc.doc(bullets(seq_points));
+    doc.heading(3, t.msg("s5-gil-heading", &[("n", gil.n.into())]));
+    gil_timeline(doc, t, gil);
+    doc.doc(bullets(gil_points(t, gil.n, &g)));
+    doc.heading(2, t.get("s5-overheads"));
+    doc.doc(doc_table(headers(t, &["col-overhead", "col-measured"]), overhead_rows(t, gil.n, &g)));
+    doc.heading(2, t.get("s5-conclusion"));
+    let note = [("note", g.note.as_str().into())];
+    let ended = by_outcome(t, &g, ["s5-ended-slower", "s5-ended-faster", "s5-ended-noise"], &note);
+    doc.doc(bullets([t.get("s5-no-parallel"), t.get("s5-same-work"), ended]));
+    doc.heading(2, t.get("s5-beyond"));
+    doc.doc(bullets(beyond(t, a)));
     doc.doc(Block::Rule);
 }
 
+/// What the lock's counters say.
+fn gil_points(t: &Text, n: usize, g: &GilEvidence) -> Vec<String> {
+    let competed = [
+        ("n", n.into()),
+        ("handovers", g.handovers.into()),
+        ("forced", g.forced_drops.into()),
+        ("interval", format!("{:.0}", g.switch_interval_ms).into()),
+    ];
+    vec![
+        t.msg("s5-gil-competed", &competed),
+        t.msg("s5-gil-one-at-a-time", &[("peak", g.peak_inside.into())]),
+        t.msg("s5-gil-waited", &[("wait", f2(g.wait_s).into())]),
+        t.msg("s5-gil-result", &[("d", format!("{:+.2}", g.overhead_s).into())]),
+    ]
+}
+
+/// The overheads of multithreading under a GIL, each as measured.
+fn overhead_rows(t: &Text, n: usize, g: &GilEvidence) -> Vec<Vec<Inline>> {
+    let rows = [
+        ("s5-contention", t.msg("s5-contention-value", &[("n", n.into()), ("wait", f2(g.wait_s).into())])),
+        (
+            "s5-switching",
+            t.msg("s5-switching-value", &[("voluntary", g.voluntary.into()), ("involuntary", g.involuntary.into())]),
+        ),
+        ("s5-threads", t.msg("s5-threads-value", &[("n", g.threads.into())])),
+        (
+            "s5-waiting",
+            t.msg("s5-waiting-value", &[("handovers", g.handovers.into()), ("forced", g.forced_drops.into())]),
+        ),
+    ];
+    rows.into_iter().map(|(id, value)| vec![t.get(id).into(), value.into()]).collect()
+}
+
 /// Who held the lock, slice by slice, over the first moments of the run.
-fn gil_timeline(doc: &mut Document, w: &dyn Words, gil: &CpuRow) {
+fn gil_timeline(doc: &mut Document, t: &Text, gil: &CpuRow) {
     let slice = Duration::from_nanos(gil.gil().map_or(5_000_000, |s| s.switch_interval_ns));
     let holds = gil.gil().map_or(&[][..], |s| &s.timeline[..]);
     let rows = timeline(holds, gil.n.min(TIMELINE_THREADS), slice, TIMELINE_SLICES);
@@ -197,26 +286,29 @@ fn gil_timeline(doc: &mut Document, w: &dyn Words, gil: &CpuRow) {
     let mut lines: Vec<String> = rows
         .iter()
         .enumerate()
-        .map(|(t, row)| {
+        .map(|(i, row)| {
             let bar: String = row.iter().map(|&held| if held { '█' } else { '░' }).collect();
-            format!("{:<8} {bar}", w.timeline_label(t))
+            format!("{:<8} {bar}", t.msg("s5-thread", &[("n", (i + 1).into())]))
         })
         .collect();
     if gil.n > TIMELINE_THREADS {
         lines.push("...".into());
     }
     let slice_ms = slice.as_secs_f64() * 1e3;
-    let caption = w.timeline_caption(slice_ms, slice_ms * TIMELINE_SLICES as f64);
+    let ms = |x: f64| Arg::from(format!("{x:.0}"));
+    let caption =
+        t.msg("s5-timeline-caption", &[("slice", ms(slice_ms)), ("total", ms(slice_ms * TIMELINE_SLICES as f64))]);
     doc.doc(Block::Code { lines, caption: Some(caption.into()) });
 }
 
 /// What the models without a GIL did.
-fn beyond(w: &dyn Words, a: &CpuAnalysis) -> Vec<String> {
+fn beyond(t: &Text, a: &CpuAnalysis) -> Vec<Inline> {
     let mut lines = Vec::new();
-    if let Some(t) = a.first(ModelKind::Threads)
-        && let Some(x) = t.speedup
+    if let Some(r) = a.first(ModelKind::Threads)
+        && let Some(x) = r.speedup
     {
-        lines.push(w.beyond_free_threads(t.n, x.point, pct(t.efficiency)));
+        let args = [("n", r.n.into()), ("x", f2(x.point).into()), ("pct", pct(r.efficiency).into())];
+        lines.push(led(t, "s5-beyond-threads", &args));
     }
     if let Some(p) = a.first(ModelKind::Processes)
         && let Some(pool) = p.pool()
@@ -224,55 +316,63 @@ fn beyond(w: &dyn Words, a: &CpuAnalysis) -> Vec<String> {
         let workers = pool.workers.len().max(1) as f64;
         let startup = pool.startup_mean().unwrap_or_default().as_secs_f64() * 1e3;
         let per_worker = |b: Option<u64>| or_none(b, |b| fmt_mib(b as f64 / workers)).plain_text();
-        let (heap, rss) = (per_worker(pool.heap_peak_bytes_sum()), per_worker(pool.rss_peak_bytes_sum()));
-        lines.push(w.beyond_processes(pool.workers.len(), startup, &heap, &rss));
+        let args = [
+            ("n", pool.workers.len().into()),
+            ("startup", format!("{startup:.1}").into()),
+            ("heap", per_worker(pool.heap_peak_bytes_sum()).into()),
+            ("rss", per_worker(pool.rss_peak_bytes_sum()).into()),
+        ];
+        lines.push(led(t, "s5-beyond-processes", &args));
     }
     if let Some(x) = speedup_of(a, ModelKind::Async) {
-        lines.push(w.beyond_async(x));
+        lines.push(led(t, "s5-beyond-async", &[("x", f2(x).into())]));
     }
     if let Some(r) = a.first(ModelKind::Rayon)
         && let Some(x) = r.speedup
     {
-        lines.push(w.beyond_rayon(r.n, x.point));
+        lines.push(led(t, "s5-beyond-rayon", &[("n", r.n.into()), ("x", f2(x.point).into())]));
     }
     lines
 }
 
 /// Every model's figures: the document's last table and the terminal's.
-fn details(doc: &mut Document, w: &dyn Words, exp: &CpuExperiment, a: &CpuAnalysis) {
-    doc.heading(1, w.all_title());
+fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
+    doc.heading(1, t.get("all-title"));
     let s = &exp.settings;
-    let cores = a.cores;
-    let what = format!(
-        "concbench cpu: {} tasks, primes up to n in {} ({}), {cores} cores granted",
-        s.tasks, s.spec.range, s.spec.kernel
-    );
-    doc.term(headline(what));
-    let h = w.cpu_columns();
+    let what = [
+        ("tasks", s.tasks.into()),
+        ("range", s.spec.range.to_string().into()),
+        ("kernel", s.spec.kernel.to_string().into()),
+        ("cores", a.cores.into()),
+    ];
+    doc.term(headline(t.msg("term-cpu", &what)));
+    let h = |id: &str| t.get(id);
     let switches = |r: &CpuRow, sep: &str| {
         let m = &r.figures.run.measured;
         Inline::plain(format!("{}{sep}{}", m.voluntary_switches, m.involuntary_switches))
     };
     let columns = vec![
-        at(None, Some(h[0]), |r: &CpuRow| w.model_name(&r.figures.cell.model).into()),
-        col("model", h[1], |r: &CpuRow| Inline::code(r.figures.cell.model.to_string())),
-        at(Some("time"), None, |r: &CpuRow| time_with_spread(w, &r.figures).into()),
-        at(None, Some(h[2]), |r: &CpuRow| w.secs(r.figures.wall).into()),
-        col("speed-up", h[3], |r: &CpuRow| or_none(r.speedup, |x| x.to_string())),
-        col("efficiency", h[4], |r: &CpuRow| or_none(r.efficiency, |e| format!("{:.1}%", e * 100.0))),
-        at(None, Some(h[5]), |r: &CpuRow| or_none(r.serial_fraction, serial_fraction)),
-        col("peak heap", h[6], |r: &CpuRow| heap_peak(&r.figures)),
-        col("peak RSS", h[7], |r: &CpuRow| rss_peak(&r.figures)),
-        col("CPU", h[8], |r: &CpuRow| w.secs(r.cpu).into()),
-        at(Some("ctx sw (vol/invol)"), None, move |r: &CpuRow| switches(r, "/")),
-        at(None, Some(h[9]), move |r: &CpuRow| switches(r, " / ")),
-        col("checksum", h[10], |r: &CpuRow| checksum_mark(r.checksum_ok).into()),
+        at(None, Some(h("col-model")), |r: &CpuRow| model_name(t, &r.figures.cell.model).into()),
+        col(h("term-model"), h("col-spec"), |r: &CpuRow| Inline::code(r.figures.cell.model.to_string())),
+        at(Some(h("term-time")), None, |r: &CpuRow| time_with_spread(t, &r.figures).into()),
+        at(None, Some(h("col-time")), |r: &CpuRow| secs(t, r.figures.wall).into()),
+        col(h("term-speedup"), h("col-speedup"), |r: &CpuRow| or_none(r.speedup, |x| x.to_string())),
+        col(h("term-efficiency"), h("col-efficiency"), |r: &CpuRow| {
+            or_none(r.efficiency, |e| format!("{:.1}%", e * 100.0))
+        }),
+        at(None, Some(h("col-serial")), |r: &CpuRow| or_none(r.serial_fraction, serial_fraction)),
+        col(h("term-peak-heap"), h("col-peak-heap"), |r: &CpuRow| heap_peak(&r.figures)),
+        col(h("term-peak-rss"), h("col-peak-rss"), |r: &CpuRow| rss_peak(&r.figures)),
+        col(h("term-cpu-time"), h("col-cpu"), |r: &CpuRow| secs(t, r.cpu).into()),
+        at(Some(h("term-switches")), None, move |r: &CpuRow| switches(r, "/")),
+        at(None, Some(h("col-switches")), move |r: &CpuRow| switches(r, " / ")),
+        col(h("term-checksum"), h("col-checksum"), |r: &CpuRow| checksum_mark(r.checksum_ok).into()),
     ];
     let mut rows: Vec<_> = a.rows.iter().map(|r| row(&columns, r)).collect();
-    rows.extend(exp.cells.iter().filter(|c| c.runs.is_empty()).map(|c| missing_row(c, 1)));
+    rows.extend(exp.cells.iter().filter(|c| c.runs.is_empty()).map(|c| missing_row(t, c, 1)));
     doc.push(Show::Both, Block::Table(table(columns, rows)));
     let cells: Vec<&Cell> = exp.cells.iter().collect();
-    terminal_notes(doc, w, &s.schedule, &cells);
+    terminal_notes(doc, t, &s.schedule, &cells);
 }
 
 /// ✓ when a model's counts summed to the reference, ✗ when not, – when not all its tasks ran.

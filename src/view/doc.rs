@@ -34,16 +34,13 @@ pub enum Span {
     Strong(String),
     Code(String),
     Emph(String),
-    /// Text already in Markdown (until the catalogues replace the `Words` trait).
-    Markup(String),
 }
 
 impl Span {
     /// The text without its style.
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> &str {
         match self {
-            Span::Plain(s) | Span::Strong(s) | Span::Code(s) | Span::Emph(s) => s.clone(),
-            Span::Markup(s) => s.replace("**", "").replace('`', ""),
+            Span::Plain(s) | Span::Strong(s) | Span::Code(s) | Span::Emph(s) => s,
         }
     }
 }
@@ -63,11 +60,6 @@ impl Inline {
 
     pub fn code(s: impl Into<String>) -> Self {
         Inline(vec![Span::Code(s.into())])
-    }
-
-    /// Text already in Markdown.
-    pub fn markup(s: impl Into<String>) -> Self {
-        Inline(vec![Span::Markup(s.into())])
     }
 
     /// This text followed by `more`.

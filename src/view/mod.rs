@@ -8,44 +8,39 @@ pub mod compare;
 mod cpu;
 mod doc;
 mod io;
-pub mod lang;
 mod scale;
+pub mod words;
 
 pub use doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Span, Table};
 
 use crate::analysis::busy;
 use crate::record::{Experiment, Report};
-use crate::text::Lang;
-use lang::words;
+use crate::text::Text;
+use words::led;
 
 /// The whole report: a warning when it is incomplete or the machine was busy, every experiment's
 /// sections, then the environment.
-pub fn report(report: &Report, lang: Lang) -> Document {
-    let w = words(lang);
+pub fn report(report: &Report, t: &Text) -> Document {
     let cores = report.environment.cores_granted;
     let mut doc = Document::default();
     if !report.complete {
-        doc.push(Show::Both, Block::Banner(Inline::markup(w.incomplete())));
+        doc.push(Show::Both, Block::Banner(led(t, "incomplete", &[])));
     }
     if let Some(load) = busy(report) {
-        doc.push(Show::Both, Block::Banner(Inline::markup(w.busy_warning(load, cores))));
+        let args = [("load", format!("{load:.2}").into()), ("cores", cores.into())];
+        doc.push(Show::Both, Block::Banner(led(t, "busy", &args)));
     }
     for (i, experiment) in report.experiments.iter().enumerate() {
         if i > 0 {
             doc.term(Block::Rule);
         }
         match experiment {
-            Experiment::Io(e) => io::push(&mut doc, w, e),
-            Experiment::Scale(e) => scale::push(&mut doc, w, e, cores),
-            Experiment::Cpu(e) => cpu::push(&mut doc, w, e, cores),
+            Experiment::Io(e) => io::push(&mut doc, t, e),
+            Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
+            Experiment::Cpu(e) => cpu::push(&mut doc, t, e, cores),
         }
-        common::document_tail(&mut doc, w, experiment);
+        common::document_tail(&mut doc, t, experiment);
     }
-    common::environment(&mut doc, w, report);
+    common::environment(&mut doc, t, report);
     doc
-}
-
-/// The charts a report has, in order (the document shows those with data).
-pub fn charts(report: &Report, lang: Lang) -> Vec<ChartRef> {
-    report.experiments.iter().flat_map(|e| common::charts(words(lang), e)).collect()
 }

@@ -154,9 +154,59 @@ fn html_structure_from_fixed_reports() {
     for report in [fixtures::io(), fixtures::scale(), fixtures::cpu()] {
         let html = String::from_utf8(exporter(Format::Html, Lang::Ko, false).render(&report).unwrap()).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"ko\">"));
-        let charts = concbench::render::charts::all(&report, Lang::Ko).unwrap();
+        let charts = concbench::render::charts::all(&report, &concbench::text::Text::new(Lang::Ko)).unwrap();
         assert!(!charts.is_empty());
         assert_eq!(html.matches("<svg").count(), charts.len(), "one inline svg per chart");
         assert!(!html.contains("<img") && !html.contains("<script"));
     }
+}
+
+/// Variants of the fixtures that reach the lines the fixtures do not: an interrupted run on a busy
+/// machine, missing sections, an external target, retries, a cell that failed.
+fn variants() -> Vec<Report> {
+    let mut out = vec![fixtures::io(), fixtures::scale(), fixtures::cpu()];
+    let mut r = fixtures::io();
+    r.complete = false;
+    r.environment.load_average_start = Some(5.0);
+    r.environment.cgroup_cpu_quota = Some(1.5);
+    let concbench::record::Experiment::Io(io) = &mut r.experiments[0] else { unreachable!() };
+    io.cells.retain(|c| c.model.to_string() != "sequential");
+    io.target.kind = concbench::record::TargetKind::External;
+    io.target.embedded = None;
+    for run in &mut io.cells[0].runs {
+        run.retries = 3;
+        run.ok_after_retry = 2;
+    }
+    io.settings.client.config.retries = 2;
+    out.push(r);
+    let mut r = fixtures::scale();
+    let concbench::record::Experiment::Scale(s) = &mut r.experiments[0] else { unreachable!() };
+    s.baseline = None;
+    s.settings.baseline = None;
+    s.settings.model = concbench::record::ModelKind::Async;
+    out.push(r);
+    let mut r = fixtures::cpu();
+    let concbench::record::Experiment::Cpu(c) = &mut r.experiments[0] else { unreachable!() };
+    c.cells[1].runs.clear();
+    c.cells[1].status = concbench::record::CellStatus::Failed { reason: "boom".into() };
+    out.push(r);
+    out
+}
+
+/// Every message the views ask for exists with every argument it needs, in every language.
+#[test]
+fn rendering_every_variant_misses_no_message() {
+    for report in variants() {
+        for lang in [Lang::En, Lang::Ko] {
+            for format in [Format::Text, Format::Md, Format::Html] {
+                exporter(format, lang, false).render(&report).unwrap();
+            }
+            let a = fixtures::io();
+            let c = concbench::compare::compare(&a, &report);
+            for f in [concbench::render::CompareFormat::Text, concbench::render::CompareFormat::Md] {
+                concbench::render::comparison(&c, f, lang);
+            }
+        }
+    }
+    assert_eq!(concbench::text::misses(), 0, "a message, attribute or argument is missing from a catalogue");
 }

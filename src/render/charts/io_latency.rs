@@ -5,9 +5,9 @@ use plotters::prelude::*;
 
 use super::{Chart, FONT, PALETTE, draw_legend, legend_line, ok, svg};
 use crate::record::IoExperiment;
-use crate::view::lang::Words;
+use crate::text::Text;
 
-pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
     let series: Vec<(String, Vec<(f64, f64)>)> = io
         .cells
         .iter()
@@ -20,21 +20,20 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
     if series.is_empty() {
         return Ok(None);
     }
-    let cw = w.charts();
     let all_ms = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
     let (lo, hi) = all_ms.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = (lo.max(1e-3) / 1.5, hi * 1.5);
     let svg = svg(|root| {
         let mut chart = ok(ChartBuilder::on(root)
-            .caption(cw.io_latency, (FONT, 18))
+            .caption(t.get("chart-io-latency"), (FONT, 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0))?;
         ok(chart
             .configure_mesh()
-            .x_desc(cw.latency_ms)
-            .y_desc(cw.share_of_requests)
+            .x_desc(t.get("chart-latency-ms"))
+            .y_desc(t.get("chart-share"))
             .x_label_formatter(&|v| format!("{v}"))
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
             .label_style((FONT, 13))
@@ -47,5 +46,5 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
         }
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
     })?;
-    Ok(Some(Chart { id: "io-latency", title: cw.io_latency.into(), svg }))
+    Ok(Some(Chart { id: "io-latency", title: t.get("chart-io-latency"), svg }))
 }

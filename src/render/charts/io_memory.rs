@@ -3,11 +3,11 @@
 use super::{Bar, Chart, bar_chart, nice_ceiling, svg};
 use crate::analysis::io::Figures;
 use crate::record::IoExperiment;
-use crate::view::lang::Words;
+use crate::text::Text;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
-pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
     let bars: Vec<Bar> = io
         .cells
         .iter()
@@ -26,9 +26,10 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
     if bars.is_empty() {
         return Ok(None);
     }
-    let cw = w.charts();
     let top = nice_ceiling(bars.iter().map(|b| b.value).fold(0.0, f64::max) * 1.15);
     let bars: Vec<Bar> = bars.into_iter().map(|b| Bar { label_at: b.value + top * 0.01, ..b }).collect();
-    let svg = svg(|root| bar_chart(root, cw.io_memory, cw.heap_mib, 0.0..top, 0.0, &bars).map(drop))?;
-    Ok(Some(Chart { id: "io-memory", title: cw.io_memory.into(), svg }))
+    let svg = svg(|root| {
+        bar_chart(root, &t.get("chart-io-memory"), &t.get("chart-heap-mib"), 0.0..top, 0.0, &bars).map(drop)
+    })?;
+    Ok(Some(Chart { id: "io-memory", title: t.get("chart-io-memory"), svg }))
 }

@@ -16,8 +16,6 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use crate::record::{Experiment, Report};
-use crate::text::Lang;
-use crate::view::lang::words;
 
 /// Width and height of every chart, in pixels (the SVG scales to the page).
 pub const SIZE: (u32, u32) = (800, 420);
@@ -204,18 +202,17 @@ pub fn nice_ceiling(v: f64) -> f64 {
 }
 
 /// Every chart the report has data for, in report order.
-pub fn all(report: &Report, lang: Lang) -> anyhow::Result<Vec<Chart>> {
-    let w = words(lang);
+pub fn all(report: &Report, t: &crate::text::Text) -> anyhow::Result<Vec<Chart>> {
     let mut charts = Vec::new();
     for experiment in &report.experiments {
         match experiment {
             Experiment::Io(io) => {
-                charts.extend(io_time::chart(io, w)?);
-                charts.extend(io_memory::chart(io, w)?);
-                charts.extend(io_latency::chart(io, w)?);
+                charts.extend(io_time::chart(io, t)?);
+                charts.extend(io_memory::chart(io, t)?);
+                charts.extend(io_latency::chart(io, t)?);
             }
-            Experiment::Scale(s) => charts.extend(scale_time::chart(s, report.environment.cores_granted, w)?),
-            Experiment::Cpu(c) => charts.extend(cpu_speedup::chart(c, report.environment.cores_granted, w)?),
+            Experiment::Scale(s) => charts.extend(scale_time::chart(s, report.environment.cores_granted, t)?),
+            Experiment::Cpu(c) => charts.extend(cpu_speedup::chart(c, report.environment.cores_granted, t)?),
         }
     }
     Ok(charts)

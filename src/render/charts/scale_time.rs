@@ -6,14 +6,13 @@ use plotters::prelude::*;
 use super::{Chart, FONT, PALETTE, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::sweep::analyse;
 use crate::record::ScaleExperiment;
-use crate::view::lang::Words;
+use crate::text::Text;
 
-pub fn chart(exp: &ScaleExperiment, cores: usize, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+pub fn chart(exp: &ScaleExperiment, cores: usize, t: &Text) -> anyhow::Result<Option<Chart>> {
     let sweep = analyse(exp, cores);
     if sweep.points.is_empty() {
         return Ok(None);
     }
-    let cw = w.charts();
     let measured: Vec<(f64, f64)> =
         sweep.points.iter().enumerate().map(|(i, p)| (i as f64, p.figures.wall.as_secs_f64())).collect();
     let ideal: Vec<(f64, f64)> =
@@ -25,7 +24,7 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, w: &dyn Words) -> anyhow::Resu
         nice_ceiling(measured.iter().chain(ideal.iter()).map(|p| p.1).chain(baseline).fold(0.0, f64::max) * 1.1);
     let svg = svg(|root| {
         let mut chart = ok(ChartBuilder::on(root)
-            .caption(cw.scale_time, (FONT, 18))
+            .caption(t.get("chart-scale-time"), (FONT, 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
@@ -42,27 +41,27 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, w: &dyn Words) -> anyhow::Resu
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(settings.len() * 4 + 1)
-            .x_desc(cw.workers)
-            .y_desc(cw.seconds)
+            .x_desc(t.get("chart-workers"))
+            .y_desc(t.get("chart-seconds"))
             .x_label_formatter(&label)
             .label_style((FONT, 13))
             .draw())?;
         let (m, i, b) = (PALETTE[0], PALETTE[2], PALETTE[1]);
         ok(chart.draw_series(LineSeries::new(measured.clone(), m.stroke_width(3))))?
-            .label(cw.measured)
+            .label(t.get("chart-measured"))
             .legend(legend_line(m, 3));
         ok(chart.draw_series(measured.iter().map(|&p| Circle::new(p, 4, m.filled()))))?;
         if !ideal.is_empty() {
             ok(chart.draw_series(DashedLineSeries::new(ideal.clone(), 6, 4, i.stroke_width(2))))?
-                .label(cw.ideal)
+                .label(t.get("chart-ideal"))
                 .legend(legend_line(i, 2));
         }
-        if let (Some(t), Some(spec)) = (baseline, &exp.settings.baseline) {
-            ok(chart.draw_series(LineSeries::new(vec![(x_lo, t), (x_hi, t)], b.stroke_width(2))))?
-                .label(format!("{}: {spec}", cw.baseline))
+        if let (Some(base), Some(spec)) = (baseline, &exp.settings.baseline) {
+            ok(chart.draw_series(LineSeries::new(vec![(x_lo, base), (x_hi, base)], b.stroke_width(2))))?
+                .label(format!("{}: {spec}", &t.get("chart-baseline")))
                 .legend(legend_line(b, 2));
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
-    Ok(Some(Chart { id: "scale-time", title: cw.scale_time.into(), svg }))
+    Ok(Some(Chart { id: "scale-time", title: t.get("chart-scale-time"), svg }))
 }
