@@ -566,6 +566,9 @@ pub struct CompareArgs {
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "text")]
     pub format: CompareFormat,
+    /// Language of the comparison.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
 }
 
 /// A percentage of 0 or more: 10 or 10%.

@@ -76,7 +76,7 @@ pub fn report(args: &cli::ReportArgs) -> anyhow::Result<Outcome> {
 pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
     let (a, b) = (cmp::load(&args.a)?, cmp::load(&args.b)?);
     let comparison = cmp::compare(&a, &b);
-    let text = crate::render::comparison(&comparison, args.format, crate::text::Lang::En);
+    let text = crate::render::comparison(&comparison, args.format, args.lang);
     output::print(text.as_bytes())?;
     if let Some(pct) = args.fail_on_regression {
         let regressions = comparison.regressions(pct);

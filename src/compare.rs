@@ -71,6 +71,8 @@ pub enum Value {
     Flag(bool),
     /// Not set (no server cap).
     Unset,
+    /// The embedded mock API (as a target).
+    Embedded,
 }
 
 impl std::fmt::Display for Value {
@@ -79,6 +81,7 @@ impl std::fmt::Display for Value {
             Value::Text(s) => f.write_str(s),
             Value::Flag(b) => write!(f, "{b}"),
             Value::Unset => f.write_str("none"),
+            Value::Embedded => f.write_str("embedded API"),
         }
     }
 }
@@ -172,11 +175,13 @@ fn kind(e: &Experiment) -> &'static str {
     e.kind_name()
 }
 
-/// What must be equal for two runs of an experiment to be compared: the workload and its target.
+/// What must be equal for two runs of an experiment to be compared: the workload and its target
+/// (the embedded API's latency and cap only when both ran against it).
 fn setup(e: &Experiment) -> Vec<(Setting, Value)> {
     let text = |s: String| Value::Text(s);
     let target = |t: &TargetInfo| match &t.embedded {
         Some(e) => vec![
+            (Setting::Target, Value::Embedded),
             (Setting::Latency, text(e.config.latency.to_string())),
             (Setting::ServerCap, e.config.max_inflight.map_or(Value::Unset, |c| text(c.to_string()))),
         ],
@@ -235,9 +240,12 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
             continue;
         };
         let mut setup_differs = cores_differ;
-        for ((setting, va), (_, vb)) in setup(ea).into_iter().zip(setup(eb)) {
-            if va != vb {
-                out.differences.push(Difference::Setting { experiment: kind(ea), setting, a: va, b: vb });
+        let setup_b = setup(eb);
+        for (setting, va) in setup(ea) {
+            if let Some((_, vb)) = setup_b.iter().find(|(s, _)| *s == setting)
+                && va != *vb
+            {
+                out.differences.push(Difference::Setting { experiment: kind(ea), setting, a: va, b: vb.clone() });
                 setup_differs = true;
             }
         }

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::Exporter;
 use crate::record::Report;
 use crate::text::{Lang, Text};
@@ -77,13 +79,15 @@ fn block_text(out: &mut String, block: &Block, color: bool) {
     }
 }
 
-/// A table's terminal columns, aligned: each column as its alignment says, two spaces apart.
+/// A table's terminal columns, aligned by display width: each column as its alignment says, two
+/// spaces apart.
 fn aligned(table: &Table) -> String {
     let (headers, rows) = table.visible(true);
     let aligns = table.aligns(true);
     let mut all: Vec<Vec<String>> = vec![headers.iter().map(|h| h.to_string()).collect()];
     all.extend(rows.iter().map(|r| r.iter().map(|c| c.plain_text()).collect()));
-    let width = |s: &str| s.chars().count();
+    // Columns on a terminal: Hangul and other wide characters take two.
+    let width = |s: &str| s.width();
     let widths: Vec<usize> =
         (0..headers.len()).map(|i| all.iter().filter_map(|r| r.get(i)).map(|c| width(c)).max().unwrap_or(0)).collect();
     let mut out = String::new();

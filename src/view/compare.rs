@@ -67,6 +67,7 @@ fn value(t: &Text, v: &Value) -> String {
         Value::Flag(true) => t.get("setup-on"),
         Value::Flag(false) => t.get("setup-off"),
         Value::Unset => t.get("setup-none"),
+        Value::Embedded => t.get("setup-embedded"),
     }
 }
 

@@ -52,7 +52,7 @@ pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, cores: usize) {
         let args = [
             ("handovers", st.handovers.into()),
             ("forced", st.forced_drops.into()),
-            ("wait", format!("{:.2}", st.wait_ns_total as f64 / 1e9).into()),
+            ("wait", secs(t, Duration::from_nanos(st.wait_ns_total)).into()),
             ("peak", st.peak_inside.into()),
         ];
         doc.term(Block::Paragraph(t.msg("term-gil", &args).into()));

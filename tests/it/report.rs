@@ -210,3 +210,23 @@ fn rendering_every_variant_misses_no_message() {
     }
     assert_eq!(concbench::text::misses(), 0, "a message, attribute or argument is missing from a catalogue");
 }
+
+fn text(report: &Report, lang: Lang) -> String {
+    String::from_utf8(exporter(Format::Text, lang, false).render(report).unwrap()).unwrap()
+}
+
+/// The terminal summaries of every experiment and of `compare`, in English and in Korean: the
+/// Korean ones are Korean throughout (model specs, units and numbers aside) and their columns line
+/// up by display width.
+#[test]
+fn terminal_summaries_in_both_languages() {
+    use concbench::render::{CompareFormat, comparison};
+    insta::assert_snapshot!("terminal_ko", text(&fixtures::io(), Lang::Ko));
+    insta::assert_snapshot!("scale_terminal_ko", text(&fixtures::scale(), Lang::Ko));
+    insta::assert_snapshot!("cpu_terminal_en", text(&fixtures::cpu(), Lang::En));
+    insta::assert_snapshot!("cpu_terminal_ko", text(&fixtures::cpu(), Lang::Ko));
+    let a = fixtures::io();
+    let c = concbench::compare::compare(&a, &fixtures::slowed(&a, 0.5));
+    insta::assert_snapshot!("compare_terminal_en", comparison(&c, CompareFormat::Text, Lang::En));
+    insta::assert_snapshot!("compare_terminal_ko", comparison(&c, CompareFormat::Text, Lang::Ko));
+}
