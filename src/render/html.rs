@@ -1,6 +1,6 @@
 //! HTML: one self-contained file (no script, no network, charts inline as SVG), readable on a
 //! phone. The body is the document's Markdown turned into HTML with pulldown-cmark; each chart
-//! reference becomes the chart itself.
+//! reference becomes the chart itself, and each table sits in a box that scrolls sideways.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
@@ -49,6 +49,15 @@ impl Exporter for Html {
                         None => String::new(),
                     };
                     events.push(Event::Html(figure.into()));
+                }
+                // Every table scrolls sideways inside its own box; the page never does.
+                Event::Start(Tag::Table(_)) => {
+                    events.push(Event::Html("<div class=\"table-scroll\">\n".into()));
+                    events.push(event);
+                }
+                Event::End(TagEnd::Table) => {
+                    events.push(event);
+                    events.push(Event::Html("</div>\n".into()));
                 }
                 other => events.push(other),
             }

@@ -230,3 +230,18 @@ fn terminal_summaries_in_both_languages() {
     insta::assert_snapshot!("compare_terminal_en", comparison(&c, CompareFormat::Text, Lang::En));
     insta::assert_snapshot!("compare_terminal_ko", comparison(&c, CompareFormat::Text, Lang::Ko));
 }
+
+/// Every table of the HTML page sits in its own scroll box, so a wide one scrolls inside it and
+/// the page itself never scrolls sideways.
+#[test]
+fn html_tables_scroll_inside_their_own_box() {
+    for report in [fixtures::io(), fixtures::scale(), fixtures::cpu()] {
+        let html = String::from_utf8(exporter(Format::Html, Lang::En, false).render(&report).unwrap()).unwrap();
+        let tables = html.matches("<table>").count();
+        assert!(tables > 0);
+        assert_eq!(html.matches("<div class=\"table-scroll\">\n<table>").count(), tables, "every table wrapped");
+        assert_eq!(html.matches("</table>\n</div>").count(), tables);
+        assert!(html.contains(".table-scroll { max-width: 100%; overflow-x: auto;"), "the box scrolls");
+        assert!(!html.contains("table { display: block"), "tables stay tables");
+    }
+}
