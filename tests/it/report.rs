@@ -245,3 +245,40 @@ fn html_tables_scroll_inside_their_own_box() {
         assert!(!html.contains("table { display: block"), "tables stay tables");
     }
 }
+
+/// The latency chart's log axis is labelled at three or more round values, even over less than a
+/// decade (here 420 ms to 1065 ms).
+#[test]
+fn the_latency_chart_labels_at_least_three_ticks() {
+    let mut report = fixtures::io();
+    let concbench::record::Experiment::Io(io) = &mut report.experiments[0] else { unreachable!() };
+    for cell in io.cells.iter_mut().filter(|c| !c.runs.is_empty()) {
+        let summary = cell.runs[0].latency_ok.unwrap();
+        let cdf_us = concbench::record::CDF_QUANTILES.iter().map(|&q| (q, 630_000 + (q * 80_000.0) as u64)).collect();
+        cell.latency_ok = Some(concbench::record::LatencyDistribution { summary, cdf_us });
+    }
+    let charts = concbench::render::charts::all(&report, &concbench::text::Text::new(Lang::En)).unwrap();
+    let latency = charts.iter().find(|c| c.id == "io-latency").expect("a latency chart");
+    for tick in ["500", "700", "1000"] {
+        assert!(latency.svg.contains(&format!(">\n{tick}\n</text>")), "no tick {tick} in\n{}", latency.svg);
+    }
+}
+
+/// The sweep chart puts N on a log axis: 50, 100, 200 and 1000 each labelled, doublings evenly
+/// spaced.
+#[test]
+fn the_sweep_chart_spaces_n_by_its_logarithm() {
+    let charts = concbench::render::charts::all(&fixtures::scale(), &concbench::text::Text::new(Lang::En)).unwrap();
+    let svg = &charts.iter().find(|c| c.id == "scale-time").expect("a sweep chart").svg;
+    let x_of = |label: &str| -> f64 {
+        let end = svg.find(&format!(">\n{label}\n</text>")).unwrap_or_else(|| panic!("no label {label}"));
+        let start = svg[..end].rfind("<text").unwrap();
+        let tag = &svg[start..end];
+        let x = tag.split("x=\"").nth(1).unwrap();
+        x[..x.find('"').unwrap()].parse().unwrap()
+    };
+    let (x50, x100, x200, x1000) = (x_of("50"), x_of("100"), x_of("200"), x_of("1000"));
+    assert!((x100 - x50 - (x200 - x100)).abs() <= 2.0, "doublings evenly spaced: {x50} {x100} {x200}");
+    let per_decade = (x200 - x100) / 2f64.log10();
+    assert!((x1000 - x200 - per_decade * 5f64.log10()).abs() <= 2.0, "1000 where log 1000 is: {x1000}");
+}

@@ -1,9 +1,10 @@
 //! Latency distribution per model: the share of successful requests answered within a time
-//! (an empirical CDF from the merged histograms of all runs), latency on a log scale.
+//! (an empirical CDF from the merged histograms of all runs), latency on a log scale labelled at
+//! three or more round values.
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, draw_legend, legend_line, ok, svg};
+use super::{Chart, FONT, PALETTE, axis_number, draw_legend, legend_line, line_chart, log_axis, ok, svg};
 use crate::record::IoExperiment;
 use crate::text::Text;
 
@@ -24,17 +25,12 @@ pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
     let (lo, hi) = all_ms.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = (lo.max(1e-3) / 1.5, hi * 1.5);
     let svg = svg(|root| {
-        let mut chart = ok(ChartBuilder::on(root)
-            .caption(t.get("chart-io-latency"), (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0))?;
+        let mut chart = line_chart(root, &t.get("chart-io-latency"), log_axis(lo, hi), 0.0..1.0)?;
         ok(chart
             .configure_mesh()
             .x_desc(t.get("chart-latency-ms"))
             .y_desc(t.get("chart-share"))
-            .x_label_formatter(&|v| format!("{v}"))
+            .x_label_formatter(&|v| axis_number(*v))
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
             .label_style((FONT, 13))
             .draw())?;

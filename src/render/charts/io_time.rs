@@ -1,9 +1,7 @@
 //! Section 1–2 chart: time for all requests per model, as bars on a log scale (sequential is
 //! usually two orders of magnitude above async), the range of runs as a whisker.
 
-use plotters::prelude::*;
-
-use super::{Bar, Chart, bar_chart, svg};
+use super::{Bar, Chart, bar_chart, log_axis, svg};
 use crate::analysis::io::Figures;
 use crate::record::IoExperiment;
 use crate::text::Text;
@@ -28,7 +26,7 @@ pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
     let lo = bars.iter().filter_map(|b| b.whisker).map(|w| w.0).fold(f64::INFINITY, f64::min).max(1e-4) / 2.0;
     let hi = bars.iter().filter_map(|b| b.whisker).map(|w| w.1).fold(0.0, f64::max) * 3.0;
     let svg = svg(|root| {
-        bar_chart(root, &t.get("chart-io-time"), &t.get("chart-seconds"), (lo..hi).log_scale(), lo, &bars).map(drop)
+        bar_chart(root, &t.get("chart-io-time"), &t.get("chart-seconds"), log_axis(lo, hi), lo, &bars).map(drop)
     })?;
     Ok(Some(Chart { id: "io-time", title: t.get("chart-io-time"), svg }))
 }

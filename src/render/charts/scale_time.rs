@@ -1,10 +1,11 @@
-//! Section 3 chart: time against N (the swept settings, evenly spaced), next to the ideal line of
-//! Little's law and the baseline's time, so where the curve leaves the ideal is visible at a glance.
+//! Section 3 chart: time against N (the swept settings, on a log axis: doublings are evenly
+//! spaced, 1000 sits where it belongs after 200), next to the ideal line of Little's law and the
+//! baseline's time, so where the curve leaves the ideal is visible at a glance.
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, draw_legend, legend_line, nice_ceiling, ok, svg};
-use crate::analysis::sweep::analyse;
+use super::{Chart, FONT, PALETTE, axis_number, draw_legend, legend_line, line_chart, nice_ceiling, ok, svg};
+use crate::analysis::sweep::{SweepPoint, analyse};
 use crate::record::ScaleExperiment;
 use crate::text::Text;
 
@@ -13,37 +14,24 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, t: &Text) -> anyhow::Result<Op
     if sweep.points.is_empty() {
         return Ok(None);
     }
-    let measured: Vec<(f64, f64)> =
-        sweep.points.iter().enumerate().map(|(i, p)| (i as f64, p.figures.wall.as_secs_f64())).collect();
-    let ideal: Vec<(f64, f64)> =
-        sweep.points.iter().enumerate().filter_map(|(i, p)| Some((i as f64, p.ideal?.as_secs_f64()))).collect();
-    let settings: Vec<usize> = sweep.points.iter().map(|p| p.setting).collect();
+    let at = |p: &SweepPoint| p.setting as f64;
+    let measured: Vec<(f64, f64)> = sweep.points.iter().map(|p| (at(p), p.figures.wall.as_secs_f64())).collect();
+    let ideal: Vec<(f64, f64)> = sweep.points.iter().filter_map(|p| Some((at(p), p.ideal?.as_secs_f64()))).collect();
+    let settings: Vec<f64> = sweep.points.iter().map(at).collect();
     let baseline = sweep.baseline.as_ref().map(|b| b.wall.as_secs_f64());
-    let (x_lo, x_hi) = (-0.3, settings.len() as f64 - 0.7);
+    let (fewest, most) = settings.iter().fold((f64::INFINITY, 1.0f64), |(lo, hi), &n| (lo.min(n), hi.max(n)));
+    let (x_lo, x_hi) = (fewest / 1.4, most * 1.4);
     let y_top =
         nice_ceiling(measured.iter().chain(ideal.iter()).map(|p| p.1).chain(baseline).fold(0.0, f64::max) * 1.1);
     let svg = svg(|root| {
-        let mut chart = ok(ChartBuilder::on(root)
-            .caption(t.get("chart-scale-time"), (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(x_lo..x_hi, 0.0..y_top))?;
-        let label = |v: &f64| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 {
-                settings.get(i as usize).map_or(String::new(), |s| s.to_string())
-            } else {
-                String::new()
-            }
-        };
+        let x = (x_lo..x_hi).log_scale().with_key_points(settings.clone());
+        let mut chart = line_chart(root, &t.get("chart-scale-time"), x, 0.0..y_top)?;
         ok(chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(settings.len() * 4 + 1)
             .x_desc(t.get("chart-workers"))
             .y_desc(t.get("chart-seconds"))
-            .x_label_formatter(&label)
+            .x_label_formatter(&|v| axis_number(*v))
             .label_style((FONT, 13))
             .draw())?;
         let (m, i, b) = (PALETTE[0], PALETTE[2], PALETTE[1]);
@@ -58,7 +46,7 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, t: &Text) -> anyhow::Result<Op
         }
         if let (Some(base), Some(spec)) = (baseline, &exp.settings.baseline) {
             ok(chart.draw_series(LineSeries::new(vec![(x_lo, base), (x_hi, base)], b.stroke_width(2))))?
-                .label(format!("{}: {spec}", &t.get("chart-baseline")))
+                .label(format!("{}: {spec}", t.get("chart-baseline")))
                 .legend(legend_line(b, 2));
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
