@@ -1,6 +1,7 @@
-//! HTML: one self-contained file (no script, no network, charts inline as SVG), readable on a
-//! phone. The body is the document's Markdown turned into HTML with pulldown-cmark; each chart
-//! reference becomes the chart itself, and each table sits in a box that scrolls sideways.
+//! A writer (the top of the pipeline): HTML, one self-contained file (no script, no network, charts
+//! inline as SVG), readable on a phone. The body is the document's Markdown turned into HTML with
+//! pulldown-cmark; each chart reference becomes the chart itself, and each table sits in a box that
+//! scrolls sideways.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 

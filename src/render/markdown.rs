@@ -1,5 +1,6 @@
-//! Markdown: the document's blocks in the source report's shape (headings, bold verdicts, `---`
-//! rules, pipe tables), charts as images of the `.svg` files written beside it.
+//! A writer (the top of the pipeline): Markdown, the document's blocks in the source report's shape
+//! (headings, bold verdicts, `---` rules, pipe tables), charts as images of the `.svg` files
+//! written beside it.
 
 use std::fmt::Write as _;
 

@@ -1,5 +1,5 @@
-//! The terminal summary: the document's terminal blocks as aligned plain text; a headline in bold
-//! when the output is a terminal.
+//! A writer (the top of the pipeline): the terminal summary, the document's terminal blocks as
+//! aligned plain text; a headline in bold when the output is a terminal.
 
 use std::fmt::Write as _;
 

@@ -1,5 +1,6 @@
-//! What every experiment's view shares: figures as cells, the terminal's headline and notes, and
-//! the document's tail (charts, spread of the runs, failures, target and settings, environment).
+//! A view (between analysis and the writers): what every experiment's view shares: figures as
+//! cells, the terminal's headline and notes, and the document's tail (charts, spread of the runs,
+//! failures, target and settings, environment).
 
 use std::time::Duration;
 
@@ -263,6 +264,18 @@ fn spread(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
 
 /// Where the requests went and how the clients were set up.
 fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) -> Vec<Inline> {
+    let mut lines = where_to(t, target, cells);
+    lines.extend(client_lines(t, client));
+    match checksums_agree(cells.iter().copied()) {
+        Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
+        Some((false, _)) => lines.push(led(t, "target-checksum-bad", &[])),
+        None => {}
+    }
+    lines
+}
+
+/// The target: the embedded API (with the latency it really applied) or an external URL.
+fn where_to(t: &Text, target: &TargetInfo, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = Vec::new();
     match (&target.kind, &target.embedded) {
         (TargetKind::Embedded, Some(e)) => {
@@ -277,6 +290,13 @@ fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &
         }
         _ => lines.push(led(t, "target-external", &[("url", code(&target.url_template).into())])),
     }
+    lines
+}
+
+/// How the clients behave: keep-alive and timeouts, retries, the clients and their buffers, the
+/// extra headers' names.
+fn client_lines(t: &Text, client: &ClientSettings) -> Vec<Inline> {
+    let mut lines = Vec::new();
     let c = &client.config;
     let mode = match (c.keep_alive, c.prewarm) {
         (true, false) => "on",
@@ -307,11 +327,6 @@ fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &
     lines.push(led(t, "target-clients", &args));
     if !client.header_names.is_empty() {
         lines.push(led(t, "target-headers", &[("names", plain(&client.header_names.join(", ")).into())]));
-    }
-    match checksums_agree(cells.iter().copied()) {
-        Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
-        Some((false, _)) => lines.push(led(t, "target-checksum-bad", &[])),
-        None => {}
     }
     lines
 }

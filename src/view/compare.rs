@@ -1,5 +1,6 @@
-//! `compare`'s view: the table of matched cells with their change and verdict, then the set-up
-//! differences and what was not compared.
+//! A view (between `compare`'s analysis and the writers): `compare`'s document: the table of
+//! matched cells with their change and verdict, then the set-up differences and what was not
+//! compared.
 
 use super::common::{col, row, table};
 use super::doc::{Block, Document, Show, bullets};

@@ -1,6 +1,7 @@
-//! Sections 4 and 5: CPU-bound work under every model, then why threads under a GIL lose to
-//! sequential, explained with the lock's own counters and a timeline measured in this run; then
-//! every model's figures, one table for the document and the terminal summary.
+//! A view (between analysis and the writers): sections 4 and 5: CPU-bound work under every model,
+//! then why threads under a GIL lose to sequential, explained with the lock's own counters and a
+//! timeline measured in this run; then every model's figures, one table for the document and the
+//! terminal summary.
 
 use std::time::Duration;
 
@@ -117,7 +118,11 @@ fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, 
         })
         .collect();
     doc.doc(doc_table(headers(t, &["col-model", "col-time", "col-peak-memory", "col-speedup"]), rows));
+    section4_analysis(doc, t, a, verdicts);
+}
 
+/// Section 4's analysis: what a GIL does, then each model's speed-up against the cores.
+fn section4_analysis(doc: &mut Document, t: &Text, a: &CpuAnalysis, verdicts: &Verdicts) {
     doc.heading(2, t.get("analysis"));
     doc.heading(3, t.get("s4-gil-heading"));
     doc.doc(Block::Paragraph(rich(t, "s4-gil-intro", &[("model", code("gil-threads").into())])));

@@ -1,6 +1,7 @@
-//! The plain data a view builds and a writer reads: blocks (headings, facts, paragraphs, bullets,
-//! tables, verdict lines, rules, code, chart references, quotes, notes) of inline spans. Emphasis
-//! is data here ([`Span::Strong`], [`Span::Code`]); only the writers know a markup.
+//! Between the views and the writers: the plain data a view builds and a writer reads: blocks
+//! (headings, facts, paragraphs, bullets, tables, verdict lines, rules, code, chart references,
+//! quotes, notes) of inline spans. Emphasis is data here ([`Span::Strong`], [`Span::Code`]); only
+//! the writers know a markup.
 
 /// Where a block, a table column or a row appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

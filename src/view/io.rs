@@ -1,16 +1,18 @@
-//! Sections 1 and 2 (async vs sync, async vs a thread pool), then every model's figures: one table
-//! for the document and the terminal summary, and the verdicts both show.
+//! A view (between analysis and the writers): sections 1 and 2 (async vs sync, async vs a thread
+//! pool), then every model's figures: one table for the document and the terminal summary, and the
+//! verdicts both show.
 
 use super::common::{
     at, col, doc_table, headers, heap_current, heap_peak, latency, missing_row, or_none, row, rss_peak, table,
     target_headline, terminal_notes, time_with_spread,
 };
-use super::doc::{Block, Document, Inline, Item, Show, bullets};
+use super::doc::{Block, Document, Inline, Item, Show, Table, bullets};
 use super::words::{code, count, led_verdict, model_name, ratio_text, rich, secs};
 use crate::analysis::io::{self as io_analysis, Figures, SyncVsAsync, ThreadsVsAsync};
 use crate::analysis::{fixed_latency, ratio};
 use crate::record::{Cell, IoExperiment};
 use crate::text::Text;
+use std::time::Duration;
 
 /// Sections 1 and 2 and the table of every model.
 pub fn push(doc: &mut Document, t: &Text, io: &IoExperiment) {
@@ -106,14 +108,47 @@ fn section2(doc: &mut Document, t: &Text, io: &IoExperiment, s2: &ThreadsVsAsync
     doc.doc(Block::Rule);
 }
 
+/// The least time a model could take against the embedded API's fixed latency.
+fn floor(io: &IoExperiment, f: &Figures) -> Option<Duration> {
+    fixed_latency(&io.target).map(|l| io_analysis::floor(f.cell, f.run, l))
+}
+
 /// Every model's figures: the document's "all measurements" and the terminal's table.
 fn measurements(doc: &mut Document, t: &Text, io: &IoExperiment) {
     doc.heading(1, t.get("all-title"));
     let cells: Vec<&Cell> = io.cells.iter().collect();
     let what = [("requests", io.settings.requests.into())];
     doc.term(target_headline(t, "term-io", &what, &io.target, &cells));
-    let latency_fixed = fixed_latency(&io.target);
-    let floor = |f: &Figures| latency_fixed.map(|l| io_analysis::floor(f.cell, f.run, l));
+    let figures: Vec<Option<Figures>> = io.cells.iter().map(Figures::of).collect();
+    doc.push(Show::Both, Block::Table(models_table(t, io, &figures)));
+    let measured: Vec<&Figures> = figures.iter().flatten().collect();
+    let floors = measured.iter().filter_map(|f| {
+        let floor = floor(io, f)?;
+        let r = ratio(f.wall.as_secs_f64(), floor.as_secs_f64())?;
+        let args = [
+            ("model", code(&f.cell.model.to_string()).into()),
+            ("ratio", format!("{r:.2}").into()),
+            ("floor", secs(t, floor).into()),
+        ];
+        Some(rich(t, "floor-line", &args))
+    });
+    doc.doc(bullets(floors));
+    let estimated = measured.iter().filter(|f| f.estimated).map(|f| {
+        let args = [
+            ("model", f.cell.model.to_string().into()),
+            ("run", f.run.tasks.into()),
+            ("total", f.cell.tasks_total.into()),
+            ("time", secs(t, f.total_time).into()),
+        ];
+        t.msg("term-estimated", &args)
+    });
+    doc.term(bullets(estimated));
+    terminal_notes(doc, t, &io.settings.schedule, &cells);
+}
+
+/// The table of every model, in run order; the terminal also lists those without a run.
+fn models_table(t: &Text, io: &IoExperiment, figures: &[Option<Figures>]) -> Table {
+    let floor = |f: &Figures| floor(io, f);
     let h = |id: &str| t.get(id);
     let columns = vec![
         at(None, Some(h("col-model")), |f: &Figures| model_name(t, &f.cell.model).into()),
@@ -136,34 +171,10 @@ fn measurements(doc: &mut Document, t: &Text, io: &IoExperiment) {
         col(h("term-peak-rss"), h("col-peak-rss"), rss_peak),
         col(h("term-cpu-time"), h("col-cpu"), |f: &Figures| secs(t, f.run.measured.cpu()).into()),
     ];
-    let figures: Vec<Option<Figures>> = io.cells.iter().map(Figures::of).collect();
-    let rows = io.cells.iter().zip(&figures).map(|(c, f)| match f {
+    let rows = io.cells.iter().zip(figures).map(|(c, f)| match f {
         Some(f) => row(&columns, f),
         None => missing_row(t, c, 1),
     });
     let rows = rows.collect();
-    doc.push(Show::Both, Block::Table(table(columns, rows)));
-    let measured: Vec<&Figures> = figures.iter().flatten().collect();
-    let floors = measured.iter().filter_map(|f| {
-        let floor = floor(f)?;
-        let r = ratio(f.wall.as_secs_f64(), floor.as_secs_f64())?;
-        let args = [
-            ("model", code(&f.cell.model.to_string()).into()),
-            ("ratio", format!("{r:.2}").into()),
-            ("floor", secs(t, floor).into()),
-        ];
-        Some(rich(t, "floor-line", &args))
-    });
-    doc.doc(bullets(floors));
-    let estimated = measured.iter().filter(|f| f.estimated).map(|f| {
-        let args = [
-            ("model", f.cell.model.to_string().into()),
-            ("run", f.run.tasks.into()),
-            ("total", f.cell.tasks_total.into()),
-            ("time", secs(t, f.total_time).into()),
-        ];
-        t.msg("term-estimated", &args)
-    });
-    doc.term(bullets(estimated));
-    terminal_notes(doc, t, &io.settings.schedule, &cells);
+    table(columns, rows)
 }

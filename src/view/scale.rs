@@ -1,12 +1,13 @@
-//! Section 3: the sweep in the source's shape (per-point lines, summary, analysis, diminishing
-//! returns), then what the source could not say: each point against its ideal, the knee, the
-//! bottleneck, a scalability fit and memory per worker. The terminal shows the same table and lines.
+//! A view (between analysis and the writers): section 3, the sweep in the source's shape (per-point
+//! lines, summary, analysis, diminishing returns), then what the source could not say: each point
+//! against its ideal, the knee, the bottleneck, a scalability fit and memory per worker. The
+//! terminal shows the same table and lines.
 
 use super::common::{
     NONE, at, col, doc_table, heap_peak, latency, or_none, row, rss_peak, table, target_headline, terminal_notes,
     time_with_spread,
 };
-use super::doc::{Block, Document, Inline, Item, Row, Show, bullets};
+use super::doc::{Block, Document, Inline, Item, Row, Show, Table, bullets};
 use super::words::{concurrency, count, diagnosis, kind_text, led, model_name, secs, sweep_at};
 use crate::analysis::io::Figures;
 use crate::analysis::scaling::Usl;
@@ -203,6 +204,17 @@ fn why(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &Sweep, found
         ("requests", exp.settings.requests.into()),
     ];
     doc.term(target_headline(t, "term-scale", &what, &exp.target, &cells));
+    doc.push(Show::Both, Block::Table(sweep_table(t, exp, sweep)));
+    let usl = Item { text: found.usl.clone(), more: found.usl_poor.clone().into_iter().collect(), sub: Vec::new() };
+    let items = vec![found.knee.clone().into(), found.diagnosis.clone().into(), usl, found.memory.clone().into()];
+    doc.doc(Block::Bullets(items));
+    terminal_notes(doc, t, &exp.settings.schedule, &cells);
+}
+
+/// Every point against its ideal, with the evidence the diagnosis reads; the terminal adds the
+/// baseline's row.
+fn sweep_table(t: &Text, exp: &ScaleExperiment, sweep: &Sweep) -> Table {
+    let kind = exp.settings.model;
     let h = |id: &str| t.get(id);
     let setting = t.msg("col-setting", &[("concurrency", concurrency(kind).into())]);
     let server = |p: &SweepPoint, f: fn(&crate::record::StatsSnapshot) -> u64| {
@@ -243,9 +255,5 @@ fn why(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &Sweep, found
         rows.push(Row { cells, show: Show::Terminal });
     }
     rows.extend(sweep.points.iter().map(|p| row(&columns, p)));
-    doc.push(Show::Both, Block::Table(table(columns, rows)));
-    let usl = Item { text: found.usl.clone(), more: found.usl_poor.clone().into_iter().collect(), sub: Vec::new() };
-    let items = vec![found.knee.clone().into(), found.diagnosis.clone().into(), usl, found.memory.clone().into()];
-    doc.doc(Block::Bullets(items));
-    terminal_notes(doc, t, &exp.settings.schedule, &cells);
+    table(columns, rows)
 }

@@ -1,7 +1,8 @@
-//! The views' side of the catalogues: messages with styled pieces (a message places `$strong`
-//! and the like; the view says they are strong, code or emphasis, and gets [`Inline`] back), and
-//! the wording rules every language shares: which note a ratio gets, how a model is named, what a
-//! diagnosis says. Numbers are formatted here, once, for every language.
+//! Between the views and the text catalogues: the views' side of the catalogues: messages with
+//! styled pieces (a message places `$strong` and the like; the view says they are strong, code or
+//! emphasis, and gets [`Inline`] back), and the wording rules every language shares: which note a
+//! ratio gets, how a model is named, what a diagnosis says. Numbers are formatted here, once, for
+//! every language.
 
 use std::time::Duration;
 
