@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::record::{EmbeddedMode, Kernel, LatencyProfile, ModelKind, ModelSpec, SizeRange};
-use crate::report::Format;
+use crate::render::{CompareFormat, Format};
 use crate::text::Lang;
 use crate::units::{parse_count, parse_duration};
 use crate::workload::{Header, UrlTemplate};
@@ -566,15 +566,9 @@ pub struct CompareArgs {
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "text")]
     pub format: CompareFormat,
-}
-
-/// Output of `compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompareFormat {
-    /// An aligned table for the terminal.
-    Text,
-    /// A Markdown table.
-    Md,
+    /// Language of the comparison.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
 }
 
 /// A percentage of 0 or more: 10 or 10%.

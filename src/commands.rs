@@ -7,7 +7,7 @@ use crate::output::{self, ReportDir};
 use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
 use crate::progress::Progress;
 use crate::record::Report;
-use crate::report::{Format, exporter, folder_exporter};
+use crate::render::{Format, exporter, folder_exporter};
 use crate::{cli, compare as cmp, runner, server};
 
 /// How a completed command ended.
@@ -94,10 +94,7 @@ pub fn report(args: &cli::ReportArgs) -> anyhow::Result<Outcome> {
 pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
     let (a, b) = (cmp::load(&args.a)?, cmp::load(&args.b)?);
     let comparison = cmp::compare(&a, &b);
-    let text = match args.format {
-        cli::CompareFormat::Md => comparison.to_markdown(),
-        cli::CompareFormat::Text => comparison.to_text(),
-    };
+    let text = crate::render::comparison(&comparison, args.format, args.lang);
     output::print(text.as_bytes())?;
     if args.fail_on_regression.is_some() && !comparison.judged_any() {
         return Err(Error::Usage(

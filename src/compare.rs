@@ -6,15 +6,12 @@
 //! the same set-up: when the workload, the target or the cores granted differ, the differences are
 //! listed and the cells are shown but not judged. A model that failed on either side is not compared.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::analysis::figures::total_time;
 use crate::analysis::stats::{self, RatioStat};
 use crate::error::Error;
 use crate::record::{Cell, CellStatus, ClientSettings, Experiment, Report, TargetInfo};
-use crate::report::markdown::table;
-use crate::report::terminal::aligned;
 
 /// What a comparison concluded for one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +25,127 @@ pub enum Verdict {
     SetupDiffers,
 }
 
-impl Verdict {
-    pub fn text(self) -> &'static str {
+/// A setting two runs of an experiment must share to be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Requests,
+    Latency,
+    ServerCap,
+    Target,
+    KeepAlive,
+    Prewarm,
+    InterpCost,
+    Retries,
+    Tasks,
+    Range,
+    Seed,
+    Kernel,
+}
+
+impl Setting {
+    /// Its name, as the schema and the English text call it.
+    pub fn name(self) -> &'static str {
         match self {
-            Verdict::Faster => "faster",
-            Verdict::Slower => "slower",
-            Verdict::NoSignificantChange => "no significant change",
-            Verdict::TooFewRuns => "too few runs to tell",
-            Verdict::SetupDiffers => "not judged: set-up differs",
+            Setting::Requests => "requests",
+            Setting::Latency => "latency",
+            Setting::ServerCap => "server cap",
+            Setting::Target => "target",
+            Setting::KeepAlive => "keep-alive",
+            Setting::Prewarm => "prewarm",
+            Setting::InterpCost => "interp cost",
+            Setting::Retries => "retries",
+            Setting::Tasks => "tasks",
+            Setting::Range => "range",
+            Setting::Seed => "seed",
+            Setting::Kernel => "kernel",
+        }
+    }
+}
+
+/// A setting's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// As written on the command line (`fixed:100ms`, `200`, `50000..150000`).
+    Text(String),
+    /// On or off.
+    Flag(bool),
+    /// Not set (no server cap).
+    Unset,
+    /// The embedded mock API (as a target).
+    Embedded,
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Text(s) => f.write_str(s),
+            Value::Flag(b) => write!(f, "{b}"),
+            Value::Unset => f.write_str("none"),
+            Value::Embedded => f.write_str("embedded API"),
+        }
+    }
+}
+
+/// How the set-ups of two results differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// The machines granted different numbers of cores.
+    Cores { a: usize, b: usize },
+    /// A setting of an experiment (`io`, `scale`, `cpu`) differs.
+    Setting { experiment: &'static str, setting: Setting, a: Value, b: Value },
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Cores { a, b } => write!(f, "cores granted {a} → {b}"),
+            Difference::Setting { experiment, setting, a, b } => {
+                write!(f, "{experiment}: {} {a} → {b}", setting.name())
+            }
+        }
+    }
+}
+
+/// One of the two results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    A,
+    B,
+}
+
+/// Why an experiment or a cell was not compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    OnlyIn(Side),
+    FailedIn(Side),
+    NoRuns,
+}
+
+/// An experiment (`model: None`) or a cell that was not compared, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    pub experiment: &'static str,
+    pub model: Option<String>,
+    pub reason: Reason,
+}
+
+impl Unmatched {
+    /// The experiment, and the model when it is a cell: `io`, `io async-mt`.
+    pub fn what(&self) -> String {
+        match &self.model {
+            Some(m) => format!("{} {m}", self.experiment),
+            None => self.experiment.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Unmatched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = self.what();
+        match self.reason {
+            Reason::OnlyIn(side) => write!(f, "{what} (only in {side:?})"),
+            Reason::FailedIn(side) => write!(f, "{what} (failed in {side:?})"),
+            Reason::NoRuns => write!(f, "{what} (no runs to compare)"),
         }
     }
 }
@@ -56,50 +166,53 @@ pub struct CellChange {
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {
     pub changes: Vec<CellChange>,
-    pub unmatched: Vec<String>,
+    pub unmatched: Vec<Unmatched>,
     /// How the set-ups of matched experiments differ (`io: latency fixed:100ms → fixed:630ms`).
-    pub differences: Vec<String>,
+    pub differences: Vec<Difference>,
 }
 
 fn kind(e: &Experiment) -> &'static str {
     e.kind_name()
 }
 
-/// What must be equal for two runs of an experiment to be compared: the workload and its target.
-fn setup(e: &Experiment) -> Vec<(&'static str, String)> {
+/// What must be equal for two runs of an experiment to be compared: the workload and its target
+/// (the embedded API's latency and cap only when both ran against it).
+fn setup(e: &Experiment) -> Vec<(Setting, Value)> {
+    let text = |s: String| Value::Text(s);
     let target = |t: &TargetInfo| match &t.embedded {
         Some(e) => vec![
-            ("latency", e.config.latency.to_string()),
-            ("server cap", e.config.max_inflight.map_or("none".into(), |c| c.to_string())),
+            (Setting::Target, Value::Embedded),
+            (Setting::Latency, text(e.config.latency.to_string())),
+            (Setting::ServerCap, e.config.max_inflight.map_or(Value::Unset, |c| text(c.to_string()))),
         ],
-        None => vec![("target", t.url_template.clone())],
+        None => vec![(Setting::Target, text(t.url_template.clone()))],
     };
     let client = |c: &ClientSettings| {
         vec![
-            ("keep-alive", c.config.keep_alive.to_string()),
-            ("prewarm", c.config.prewarm.to_string()),
-            ("interp cost", crate::units::fmt_duration(c.config.interp_cost)),
-            ("retries", c.config.retries.to_string()),
+            (Setting::KeepAlive, Value::Flag(c.config.keep_alive)),
+            (Setting::Prewarm, Value::Flag(c.config.prewarm)),
+            (Setting::InterpCost, text(crate::units::fmt_duration(c.config.interp_cost))),
+            (Setting::Retries, text(c.config.retries.to_string())),
         ]
     };
     match e {
         Experiment::Io(io) => {
-            let mut v = vec![("requests", io.settings.requests.to_string())];
+            let mut v = vec![(Setting::Requests, text(io.settings.requests.to_string()))];
             v.extend(target(&io.target));
             v.extend(client(&io.settings.client));
             v
         }
         Experiment::Scale(s) => {
-            let mut v = vec![("requests", s.settings.requests.to_string())];
+            let mut v = vec![(Setting::Requests, text(s.settings.requests.to_string()))];
             v.extend(target(&s.target));
             v.extend(client(&s.settings.client));
             v
         }
         Experiment::Cpu(c) => vec![
-            ("tasks", c.settings.tasks.to_string()),
-            ("range", c.settings.spec.range.to_string()),
-            ("seed", c.settings.spec.seed.to_string()),
-            ("kernel", c.settings.spec.kernel.to_string()),
+            (Setting::Tasks, text(c.settings.tasks.to_string())),
+            (Setting::Range, text(c.settings.spec.range.to_string())),
+            (Setting::Seed, text(c.settings.spec.seed.to_string())),
+            (Setting::Kernel, text(c.settings.spec.kernel.to_string())),
         ],
     }
 }
@@ -114,34 +227,42 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
     let (cores_a, cores_b) = (a.environment.cores_granted, b.environment.cores_granted);
     let cores_differ = cores_a != cores_b;
     if cores_differ {
-        out.differences.push(format!("cores granted {cores_a} → {cores_b}"));
+        out.differences.push(Difference::Cores { a: cores_a, b: cores_b });
     }
+    let unmatched = |e: &Experiment, model: Option<&Cell>, reason| Unmatched {
+        experiment: kind(e),
+        model: model.map(|c| c.model.to_string()),
+        reason,
+    };
     for ea in &a.experiments {
         let Some(eb) = b.experiments.iter().find(|eb| kind(eb) == kind(ea)) else {
-            out.unmatched.push(format!("{} (only in A)", kind(ea)));
+            out.unmatched.push(unmatched(ea, None, Reason::OnlyIn(Side::A)));
             continue;
         };
         let mut setup_differs = cores_differ;
-        for ((name, va), (_, vb)) in setup(ea).into_iter().zip(setup(eb)) {
-            if va != vb {
-                out.differences.push(format!("{}: {name} {va} → {vb}", kind(ea)));
+        let setup_b = setup(eb);
+        for (setting, va) in setup(ea) {
+            if let Some((_, vb)) = setup_b.iter().find(|(s, _)| *s == setting)
+                && va != *vb
+            {
+                out.differences.push(Difference::Setting { experiment: kind(ea), setting, a: va, b: vb.clone() });
                 setup_differs = true;
             }
         }
         for ca in ea.cells() {
             let Some(cb) = eb.cells().into_iter().find(|cb| cb.model == ca.model) else {
-                out.unmatched.push(format!("{} {} (only in A)", kind(ea), ca.model));
+                out.unmatched.push(unmatched(ea, Some(ca), Reason::OnlyIn(Side::A)));
                 continue;
             };
             let failed = |c: &Cell| matches!(c.status, CellStatus::Failed { .. });
             if failed(ca) || failed(cb) {
-                let side = if failed(ca) { "A" } else { "B" };
-                out.unmatched.push(format!("{} {} (failed in {side})", kind(ea), ca.model));
+                let side = if failed(ca) { Side::A } else { Side::B };
+                out.unmatched.push(unmatched(ea, Some(ca), Reason::FailedIn(side)));
                 continue;
             }
             let (ta, tb) = (times(ca), times(cb));
             let Some(change) = stats::independent_ratio(&ta, &tb) else {
-                out.unmatched.push(format!("{} {} (no runs to compare)", kind(ea), ca.model));
+                out.unmatched.push(unmatched(ea, Some(ca), Reason::NoRuns));
                 continue;
             };
             let verdict = match change.ci95 {
@@ -162,13 +283,13 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
         }
         for cb in eb.cells() {
             if !ea.cells().iter().any(|ca| ca.model == cb.model) {
-                out.unmatched.push(format!("{} {} (only in B)", kind(eb), cb.model));
+                out.unmatched.push(unmatched(eb, Some(cb), Reason::OnlyIn(Side::B)));
             }
         }
     }
     for eb in &b.experiments {
         if !a.experiments.iter().any(|ea| kind(ea) == kind(eb)) {
-            out.unmatched.push(format!("{} (only in B)", kind(eb)));
+            out.unmatched.push(unmatched(eb, None, Reason::OnlyIn(Side::B)));
         }
     }
     out
@@ -185,54 +306,6 @@ impl Comparison {
     /// Cells significantly slower by more than `pct` per cent.
     pub fn regressions(&self, pct: f64) -> Vec<&CellChange> {
         self.changes.iter().filter(|c| c.verdict == Verdict::Slower && c.change.point > 1.0 + pct / 100.0).collect()
-    }
-
-    fn rows(&self) -> Vec<Vec<String>> {
-        self.changes
-            .iter()
-            .map(|c| {
-                let pct = (c.change.point - 1.0) * 100.0;
-                vec![
-                    c.experiment.to_string(),
-                    c.model.clone(),
-                    format!("{:.3} s", c.a_median_s),
-                    format!("{:.3} s", c.b_median_s),
-                    format!("{pct:+.1}%"),
-                    c.change.ci95.map_or("–".into(), |(lo, hi)| {
-                        format!("{:+.1}% … {:+.1}%", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0)
-                    }),
-                    c.verdict.text().to_string(),
-                ]
-            })
-            .collect()
-    }
-
-    const HEADER: [&'static str; 7] =
-        ["experiment", "model", "A (median)", "B (median)", "change", "95% CI", "verdict"];
-
-    pub fn to_text(&self) -> String {
-        let mut rows = vec![Self::HEADER.map(String::from).to_vec()];
-        rows.extend(self.rows());
-        let mut out = aligned(&rows);
-        for d in &self.differences {
-            let _ = writeln!(out, "  ⚠ set-up differs: {d}");
-        }
-        for u in &self.unmatched {
-            let _ = writeln!(out, "  not compared: {u}");
-        }
-        out
-    }
-
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::from("# Comparison: B against A (time for all tasks)\n\n");
-        table(&mut out, &Self::HEADER, &self.rows());
-        for d in &self.differences {
-            let _ = writeln!(out, "- ⚠ set-up differs: {d}");
-        }
-        for u in &self.unmatched {
-            let _ = writeln!(out, "- not compared: {u}");
-        }
-        out
     }
 }
 

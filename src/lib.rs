@@ -2,8 +2,8 @@
 //!
 //! The pipeline runs one way: [`cli`] (raw arguments) → [`plan`] (validated, no I/O) →
 //! [`target`] (the embedded mock API or `--url`) → [`runner`] (every model, measured by
-//! [`measure`]) → [`report`] (one data model; [`analysis`] derives the verdicts; exporters render
-//! it). [`main_entry`] is the whole binary; tests call [`run`] in-process.
+//! [`measure`], into [`record`]s) → [`analysis`] (the verdicts) → [`view`] (each section once, as
+//! data, in the words of [`text`]) → [`render`] (terminal, Markdown, HTML, JSON, CSV). [`main_entry`] is the whole binary; tests call [`run`] in-process.
 
 pub mod analysis;
 pub mod cli;
@@ -19,13 +19,14 @@ pub mod plan;
 pub mod progress;
 pub mod protocol;
 pub mod record;
-pub mod report;
+pub mod render;
 pub mod runner;
 pub mod seed;
 pub mod server;
 pub mod target;
 pub mod text;
 pub mod units;
+pub mod view;
 pub mod worker;
 pub mod workload;
 

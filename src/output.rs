@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::record::Report;
-use crate::report::lang::words;
-use crate::report::{Format, charts, folder_exporter};
-use crate::text::Lang;
+use crate::render::{Format, charts, folder_exporter};
+use crate::text::{Lang, Text};
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -59,7 +58,7 @@ impl ReportDir {
             write(format.file_name(), &folder_exporter(format, self.lang).render(report)?)?;
         }
         if self.formats.iter().any(|f| f.has_charts()) {
-            for chart in charts::all(report, words(self.lang))? {
+            for chart in charts::all(report, &Text::new(self.lang))? {
                 write(&chart.file_name(), chart.svg.as_bytes())?;
             }
         }

@@ -18,7 +18,7 @@ use crate::record::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
     MAX_CONCURRENCY, ModelSpec, ScaleSettings, Schedule, ServerConfig, SizeRange,
 };
-use crate::report::Format;
+use crate::render::Format;
 use crate::text::Lang;
 use crate::workload::io::{ASYNC_CLIENT, BLOCKING_CLIENT, BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES};
 use crate::workload::{Header, UrlTemplate};
@@ -100,7 +100,7 @@ fn thread_limit_check(model: &ModelSpec, n: usize, limit: Option<(u64, &str)>) -
 pub fn folder_files(formats: &[Format]) -> Vec<String> {
     let mut files: Vec<String> = formats.iter().map(|f| f.file_name().to_string()).collect();
     if formats.iter().any(|f| f.has_charts()) {
-        files.extend(crate::report::charts::ALL_IDS.iter().map(|id| format!("{id}.svg")));
+        files.extend(crate::render::charts::ALL_IDS.iter().map(|id| format!("{id}.svg")));
     }
     files
 }

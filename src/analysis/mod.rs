@@ -54,6 +54,34 @@ pub fn ideal_time(tasks: usize, concurrency: usize, latency: Duration) -> Durati
     latency * waves as u32
 }
 
+/// The fixed latency of the embedded API, when it has one: what "ideal" times are computed from.
+pub fn fixed_latency(target: &crate::record::TargetInfo) -> Option<Duration> {
+    match target.embedded.as_ref()?.config.latency {
+        crate::record::LatencyProfile::Fixed(d) if !d.is_zero() => Some(d),
+        _ => None,
+    }
+}
+
+/// The embedded API's latency really applied, over every run of `cells`: (requested, applied,
+/// max) in microseconds.
+pub fn applied_latency(cells: &[&crate::record::Cell]) -> Option<(f64, f64, u64)> {
+    use crate::record::StatsSnapshot;
+    let servers: Vec<&StatsSnapshot> =
+        cells.iter().flat_map(|c| c.runs.iter().filter_map(|r| r.server.as_ref())).collect();
+    let responses: u64 = servers.iter().map(|s| s.responses).sum();
+    (responses > 0).then(|| {
+        let total = |f: fn(&StatsSnapshot) -> u64| servers.iter().map(|s| f(s)).sum::<u64>() as f64 / responses as f64;
+        let max = servers.iter().filter_map(|s| s.latency_applied_us_max).max().unwrap_or(0);
+        (total(|s| s.latency_requested_us_total), total(|s| s.latency_applied_us_total), max)
+    })
+}
+
+/// The load average at the start, when it says the machine was busy (above half its cores).
+pub fn busy(report: &crate::record::Report) -> Option<f64> {
+    let load = report.environment.load_average_start?;
+    (load > 0.5 * report.environment.cores_granted as f64).then_some(load)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! `compare`: a result against itself changes nothing; against a 2x slower copy it is a real change.
 
 use concbench::compare::{Verdict, compare};
-use concbench::report::{Format, exporter};
+use concbench::render::{CompareFormat, Format, comparison, exporter};
 use concbench::text::Lang;
 
 use crate::fixtures;
@@ -17,7 +17,11 @@ fn a_result_compared_with_itself_shows_no_significant_change() {
         assert_eq!(ch.verdict, expected, "{}", ch.model);
     }
     assert!(c.regressions(0.0).is_empty());
-    assert!(c.unmatched.iter().any(|u| u.contains("async-mt")), "a cell without runs is listed: {:?}", c.unmatched);
+    assert!(
+        c.unmatched.iter().any(|u| u.to_string().contains("async-mt")),
+        "a cell without runs is listed: {:?}",
+        c.unmatched
+    );
 }
 
 #[test]
@@ -34,7 +38,7 @@ fn a_twice_faster_result_is_faster_with_an_interval_excluding_one() {
     let back = compare(&b, &a);
     assert_eq!(back.regressions(50.0).len(), 2, "2x slower is a regression beyond 50 %");
     assert!(back.regressions(150.0).is_empty());
-    assert!(c.to_markdown().contains("| io | async |"));
+    assert!(comparison(&c, CompareFormat::Md, Lang::En).contains("| io | async |"));
 }
 
 #[test]
@@ -44,12 +48,15 @@ fn results_of_different_set_ups_are_shown_but_not_judged() {
     let concbench::record::Experiment::Io(io) = &mut b.experiments[0] else { unreachable!() };
     io.target.embedded.as_mut().unwrap().config.latency = "fixed:100ms".parse().unwrap();
     let c = compare(&a, &b);
-    assert_eq!(c.differences, vec!["io: latency fixed:630ms → fixed:100ms".to_string()]);
+    let differences: Vec<String> = c.differences.iter().map(ToString::to_string).collect();
+    assert_eq!(differences, vec!["io: latency fixed:630ms → fixed:100ms".to_string()]);
     assert!(!c.changes.is_empty());
     assert!(c.changes.iter().all(|ch| ch.verdict == Verdict::SetupDiffers), "{:?}", c.changes);
     assert!(c.regressions(0.0).is_empty(), "a different set-up is no regression");
-    assert!(c.to_text().contains("set-up differs: io: latency fixed:630ms → fixed:100ms"));
-    assert!(c.unmatched.iter().any(|u| u == "io async-mt (failed in A)"), "{:?}", c.unmatched);
+    assert!(
+        comparison(&c, CompareFormat::Text, Lang::En).contains("set-up differs: io: latency fixed:630ms → fixed:100ms")
+    );
+    assert!(c.unmatched.iter().any(|u| u.to_string() == "io async-mt (failed in A)"), "{:?}", c.unmatched);
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod fixtures;
 mod golden;
 mod interrupt;
 mod io;
+mod lang;
 mod layers;
 mod props;
 mod report;

@@ -2,7 +2,7 @@
 //! snapshots, JSON round-trips. The figures are the source report's, so the verdicts are easy to check.
 
 use concbench::record::Report;
-use concbench::report::{Format, exporter};
+use concbench::render::{Format, exporter};
 use concbench::text::Lang;
 
 use crate::fixtures;
@@ -154,9 +154,131 @@ fn html_structure_from_fixed_reports() {
     for report in [fixtures::io(), fixtures::scale(), fixtures::cpu()] {
         let html = String::from_utf8(exporter(Format::Html, Lang::Ko, false).render(&report).unwrap()).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"ko\">"));
-        let charts = concbench::report::charts::all(&report, concbench::report::lang::words(Lang::Ko)).unwrap();
+        let charts = concbench::render::charts::all(&report, &concbench::text::Text::new(Lang::Ko)).unwrap();
         assert!(!charts.is_empty());
         assert_eq!(html.matches("<svg").count(), charts.len(), "one inline svg per chart");
         assert!(!html.contains("<img") && !html.contains("<script"));
     }
+}
+
+/// Variants of the fixtures that reach the lines the fixtures do not: an interrupted run on a busy
+/// machine, missing sections, an external target, retries, a cell that failed.
+fn variants() -> Vec<Report> {
+    let mut out = vec![fixtures::io(), fixtures::scale(), fixtures::cpu()];
+    let mut r = fixtures::io();
+    r.complete = false;
+    r.environment.load_average_start = Some(5.0);
+    r.environment.cgroup_cpu_quota = Some(1.5);
+    let concbench::record::Experiment::Io(io) = &mut r.experiments[0] else { unreachable!() };
+    io.cells.retain(|c| c.model.to_string() != "sequential");
+    io.target.kind = concbench::record::TargetKind::External;
+    io.target.embedded = None;
+    for run in &mut io.cells[0].runs {
+        run.retries = 3;
+        run.ok_after_retry = 2;
+    }
+    io.settings.client.config.retries = 2;
+    out.push(r);
+    let mut r = fixtures::scale();
+    let concbench::record::Experiment::Scale(s) = &mut r.experiments[0] else { unreachable!() };
+    s.baseline = None;
+    s.settings.baseline = None;
+    s.settings.model = concbench::record::ModelKind::Async;
+    out.push(r);
+    let mut r = fixtures::cpu();
+    let concbench::record::Experiment::Cpu(c) = &mut r.experiments[0] else { unreachable!() };
+    c.cells[1].runs.clear();
+    c.cells[1].status = concbench::record::CellStatus::Failed { reason: "boom".into() };
+    out.push(r);
+    out
+}
+
+/// Every message the views ask for exists with every argument it needs, in every language.
+#[test]
+fn rendering_every_variant_misses_no_message() {
+    for report in variants() {
+        for lang in [Lang::En, Lang::Ko] {
+            for format in [Format::Text, Format::Md, Format::Html] {
+                exporter(format, lang, false).render(&report).unwrap();
+            }
+            let a = fixtures::io();
+            let c = concbench::compare::compare(&a, &report);
+            for f in [concbench::render::CompareFormat::Text, concbench::render::CompareFormat::Md] {
+                concbench::render::comparison(&c, f, lang);
+            }
+        }
+    }
+    assert_eq!(concbench::text::misses(), 0, "a message, attribute or argument is missing from a catalogue");
+}
+
+fn text(report: &Report, lang: Lang) -> String {
+    String::from_utf8(exporter(Format::Text, lang, false).render(report).unwrap()).unwrap()
+}
+
+/// The terminal summaries of every experiment and of `compare`, in English and in Korean: the
+/// Korean ones are Korean throughout (model specs, units and numbers aside) and their columns line
+/// up by display width.
+#[test]
+fn terminal_summaries_in_both_languages() {
+    use concbench::render::{CompareFormat, comparison};
+    insta::assert_snapshot!("terminal_ko", text(&fixtures::io(), Lang::Ko));
+    insta::assert_snapshot!("scale_terminal_ko", text(&fixtures::scale(), Lang::Ko));
+    insta::assert_snapshot!("cpu_terminal_en", text(&fixtures::cpu(), Lang::En));
+    insta::assert_snapshot!("cpu_terminal_ko", text(&fixtures::cpu(), Lang::Ko));
+    let a = fixtures::io();
+    let c = concbench::compare::compare(&a, &fixtures::slowed(&a, 0.5));
+    insta::assert_snapshot!("compare_terminal_en", comparison(&c, CompareFormat::Text, Lang::En));
+    insta::assert_snapshot!("compare_terminal_ko", comparison(&c, CompareFormat::Text, Lang::Ko));
+}
+
+/// Every table of the HTML page sits in its own scroll box, so a wide one scrolls inside it and
+/// the page itself never scrolls sideways.
+#[test]
+fn html_tables_scroll_inside_their_own_box() {
+    for report in [fixtures::io(), fixtures::scale(), fixtures::cpu()] {
+        let html = String::from_utf8(exporter(Format::Html, Lang::En, false).render(&report).unwrap()).unwrap();
+        let tables = html.matches("<table>").count();
+        assert!(tables > 0);
+        assert_eq!(html.matches("<div class=\"table-scroll\">\n<table>").count(), tables, "every table wrapped");
+        assert_eq!(html.matches("</table>\n</div>").count(), tables);
+        assert!(html.contains(".table-scroll { max-width: 100%; overflow-x: auto;"), "the box scrolls");
+        assert!(!html.contains("table { display: block"), "tables stay tables");
+    }
+}
+
+/// The latency chart's log axis is labelled at three or more round values, even over less than a
+/// decade (here 420 ms to 1065 ms).
+#[test]
+fn the_latency_chart_labels_at_least_three_ticks() {
+    let mut report = fixtures::io();
+    let concbench::record::Experiment::Io(io) = &mut report.experiments[0] else { unreachable!() };
+    for cell in io.cells.iter_mut().filter(|c| !c.runs.is_empty()) {
+        let summary = cell.runs[0].latency_ok.unwrap();
+        let cdf_us = concbench::record::CDF_QUANTILES.iter().map(|&q| (q, 630_000 + (q * 80_000.0) as u64)).collect();
+        cell.latency_ok = Some(concbench::record::LatencyDistribution { summary, cdf_us });
+    }
+    let charts = concbench::render::charts::all(&report, &concbench::text::Text::new(Lang::En)).unwrap();
+    let latency = charts.iter().find(|c| c.id == "io-latency").expect("a latency chart");
+    for tick in ["500", "700", "1000"] {
+        assert!(latency.svg.contains(&format!(">\n{tick}\n</text>")), "no tick {tick} in\n{}", latency.svg);
+    }
+}
+
+/// The sweep chart puts N on a log axis: 50, 100, 200 and 1000 each labelled, doublings evenly
+/// spaced.
+#[test]
+fn the_sweep_chart_spaces_n_by_its_logarithm() {
+    let charts = concbench::render::charts::all(&fixtures::scale(), &concbench::text::Text::new(Lang::En)).unwrap();
+    let svg = &charts.iter().find(|c| c.id == "scale-time").expect("a sweep chart").svg;
+    let x_of = |label: &str| -> f64 {
+        let end = svg.find(&format!(">\n{label}\n</text>")).unwrap_or_else(|| panic!("no label {label}"));
+        let start = svg[..end].rfind("<text").unwrap();
+        let tag = &svg[start..end];
+        let x = tag.split("x=\"").nth(1).unwrap();
+        x[..x.find('"').unwrap()].parse().unwrap()
+    };
+    let (x50, x100, x200, x1000) = (x_of("50"), x_of("100"), x_of("200"), x_of("1000"));
+    assert!((x100 - x50 - (x200 - x100)).abs() <= 2.0, "doublings evenly spaced: {x50} {x100} {x200}");
+    let per_decade = (x200 - x100) / 2f64.log10();
+    assert!((x1000 - x200 - per_decade * 5f64.log10()).abs() <= 2.0, "1000 where log 1000 is: {x1000}");
 }

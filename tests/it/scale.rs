@@ -65,7 +65,7 @@ fn a_server_cap_makes_a_plateau_and_is_named_as_the_cause() {
         other => panic!("expected the server cap, got {other:?}"),
     }
     let md = String::from_utf8(
-        concbench::report::exporter(concbench::report::Format::Md, concbench::text::Lang::En, false)
+        concbench::render::exporter(concbench::render::Format::Md, concbench::text::Lang::En, false)
             .render(&r)
             .unwrap(),
     )

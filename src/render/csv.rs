@@ -1,4 +1,5 @@
-//! CSV: one row per measured run, for spreadsheets and notebooks. Units are in the column names.
+//! A writer (the top of the pipeline, reading the records): CSV, one row per measured run, for
+//! spreadsheets and notebooks. Units are in the column names.
 
 use super::Exporter;
 use crate::analysis::figures::total_time;

@@ -3,11 +3,12 @@
 use super::{Bar, Chart, bar_chart, nice_ceiling, svg};
 use crate::analysis::io::Figures;
 use crate::record::IoExperiment;
-use crate::report::lang::Words;
+use crate::text::Text;
+use crate::view::chart;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
-pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
     let bars: Vec<Bar> = io
         .cells
         .iter()
@@ -26,9 +27,10 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
     if bars.is_empty() {
         return Ok(None);
     }
-    let cw = w.charts();
     let top = nice_ceiling(bars.iter().map(|b| b.value).fold(0.0, f64::max) * 1.15);
     let bars: Vec<Bar> = bars.into_iter().map(|b| Bar { label_at: b.value + top * 0.01, ..b }).collect();
-    let svg = svg(|root| bar_chart(root, cw.io_memory, cw.heap_mib, 0.0..top, 0.0, &bars).map(drop))?;
-    Ok(Some(Chart { id: "io-memory", title: cw.io_memory.into(), svg }))
+    let svg = svg(|root| {
+        bar_chart(root, &super::title(t, chart::IO_MEMORY), &t.get("chart-heap-mib"), 0.0..top, 0.0, &bars).map(drop)
+    })?;
+    Ok(Some(Chart::new(chart::IO_MEMORY, t, svg)))
 }

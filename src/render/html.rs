@@ -1,15 +1,15 @@
-//! HTML: one self-contained file (no script, no network, charts inline as SVG), readable on a
-//! phone. The body is the Markdown report (one source of text per language) turned into HTML
-//! with pulldown-cmark; each chart reference becomes the chart itself.
+//! A writer (the top of the pipeline): HTML, one self-contained file (no script, no network, charts
+//! inline as SVG), readable on a phone. The body is the document's Markdown turned into HTML with
+//! pulldown-cmark; each chart reference becomes the chart itself, and each table sits in a box that
+//! scrolls sideways.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 use super::Exporter;
-use super::charts;
-use super::lang::words;
-use super::markdown::Markdown;
+use super::{charts, markdown};
 use crate::record::Report;
-use crate::text::Lang;
+use crate::text::{Lang, Text};
+use crate::view;
 
 const TEMPLATE: &str = include_str!("template.html");
 
@@ -26,9 +26,9 @@ fn escape(s: &str) -> String {
 
 impl Exporter for Html {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let w = words(self.lang);
-        let charts = charts::all(report, w)?;
-        let markdown = String::from_utf8(Markdown { lang: self.lang, charts: true }.render(report)?)?;
+        let t = Text::new(self.lang);
+        let charts = charts::all(report, &t)?;
+        let markdown = markdown::write(&view::report(report, &t), &charts);
         let mut events = Vec::new();
         let mut parser = Parser::new_ext(&markdown, Options::ENABLE_TABLES);
         while let Some(event) = parser.next() {
@@ -51,12 +51,21 @@ impl Exporter for Html {
                     };
                     events.push(Event::Html(figure.into()));
                 }
+                // Every table scrolls sideways inside its own box; the page never does.
+                Event::Start(Tag::Table(_)) => {
+                    events.push(Event::Html("<div class=\"table-scroll\">\n".into()));
+                    events.push(event);
+                }
+                Event::End(TagEnd::Table) => {
+                    events.push(event);
+                    events.push(Event::Html("</div>\n".into()));
+                }
                 other => events.push(other),
             }
         }
         let mut body = String::new();
         html::push_html(&mut body, events.into_iter());
-        let (title, subtitle) = w.html_heading();
+        let (title, subtitle) = (t.get("html-title"), t.get("html-subtitle"));
         let footer = format!(
             "concbench {} · {} · {}",
             report.tool.version,
@@ -64,10 +73,10 @@ impl Exporter for Html {
             report.environment.cpu_model.as_deref().unwrap_or("")
         );
         let page = TEMPLATE
-            .replace("{{lang}}", if self.lang == Lang::Ko { "ko" } else { "en" })
+            .replace("{{lang}}", self.lang.code())
             .replace("{{version}}", &escape(&report.tool.version))
-            .replace("{{title}}", &escape(title))
-            .replace("{{subtitle}}", &escape(subtitle))
+            .replace("{{title}}", &escape(&title))
+            .replace("{{subtitle}}", &escape(&subtitle))
             .replace("{{footer}}", &escape(&footer))
             .replace("{{body}}", &body);
         Ok(page.into_bytes())

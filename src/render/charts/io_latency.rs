@@ -1,13 +1,15 @@
 //! Latency distribution per model: the share of successful requests answered within a time
-//! (an empirical CDF from the merged histograms of all runs), latency on a log scale.
+//! (an empirical CDF from the merged histograms of all runs), latency on a log scale labelled at
+//! three or more round values.
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, PALETTE, draw_legend, legend_line, ok, svg};
+use super::{Chart, FONT, PALETTE, axis_number, draw_legend, legend_line, line_chart, log_axis, ok, svg};
 use crate::record::IoExperiment;
-use crate::report::lang::Words;
+use crate::text::Text;
+use crate::view::chart;
 
-pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
     let series: Vec<(String, Vec<(f64, f64)>)> = io
         .cells
         .iter()
@@ -20,22 +22,16 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
     if series.is_empty() {
         return Ok(None);
     }
-    let cw = w.charts();
     let all_ms = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
     let (lo, hi) = all_ms.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = (lo.max(1e-3) / 1.5, hi * 1.5);
     let svg = svg(|root| {
-        let mut chart = ok(ChartBuilder::on(root)
-            .caption(cw.io_latency, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0))?;
+        let mut chart = line_chart(root, &super::title(t, chart::IO_LATENCY), log_axis(lo, hi), 0.0..1.0)?;
         ok(chart
             .configure_mesh()
-            .x_desc(cw.latency_ms)
-            .y_desc(cw.share_of_requests)
-            .x_label_formatter(&|v| format!("{v}"))
+            .x_desc(t.get("chart-latency-ms"))
+            .y_desc(t.get("chart-share"))
+            .x_label_formatter(&|v| axis_number(*v))
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
             .label_style((FONT, 13))
             .draw())?;
@@ -47,5 +43,5 @@ pub fn chart(io: &IoExperiment, w: &dyn Words) -> anyhow::Result<Option<Chart>> 
         }
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
     })?;
-    Ok(Some(Chart { id: "io-latency", title: cw.io_latency.into(), svg }))
+    Ok(Some(Chart::new(chart::IO_LATENCY, t, svg)))
 }

@@ -10,12 +10,12 @@ mod scale_time;
 
 use std::sync::Once;
 
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::ranged1d::{AsRangedCoord, SegmentedCoord, ValueFormatter};
 use plotters::coord::types::RangedCoordusize;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use super::lang::Words;
 use crate::record::{Experiment, Report};
 
 /// Width and height of every chart, in pixels (the SVG scales to the page).
@@ -31,6 +31,11 @@ pub struct Chart {
 }
 
 impl Chart {
+    /// The chart `id`, titled from the catalogue (`chart-ID`).
+    pub fn new(id: &'static str, t: &crate::text::Text, svg: String) -> Self {
+        Chart { id, title: title(t, id), svg }
+    }
+
     pub fn file_name(&self) -> String {
         format!("{}.svg", self.id)
     }
@@ -161,6 +166,29 @@ where
     Ok(chart)
 }
 
+/// The chart context of a [`line_chart`] over axes `X` and `Y`.
+pub(crate) type LineChart<'a, 'b, X, Y> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// A chart of lines over `x` and `y` (linear or log), with its caption: the frame every line
+/// chart shares.
+pub(crate) fn line_chart<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: &str,
+    x: X,
+    y: Y,
+) -> anyhow::Result<LineChart<'a, 'b, X, Y>> {
+    ok(ChartBuilder::on(root)
+        .caption(caption, (FONT, 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x, y))
+}
+
 /// A legend marker: a short line in the series' colour and width.
 pub(crate) fn legend_line(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width))
@@ -192,6 +220,52 @@ pub fn axis_number(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
+/// Round numbers m × 10^k (m from `mantissas`) within `lo..=hi`, ascending.
+fn decades(lo: f64, hi: f64, mantissas: &[f64]) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    let round = |v: f64| format!("{v:.6e}").parse::<f64>().unwrap_or(v);
+    (first..=last)
+        .flat_map(|k| mantissas.iter().map(move |m| round(m * 10f64.powi(k))))
+        .filter(|v| (lo..=hi).contains(v))
+        .collect()
+}
+
+/// The labelled ticks of a log axis over `lo..hi`: powers of ten when the range spans three of
+/// them, else the 1–2–5 series, else a finer one, so at least three round values are labelled
+/// (three evenly spaced ones, with as few digits as keep them apart, when even that finds fewer).
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let series: [&[f64]; 3] = [&[1.0], &[1.0, 2.0, 5.0], &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]];
+    if let Some(ticks) = series.iter().map(|m| decades(lo, hi, m)).find(|t| t.len() >= 3) {
+        return ticks;
+    }
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let even: Vec<f64> = [0.2, 0.5, 0.8].iter().map(|f| lo * (hi / lo).powf(*f)).collect();
+    let rounded = |digits: i32| -> Vec<f64> {
+        let round = |v: f64| {
+            let scale = 10f64.powi(v.log10().floor() as i32 + 1 - digits);
+            (v / scale).round() * scale
+        };
+        even.iter().map(|&v| round(v)).collect()
+    };
+    (2..=6)
+        .map(rounded)
+        .find(|t| t.windows(2).all(|w| w[0] < w[1]) && t.iter().all(|v| (lo..=hi).contains(v)))
+        .unwrap_or(even)
+}
+
+/// A log axis over `lo..hi`, labelled at [`log_ticks`], with a light grid line at every
+/// 1–9 × 10^k.
+pub(crate) fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
+    let light = decades(lo, hi, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)).with_light_points(light)
+}
+
 /// A nice upper bound for an axis: the next 1, 2 or 5 × 10^k above `v`.
 pub fn nice_ceiling(v: f64) -> f64 {
     if !(v.is_finite() && v > 0.0) {
@@ -203,33 +277,29 @@ pub fn nice_ceiling(v: f64) -> f64 {
 }
 
 /// Every chart the report has data for, in report order.
-pub fn all(report: &Report, w: &dyn Words) -> anyhow::Result<Vec<Chart>> {
+pub fn all(report: &Report, t: &crate::text::Text) -> anyhow::Result<Vec<Chart>> {
     let mut charts = Vec::new();
     for experiment in &report.experiments {
         match experiment {
             Experiment::Io(io) => {
-                charts.extend(io_time::chart(io, w)?);
-                charts.extend(io_memory::chart(io, w)?);
-                charts.extend(io_latency::chart(io, w)?);
+                charts.extend(io_time::chart(io, t)?);
+                charts.extend(io_memory::chart(io, t)?);
+                charts.extend(io_latency::chart(io, t)?);
             }
-            Experiment::Scale(s) => charts.extend(scale_time::chart(s, report.environment.cores_granted, w)?),
-            Experiment::Cpu(c) => charts.extend(cpu_speedup::chart(c, report.environment.cores_granted, w)?),
+            Experiment::Scale(s) => charts.extend(scale_time::chart(s, report.environment.cores_granted, t)?),
+            Experiment::Cpu(c) => charts.extend(cpu_speedup::chart(c, report.environment.cores_granted, t)?),
         }
     }
     Ok(charts)
 }
 
-/// Every chart id a report can have (a report folder holds `ID.svg` for those it has).
-pub const ALL_IDS: [&str; 5] = ["io-time", "io-memory", "io-latency", "scale-time", "cpu-speedup"];
-
-/// The charts that belong after a section, by id prefix (`io`, `scale`, `cpu`).
-pub fn ids_for(experiment: &Experiment) -> &'static [&'static str] {
-    match experiment {
-        Experiment::Io(_) => &["io-time", "io-memory", "io-latency"],
-        Experiment::Scale(_) => &["scale-time"],
-        Experiment::Cpu(_) => &["cpu-speedup"],
-    }
+/// The title of chart `id` in the catalogue.
+pub(crate) fn title(t: &crate::text::Text, id: &str) -> String {
+    t.get(&format!("chart-{id}"))
 }
+
+/// Every chart id a report can have (a report folder holds `ID.svg` for those it has).
+pub use crate::view::CHART_IDS as ALL_IDS;
 
 #[cfg(test)]
 mod tests {
@@ -242,6 +312,21 @@ mod tests {
         assert_eq!(nice_ceiling(3.1), 5.0);
         assert_eq!(nice_ceiling(120.0), 200.0);
         assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+
+    #[test]
+    fn log_axes_label_at_least_three_round_ticks() {
+        assert_eq!(log_ticks(0.5, 200.0), vec![1.0, 10.0, 100.0]);
+        assert_eq!(log_ticks(1.03, 388.0), vec![2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0]);
+        assert_eq!(log_ticks(420.0, 1065.0), vec![500.0, 700.0, 1000.0]);
+        assert_eq!(log_ticks(67.0, 165.0), vec![70.0, 100.0, 150.0]);
+        assert_eq!(log_ticks(0.066, 0.16), vec![0.07, 0.1, 0.15]);
+        for (lo, hi) in [(0.001, 0.0011), (95.0, 101.0), (3.3, 4.0), (1e-4, 5.0)] {
+            let ticks = log_ticks(lo, hi);
+            assert!(ticks.len() >= 3 && ticks.iter().all(|t| (lo..=hi).contains(t)), "{lo}..{hi}: {ticks:?}");
+            assert!(ticks.windows(2).all(|w| w[0] < w[1]), "{ticks:?}");
+        }
+        assert!(log_ticks(0.0, 1.0).is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! JSON: every raw figure, pretty-printed, units in field names, `schema_version` first; then an
-//! `analysis` block with every ratio the report states and its interval (derived from the runs,
-//! ignored when the file is read back).
+//! A writer (the top of the pipeline, reading the records): JSON, every raw figure, pretty-printed,
+//! units in field names, `schema_version` first; then an `analysis` block with every ratio the
+//! report states and its interval (derived from the runs, ignored when the file is read back).
 
 use serde::Serialize;
 

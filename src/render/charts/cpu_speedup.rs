@@ -6,11 +6,11 @@ use plotters::prelude::*;
 use super::{Bar, Chart, PALETTE, bar_chart, draw_legend, legend_line, nice_ceiling, ok, svg};
 use crate::analysis::cpu::analyse;
 use crate::record::CpuExperiment;
-use crate::report::lang::Words;
+use crate::text::Text;
+use crate::view::chart;
 
-pub fn chart(exp: &CpuExperiment, cores: usize, w: &dyn Words) -> anyhow::Result<Option<Chart>> {
+pub fn chart(exp: &CpuExperiment, cores: usize, t: &Text) -> anyhow::Result<Option<Chart>> {
     let a = analyse(exp, cores);
-    let cw = w.charts();
     let mut bars: Vec<Bar> = a
         .rows
         .iter()
@@ -29,7 +29,8 @@ pub fn chart(exp: &CpuExperiment, cores: usize, w: &dyn Words) -> anyhow::Result
     }
     let n = bars.len();
     let svg = svg(|root| {
-        let mut chart = bar_chart(root, cw.cpu_speedup, cw.speedup, 0.0..top, 0.0, &bars)?;
+        let mut chart =
+            bar_chart(root, &super::title(t, chart::CPU_SPEEDUP), &t.get("chart-speedup"), 0.0..top, 0.0, &bars)?;
         let (first, last) = (SegmentValue::Exact(0), SegmentValue::Exact(n));
         let max = cores as f64;
         let red = PALETTE[1];
@@ -39,12 +40,12 @@ pub fn chart(exp: &CpuExperiment, cores: usize, w: &dyn Words) -> anyhow::Result
             4,
             red.stroke_width(2),
         )))?
-        .label(format!("{} = {cores}", cw.theoretical_max))
+        .label(format!("{} = {cores}", &t.get("chart-theoretical")))
         .legend(legend_line(red, 2));
         ok(chart.draw_series(LineSeries::new(vec![(first, 1.0), (last, 1.0)], BLACK.stroke_width(1))))?
-            .label(cw.sequential_line)
+            .label(t.get("chart-sequential"))
             .legend(legend_line(BLACK, 1));
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
-    Ok(Some(Chart { id: "cpu-speedup", title: cw.cpu_speedup.into(), svg }))
+    Ok(Some(Chart::new(chart::CPU_SPEEDUP, t, svg)))
 }

@@ -1,4 +1,6 @@
-//! The one `Report` data model every output is rendered from, and the exporters that render it.
+//! The writers: the top of the pipeline. Terminal text, Markdown and HTML write the views'
+//! documents; JSON and CSV write the records; `charts` draws the SVG charts. One file per format;
+//! [`Format`] names them and [`exporter`] builds the one a caller asks for.
 //!
 //! A report holds only measured figures and the settings that produced them; verdicts and ratios
 //! are derived at render time by `analysis`, so a saved `results.json` re-renders identically.
@@ -7,14 +9,15 @@ pub mod charts;
 pub mod csv;
 pub mod html;
 pub mod json;
-pub mod lang;
 pub mod markdown;
 pub mod terminal;
 
 use serde::{Deserialize, Serialize};
 
+use crate::compare::Comparison;
 use crate::record::Report;
 use crate::text::Lang;
+use crate::view;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
@@ -70,5 +73,23 @@ pub fn exporter(format: Format, lang: Lang, color: bool) -> Box<dyn Exporter> {
         Format::Html => Box::new(html::Html { lang }),
         Format::Json => Box::new(json::Json),
         Format::Csv => Box::new(csv::Csv),
+    }
+}
+
+/// Output of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareFormat {
+    /// An aligned table for the terminal.
+    Text,
+    /// A Markdown table.
+    Md,
+}
+
+/// A comparison of two results, as text or Markdown.
+pub fn comparison(c: &Comparison, format: CompareFormat, lang: Lang) -> String {
+    let doc = view::compare::document(c, &crate::text::Text::new(lang));
+    match format {
+        CompareFormat::Text => terminal::write(&doc, false),
+        CompareFormat::Md => markdown::write(&doc, &[]),
     }
 }

@@ -1,0 +1,465 @@
+## concbench's words in English: the terminal summary, the reports, the charts and `compare`.
+## Numbers arrive formatted; `$strong` (and other attributes a message names) is shown in bold by
+## the writers, so no message holds markup. `$concurrency` is a model's kind of N: pool, limit or one.
+
+## Units and how sure a ratio is.
+
+unit-secs = { $s } s
+unit-count = { $n }
+interval-significant = (95% CI { $lo }–{ $hi }x, { $n } runs)
+interval-not-significant = (95% CI { $lo }–{ $hi }x over { $n } runs: not significant)
+interval-one-run = (1 run: no interval; use --runs 6 or more)
+interval-too-few = ({ $n } runs: too few for a 95% interval; use --runs 6 or more)
+
+## Models: a label per kind (its `ModelInfo::label`), the title of its sweep and its name in a
+## sweep's tests; its N in words.
+
+model-sequential = Sync (sequential)
+model-threads = Multithread
+    .sweep = Thread worker count vs performance
+    .test = Multithread
+model-async = Async
+    .sweep = Async in-flight limit vs performance
+    .test = Async
+model-async-mt = Async, multi-thread runtime
+    .sweep = Async in-flight limit vs performance
+    .test = Async (multi-thread runtime)
+model-processes = Multiprocess
+    .sweep = Process count vs performance
+    .test = Multiprocess
+model-gil-threads = Multithread under a GIL
+    .sweep = Thread worker count under a GIL vs performance
+    .test = Multithread under a GIL
+model-rayon = Work-stealing pool (rayon)
+    .sweep = Work-stealing pool size vs performance
+    .test = Work-stealing pool
+model-with-n = { $concurrency ->
+    [pool] { $model } ({ $n } workers)
+   *[limit] { $model } (limit { $n })
+}
+
+## Section 1.
+
+s1-title = Async vs sync API calls
+total-requests = Total requests
+s1-async-test = [1] Async test
+s1-sync-test = [2] Sync test
+done-responses = { $failed ->
+    [0] ✓ Done: { $ok } responses
+   *[other] ✓ Done: { $ok } responses, ✗ { $failed } failed
+}
+time-label = ⏱ Time
+for-sample = (for { $n })
+results = 📊 Results
+col-model = Model
+col-time = Time
+col-peak-memory = Peak memory (heap)
+s1-row-async = Async ({ $n })
+s1-row-sync = Sync ({ $n })
+s1-row-sync-estimated = Sync, estimated ({ $n })
+s1-async-faster = 🚀 { $strong }
+    .strong = Async is about { $x }x faster!
+s1-sync-faster = 🐢 { $strong }
+    .strong = Sync is about { $x }x faster.
+missing-section = Not shown: this run did not include { $a } and { $b }.
+
+## Section 2.
+
+s2-title = Async vs multithread API calls
+pool-workers = Thread-pool workers
+s2-threads-test = [2] Multithread test
+memory-line = 💾 Memory: current { $current }, peak { $peak }
+s2-row-async = Async (tokio)
+s2-row-threads = Multithread (thread pool, { $n } workers)
+s2-speed-async = ⏱ { $strong } async about { $x }x faster!
+    .strong = Speed:
+s2-speed-threads = ⏱ { $strong } multithread about { $x }x faster!
+    .strong = Speed:
+s2-memory-threads = 💾 { $strong } multithread uses about { $x }x less!
+    .strong = Memory:
+s2-memory-async = 💾 { $strong } async uses about { $x }x less!
+    .strong = Memory:
+
+## Section 3.
+
+s3-settings-tested = { $concurrency ->
+    [pool] Worker counts tested
+   *[limit] In-flight limits tested
+}
+s3-baseline-test = [Baseline] { $model } test
+s3-point-test = { $concurrency ->
+    [pool] {"["}{ $n } workers] { $model } test
+   *[limit] {"["}limit { $n }] { $model } test
+}
+done-time-memory = ✓ Done: { $time } | Peak memory: { $memory }
+s3-vs-baseline = { $x }x vs baseline
+summary = 📊 Summary
+col-setting = { $concurrency ->
+    [pool] Workers
+   *[limit] In-flight limit
+}
+col-vs-baseline = vs baseline
+s3-baseline-row = 1.00x (baseline)
+analysis = 📈 Analysis
+s3-span = { $concurrency ->
+    [pool] Workers
+   *[limit] In-flight limit
+} { $first } → { $last } ({ $ratio }x more)
+s3-speedup = Speed-up: { $speedup }x (ideal would be { $ideal }x)
+s3-possible = With { $requests } requests, Little's law allows at most { $possible }x over this range
+s3-efficiency = Efficiency: { $pct }%
+s3-not-reached = ❌ { $strong }
+    .strong = { $concurrency ->
+        [pool] Did not reach the baseline's performance within the tested worker range
+       *[limit] Did not reach the baseline's performance within the tested range
+    }
+s3-reached = ✅ { $strong }
+    .strong = { $concurrency ->
+        [pool] Reached the baseline's performance (within 5%) at { $n } workers
+       *[limit] Reached the baseline's performance (within 5%) at a limit of { $n }
+    }
+s3-diminishing = ⚠️ { $strong } { $concurrency ->
+    [pool] Adding workers gives little gain
+   *[limit] Raising the limit gives little gain
+}
+    .strong = Diminishing returns!
+s3-diminishing-definition = Diminishing returns is a law of economics: when one input is added while the others stay fixed, the extra output it brings (the marginal product) keeps shrinking.
+s3-why = 🔎 Why: the curve explained
+sweep-at = { $concurrency ->
+    [pool] { $n } workers
+   *[limit] a limit of { $n }
+}
+s3-knee = { $strong } past { $at }, each doubling gains less than { $pct }% in speed
+    .strong = Knee:
+s3-knee-requests = { $strong } past { $at }, each doubling gains less than { $pct }% in speed: with { $requests } requests, no more than { $requests } can be in flight, so more cannot help (Little's law)
+    .strong = Knee:
+s3-no-knee = { $strong } in this range: the last step still gained at least { $pct }% per doubling
+    .strong = No knee
+s3-latency-configured = Ideal times use the embedded API's latency of { $latency } (Little's law: ceil(requests / N) × latency).
+s3-latency-estimated = Ideal times use a latency of { $latency }, estimated as the lowest median latency measured (the target is external).
+s3-usl = { $strong } (Universal Scalability Law, throughput over concurrency N): X(N) = λN / (1 + σ(N−1) + κN(N−1)) with λ = { $lambda } req/s, σ (contention) = { $sigma }, κ (coherency) = { $kappa }, R² = { $r2 }. { $peak }
+    .strong = Scalability fit
+s3-usl-peak = Predicted peak: { $x } req/s at N ≈ { $n }.
+s3-usl-no-peak = No peak predicted (κ = 0): throughput keeps rising, ever more slowly.
+s3-usl-poor = The fit is poor (R² = { $r2 }): treat its predictions with care.
+s3-usl-too-few = { $strong } { $levels } distinct concurrency levels are too few for a meaningful fit of three parameters (at least 4 are needed).
+    .strong = No scalability fit:
+s3-memory = { $strong } (least-squares slope over the sweep): heap { $heap }, peak RSS { $rss }
+    .strong = { $concurrency ->
+        [pool] Memory per worker
+       *[limit] Memory per request in flight
+    }
+col-ideal = Ideal
+col-to-ideal = × ideal
+col-req-s = Req/s
+col-p50 = p50
+col-p99 = p99
+col-peak-heap = Peak heap
+col-peak-rss = Peak RSS
+col-client-cpu = Client CPU (cores)
+col-server-peak = Server peak in flight
+col-queued = Queued
+col-conns = Conns / req
+
+## What limits a sweep, with the evidence.
+
+diag-near-ideal = { $strong } Every point is within { $worst }x of its ideal time: scaling is near ideal, as Little's law predicts for a server that does not limit concurrency.
+    .strong = Bottleneck: none.
+diag-server-cap = { $strong } At { $at }, the server worked on at most { $peak } requests at once (its cap is { $cap }) while { $queued } requests waited in its queue, { $wait } ms on average. More concurrency on the client only lengthens that queue.
+    .strong = Bottleneck: the server's concurrency cap.
+diag-interpreter-lock = { $strong } Every request costs { $cost } ms of client CPU that runs holding the one lock, so no number of threads can pass { $cap } requests/s; at { $at } the client made { $measured } requests/s and its threads spent { $wait }% of their time waiting for the lock. This is the source report's plateau: more threads, the same throughput.
+    .strong = Bottleneck: client CPU serialised by the interpreter lock.
+diag-client-cpu = { $strong } At { $at }, the client kept { $used } of its { $cores } cores busy: it cannot issue requests any faster.
+    .strong = Bottleneck: client CPU.
+diag-ramp-up = { $strong } At { $at }, the client needed { $ramp } ms to get { $concurrency } requests under way (starting threads, opening connections), while a request itself took { $latency } ms at the median: start-up, not the server, keeps the run from its ideal.
+    .strong = Bottleneck: getting started.
+diag-request-overhead = { $strong } At { $at }, a request took { $client } ms at the median on the client, while the server spent { $server } ms on it: the difference is connecting and scheduling on both sides (client and server share this machine's cores).
+    .strong = Bottleneck: overhead around each request.
+diag-connection-setup = { $strong } Keep-alive is off: at { $at } the server accepted { $per } new connections per request, and the run took { $ideal }x its ideal time.
+    .strong = Bottleneck: connection set-up.
+diag-not-in-flight = { $strong } At { $at }, the client meant to have { $offered } requests in flight but the server never saw more than { $peak } at once: starting threads or connections holds requests back.
+    .strong = Bottleneck: the client.
+diag-beyond = { $strong } At { $at }, the client used only { $used } of { $cores } cores, so it is not what limits the rate. From the client side, the server's own concurrency or rate limit, or the network, cannot be told apart: run against the embedded API with --server-max-inflight to see such a limit named.
+    .strong = Bottleneck: beyond the client.
+diag-unexplained = { $strong } At { $at } the run took { $ideal }x its ideal time; neither the server's counters, the client's CPU nor its connections explain it.
+    .strong = Bottleneck: not identified.
+diag-no-data = { $strong } no point was measured.
+    .strong = Bottleneck: unknown:
+
+## Section 4.
+
+s4-title = Multithread vs multiprocess, CPU-bound
+s4-cores = CPU cores (granted)
+s4-tasks = Tasks
+s4-work = Work per task
+s4-work-value = prime counting, n in the range { $lo } ~ { $hi } ({ $kernel })
+s4-test = [{ $index }] { $model } test
+s4-vs-sync = 📈 { $x }x the speed of sync
+col-speedup = Speed-up
+s4-gil-heading = GIL (Global Interpreter Lock)
+s4-gil-intro = Python's GIL lets one thread run bytecode at a time. Rust has no GIL: concbench emulates one ({ $model }) to show what it does, next to free threads and processes.
+s4-gil-point = { $strong } CPU work does not run in parallel ({ $x }x here)
+    .strong = Multithread under a GIL:
+    .then = → thread switching only adds overhead, so it can even be slower
+s4-processes-point = { $strong } each process has its own interpreter (and would have its own GIL) ({ $x }x here)
+    .strong = Multiprocess:
+    .then = → real parallelism, up to the number of cores
+s4-threads-point = { $strong } no interpreter lock at all ({ $x }x here)
+    .strong = Free threads (Rust):
+    .then = → real parallelism in one process, up to the number of cores
+s4-theoretical = Theoretical maximum speed-up (cores): { $strong }
+    .strong = { $cores }x
+s4-actual = { $model } actual speed-up: { $strong } (efficiency: { $pct }%)
+    .strong = { $x }x
+s4-gil-no-effect = ⚠️ { $strong } ({ $x }x)
+    .strong = Multithreading under a GIL has almost no effect on CPU-bound work
+s4-faster = ✅ { $strong }
+    .strong = { $a } is { $x }x faster than { $b }!
+s4-checksum-ok = { $strong } every model that ran all its tasks counted { $sum } primes in all, as the reference sieve did ✓
+    .strong = Check:
+s4-checksum-bad = { $strong } ✗ some model's count differs from the reference ({ $sum } primes)
+    .strong = Check:
+col-spec = Spec
+col-efficiency = Efficiency
+col-serial = Serial fraction (Amdahl)
+col-cpu = CPU user+sys
+col-switches = Context switches (vol/invol)
+col-checksum = Checksum
+
+## Section 5.
+
+s5-title-slower = Why sync beat multithread (under a GIL)
+s5-title = Sync vs multithread under a GIL
+s5-row-slower = { $time } ({ $d } s slower!)
+s5-row-faster = { $time } ({ $d } s faster)
+s5-row-noise = { $time } ({ $d } s, within noise)
+s5-key = { $strong } (every figure below was measured in this run)
+    .strong = Key: GIL + overhead
+s5-seq-heading = Sync (sequential)
+s5-seq-timeline = task1 ████████ → task2 ████████ → task3 ████████
+s5-seq-no-contention = No lock contention
+s5-seq-switches = Few context switches ({ $voluntary } voluntary, { $involuntary } involuntary)
+s5-seq-simple = Simply runs one task after another
+s5-gil-heading = Multithread under a GIL ({ $n } workers)
+s5-thread = thread{ $n }
+s5-timeline-caption = (measured: the first { $total } ms of the run, one character per { $slice } ms; █ holding the lock, ░ waiting for it)
+s5-gil-competed = { $n } threads competed for one lock: it changed hands { $handovers } times, { $forced } of them forced by a waiting thread after the { $interval } ms switch interval
+s5-gil-one-at-a-time = Only one ran at a time: at most { $peak } thread was ever inside workload code
+s5-gil-waited = Threads spent { $wait } s waiting for the lock, summed over threads
+s5-gil-result = Result: sequential work + overhead = { $d } s against sequential
+s5-overheads = The overheads of multithreading (measured)
+col-overhead = Overhead
+col-measured = Measured in this run
+s5-contention = Lock contention
+s5-contention-value = { $n } threads competed for the lock; { $wait } s of waiting in all
+s5-switching = Context switching
+s5-switching-value = { $voluntary } voluntary + { $involuntary } involuntary context switches
+s5-threads = Thread creation/management
+s5-threads-value = { $n } threads started and joined inside the measured time
+s5-waiting = Lock waiting
+s5-waiting-value = { $handovers } hand-overs, { $forced } forced drops
+s5-conclusion = CPU-bound work on threads under a GIL
+s5-no-parallel = No parallel execution (one at a time under the lock)
+s5-same-work = The same work as sequential, plus overhead
+s5-ended-slower = So it ended { $d } s slower than sequential { $note }
+s5-ended-faster = Here it ended { $d } s faster than sequential { $note }
+s5-ended-noise = Here it ended { $d } s against sequential: no difference beyond the noise of these runs { $note }
+s5-beyond = Without a GIL (beyond the source)
+s5-beyond-threads = { $strong } { $x }x, efficiency { $pct }%: Rust threads hold no interpreter lock, so they run CPU work in parallel, as processes do, without start-up cost or copies
+    .strong = Free threads ({ $n }):
+s5-beyond-processes = { $strong } each took { $startup } ms to start on average (inside the measured time) and used up to { $heap } of heap and { $rss } of resident memory of its own
+    .strong = Processes ({ $n }):
+s5-beyond-async = { $strong } { $x }x: one event loop runs one task at a time; async does not help CPU-bound work
+    .strong = Async:
+s5-beyond-rayon = { $strong } { $x }x
+    .strong = Work-stealing pool (rayon, { $n }):
+
+## Repeated runs.
+
+spread-title = How sure: time over repeated runs
+col-runs = Runs
+col-median = Median
+col-mean-sd = Mean ± sd
+col-min-max = Min … max
+col-ci = 95% CI of the median
+col-outliers = Outliers
+col-notes = Notes
+schedule = Every figure is the median of { $runs } run(s) per model{ $warmup ->
+    [0] {""}
+   *[other] , after { $warmup } unrecorded warm-up run(s) each
+}, { $order }; ratios are medians of the ratios within each repetition, with a 95% interval of the median (order statistics, no assumption on the noise) from 6 runs on.
+schedule-shuffled = in a shuffled order in each repetition (seed { $seed })
+schedule-interleaved = interleaved (A B C A B C …)
+note-first-slow = first run much slower (try --warmup 1)
+note-large-spread = large spread (sd { $pct }% of the mean)
+note-outliers = { $n } flagged (modified Z > 14), kept
+busy = ⚠️ { $strong } load average { $load } on { $cores } cores when the run started; figures may be noisy.
+    .strong = The machine was busy:
+incomplete = ⚠️ { $strong }
+    .strong = Incomplete: this run was interrupted (or is still going); the report holds only what was measured so far.
+
+## The HTML page.
+
+html-title = concbench: concurrency models, measured
+html-subtitle = Async, threads, processes and a GIL on this machine: every figure below was measured in this run
+
+## Charts.
+
+chart-io-time = Time for all requests, per model (bars: median; whiskers: min to max; log scale)
+chart-io-memory = Peak heap per model (median)
+chart-io-latency = Latency of successful requests (all runs): share answered within a time
+chart-scale-time = Time against workers: measured, ideal (Little's law) and the baseline
+chart-cpu-speedup = Speed-up over sequential (median, 95% CI) against the cores granted
+chart-seconds = time (s)
+chart-heap-mib = peak heap (MiB)
+chart-latency-ms = latency (ms, log scale)
+chart-share = share of requests
+chart-workers = N (the swept setting, log scale)
+chart-measured = measured
+chart-ideal = ideal (Little's law)
+chart-baseline = baseline
+chart-speedup = speed-up (x)
+chart-theoretical = theoretical maximum (cores)
+chart-sequential = sequential (1x)
+chart-estimated = estimated
+
+## All measurements, failures, target and environment.
+
+all-title = All measurements
+col-ok-failed = OK / failed
+col-end-heap = End heap
+estimated-mark = (sample; time for all is estimated)
+floor-line = { $model } took { $ratio }x its ideal time ({ $floor }: waves of requests × one latency)
+failures-title = Failures
+fail-retries = ↻ { $model }: { $retries } retries; { $ok } requests succeeded after a retry, { $failed } failed for good
+fail-kind = ✗ { $model }: { $count } × { $kind } { $runs ->
+    [one] in 1 run
+   *[other] over { $runs } runs
+} (e.g. { $example })
+fail-cell = ✗ { $model } failed as a whole: { $reason }
+target-title = Target and settings
+target-embedded = { $strong } the embedded mock API over loopback HTTP ({ $mode }), latency { $profile }, { $cap ->
+    [none] no cap on requests in flight
+   *[other] at most { $cap } requests in flight
+}
+    .strong = Target:
+target-external = { $strong } { $url } (external: server-side figures are not available)
+    .strong = Target:
+target-applied = { $strong } { $applied } ms on average (asked { $requested } ms; max { $max } ms): timers are coarse, this is the figure to compare with
+    .strong = Latency the server really applied:
+target-settings = { $keepalive } { $mode ->
+    [on] on (connections reused)
+    [prewarm] on, async connections opened before each measured run (--prewarm)
+   *[off] off (a new connection per request)
+}; { $timeout } { $time } per request, { $connect } to connect
+    .keepalive = Keep-alive:
+    .timeout = timeout:
+target-no-retries = { $strong } none (a failure is final)
+    .strong = Retries:
+target-retries = { $strong } up to { $retries } per request for timeouts, broken connections, 429 and 5xx; backoff from { $backoff }, doubling, with jitter; Retry-After honoured
+    .strong = Retries:
+target-clients = { $strong } blocking models use { $blocking } ({ $input } KiB in + { $output } KiB out buffers per connection); async models use { $async }
+    .strong = Clients:
+target-headers = { $strong } { $names } (values not recorded)
+    .strong = Extra headers sent:
+target-checksum-ok = { $strong } every complete model received the same { $bytes } body bytes ✓
+    .strong = Check:
+target-checksum-bad = { $strong } ✗ models received different numbers of body bytes: the target's answers differ between runs
+    .strong = Check:
+target-server-peaks = What the server saw, per model (its own counters, reset before each run):
+target-server-peak = { $model }: { $requests } requests, at most { $peak } in flight at once, { $connections } connections
+env-title = Environment
+env-os = OS
+env-cpu = CPU
+env-cores = Cores granted
+env-cores-value = { $granted } (of { $online } online)
+env-cores-quota = { $granted } (of { $online } online; cgroup quota { $quota } CPUs)
+env-memory = Memory
+env-load = Load average (start → end)
+env-tool = concbench
+env-rust = Rust
+env-started = Started
+reading-title = How to read these figures
+reading-time = { $strong } is wall time on a monotonic clock, from when the first task may start to when the last one ended; building clients and runtimes is outside it, starting and joining threads is inside.
+    .strong = Time
+reading-heap = { $strong } comes from a counting allocator, concbench's analogue of Python's tracemalloc: { $peak } is the most live heap above the level at the start of the run, { $end } is live heap at the end minus at the start (clients and their idle connections still alive). Thread stacks are not heap.
+    .strong = Heap
+    .peak = peak
+    .end = end
+reading-rss = { $strong } is the resident memory of the whole client process (binary, libraries, touched thread stacks, heap), with the kernel's peak reset at the start of each run. The mock API runs in its own process and is not included.
+    .strong = Peak RSS
+reading-ideal = { $strong } is the least possible time against a server of fixed latency: ceil(requests / concurrency) × one latency.
+    .strong = Ideal
+reading-estimated = { $strong } times (sequential) are measured on a sample and scaled to all requests, as the source report did.
+    .strong = Estimated
+
+## The terminal summary.
+
+term-io = concbench io: { $requests } requests to { $to }
+term-scale = concbench scale: { $model } over { $settings }, { $requests } requests to { $to }
+term-cpu = concbench cpu: { $tasks } tasks, primes up to n in { $range } ({ $kernel }), { $cores } cores granted
+term-embedded = embedded API, latency { $latency }
+term-applied = (applied { $latency } on average)
+term-failed = failed
+term-not-run = not run
+term-estimated = * { $model }: { $run } of { $total } requests run; all { $total } estimated at { $time }
+term-spread = ⚠ { $model }: { $notes }
+term-base = { $model } (base)
+term-gil = gil-threads: { $handovers } hand-overs ({ $forced } forced), { $wait } waiting for the lock, at most { $peak } thread inside at once
+term-model = model
+term-ok-failed = ok/failed
+term-time = time
+term-ideal = ideal
+term-to-ideal = ×ideal
+term-vs-base = vs base
+term-req-s = req/s
+term-peak-heap = peak heap
+term-peak-rss = peak RSS
+term-cpu-time = CPU
+term-cpu-cores = CPU cores
+term-server-peak = srv peak
+term-queued = queued
+term-speedup = speed-up
+term-efficiency = efficiency
+term-switches = ctx sw (vol/invol)
+term-checksum = checksum
+
+## compare.
+
+compare-title = Comparison: B against A (time for all tasks)
+compare-experiment = experiment
+compare-model = model
+compare-a = A (median)
+compare-b = B (median)
+compare-change = change
+compare-ci = 95% CI
+compare-verdict = verdict
+compare-secs = { $s } s
+compare-faster = faster
+compare-slower = slower
+compare-no-change = no significant change
+compare-too-few = too few runs to tell
+compare-setup-differs = not judged: set-up differs
+compare-difference = ⚠ set-up differs: { $what }
+compare-cores = cores granted { $a } → { $b }
+compare-setting = { $experiment }: { $setting } { $a } → { $b }
+compare-unmatched = not compared: { $what }
+compare-only-in = { $what } (only in { $side })
+compare-failed-in = { $what } (failed in { $side })
+compare-no-runs = { $what } (no runs to compare)
+setup-requests = requests
+setup-latency = latency
+setup-server-cap = server cap
+setup-target = target
+setup-keep-alive = keep-alive
+setup-prewarm = prewarm
+setup-interp-cost = interp cost
+setup-retries = retries
+setup-tasks = tasks
+setup-range = range
+setup-seed = seed
+setup-kernel = kernel
+setup-none = none
+setup-on = true
+setup-off = false
+setup-embedded = embedded API

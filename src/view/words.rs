@@ -1,0 +1,267 @@
+//! Between the views and the text catalogues: the views' side of the catalogues: messages with
+//! styled pieces (a message places `$strong` and the like; the view says they are strong, code or
+//! emphasis, and gets [`Inline`] back), and the wording rules every language shares: which note a
+//! ratio gets, how a model is named, what a diagnosis says. Numbers are formatted here, once, for
+//! every language.
+
+use std::time::Duration;
+
+use super::doc::{Inline, Span};
+use crate::analysis::stats::RatioStat;
+use crate::analysis::sweep::Diagnosis;
+use crate::record::{Concurrency, ModelKind, ModelSpec};
+use crate::text::{Arg, Text};
+
+/// Marks around a styled argument while a message is formatted (private-use characters, removed
+/// from any text passed in).
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// Text without the marks, safe to pass as an argument.
+pub fn plain(s: &str) -> String {
+    s.chars().filter(|&c| c != OPEN && c != CLOSE).collect()
+}
+
+fn styled(style: char, s: &str) -> String {
+    format!("{OPEN}{style}{}{CLOSE}", plain(s))
+}
+
+/// An argument shown strong.
+pub fn strong(s: &str) -> String {
+    styled('S', s)
+}
+
+/// An argument shown as code (a model spec, a kind of error, a URL).
+pub fn code(s: &str) -> String {
+    styled('C', s)
+}
+
+/// An argument shown emphasised.
+pub fn emph(s: &str) -> String {
+    styled('E', s)
+}
+
+/// Formatted text with its marks turned into spans.
+fn spans(text: &str) -> Inline {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        if at > 0 {
+            out.push(Span::Plain(rest[..at].to_string()));
+        }
+        let marked = &rest[at + OPEN.len_utf8()..];
+        let style = marked.chars().next().unwrap_or('P');
+        let body = &marked[style.len_utf8().min(marked.len())..];
+        let end = body.find(CLOSE).unwrap_or(body.len());
+        let s = body[..end].to_string();
+        out.push(match style {
+            'S' => Span::Strong(s),
+            'C' => Span::Code(s),
+            'E' => Span::Emph(s),
+            _ => Span::Plain(s),
+        });
+        rest = &body[(end + CLOSE.len_utf8()).min(body.len())..];
+    }
+    if !rest.is_empty() {
+        out.push(Span::Plain(rest.to_string()));
+    }
+    Inline(out)
+}
+
+/// A message whose arguments may be styled ([`strong`], [`code`], [`emph`]).
+pub fn rich(t: &Text, id: &str, args: &[(&str, Arg)]) -> Inline {
+    spans(&t.msg(id, args))
+}
+
+/// A message that places its own `.strong` attribute as `$strong`, shown strong.
+pub fn led(t: &Text, id: &str, args: &[(&str, Arg)]) -> Inline {
+    let lead = strong(&t.attr(id, "strong", args));
+    let mut all = args.to_vec();
+    all.push(("strong", lead.into()));
+    rich(t, id, &all)
+}
+
+/// Seconds as the source prints times: `2.11 s`, `2.11초`.
+pub fn secs(t: &Text, d: Duration) -> String {
+    t.msg("unit-secs", &[("s", format!("{:.2}", d.as_secs_f64()).into())])
+}
+
+/// A count of things: `200`, `200개`.
+pub fn count(t: &Text, n: usize) -> String {
+    t.msg("unit-count", &[("n", n.into())])
+}
+
+/// A ratio to one decimal as the source prints it (60.1), to two when it is close to 1 (1.02).
+pub fn ratio_text(x: f64) -> String {
+    if x < 1.5 { format!("{x:.2}") } else { format!("{x:.1}") }
+}
+
+/// How sure a ratio is: its interval and runs, or why there is none.
+pub fn interval_note(t: &Text, r: &RatioStat) -> String {
+    let n = ("n", Arg::from(r.n));
+    match (r.ci95, r.significant()) {
+        (Some((lo, hi)), significant) => {
+            let id = if significant == Some(true) { "interval-significant" } else { "interval-not-significant" };
+            t.msg(id, &[("lo", format!("{lo:.2}").into()), ("hi", format!("{hi:.2}").into()), n])
+        }
+        (None, _) if r.n <= 1 => t.get("interval-one-run"),
+        (None, _) => t.msg("interval-too-few", &[n]),
+    }
+}
+
+/// A verdict on a ratio: `above(x)` when it is at least 1, else `below(1/x)`, followed by the
+/// interval note of the side shown.
+pub fn verdict(t: &Text, r: &RatioStat, above: impl Fn(f64) -> Inline, below: impl Fn(f64) -> Inline) -> Inline {
+    let (text, shown) = if r.point >= 1.0 { (above(r.point), *r) } else { (below(1.0 / r.point), r.inverse()) };
+    text.then(format!(" {}", interval_note(t, &shown)))
+}
+
+/// A verdict whose two sides are messages led by a strong part, the ratio as `$x` (`fmt`
+/// writes it).
+pub fn led_verdict(t: &Text, r: &RatioStat, above: &str, below: &str, fmt: fn(f64) -> String) -> Inline {
+    verdict(t, r, |x| led(t, above, &[("x", fmt(x).into())]), |x| led(t, below, &[("x", fmt(x).into())]))
+}
+
+/// What the N of a kind is, as the catalogues select on it: `pool`, `limit` or `one`.
+pub fn concurrency(kind: ModelKind) -> &'static str {
+    match kind.info().concurrency {
+        Concurrency::Pool => "pool",
+        Concurrency::Limit => "limit",
+        Concurrency::One => "one",
+    }
+}
+
+/// The id of a kind's label message.
+pub fn label_id(kind: ModelKind) -> String {
+    format!("model-{}", kind.info().label)
+}
+
+/// A kind's label, or one of its attributes (`sweep`, `test`).
+pub fn kind_text(t: &Text, kind: ModelKind, attr: Option<&str>) -> String {
+    match attr {
+        None => t.get(&label_id(kind)),
+        Some(a) => t.attr(&label_id(kind), a, &[]),
+    }
+}
+
+/// A model in words: its kind's label, with its N when it has one (`Multithread (50 workers)`).
+pub fn model_name(t: &Text, m: &ModelSpec) -> String {
+    let label = kind_text(t, m.kind, None);
+    match (m.kind.info().concurrency, m.n) {
+        (Concurrency::One, _) | (_, None) => label,
+        (_, Some(n)) => t.msg(
+            "model-with-n",
+            &[("concurrency", concurrency(m.kind).into()), ("model", label.into()), ("n", n.into())],
+        ),
+    }
+}
+
+/// Where in a sweep: `50 workers`, `a limit of 50`.
+pub fn sweep_at(t: &Text, kind: ModelKind, n: usize) -> String {
+    t.msg("sweep-at", &[("concurrency", concurrency(kind).into()), ("n", n.into())])
+}
+
+/// What limits the sweep, with the evidence.
+pub fn diagnosis(t: &Text, d: &Diagnosis, kind: ModelKind) -> Inline {
+    let at = |n| ("at", Arg::from(sweep_at(t, kind, n)));
+    let f = |x: f64, digits: usize| Arg::from(format!("{x:.digits$}"));
+    match *d {
+        Diagnosis::NearIdeal { worst_to_ideal } => led(t, "diag-near-ideal", &[("worst", f(worst_to_ideal, 2))]),
+        Diagnosis::ServerCap { setting, cap, peak_inflight, queued, mean_wait_ms } => led(
+            t,
+            "diag-server-cap",
+            &[
+                at(setting),
+                ("peak", peak_inflight.into()),
+                ("cap", cap.into()),
+                ("queued", queued.into()),
+                ("wait", f(mean_wait_ms, 1)),
+            ],
+        ),
+        Diagnosis::InterpreterLock { setting, cost_ms, cap_per_s, measured_per_s, wait_share } => led(
+            t,
+            "diag-interpreter-lock",
+            &[
+                at(setting),
+                ("cost", f(cost_ms, 2)),
+                ("cap", f(cap_per_s, 0)),
+                ("measured", f(measured_per_s, 0)),
+                ("wait", f(wait_share * 100.0, 0)),
+            ],
+        ),
+        Diagnosis::ClientCpu { setting, cores_used, cores } => {
+            led(t, "diag-client-cpu", &[at(setting), ("used", f(cores_used, 2)), ("cores", cores.into())])
+        }
+        Diagnosis::RampUp { setting, ramp_up_ms, concurrency, median_latency_ms } => led(
+            t,
+            "diag-ramp-up",
+            &[
+                at(setting),
+                ("ramp", f(ramp_up_ms, 1)),
+                ("concurrency", concurrency.into()),
+                ("latency", f(median_latency_ms, 1)),
+            ],
+        ),
+        Diagnosis::RequestOverhead { setting, client_median_ms, server_mean_ms } => led(
+            t,
+            "diag-request-overhead",
+            &[at(setting), ("client", f(client_median_ms, 1)), ("server", f(server_mean_ms, 1))],
+        ),
+        Diagnosis::ConnectionSetup { setting, connections_per_request, to_ideal } => led(
+            t,
+            "diag-connection-setup",
+            &[at(setting), ("per", f(connections_per_request, 2)), ("ideal", f(to_ideal, 2))],
+        ),
+        Diagnosis::NotInFlight { setting, server_peak, offered } => {
+            led(t, "diag-not-in-flight", &[at(setting), ("offered", offered.into()), ("peak", server_peak.into())])
+        }
+        Diagnosis::Beyond { setting, cores_used, cores } => {
+            led(t, "diag-beyond", &[at(setting), ("used", f(cores_used, 2)), ("cores", cores.into())])
+        }
+        Diagnosis::Unexplained { setting, to_ideal } => {
+            led(t, "diag-unexplained", &[at(setting), ("ideal", f(to_ideal, 2))])
+        }
+        Diagnosis::NoData => led(t, "diag-no-data", &[]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Lang;
+
+    #[test]
+    fn styled_arguments_become_spans() {
+        let t = Text::new(Lang::En);
+        let line = rich(&t, "fail-cell", &[("model", code("threads:50").into()), ("reason", "boom".into())]);
+        assert_eq!(
+            line.0,
+            vec![
+                Span::Plain("✗ ".into()),
+                Span::Code("threads:50".into()),
+                Span::Plain(" failed as a whole: boom".into()),
+            ]
+        );
+        let lead = led(&t, "target-no-retries", &[]);
+        assert_eq!(lead.0[0], Span::Strong("Retries:".into()));
+        assert_eq!(spans(&format!("a{}b", plain("\u{E000}x\u{E001}"))).0, vec![Span::Plain("axb".into())]);
+    }
+
+    #[test]
+    fn every_kind_has_its_label_in_every_catalogue() {
+        for lang in Lang::ALL {
+            let t = Text::new(lang);
+            for info in ModelKind::ALL {
+                let id = label_id(info.kind);
+                let label = t.get(&id);
+                assert!(label != id && !label.is_empty(), "{lang:?}: no label for {:?} ({id})", info.kind);
+                if info.concurrency != Concurrency::One {
+                    for attr in ["sweep", "test"] {
+                        let text = kind_text(&t, info.kind, Some(attr));
+                        assert!(!text.contains(&id), "{lang:?}: no {id}.{attr}");
+                    }
+                }
+            }
+        }
+    }
+}
