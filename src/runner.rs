@@ -73,14 +73,21 @@ impl Session {
         let url = target.preflight_url();
         let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
         match workload.preflight(&url) {
-            Ok(status) if status < 400 => {}
+            Ok((status, _)) if client.ok_status.contains(status) => {}
             // A server error or a rate limit may pass: the run counts such answers.
-            Ok(status) if status == 429 || status >= 500 => {
+            Ok((status, _)) if status == 429 || status >= 500 => {
                 eprintln!(
                     "warning: preflight GET {url} answered HTTP {status}; running anyway, failures will be counted"
                 );
             }
-            Ok(status) => return Err(Error::Preflight(format!("preflight GET {url} answered HTTP {status}")).into()),
+            Ok((status, location)) => {
+                let location = location.map(|l| format!(" (Location: {l})")).unwrap_or_default();
+                return Err(Error::Preflight(format!(
+                    "preflight GET {url} answered HTTP {status}{location}, not one of --ok-status {}",
+                    client.ok_status
+                ))
+                .into());
+            }
             Err(e) => {
                 return Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into());
             }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::url::{Header, UrlTemplate};
 use super::{BoxFuture, TaskCx, Workload, burn_cpu, client};
 use crate::record::ClientConfig;
-use crate::record::{ErrorKind, TaskError, TaskOutcome};
+use crate::record::{ErrorKind, StatusSet, TaskError, TaskOutcome};
 
 /// Input buffer per blocking-client connection (ureq's default is 128 KiB: it would dominate the
 /// heap figures of a thread pool, so it is set here and reported).
@@ -168,9 +168,13 @@ impl IoWorkload {
 }
 
 /// A try's result as a task's outcome, with the try count.
-fn settle(r: Result<(u16, u64, Option<Duration>), TaskError>, attempt: u32) -> Result<TaskOutcome, TaskError> {
+fn settle(
+    r: Result<(u16, u64, Option<Duration>), TaskError>,
+    ok: &StatusSet,
+    attempt: u32,
+) -> Result<TaskOutcome, TaskError> {
     let mut r = r.and_then(|(status, bytes, after)| {
-        status_outcome(status, bytes).map_err(|e| TaskError { retry_after: after, ..e })
+        status_outcome(status, bytes, ok).map_err(|e| TaskError { retry_after: after, ..e })
     });
     match &mut r {
         Ok(o) => o.attempts = attempt + 1,
@@ -185,7 +189,7 @@ impl Workload for IoWorkload {
         burn_cpu(half, cx);
         let mut attempt = 0;
         let result = loop {
-            let r = settle(cx.blocking(|| self.get_blocking(task, attempt)), attempt);
+            let r = settle(cx.blocking(|| self.get_blocking(task, attempt)), &self.spec.client.ok_status, attempt);
             match r.as_ref().err().and_then(|e| retry_wait(&self.spec.client, task, attempt, e)) {
                 Some(wait) => cx.blocking(|| std::thread::sleep(wait)),
                 None => break r,
@@ -211,7 +215,7 @@ impl Workload for IoWorkload {
             burn_cpu(half, &TaskCx::FREE);
             let mut attempt = 0;
             let result = loop {
-                let r = settle(self.get_async(task, attempt).await, attempt);
+                let r = settle(self.get_async(task, attempt).await, &self.spec.client.ok_status, attempt);
                 match r.as_ref().err().and_then(|e| retry_wait(&self.spec.client, task, attempt, e)) {
                     Some(wait) => tokio::time::sleep(wait).await,
                     None => break r,
@@ -224,8 +228,8 @@ impl Workload for IoWorkload {
     }
 }
 
-fn status_outcome(status: u16, bytes: u64) -> Result<TaskOutcome, TaskError> {
-    if status >= 400 {
+fn status_outcome(status: u16, bytes: u64, ok: &StatusSet) -> Result<TaskOutcome, TaskError> {
+    if !ok.contains(status) {
         Err(TaskError::new(ErrorKind::Status(status), format!("HTTP status {status}")))
     } else {
         Ok(TaskOutcome::new(bytes))
@@ -262,16 +266,17 @@ fn classify_ureq(e: ureq::Error) -> TaskError {
 
 impl IoWorkload {
     /// One request to `url` outside any measurement, to check that the target answers before a
-    /// run starts. Returns the status.
-    pub fn preflight(&self, url: &str) -> Result<u16, TaskError> {
+    /// run starts. Returns the status and the Location header, if any.
+    pub fn preflight(&self, url: &str) -> Result<(u16, Option<String>), TaskError> {
         let mut request = self.agent.get(url);
         for h in &self.spec.headers {
             request = request.header(&h.name, &h.value);
         }
         let mut response = request.call().map_err(classify_ureq)?;
         let status = response.status().as_u16();
+        let location = response.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let mut sink = Vec::new();
         let _ = response.body_mut().as_reader().take(1 << 20).read_to_end(&mut sink);
-        Ok(status)
+        Ok((status, location))
     }
 }
