@@ -71,17 +71,20 @@ impl Session {
         let target = Target::start(target).map_err(|e| Error::Preflight(format!("{e:#}")))?;
         let io = IoSpec { url: target.url().clone(), headers: headers.to_vec(), client: client.clone() };
         let url = target.preflight_url();
-        let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
+        // A host that does not resolve fails here, before anything ran.
+        let workload = IoWorkload::new(&io, 1).map_err(|e| Error::Preflight(format!("{e:#}")))?;
         match workload.preflight(&url) {
-            Ok((status, _)) if client.ok_status.contains(status) => {}
+            Ok(answer) if client.ok_status.contains(answer.status) => {}
             // A server error or a rate limit may pass: the run counts such answers.
-            Ok((status, _)) if status == 429 || status >= 500 => {
+            Ok(answer) if answer.status == 429 || answer.status >= 500 => {
+                let status = answer.status;
                 eprintln!(
                     "warning: preflight GET {url} answered HTTP {status}; running anyway, failures will be counted"
                 );
             }
-            Ok((status, location)) => {
-                let location = location.map(|l| format!(" (Location: {l})")).unwrap_or_default();
+            Ok(answer) => {
+                let (status, location) = (answer.status, answer.location.unwrap_or_default());
+                let location = if location.is_empty() { location } else { format!(" (Location: {location})") };
                 return Err(Error::Preflight(format!(
                     "preflight GET {url} answered HTTP {status}{location}, not one of --ok-status {}",
                     client.ok_status
