@@ -74,16 +74,16 @@ impl Session {
         // A host that does not resolve fails here, before anything ran.
         let workload = IoWorkload::new(&io, 1).map_err(|e| Error::Preflight(format!("{e:#}")))?;
         match workload.preflight(&url) {
-            Ok(answer) if client.ok_status.contains(answer.status) => {}
+            Ok(answer) if client.ok_status.contains(answer.head.status) => {}
             // A server error or a rate limit may pass: the run counts such answers.
-            Ok(answer) if answer.status == 429 || answer.status >= 500 => {
-                let status = answer.status;
+            Ok(answer) if answer.head.status == 429 || answer.head.status >= 500 => {
+                let status = answer.head.status;
                 eprintln!(
                     "warning: preflight GET {url} answered HTTP {status}; running anyway, failures will be counted"
                 );
             }
             Ok(answer) => {
-                let (status, location) = (answer.status, answer.location.unwrap_or_default());
+                let (status, location) = (answer.head.status, answer.head.location.unwrap_or_default());
                 let location = if location.is_empty() { location } else { format!(" (Location: {location})") };
                 return Err(Error::Preflight(format!(
                     "preflight GET {url} answered HTTP {status}{location}, not one of --ok-status {}",

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::http::blocking::Blocking;
 use super::http::nonblocking::Nonblocking;
 use super::http::proto::{Answer, RequestHead};
-use super::http::{self, Client, Endpoint, Failure, Phase, Settings};
+use super::http::{self, Client, Endpoint, Failure, Phase, Request, Settings};
 use super::url::{Header, UrlTemplate};
 use super::{BoxFuture, TaskCx, Workload, burn_cpu};
 use crate::record::ClientConfig;
@@ -92,33 +92,40 @@ impl IoWorkload {
         })
     }
 
+    /// Try `attempt` (none: the preflight) of task `task`, due within `--timeout` from now.
+    fn request(&self, task: usize, attempt: Option<u32>) -> Request<'_> {
+        let deadline = Instant::now() + self.spec.client.timeout;
+        Request { url: &self.spec.url, task, attempt, location: false, deadline }
+    }
+
     /// The blocking request, on the calling thread.
     fn get_blocking(&self, task: usize, attempt: u32) -> Result<Answer, Failure> {
-        let deadline = Instant::now() + self.spec.client.timeout;
-        http::run_blocking(self.blocking.exchange(&self.spec.url, task, Some(attempt), false, deadline))
+        http::run_blocking(self.blocking.exchange(&self.request(task, Some(attempt))))
     }
 
     /// The async request, under one timer for the whole of it.
     async fn get_async(&self, task: usize, attempt: u32) -> Result<Answer, Failure> {
         let limit = self.spec.client.timeout;
-        let exchange = self.nonblocking.exchange(&self.spec.url, task, Some(attempt), false, Instant::now() + limit);
-        tokio::time::timeout(limit, exchange).await.unwrap_or(Err(Failure::Timeout { phase: Phase::Waiting, limit }))
+        let request = self.request(task, Some(attempt));
+        tokio::time::timeout(limit, self.nonblocking.exchange(&request))
+            .await
+            .unwrap_or(Err(Failure::Timeout { phase: Phase::Waiting, limit }))
     }
 
     /// One request to `url` (of this workload's origin) outside any measurement, to check that
     /// the target answers before a run starts: no attempt header, so it is no task's try.
     pub fn preflight(&self, url: &str) -> Result<Answer, TaskError> {
         let url = UrlTemplate::parse(url).map_err(|e| TaskError::new(ErrorKind::Other, e))?;
-        let deadline = Instant::now() + self.spec.client.timeout;
-        http::run_blocking(self.blocking.exchange(&url, 0, None, true, deadline)).map_err(TaskError::from)
+        let request = Request { url: &url, location: true, ..self.request(0, None) };
+        http::run_blocking(self.blocking.exchange(&request)).map_err(TaskError::from)
     }
 }
 
 /// A try's answer as a task's outcome (its status judged by `ok`), with the try count.
 fn settle(r: Result<Answer, Failure>, ok: &StatusSet, attempt: u32) -> Result<TaskOutcome, TaskError> {
     let mut r = match r {
-        Ok(a) if ok.contains(a.status) => Ok(TaskOutcome::new(a.body_bytes)),
-        Ok(a) => Err(TaskError { retry_after: a.retry_after, ..Failure::Status(a.status).into() }),
+        Ok(a) if ok.contains(a.head.status) => Ok(TaskOutcome::new(a.body_bytes)),
+        Ok(a) => Err(TaskError { retry_after: a.head.retry_after, ..Failure::Status(a.head.status).into() }),
         Err(f) => Err(f.into()),
     };
     match &mut r {

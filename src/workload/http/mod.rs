@@ -191,6 +191,20 @@ pub struct Settings {
     pub max_idle: usize,
 }
 
+/// One try of one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// Whose origin is the client's.
+    pub url: &'a UrlTemplate,
+    pub task: usize,
+    /// Sent in the attempt header; none for the preflight (it is no task's try).
+    pub attempt: Option<u32>,
+    /// Keep the answer's Location header.
+    pub location: bool,
+    /// When the whole request must be done.
+    pub deadline: Instant,
+}
+
 /// A client of one endpoint over transport `T`: its pool dies with it.
 pub struct Client<T: Transport> {
     transport: T,
@@ -234,23 +248,15 @@ impl<T: Transport> Client<T> {
         std::iter::from_fn(|| self.pool.take()).find_map(|mut conn| conn.quiet().then_some(conn))
     }
 
-    /// Sends the request on `conn` and reads its whole answer.
-    async fn send(
-        &self,
-        conn: &mut Conn<T::Stream>,
-        url: &UrlTemplate,
-        task: usize,
-        attempt: Option<u32>,
-        location: bool,
-        deadline: Instant,
-    ) -> Result<Answer, Failure> {
-        let limit = self.settings.timeout;
+    /// Sends `request` on `conn` and reads its whole answer.
+    async fn send(&self, conn: &mut Conn<T::Stream>, request: &Request<'_>) -> Result<Answer, Failure> {
+        let (limit, deadline) = (self.settings.timeout, request.deadline);
         conn.send.clear();
-        conn.send.reserve(self.head.max_len(url));
-        self.head.write(url, task, attempt, &mut conn.send);
+        conn.send.reserve(self.head.max_len(request.url));
+        self.head.write(request.url, request.task, request.attempt, &mut conn.send);
         let late = || Instant::now() >= deadline;
         conn.stream.write_all(&conn.send, deadline).await.map_err(|e| Failure::io(Phase::Sending, e, late(), limit))?;
-        let mut exchange = Exchange::new(location);
+        let mut exchange = Exchange::new(request.location);
         loop {
             if let Step::Done(answer) = exchange.advance(&mut conn.recv)? {
                 return Ok(answer);
@@ -266,25 +272,17 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// One try of task `task` of `url` (whose origin is this client's), `attempt` sent in its
-    /// header (none: the preflight), by `deadline`: on an idle connection when one is quiet,
-    /// else on a new one. A reused connection found closed before any answer is replaced once.
-    pub async fn exchange(
-        &self,
-        url: &UrlTemplate,
-        task: usize,
-        attempt: Option<u32>,
-        location: bool,
-        deadline: Instant,
-    ) -> Result<Answer, Failure> {
+    /// One try of `request`: on an idle connection when one is quiet, else on a new one. A
+    /// reused connection found closed before any answer is replaced once.
+    pub async fn exchange(&self, request: &Request<'_>) -> Result<Answer, Failure> {
         if let Some(mut conn) = self.take_quiet() {
-            match self.send(&mut conn, url, task, attempt, location, deadline).await {
+            match self.send(&mut conn, request).await {
                 Err(f) if f.stale() => {}
                 r => return self.keep_if_reusable(conn, r),
             }
         }
-        let mut conn = self.connect(deadline).await?;
-        let r = self.send(&mut conn, url, task, attempt, location, deadline).await;
+        let mut conn = self.connect(request.deadline).await?;
+        let r = self.send(&mut conn, request).await;
         self.keep_if_reusable(conn, r)
     }
 

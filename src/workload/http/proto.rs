@@ -442,23 +442,14 @@ pub enum Step {
     Done(Answer),
 }
 
-/// A complete answer.
+/// A complete answer: its head, its body's size, and whether its connection may carry the next
+/// request (the answer was framed, read whole, and left nothing unread in the buffer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
-    pub status: u16,
+    pub head: Head,
     /// Body bytes (decoded from chunks).
     pub body_bytes: u64,
-    pub retry_after: Option<Duration>,
-    pub location: Option<String>,
-    /// The connection may carry the next request: the answer was framed, read whole, and left
-    /// nothing unread in the buffer.
     pub reusable: bool,
-}
-
-impl Answer {
-    fn of(head: Head, body_bytes: u64, reusable: bool) -> Self {
-        Answer { status: head.status, body_bytes, retry_after: head.retry_after, location: head.location, reusable }
-    }
 }
 
 impl Exchange {
@@ -498,7 +489,10 @@ impl Exchange {
                         continue;
                     }
                     match Body::of(head.framing) {
-                        None => return Ok(Step::Done(Answer::of(head.clone(), 0, head.reusable && buf.is_empty()))),
+                        None => {
+                            let reusable = head.reusable && buf.is_empty();
+                            return Ok(Step::Done(Answer { head, body_bytes: 0, reusable }));
+                        }
                         Some(body) => self.state = State::Body { head, body, bytes: 0 },
                     }
                 }
@@ -510,7 +504,7 @@ impl Exchange {
                         return Ok(Step::Read);
                     }
                     let reusable = head.reusable && buf.is_empty();
-                    return Ok(Step::Done(Answer::of(head.clone(), *bytes, reusable)));
+                    return Ok(Step::Done(Answer { head: head.clone(), body_bytes: *bytes, reusable }));
                 }
             }
         }
@@ -519,7 +513,9 @@ impl Exchange {
     /// The connection ended: that completes a body framed by the close, and breaks anything else.
     pub fn end_of_stream(&self) -> Result<Answer, Failure> {
         match &self.state {
-            State::Body { head, body: Body::Close, bytes } => Ok(Answer::of(head.clone(), *bytes, false)),
+            State::Body { head, body: Body::Close, bytes } => {
+                Ok(Answer { head: head.clone(), body_bytes: *bytes, reusable: false })
+            }
             _ => Err(Failure::Closed(self.phase())),
         }
     }
@@ -685,7 +681,7 @@ mod tests {
         assert!(!a.reusable, "a 204 with a body leaves bytes unread");
         // A 20 KiB head grows the buffer; a head over 64 KiB is refused.
         let big = |n: usize| format!("HTTP/1.1 200 OK\r\nx-big: {}\r\nContent-Length: 0\r\n\r\n", "f".repeat(n));
-        assert_eq!(exchange(big(20 << 10).as_bytes(), 2048, 4096).unwrap().0.status, 200);
+        assert_eq!(exchange(big(20 << 10).as_bytes(), 2048, 4096).unwrap().0.head.status, 200);
         assert!(matches!(exchange(big(1 << 20).as_bytes(), 2048, 4096), Err(Failure::Protocol(_))));
     }
 
