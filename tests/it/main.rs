@@ -24,3 +24,4 @@ mod scale;
 mod server;
 mod suite;
 mod support;
+mod threads;
