@@ -41,9 +41,9 @@ pub struct IoSpec {
 }
 
 /// The blocking client, as the report names it.
-pub const BLOCKING_CLIENT: &str = "concbench's HTTP/1.1 client, blocking (std sockets + rustls)";
+pub const BLOCKING_CLIENT: &str = "concbench's HTTP/1.1 client over std blocking sockets and rustls";
 /// The async client, as the report names it.
-pub const ASYNC_CLIENT: &str = "concbench's HTTP/1.1 client, async (tokio + tokio-rustls)";
+pub const ASYNC_CLIENT: &str = "the same HTTP/1.1 client over tokio and tokio-rustls";
 
 /// The longest wait between two tries.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);

@@ -649,17 +649,26 @@ fn tls_server_config() -> (Arc<rustls::ServerConfig>, String) {
 }
 
 #[test]
-fn a_tls_close_without_close_notify_after_a_whole_body_is_a_success() {
+fn tls_closes_without_close_notify() {
     // The server trusts nothing but the test's CA, handed to the binary (and its worker
     // processes) through CONCBENCH_EXTRA_CA_FILE; it closes every connection after one answer
-    // with no close_notify.
+    // with no close_notify. After a whole length-delimited body that is a success; a body that
+    // only the close delimits could have been cut short, so it is a reset.
     let (config, ca) = tls_server_config();
     let dir = tempfile::tempdir().unwrap();
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, ca).unwrap();
-    let case = case("TLS close without close_notify", silent_idle_close, Expect::Ok(100), Tries::OncePerConnection);
+    let cases = [
+        case("TLS close without close_notify", silent_idle_close, Expect::Ok(100), Tries::OncePerConnection),
+        case(
+            "TLS, no length, close without close_notify",
+            no_length_then_close,
+            Expect::Fail("reset"),
+            Tries::OncePerConnection,
+        ),
+    ];
     let mut table = Vec::new();
-    for model in MODELS {
+    for (case, model) in cases.iter().flat_map(|c| MODELS.map(|m| (c, m))) {
         let server = Adversary::start(case.handler, Some(config.clone()), 1);
         let url = format!("https://127.0.0.1:{}/x/{{i}}", server.addr.port());
         let out = assert_cmd::Command::cargo_bin("concbench")
@@ -670,10 +679,11 @@ fn a_tls_close_without_close_notify_after_a_whole_body_is_a_success() {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{model}: {stderr}");
+        let exit = if case.expect == Expect::Ok(100) { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(exit), "{} / {model}: {stderr}", case.name);
         let report: Report = serde_json::from_slice(&out.stdout).unwrap();
-        let line =
-            judge(&case, &cell(&report, model).runs[0], &server.tries()).unwrap_or_else(|e| panic!("{model}: {e}"));
+        let line = judge(case, &cell(&report, model).runs[0], &server.tries())
+            .unwrap_or_else(|e| panic!("{} / {model}: {e}", case.name));
         table.push(format!("| {} | {model} | {line} |", case.name));
     }
     eprintln!("{}", table.join("\n"));
