@@ -1,6 +1,7 @@
-//! How a request fails, in both clients alike: [`Failure`] says what happened and where, and
-//! [`classify`] is the one function that turns it into the [`ErrorKind`] a report counts. The
-//! resend policy reads it too ([`Failure::stale`]).
+//! The HTTP client's failures, between its request flow ([`super::Client`]) and the records'
+//! [`ErrorKind`]: [`Failure`] says what happened and where, the same in both transports, and
+//! [`classify`] is the one function that turns it into the kind a report counts. The resend
+//! policy reads it too ([`Failure::stale`]).
 
 use std::fmt;
 use std::io;
