@@ -3,6 +3,8 @@
 #
 #   bench/harness.sh            # every section, a Markdown table on stdout
 #   ROUNDS=5 bench/harness.sh   # more repetitions (default 3)
+#   SECTIONS="1 2" WITH_OHA=skip bench/harness.sh   # sections 1 and 2 only, no oha unless installed
+#   CONCBENCH_BIN=/path/to/concbench bench/harness.sh  # measure that binary, not this tree's build
 #
 # Not a test and not part of CI: a benchmark, run on purpose on a quiet machine. It installs what
 # it needs when missing (wrk and nginx from Debian's packages, oha with `cargo install --locked`,
@@ -18,11 +20,15 @@ PORT_SERVE=${PORT_SERVE:-18182}
 REQUESTS=${REQUESTS:-100000}
 CONNS=${CONNS:-50}
 DURATION=${DURATION:-5}
+SECTIONS=${SECTIONS:-"1 2 3 4 5"}
+WITH_OHA=${WITH_OHA:-install}   # install: build oha when it is missing; skip: leave it out then
+CONCBENCH_BIN=${CONCBENCH_BIN:-}
 work=$(mktemp -d)
 chmod 755 "$work"   # nginx's worker reads the files as an unprivileged user
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 say() { echo "$*" >&2; }
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 # --- tools -------------------------------------------------------------------------------------
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
@@ -30,13 +36,17 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! command -v oha >/dev/null; then
+if ! command -v oha >/dev/null && [ "$WITH_OHA" = install ] && want 2; then
     say "installing oha (cargo install --locked oha; about 15 minutes on 2 cores)..."
     cargo install --locked --quiet oha
 fi
-say "building concbench (release)..."
-cargo build --release --quiet
-cb=$PWD/target/release/concbench
+if [ -n "$CONCBENCH_BIN" ]; then
+    cb=$CONCBENCH_BIN
+else
+    say "building concbench (release)..."
+    cargo build --release --quiet
+    cb=$PWD/target/release/concbench
+fi
 
 if [ "$(nproc)" -ge 2 ]; then CLIENT="taskset -c 0"; SERVER="taskset -c 1"; else CLIENT=""; SERVER=""; fi
 
@@ -77,6 +87,7 @@ echo "both free to use both cores."
 echo
 
 # --- 1. latency floor ---------------------------------------------------------------------------
+if want 1; then
 echo "### 1. Latency floor: N requests at once against the embedded API at 100 ms (ideal: 1.00x)"
 echo
 echo "| client | N | wall / 100 ms | peak heap per request | peak RSS |"
@@ -90,7 +101,10 @@ for spec in "async 200" "async 200 --prewarm" "async 1000" "async 10000" "thread
 done
 echo
 
+fi
+
 # --- 2. client throughput ------------------------------------------------------------------------
+if want 2; then
 echo "### 2. Client throughput against nginx (small static file), $CONNS connections"
 echo
 echo "nginx (1 worker, core 1) is near its limit here, so requests/s say little about the clients;"
@@ -109,22 +123,32 @@ timed() { # name requests cmd...
     esac
     echo "$rps $(python3 -c "print($cpu * 1e6 / $n)")"
 }
-declare -a CB OHA WRK CBC OHAC WRKC
+declare -a CB=() OHA=() WRK=() CBC=() OHAC=() WRKC=()
 for r in $(seq "$ROUNDS"); do
     read -r a b < <(timed cb "$REQUESTS" "$cb" io --url "$URL?i={i}" --models "async:$CONNS" --requests "$REQUESTS" --runs 1 --format json --quiet); CB+=("$a"); CBC+=("$b")
-    read -r a b < <(timed oha "$REQUESTS" oha -n "$REQUESTS" -c "$CONNS" --no-tui --output-format json "$URL"); OHA+=("$a"); OHAC+=("$b")
+    if command -v oha >/dev/null; then
+        read -r a b < <(timed oha "$REQUESTS" oha -n "$REQUESTS" -c "$CONNS" --no-tui --output-format json "$URL"); OHA+=("$a"); OHAC+=("$b")
+    fi
     read -r a b < <(timed wrk 0 wrk -t1 -c"$CONNS" -d"${DURATION}s" "$URL"); WRK+=("$a"); WRKC+=("$b")
 done
-cb_rps=$(median "${CB[@]}"); oha_rps=$(median "${OHA[@]}"); wrk_rps=$(median "${WRK[@]}")
-cb_cpu=$(median "${CBC[@]}"); oha_cpu=$(median "${OHAC[@]}"); wrk_cpu=$(median "${WRKC[@]}")
+cb_rps=$(median "${CB[@]}"); wrk_rps=$(median "${WRK[@]}")
+cb_cpu=$(median "${CBC[@]}"); wrk_cpu=$(median "${WRKC[@]}")
 echo "| client | requests/s | concbench / it | CPU per request | it / concbench (CPU) |"
 echo "|---|---|---|---|---|"
 echo "| concbench \`async:$CONNS\` | $cb_rps | 1.00 | $(printf '%.1f' "$cb_cpu") µs | 1.00 |"
-echo "| oha -c $CONNS | $oha_rps | $(ratio "$cb_rps" "$oha_rps") | $(printf '%.1f' "$oha_cpu") µs | $(ratio "$oha_cpu" "$cb_cpu") |"
+if [ "${#OHA[@]}" -gt 0 ]; then
+    oha_rps=$(median "${OHA[@]}"); oha_cpu=$(median "${OHAC[@]}")
+    echo "| oha -c $CONNS | $oha_rps | $(ratio "$cb_rps" "$oha_rps") | $(printf '%.1f' "$oha_cpu") µs | $(ratio "$oha_cpu" "$cb_cpu") |"
+else
+    echo "| oha | not installed (WITH_OHA=skip) | | | |"
+fi
 echo "| wrk -c $CONNS -t1 | $wrk_rps | $(ratio "$cb_rps" "$wrk_rps") | $(printf '%.1f' "$wrk_cpu") µs | $(ratio "$wrk_cpu" "$cb_cpu") |"
 echo
 
+fi
+
 # --- 3. server throughput -------------------------------------------------------------------------
+if want 3; then
 echo "### 3. Server throughput under wrk ($CONNS connections): \`concbench serve\` at zero latency vs nginx"
 echo
 $SERVER "$cb" serve --port "$PORT_SERVE" --latency 0 --threads 1 >/dev/null 2>&1 &
@@ -141,7 +165,10 @@ echo "| concbench serve | $srv | $(ratio "$srv" "$ngx") |"
 echo "| nginx (1 worker) | $ngx | 1.00 |"
 echo
 
+fi
+
 # --- 4. memory per in-flight request ---------------------------------------------------------------
+if want 4; then
 echo "### 4. Memory per request in flight (slope between 1,000 and 10,000 held in flight together by the server)"
 echo
 echo "| client | heap per request | RSS per request |"
@@ -156,7 +183,10 @@ for m in async threads; do
 done
 echo
 
+fi
+
 # --- 5. the counting allocator's cost ------------------------------------------------------------
+if want 5; then
 echo "### 5. What counting the heap costs (client throughput, as in 2; $((ROUNDS * 2)) interleaved pairs)"
 echo
 declare -a ON OFF
@@ -172,3 +202,4 @@ echo "|---|---|"
 echo "| on | $on |"
 echo "| off | $off |"
 echo "| cost | $(python3 -c "print(f'{(1-$on/$off)*100:.1f}%')") |"
+fi

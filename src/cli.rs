@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::record::{EmbeddedMode, Kernel, LatencyProfile, ModelKind, ModelSpec, SizeRange};
+use crate::record::{EmbeddedMode, Kernel, LatencyProfile, ModelKind, ModelSpec, SizeRange, StatusSet};
 use crate::render::{CompareFormat, Format};
 use crate::text::Lang;
 use crate::units::{parse_count, parse_duration};
@@ -527,6 +527,12 @@ pub struct ClientArgs {
     /// requests on open connections instead of connection set-up (needs keep-alive on).
     #[arg(long)]
     pub prewarm: bool,
+
+    /// Final statuses that count as success, comma-separated: classes (2xx), ranges (200-299),
+    /// codes (304). Any other answer is a failure (http_NNN), 101 and 3xx included; interim 1xx
+    /// answers are skipped. The preflight request must get one of them too.
+    #[arg(long, value_name = "LIST", default_value = "2xx")]
+    pub ok_status: StatusSet,
 }
 
 #[derive(Args, Debug, Clone)]

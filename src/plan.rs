@@ -217,6 +217,7 @@ fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<Cli
             retries: c.retries as u32,
             retry_backoff: c.retry_backoff,
             prewarm: c.prewarm,
+            ok_status: c.ok_status.clone(),
         },
         header_names: t.headers.iter().map(|h| h.name.clone()).collect(),
         blocking_client: BLOCKING_CLIENT.into(),

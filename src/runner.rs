@@ -73,16 +73,26 @@ impl Session {
         let target = Target::start(target).map_err(|e| Error::Preflight(format!("{e:#}")))?;
         let io = IoSpec { url: target.url().clone(), headers: headers.to_vec(), client: client.clone() };
         let url = target.preflight_url();
-        let workload = IoWorkload::new(&io, 1).context("building the HTTP clients")?;
+        // A host that does not resolve fails here, before anything ran.
+        let workload = IoWorkload::new(&io, 1).map_err(|e| Error::Preflight(format!("{e:#}")))?;
         match workload.preflight(&url) {
-            Ok(status) if status < 400 => {}
+            Ok(answer) if client.ok_status.contains(answer.head.status) => {}
             // A server error or a rate limit may pass: the run counts such answers.
-            Ok(status) if status == 429 || status >= 500 => {
+            Ok(answer) if answer.head.status == 429 || answer.head.status >= 500 => {
+                let status = answer.head.status;
                 eprintln!(
                     "warning: preflight GET {url} answered HTTP {status}; running anyway, failures will be counted"
                 );
             }
-            Ok(status) => return Err(Error::Preflight(format!("preflight GET {url} answered HTTP {status}")).into()),
+            Ok(answer) => {
+                let (status, location) = (answer.head.status, answer.head.location.unwrap_or_default());
+                let location = if location.is_empty() { location } else { format!(" (Location: {location})") };
+                return Err(Error::Preflight(format!(
+                    "preflight GET {url} answered HTTP {status}{location}, not one of --ok-status {}",
+                    client.ok_status
+                ))
+                .into());
+            }
             Err(e) => {
                 return Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into());
             }

@@ -17,6 +17,9 @@ enum Embedded {
     InProcess(#[allow(dead_code, reason = "held only to keep the server running")] server::InProcess),
 }
 
+/// How long each phase of a call to the embedded API's admin routes may take.
+const ADMIN_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A started target.
 pub struct Target {
     url: UrlTemplate,
@@ -29,10 +32,15 @@ pub struct Target {
 impl Target {
     /// Starts the embedded API, or takes the external URL as is.
     pub fn start(plan: &TargetPlan) -> anyhow::Result<Self> {
+        // Timeouts per phase, none on the whole call: with one, ureq resolves the host on a thread
+        // of its own for every call, and these calls frame every measured run.
         let admin = ureq::Agent::config_builder()
             .http_status_as_error(true)
             .proxy(None)
-            .timeout_global(Some(Duration::from_secs(10)))
+            .timeout_connect(Some(ADMIN_TIMEOUT))
+            .timeout_send_request(Some(ADMIN_TIMEOUT))
+            .timeout_recv_response(Some(ADMIN_TIMEOUT))
+            .timeout_recv_body(Some(ADMIN_TIMEOUT))
             .build()
             .new_agent();
         match plan {

@@ -44,6 +44,7 @@ fn soak(latency: Duration) {
             retries: 0,
             retry_backoff: Duration::from_millis(100),
             prewarm: false,
+            ok_status: Default::default(),
         },
     });
     let recorder = Arc::new(Recorder::new());

@@ -25,7 +25,7 @@ pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use server::{FaultCounts, Faults, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot};
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
-    ScaleSettings, Schedule, SizeRange, TargetInfo, TargetKind,
+    ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
 };
 
 /// Version of the JSON layout; bumped on any incompatible change.

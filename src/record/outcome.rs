@@ -28,11 +28,15 @@ pub enum ErrorKind {
     Connect,
     /// The connection broke while the request or response was under way.
     Reset,
-    /// The server answered with an error status (4xx or 5xx).
+    /// The final answer's status is not one that counts as success (`--ok-status`, 2xx by
+    /// default): a 4xx or 5xx, and also a 101 or a 3xx unless listed.
     Status(u16),
-    /// The response body could not be read.
+    /// The response body breaks its framing (a bad chunk).
     Body,
-    /// Anything else (TLS, protocol).
+    /// The response head is not valid HTTP/1.1: malformed or over the size limit, a duplicate or
+    /// bad Content-Length, garbage instead of an answer.
+    Protocol,
+    /// Anything else (TLS).
     Other,
 }
 
@@ -44,6 +48,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Reset => f.write_str("reset"),
             ErrorKind::Status(code) => write!(f, "http_{code}"),
             ErrorKind::Body => f.write_str("body"),
+            ErrorKind::Protocol => f.write_str("protocol"),
             ErrorKind::Other => f.write_str("other"),
         }
     }
@@ -57,6 +62,7 @@ impl std::str::FromStr for ErrorKind {
             "connect" => ErrorKind::Connect,
             "reset" => ErrorKind::Reset,
             "body" => ErrorKind::Body,
+            "protocol" => ErrorKind::Protocol,
             "other" => ErrorKind::Other,
             _ => match s.strip_prefix("http_").and_then(|c| c.parse().ok()) {
                 Some(code) => ErrorKind::Status(code),
@@ -87,7 +93,7 @@ impl TaskError {
         match self.kind {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Reset | ErrorKind::Body => true,
             ErrorKind::Status(code) => code == 429 || code >= 500,
-            ErrorKind::Other => false,
+            ErrorKind::Protocol | ErrorKind::Other => false,
         }
     }
 }

@@ -77,6 +77,105 @@ pub struct ClientConfig {
     /// requests on open connections rather than connection set-up.
     #[serde(default)]
     pub prewarm: bool,
+    /// Final statuses that count as success (`--ok-status`, `2xx` by default); any other is a
+    /// failure of kind `http_NNN`. Interim answers (1xx other than 101) are skipped, never judged.
+    #[serde(default, with = "crate::units::serde_text")]
+    pub ok_status: StatusSet,
+}
+
+/// A set of HTTP status codes, written as a comma-separated list of `2xx` (a class), `200-299`
+/// (an inclusive range) and `304` (one code); kept as sorted, merged ranges and recorded in that
+/// canonical form (`2xx,304`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusSet {
+    /// Disjoint, non-adjacent inclusive ranges, ascending.
+    ranges: Vec<(u16, u16)>,
+}
+
+/// The lowest and highest status code a set may name (three digits, as HTTP/1.1 writes them).
+const STATUS_CODES: (u16, u16) = (100, 999);
+
+impl StatusSet {
+    /// Whether `status` is in the set.
+    pub fn contains(&self, status: u16) -> bool {
+        self.ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&status))
+    }
+
+    fn item(text: &str) -> Result<(u16, u16), String> {
+        let t = text.trim();
+        let code = |c: &str| -> Result<u16, String> {
+            c.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|c| (STATUS_CODES.0..=STATUS_CODES.1).contains(c))
+                .ok_or_else(|| format!("'{}' is not a status code from 100 to 999", c.trim()))
+        };
+        if let Some(class) = t.strip_suffix("xx").or_else(|| t.strip_suffix("XX")) {
+            let first = code(&format!("{class}00"))?;
+            return Ok((first, first + 99));
+        }
+        match t.split_once('-') {
+            Some((lo, hi)) => {
+                let (lo, hi) = (code(lo)?, code(hi)?);
+                if lo > hi {
+                    return Err(format!("'{t}' is reversed: the low end is above the high end"));
+                }
+                Ok((lo, hi))
+            }
+            None => code(t).map(|c| (c, c)),
+        }
+    }
+}
+
+impl Default for StatusSet {
+    /// `2xx`.
+    fn default() -> Self {
+        StatusSet { ranges: vec![(200, 299)] }
+    }
+}
+
+impl FromStr for StatusSet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut items = Vec::new();
+        for item in s.split(',') {
+            if item.trim().is_empty() {
+                return Err(format!("'{s}' has an empty item: write e.g. 2xx,304 or 200-299"));
+            }
+            items.push(Self::item(item).map_err(|e| format!("status list '{s}': {e}"))?);
+        }
+        items.sort_unstable();
+        let mut ranges: Vec<(u16, u16)> = Vec::with_capacity(items.len());
+        for (lo, hi) in items {
+            match ranges.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => ranges.push((lo, hi)),
+            }
+        }
+        Ok(StatusSet { ranges })
+    }
+}
+
+impl fmt::Display for StatusSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, &(lo, hi)) in self.ranges.iter().enumerate() {
+            if n > 0 {
+                f.write_str(",")?;
+            }
+            // Whole classes as `2xx`, and a run of them as its classes: 200-399 is 2xx,3xx.
+            if lo % 100 == 0 && hi % 100 == 99 {
+                for class in lo / 100..=hi / 100 {
+                    let sep = if class > lo / 100 { "," } else { "" };
+                    write!(f, "{sep}{class}xx")?;
+                }
+            } else if lo == hi {
+                write!(f, "{lo}")?;
+            } else {
+                write!(f, "{lo}-{hi}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How the HTTP clients were set up, as the report states it (the same for every model of an
@@ -282,6 +381,26 @@ impl fmt::Display for EmbeddedMode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_sets_parse_classes_ranges_and_codes_into_one_canonical_form() {
+        let set = |s: &str| s.parse::<StatusSet>().unwrap();
+        assert_eq!(StatusSet::default().to_string(), "2xx");
+        assert_eq!(set("2xx"), StatusSet::default());
+        assert_eq!(set("200-299"), StatusSet::default());
+        assert_eq!(set(" 2XX , 304 ").to_string(), "2xx,304");
+        assert_eq!(set("304,2xx,200").to_string(), "2xx,304", "sorted, overlaps merged");
+        assert_eq!(set("200-399").to_string(), "2xx,3xx");
+        assert_eq!(set("200-204,205").to_string(), "200-205", "adjacent ranges merged");
+        let s = set("2xx,304");
+        assert!(s.contains(200) && s.contains(299) && s.contains(304));
+        assert!(!s.contains(199) && !s.contains(300) && !s.contains(101) && !s.contains(404));
+        for bad in ["", "2xx,", "abc", "99", "1000", "299-200", "0xx", "10xx", "2xx-3xx", "-", "200-"] {
+            let e = bad.parse::<StatusSet>().unwrap_err();
+            assert!(!e.contains('\n'), "{bad}: {e}");
+        }
+        assert_eq!(set(&set("304,2xx,200-204").to_string()), set("2xx,304"), "its text reads back");
+    }
 
     #[test]
     fn schedules_run_every_cell_once_per_round() {

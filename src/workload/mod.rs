@@ -1,8 +1,8 @@
 //! Workloads: what a model executes `n` times (task ids `0..n`). Built from a serialisable
 //! [`WorkloadSpec`], so a worker process can rebuild the very same workload.
 
-pub mod client;
 pub mod cpu;
+pub mod http;
 pub mod io;
 pub mod url;
 

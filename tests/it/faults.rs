@@ -317,3 +317,24 @@ fn connections_open_before_the_close_are_not_served_past_close_after() {
         serde_json::from_str(&call(&admin, &format!("http://{addr}/stats"))).unwrap();
     assert_eq!((s.connections_accepted, s.requests, s.responses), (2, 2, 2));
 }
+
+#[test]
+fn a_preflight_answered_outside_ok_status_names_the_status_and_its_location() {
+    let server = TestServer::start(axum::Router::new().route(
+        "/moved/{i}",
+        get(|| async { (StatusCode::FOUND, [(axum::http::header::LOCATION, "/elsewhere")], "") }),
+    ));
+    let url = server.url("/moved/{i}");
+    let out = assert_cmd::Command::cargo_bin("concbench").unwrap().args(["io", "--url", &url]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("answered HTTP 302 (Location: /elsewhere)") && stderr.contains("--ok-status 2xx"),
+        "{stderr}"
+    );
+    // Listed, a 302 is a success: the preflight passes and every request counts as one.
+    let r = run(&["--url", &url, "--requests", "3", "--models", "async,threads:2", "--ok-status", "2xx,302"]);
+    for model in ["async", "threads:2"] {
+        assert_eq!(cell(&r, model).runs[0].ok, 3, "{model}");
+    }
+}

@@ -87,6 +87,7 @@ pub fn client() -> ClientSettings {
             retries: 0,
             retry_backoff: Duration::from_millis(100),
             prewarm: false,
+            ok_status: Default::default(),
         },
         header_names: vec!["X-Api-Key".into()],
         blocking_client: "ureq 3 (blocking)".into(),

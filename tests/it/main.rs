@@ -7,6 +7,7 @@ use concbench::measure::alloc::CountingAlloc;
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
+mod adversarial;
 mod alloc;
 mod cli;
 mod client;
@@ -25,3 +26,4 @@ mod scale;
 mod server;
 mod suite;
 mod support;
+mod threads;
