@@ -63,7 +63,13 @@ fn threads_of(args: &[&str]) -> usize {
 #[test]
 fn threads_n_starts_exactly_n_threads_and_no_model_one_per_request() {
     if !Path::new(STRACE).exists() {
-        eprintln!("{STRACE} is missing: thread creations cannot be counted, test skipped");
+        assert!(
+            std::env::var_os("CONCBENCH_CI").is_none(),
+            "{STRACE} is missing in CI: scripts/ci-prereqs.sh installs it"
+        );
+        eprintln!(
+            "{STRACE} is missing: thread creations cannot be counted, test SKIPPED (scripts/ci-prereqs.sh installs it)"
+        );
         return;
     }
     let sequential = |n: &str| threads_of(&["--models", "sequential", "--requests", n, "--sync-sample", n]);

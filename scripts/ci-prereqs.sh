@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the Rust toolchain, from Debian's packages, when missing:
+# strace (tests/it/threads.rs counts thread creations exactly with it). Idempotent; run by
+# .ci/run before `cargo test`, and by hand on a fresh machine (as root, or with sudo).
+set -euo pipefail
+
+need=()
+command -v strace >/dev/null || need+=(strace)
+
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing ${need[*]} (Debian packages) for the tests" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
