@@ -5,6 +5,9 @@ use super::Exporter;
 use crate::analysis::figures::total_time;
 use crate::record::Report;
 
+/// The csv writer, as [`super::Format`] knows it.
+pub const WRITER: super::Writer = super::Writer { file_name: "results.csv", charts: false, build: |_| Box::new(Csv) };
+
 pub struct Csv;
 
 const HEADER: [&str; 24] = [

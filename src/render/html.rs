@@ -13,6 +13,10 @@ use crate::view;
 
 const TEMPLATE: &str = include_str!("template.html");
 
+/// The html writer, as [`super::Format`] knows it.
+pub const WRITER: super::Writer =
+    super::Writer { file_name: "report.html", charts: true, build: |o| Box::new(Html { lang: o.lang }) };
+
 pub struct Html {
     pub lang: Lang,
 }

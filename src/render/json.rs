@@ -9,6 +9,9 @@ use crate::analysis::stats::RatioStat;
 use crate::analysis::{cpu, io, sweep};
 use crate::record::{Experiment, Report};
 
+/// The json writer, as [`super::Format`] knows it.
+pub const WRITER: super::Writer = super::Writer { file_name: "results.json", charts: false, build: |_| Box::new(Json) };
+
 pub struct Json;
 
 /// A named ratio and how sure it is.

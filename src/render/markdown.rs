@@ -10,6 +10,13 @@ use crate::record::Report;
 use crate::text::{Lang, Text};
 use crate::view::{self, Block, Document, Inline, Item, Span, Table};
 
+/// The markdown writer, as [`super::Format`] knows it.
+pub const WRITER: super::Writer = super::Writer {
+    file_name: "report.md",
+    charts: true,
+    build: |o| Box::new(Markdown { lang: o.lang, charts: o.in_folder }),
+};
+
 pub struct Markdown {
     pub lang: Lang,
     /// Link the chart files (`io-time.svg`, ...) written beside the report.

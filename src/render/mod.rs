@@ -34,21 +34,44 @@ pub enum Format {
     Csv,
 }
 
+/// What a writer is: its file in a report folder, whether it shows charts (then the folder also
+/// gets them as `.svg` files), and how to build it. Each writer's file declares its own.
+pub struct Writer {
+    pub file_name: &'static str,
+    pub charts: bool,
+    pub build: fn(&Options) -> Box<dyn Exporter>,
+}
+
+/// How a writer is asked to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub lang: Lang,
+    /// ANSI bold headings (the terminal summary on a terminal).
+    pub color: bool,
+    /// The report sits in a folder beside its chart files (Markdown links them).
+    pub in_folder: bool,
+}
+
 impl Format {
+    /// Its writer: the one place formats meet their files.
+    pub fn writer(self) -> &'static Writer {
+        match self {
+            Format::Text => &terminal::WRITER,
+            Format::Md => &markdown::WRITER,
+            Format::Html => &html::WRITER,
+            Format::Json => &json::WRITER,
+            Format::Csv => &csv::WRITER,
+        }
+    }
+
     /// File name in an output folder.
     pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Text => "summary.txt",
-            Format::Md => "report.md",
-            Format::Html => "report.html",
-            Format::Json => "results.json",
-            Format::Csv => "results.csv",
-        }
+        self.writer().file_name
     }
 
     /// Whether the format shows charts (then the folder also gets them as `.svg` files).
     pub fn has_charts(self) -> bool {
-        matches!(self, Format::Md | Format::Html)
+        self.writer().charts
     }
 }
 
@@ -59,21 +82,12 @@ pub trait Exporter {
 
 /// The exporter of a format, for a report folder: Markdown links the chart files written beside it.
 pub fn folder_exporter(format: Format, lang: Lang) -> Box<dyn Exporter> {
-    match format {
-        Format::Md => Box::new(markdown::Markdown { lang, charts: true }),
-        other => exporter(other, lang, false),
-    }
+    (format.writer().build)(&Options { lang, color: false, in_folder: true })
 }
 
 /// The exporter of a format.
 pub fn exporter(format: Format, lang: Lang, color: bool) -> Box<dyn Exporter> {
-    match format {
-        Format::Text => Box::new(terminal::Terminal { lang, color }),
-        Format::Md => Box::new(markdown::Markdown { lang, charts: false }),
-        Format::Html => Box::new(html::Html { lang }),
-        Format::Json => Box::new(json::Json),
-        Format::Csv => Box::new(csv::Csv),
-    }
+    (format.writer().build)(&Options { lang, color, in_folder: false })
 }
 
 /// Output of `compare`.

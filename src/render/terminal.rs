@@ -10,6 +10,13 @@ use crate::record::Report;
 use crate::text::{Lang, Text};
 use crate::view::{self, Align, Block, Document, Inline, Table};
 
+/// The terminal writer, as [`super::Format`] knows it.
+pub const WRITER: super::Writer = super::Writer {
+    file_name: "summary.txt",
+    charts: false,
+    build: |o| Box::new(Terminal { lang: o.lang, color: o.color }),
+};
+
 pub struct Terminal {
     pub lang: Lang,
     /// Bold headings (ANSI); off when not a terminal or `NO_COLOR` is set.
