@@ -289,6 +289,12 @@ pub struct RunArgs {
     /// Seed of --shuffle.
     #[arg(long, default_value = "1")]
     pub shuffle_seed: u64,
+
+    /// The share of its tasks a model must complete for its time to be compared with another's
+    /// (default: all of them; e.g. 95%). Below it, the ratios and verdicts that involve it are
+    /// withheld, with the reason: a time to failure is not a speed.
+    #[arg(allow_hyphen_values = true, long, default_value = "100%", value_parser = share)]
+    pub min_success: f64,
 }
 
 /// Options of the execution models.

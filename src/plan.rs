@@ -230,6 +230,15 @@ fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<Cli
 /// Most measured runs per model.
 pub const MAX_RUNS: u64 = 1000;
 
+/// `--min-success`: a share above 0, at most 1.
+fn min_success(r: &RunArgs) -> Result<f64, Error> {
+    if r.min_success > 0.0 && r.min_success <= 1.0 {
+        Ok(r.min_success)
+    } else {
+        Err(usage(format!("--min-success must be a share above 0 and at most 100% (e.g. 95%), not {}", r.min_success)))
+    }
+}
+
 fn schedule(r: &RunArgs) -> Result<Schedule, Error> {
     let runs = at_least_one("--runs", r.runs)?;
     if runs > MAX_RUNS || r.warmup > MAX_RUNS {
@@ -308,6 +317,7 @@ impl IoPlan {
                 models,
                 client: client_settings(&args.target, &args.client, &env)?,
                 schedule: schedule(&args.repeat)?,
+                min_success: min_success(&args.repeat)?,
             },
             target: target_plan(&args.target)?,
             headers: args.target.headers.clone(),
@@ -372,6 +382,7 @@ impl ScalePlan {
                 knee_gain_per_doubling: args.knee_gain,
                 client: client_settings(&args.target, &args.client, &env)?,
                 schedule: schedule(&args.repeat)?,
+                min_success: min_success(&args.repeat)?,
             },
             target: target_plan(&args.target)?,
             headers: args.target.headers.clone(),
@@ -428,6 +439,7 @@ impl CpuPlan {
                 models,
                 switch_interval_ms: env.switch_interval.as_secs_f64() * 1e3,
                 schedule: schedule(&args.repeat)?,
+                min_success: min_success(&args.repeat)?,
             },
             env,
             output: output_plan(&args.output)?,

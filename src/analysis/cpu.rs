@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::figures::{Figures, time_ratio};
+use super::figures::{Figures, Judged, time_ratio};
 use super::stats::RatioStat;
 use crate::record::{CpuExperiment, GilStats, Hold, ModelKind, PoolStats};
 
@@ -17,7 +17,7 @@ pub struct CpuRow<'a> {
     /// min(cores, n): the most speed-up the model could reach.
     pub theoretical: usize,
     /// Sequential time / this time, paired by repetition.
-    pub speedup: Option<RatioStat>,
+    pub speedup: Option<Judged>,
     /// speedup / theoretical.
     pub efficiency: Option<f64>,
     /// The serial fraction the speed-up implies on `theoretical` cores (Karp–Flatt).
@@ -30,6 +30,11 @@ pub struct CpuRow<'a> {
 }
 
 impl CpuRow<'_> {
+    /// The speed-up over sequential when it is stated (not withheld for failures).
+    pub fn stated_speedup(&self) -> Option<RatioStat> {
+        self.speedup.and_then(|s| s.ratio)
+    }
+
     pub fn gil(&self) -> Option<&GilStats> {
         self.figures.run.facts.gil.as_ref()
     }
@@ -43,7 +48,7 @@ impl CpuRow<'_> {
 pub struct HeadToHead<'r, 'a> {
     pub fast: &'r CpuRow<'a>,
     pub slow: &'r CpuRow<'a>,
-    pub ratio: RatioStat,
+    pub ratio: Judged,
     /// Whether the reports state it (see [`CpuAnalysis::head_to_head`]).
     pub stated: bool,
 }
@@ -55,6 +60,8 @@ pub struct CpuAnalysis<'a> {
     pub sequential: Option<CpuRow<'a>>,
     pub cores: usize,
     pub expected_checksum: u64,
+    /// The share of tasks a model had to complete to be compared.
+    pub min_success: f64,
 }
 
 /// Whether every complete run of `cell` counted `expected` primes in all (see [`CpuRow`]).
@@ -78,7 +85,8 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
             let kind = cell.model.kind;
             let n = cell.model.cpu_parallelism(exp.settings.tasks, cores);
             let theoretical = n.min(cores).max(1);
-            let speedup = base.and_then(|b| time_ratio(b, cell));
+            let speedup = base.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
+            let stated = speedup.and_then(|s| s.ratio);
             let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
             let cpu = figures.cpu() + Duration::from_nanos(children);
             Some(CpuRow {
@@ -87,15 +95,15 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
                 n,
                 theoretical,
                 speedup,
-                efficiency: speedup.map(|s| s.point / theoretical as f64),
-                serial_fraction: speedup.and_then(|s| super::scaling::serial_fraction(s.point, theoretical)),
+                efficiency: stated.map(|s| s.point / theoretical as f64),
+                serial_fraction: stated.and_then(|s| super::scaling::serial_fraction(s.point, theoretical)),
                 cpu,
                 checksum_ok: checksum(cell, expected_checksum),
             })
         })
         .collect();
     let sequential = rows.iter().find(|r| r.kind == ModelKind::Sequential).cloned();
-    CpuAnalysis { rows, sequential, cores, expected_checksum }
+    CpuAnalysis { rows, sequential, cores, expected_checksum, min_success: exp.settings.min_success }
 }
 
 impl<'a> CpuAnalysis<'a> {
@@ -112,16 +120,17 @@ impl<'a> CpuAnalysis<'a> {
             .into_iter()
             .filter_map(|(fast, slow)| {
                 let ratio = self.faster(fast, slow)?;
-                let stated = slow == GilThreads || ratio.significant() == Some(true);
+                let significant = ratio.ratio.and_then(|r| r.significant()) == Some(true);
+                let stated = slow == GilThreads || significant || ratio.ratio.is_none();
                 Some(HeadToHead { fast: self.first(fast)?, slow: self.first(slow)?, ratio, stated })
             })
             .collect()
     }
 
     /// How many times faster `a` was than `b`, paired by repetition.
-    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<RatioStat> {
+    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<Judged> {
         let (a, b) = (self.first(a)?, self.first(b)?);
-        time_ratio(b.figures.cell, a.figures.cell)
+        time_ratio(b.figures.cell, a.figures.cell, self.min_success)
     }
 
     /// Whether every model's complete runs returned the reference checksum (runs that did not

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::stats::{self, RatioStat};
 use super::{extrapolate, ratio};
-use crate::record::{Cell, CellSummary, LatencySummary, RunRecord, Summary};
+use crate::record::{Cell, CellSummary, LatencySummary, ModelSpec, RunRecord, Summary};
 
 /// Time for all of the cell's tasks in one run: measured, or extrapolated from a sample.
 pub fn total_time(cell: &Cell, run: &RunRecord) -> Duration {
@@ -125,7 +125,75 @@ pub fn paired(a: &Cell, b: &Cell, f: impl Fn(&Cell, &RunRecord) -> f64) -> Optio
     stats::paired_ratio(&pairs)
 }
 
-/// How many times longer `slow` took than `fast` for all tasks, paired by repetition.
-pub fn time_ratio(slow: &Cell, fast: &Cell) -> Option<RatioStat> {
-    paired(slow, fast, |c, r| total_time(c, r).as_secs_f64())
+/// How a cell's tasks ended, over all its measured runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Side {
+    pub model: ModelSpec,
+    pub ok: u64,
+    pub tasks: u64,
+}
+
+impl Side {
+    pub fn of(cell: &Cell) -> Self {
+        let ok = cell.runs.iter().map(|r| r.ok).sum();
+        let tasks = cell.runs.iter().map(|r| r.ok + r.failed).sum();
+        Side { model: cell.model, ok, tasks }
+    }
+
+    pub fn failed(&self) -> u64 {
+        self.tasks - self.ok
+    }
+
+    /// Whether enough of its tasks succeeded for its time to say how fast it is (`min_success`,
+    /// a share: 1.0 asks that all did).
+    pub fn comparable(&self, min_success: f64) -> bool {
+        self.tasks > 0 && self.ok as f64 >= min_success * self.tasks as f64 - 1e-9
+    }
+}
+
+/// A ratio between two cells as a report may state it: stated only when both sides succeeded
+/// often enough (a time to failure is not a speed), with both sides' failures to show beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Judged {
+    /// The ratio; `None` when it is withheld.
+    pub ratio: Option<RatioStat>,
+    /// The side on top of the ratio, then the one below.
+    pub sides: [Side; 2],
+    /// The share of successes each side needed (`--min-success`).
+    pub min_success: f64,
+}
+
+impl Judged {
+    /// Judges `ratio` of `a` over `b`; `None` when there is no ratio (no paired runs).
+    pub fn of(a: &Cell, b: &Cell, min_success: f64, ratio: Option<RatioStat>) -> Option<Self> {
+        let sides = [Side::of(a), Side::of(b)];
+        let ratio = ratio?;
+        let stated = sides.iter().all(|s| s.comparable(min_success));
+        Some(Judged { ratio: stated.then_some(ratio), sides, min_success })
+    }
+
+    /// The side that failed too often, when the ratio is withheld.
+    pub fn withheld_by(&self) -> Option<&Side> {
+        self.ratio.is_none().then(|| self.sides.iter().find(|s| !s.comparable(self.min_success))).flatten()
+    }
+
+    /// Whether either side had a failed task (a stated ratio is then marked).
+    pub fn with_failures(&self) -> bool {
+        self.sides.iter().any(|s| s.failed() > 0)
+    }
+
+    /// The same judgement upside down.
+    pub fn inverse(&self) -> Self {
+        Judged {
+            ratio: self.ratio.map(|r| r.inverse()),
+            sides: [self.sides[1], self.sides[0]],
+            min_success: self.min_success,
+        }
+    }
+}
+
+/// How many times longer `slow` took than `fast` for all tasks, paired by repetition, judged
+/// against `min_success`.
+pub fn time_ratio(slow: &Cell, fast: &Cell, min_success: f64) -> Option<Judged> {
+    Judged::of(slow, fast, min_success, paired(slow, fast, |c, r| total_time(c, r).as_secs_f64()))
 }

@@ -82,13 +82,17 @@ pub fn check(cell: &Cell, run: &RunRecord) -> Vec<Mismatch> {
 
 /// Every mismatch of an experiment, run by run.
 pub fn findings(experiment: &Experiment) -> Vec<Finding> {
-    experiment
-        .cells()
-        .into_iter()
-        .flat_map(|cell| {
+    findings_of(experiment.kind_name(), &experiment.cells())
+}
+
+/// Every mismatch of the cells of an experiment of kind `experiment`, run by run.
+pub fn findings_of(experiment: &'static str, cells: &[&Cell]) -> Vec<Finding> {
+    cells
+        .iter()
+        .flat_map(|&cell| {
             cell.runs.iter().flat_map(move |run| {
                 check(cell, run).into_iter().map(move |mismatch| Finding {
-                    experiment: experiment.kind_name(),
+                    experiment,
                     model: cell.model.to_string(),
                     round: run.round,
                     mismatch,

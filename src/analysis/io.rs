@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 pub use super::figures::Figures;
-use super::figures::time_ratio;
+use super::figures::{Judged, time_ratio};
 use super::ideal_time;
-use super::stats::RatioStat;
 use crate::record::{Cell, IoExperiment, ModelKind, RunRecord};
 
 /// The first cell of a kind that has at least one run, preferring a model without an N (plain
@@ -28,14 +27,14 @@ pub struct SyncVsAsync<'a> {
     pub asynchronous: Figures<'a>,
     pub sync: Figures<'a>,
     /// How many times faster async was than sync over all requests (below 1: sync was faster),
-    /// paired by repetition.
-    pub async_speedup: RatioStat,
+    /// paired by repetition; withheld when a side's requests failed (see [`Judged`]).
+    pub async_speedup: Judged,
 }
 
 pub fn sync_vs_async(exp: &IoExperiment) -> Option<SyncVsAsync<'_>> {
     let asynchronous = async_baseline(exp)?;
     let sync = pick(exp, &[ModelKind::Sequential])?;
-    let async_speedup = time_ratio(sync.cell, asynchronous.cell)?;
+    let async_speedup = time_ratio(sync.cell, asynchronous.cell, exp.settings.min_success)?;
     Some(SyncVsAsync { asynchronous, sync, async_speedup })
 }
 
@@ -45,17 +44,19 @@ pub struct ThreadsVsAsync<'a> {
     pub asynchronous: Figures<'a>,
     pub threads: Figures<'a>,
     /// threads' time / async's time: above 1, async was faster.
-    pub async_speedup: RatioStat,
+    pub async_speedup: Judged,
     /// async's peak heap / threads' peak heap: above 1, threads used less.
-    pub threads_memory_advantage: Option<RatioStat>,
+    pub threads_memory_advantage: Option<Judged>,
 }
 
 pub fn threads_vs_async(exp: &IoExperiment) -> Option<ThreadsVsAsync<'_>> {
     let asynchronous = async_baseline(exp)?;
     let threads = pick(exp, &[ModelKind::Threads])?;
-    let async_speedup = time_ratio(threads.cell, asynchronous.cell)?;
+    let min_success = exp.settings.min_success;
+    let async_speedup = time_ratio(threads.cell, asynchronous.cell, min_success)?;
     let heap = |_: &Cell, r: &RunRecord| r.measured.heap.map_or(f64::NAN, |h| h.peak_bytes as f64);
-    let threads_memory_advantage = super::figures::paired(asynchronous.cell, threads.cell, heap);
+    let memory = super::figures::paired(asynchronous.cell, threads.cell, heap);
+    let threads_memory_advantage = Judged::of(asynchronous.cell, threads.cell, min_success, memory);
     Some(ThreadsVsAsync { asynchronous, threads, async_speedup, threads_memory_advantage })
 }
 

@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use super::figures::{Figures, time_ratio};
+use super::figures::{Figures, Judged, Side, time_ratio};
 use super::scaling::{self, Point, Span, Usl};
-use super::stats::RatioStat;
 use super::{ideal_time, ratio};
 use crate::record::{Cell, ScaleExperiment, TargetKind};
 
@@ -36,8 +35,13 @@ pub struct SweepPoint<'a> {
     pub ideal: Option<Duration>,
     /// time / ideal.
     pub to_ideal: Option<f64>,
-    /// time / the baseline's time (the source's "vs async"), paired by repetition.
-    pub vs_baseline: Option<RatioStat>,
+    /// time / the baseline's time (the source's "vs async"), paired by repetition; withheld when
+    /// either side's requests failed too often.
+    pub vs_baseline: Option<Judged>,
+    /// How its requests ended, and whether enough succeeded for its time to enter the analysis
+    /// (span, knee, fit, diagnosis): a point whose requests failed is shown, not analysed.
+    pub side: Side,
+    pub comparable: bool,
     /// Client CPU time / wall time: cores the client kept busy.
     pub cores_used: f64,
     /// New connections the server accepted per request (1.0: no reuse).
@@ -128,7 +132,8 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
         Some((Duration::from_micros(fastest), LatencySource::Estimated))
     });
 
-    let points: Vec<SweepPoint> = measured
+    let min_success = exp.settings.min_success;
+    let all: Vec<SweepPoint> = measured
         .into_iter()
         .map(|(setting, figures)| {
             let effective = setting.min(figures.run.tasks).max(1);
@@ -140,13 +145,17 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
                 effective,
                 ideal,
                 to_ideal: ideal.and_then(|i| ratio(wall, i.as_secs_f64())),
-                vs_baseline: baseline.as_ref().and_then(|b| time_ratio(figures.cell, b.cell)),
+                vs_baseline: baseline.as_ref().and_then(|b| time_ratio(figures.cell, b.cell, min_success)),
+                side: Side::of(figures.cell),
+                comparable: Side::of(figures.cell).comparable(min_success),
                 cores_used: ratio(figures.cpu().as_secs_f64(), wall).unwrap_or(0.0),
                 connections_per_request: server.and_then(|s| ratio(s.connections_accepted as f64, s.requests as f64)),
                 figures,
             }
         })
         .collect();
+    // The curve is read from the points whose requests succeeded; the others are shown, not read.
+    let points: Vec<SweepPoint> = all.iter().filter(|p| p.comparable).cloned().collect();
 
     let curve: Vec<Point> =
         points.iter().map(|p| Point { setting: p.setting as f64, time_s: p.figures.wall.as_secs_f64() }).collect();
@@ -158,8 +167,10 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
         ),
         _ => None,
     };
-    let reached_baseline_at =
-        points.iter().find(|p| p.vs_baseline.is_some_and(|v| v.point <= REACHED)).map(|p| p.setting);
+    let reached_baseline_at = points
+        .iter()
+        .find(|p| p.vs_baseline.and_then(|v| v.ratio).is_some_and(|v| v.point <= REACHED))
+        .map(|p| p.setting);
     let knee = scaling::knee(&curve, exp.settings.knee_gain_per_doubling).map(|k| k as usize);
 
     let throughput: Vec<(f64, f64)> = points
@@ -182,7 +193,7 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
 
     let diagnosis = diagnose(exp, &points, cores, latency);
     Sweep {
-        points,
+        points: all,
         failed,
         baseline,
         latency,

@@ -29,7 +29,11 @@ pub use settings::{
 };
 
 /// Version of the JSON layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Versions [`load`] reads: 1 (before ratios could be withheld; its settings read with every task
+/// required to succeed, as they were judged then) and 2.
+pub const READS_VERSIONS: [u32; 2] = [1, 2];
 
 /// Everything one invocation measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,6 +81,15 @@ impl Experiment {
                 (None, i) => &mut s.points[i],
             },
             Experiment::Cpu(c) => &mut c.cells[i],
+        }
+    }
+
+    /// The share of its tasks a model must complete for its time to be compared.
+    pub fn min_success(&self) -> f64 {
+        match self {
+            Experiment::Io(e) => e.settings.min_success,
+            Experiment::Scale(e) => e.settings.min_success,
+            Experiment::Cpu(e) => e.settings.min_success,
         }
     }
 
@@ -290,16 +303,19 @@ pub fn load(path: &Path) -> Result<Report, LoadError> {
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| LoadError(format!("{} is not JSON: {e}", path.display())))?;
     let version = value.get("schema_version").and_then(|v| v.as_u64());
-    if version != Some(SCHEMA_VERSION as u64) {
+    if !version.is_some_and(|v| READS_VERSIONS.iter().any(|&r| u64::from(r) == v)) {
         return Err(LoadError(format!(
-            "{}: schema_version {} is not the {SCHEMA_VERSION} this concbench reads",
+            "{}: schema_version {} is not one this concbench reads ({})",
             path.display(),
-            version.map_or("missing".into(), |v| v.to_string())
+            version.map_or("missing".into(), |v| v.to_string()),
+            READS_VERSIONS.map(|v| v.to_string()).join(", ")
         )));
     }
-    let report: Report = serde_json::from_value(value)
+    let mut report: Report = serde_json::from_value(value)
         .map_err(|e| LoadError(format!("{} is not a concbench result: {e}", path.display())))?;
     report.check().map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
+    // Read, it is a report of this version: written again, it says so.
+    report.schema_version = SCHEMA_VERSION;
     Ok(report)
 }
 

@@ -210,6 +210,14 @@ pub struct IoSettings {
     pub models: Vec<ModelSpec>,
     pub client: ClientSettings,
     pub schedule: Schedule,
+    /// The share of its tasks a model must complete for its time to be compared (`--min-success`).
+    #[serde(default = "all_must_succeed")]
+    pub min_success: f64,
+}
+
+/// The default of `--min-success`: every task must succeed.
+pub fn all_must_succeed() -> f64 {
+    1.0
 }
 
 impl IoSettings {
@@ -235,6 +243,9 @@ pub struct ScaleSettings {
     pub knee_gain_per_doubling: f64,
     pub client: ClientSettings,
     pub schedule: Schedule,
+    /// See [`IoSettings::min_success`].
+    #[serde(default = "all_must_succeed")]
+    pub min_success: f64,
 }
 
 impl ScaleSettings {
@@ -256,6 +267,9 @@ pub struct CpuSettings {
     pub models: Vec<ModelSpec>,
     pub switch_interval_ms: f64,
     pub schedule: Schedule,
+    /// See [`IoSettings::min_success`].
+    #[serde(default = "all_must_succeed")]
+    pub min_success: f64,
 }
 
 /// How primes are counted.

@@ -1,11 +1,13 @@
 //! A writer (the top of the pipeline, reading the records): JSON, every raw figure, pretty-printed,
 //! units in field names, `schema_version` first; then an `analysis` block with every ratio the
-//! report states and its interval (derived from the runs, ignored when the file is read back).
+//! report states and its interval (derived from the runs, ignored when the file is read back). A
+//! ratio whose side failed too often has no `point`: `withheld` says why, and every ratio carries
+//! both sides' failures.
 
 use serde::Serialize;
 
 use super::Exporter;
-use crate::analysis::stats::RatioStat;
+use crate::analysis::figures::{Judged, Side};
 use crate::analysis::{cpu, io, sweep};
 use crate::record::{Experiment, Report};
 
@@ -14,13 +16,26 @@ pub const WRITER: super::Writer = super::Writer { file_name: "results.json", cha
 
 pub struct Json;
 
-/// A named ratio and how sure it is.
+/// A named ratio and how sure it is, or why there is none, with both sides' task counts.
 #[derive(Serialize)]
 struct NamedRatio {
     name: String,
-    #[serde(flatten)]
-    ratio: RatioStat,
+    point: Option<f64>,
+    ci95: Option<(f64, f64)>,
+    n: Option<usize>,
     significant: Option<bool>,
+    /// Why no ratio is stated (a side failed too often); absent when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withheld: Option<String>,
+    /// The side on top of the ratio, then the one below: spec, tasks, failed tasks.
+    sides: [SideCount; 2],
+}
+
+#[derive(Serialize)]
+struct SideCount {
+    model: String,
+    tasks: u64,
+    failed: u64,
 }
 
 #[derive(Serialize)]
@@ -36,8 +51,26 @@ struct WithAnalysis<'a> {
     analysis: Vec<ExperimentAnalysis>,
 }
 
-fn named(name: impl Into<String>, ratio: RatioStat) -> NamedRatio {
-    NamedRatio { name: name.into(), significant: ratio.significant(), ratio }
+fn named(name: impl Into<String>, j: Judged) -> NamedRatio {
+    let side = |s: &Side| SideCount { model: s.model.to_string(), tasks: s.tasks, failed: s.failed() };
+    let withheld = j.withheld_by().map(|s| {
+        format!(
+            "{} completed {} of {} tasks; at least {:.0}% must succeed for a time to be compared",
+            s.model,
+            s.ok,
+            s.tasks,
+            j.min_success * 100.0
+        )
+    });
+    NamedRatio {
+        name: name.into(),
+        point: j.ratio.map(|r| r.point),
+        ci95: j.ratio.and_then(|r| r.ci95),
+        n: j.ratio.map(|r| r.n),
+        significant: j.ratio.and_then(|r| r.significant()),
+        withheld,
+        sides: [side(&j.sides[0]), side(&j.sides[1])],
+    }
 }
 
 fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis {

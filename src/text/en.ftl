@@ -8,6 +8,24 @@ unit-secs = { $s } s
 unit-count = { $n }
 interval-significant = (95% CI { $lo }–{ $hi }x, { $n } runs)
 interval-not-significant = (95% CI { $lo }–{ $hi }x over { $n } runs: not significant)
+integrity-title = Integrity: the server's counters against the client's
+integrity-banner = ⚠ The embedded API's own counters do not match the client's in { $n ->
+    [one] one run
+   *[other] { $n } runs
+}: those figures cannot be trusted (see "Integrity"; exit code 1).
+integrity-requests-exact = { $model }, run { $round }: every one of the client's { $tries } tries succeeded, yet the server counted { $server } requests (its counters were reset or shared during the run)
+integrity-requests-bound = { $model }, run { $round }: the server counted { $server } requests, which the client's { $tries } tries and their successes cannot explain
+integrity-answers = { $model }, run { $round }: { $ok } successes, but the server answered { $answered } requests
+integrity-peak = { $model }, run { $round }: the server had { $peak } requests in flight at once, more than the model's { $concurrency }
+integrity-statuses = { $model }, run { $round }: the client saw { $client } error statuses, more than the { $server } the server sent
+integrity-resets-refused = { $n ->
+    [one] One attempt
+   *[other] { $n } attempts
+} to reset the embedded API's counters without its secret were refused (something else on this machine tried).
+sweep-excluded = Not read into the curve (their requests failed beyond --min-success): { $points }
+verdict-withheld = ⛔ No verdict: { $model } completed { $ok } of { $tasks } tasks, and at least { $needed } must succeed for a time to be compared (a time to failure is not a speed; --min-success relaxes it).
+verdict-failures = ⚠ failed tasks over all runs: { $a } { $fa } of { $ta }, { $b } { $fb } of { $tb }
+ratio-withheld = withheld
 interval-one-run = (1 run: no interval; use --runs 6 or more)
 interval-too-few = ({ $n } runs: too few for a 95% interval; use --runs 6 or more)
 

@@ -183,10 +183,12 @@ pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
     lines
 }
 
-/// The terminal's notes under an experiment's table: failures, how the runs were repeated, cells
-/// whose spread deserves a look; then the gap before the verdicts.
-pub fn terminal_notes(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
+/// The terminal's notes under an experiment's table: failures, mismatches with the server's
+/// counters, how the runs were repeated, cells whose spread deserves a look; then the gap before
+/// the verdicts.
+pub fn terminal_notes(doc: &mut Document, t: &Text, kind: &'static str, schedule: &Schedule, cells: &[&Cell]) {
     doc.term(bullets(failure_lines(t, cells)));
+    doc.term(bullets(integrity_lines(t, kind, cells)));
     if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
         doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
@@ -208,8 +210,38 @@ fn schedule_line(t: &Text, s: &Schedule) -> String {
     t.msg("schedule", &[("runs", s.runs.into()), ("warmup", s.warmup.into()), ("order", order.into())])
 }
 
-/// The document's tail of an experiment: its charts, the spread of its runs, its failures, its
-/// target and settings.
+/// Where the server's counters and the client's figures disagree, a line each (see
+/// `analysis::integrity`).
+pub fn integrity_lines(t: &Text, kind: &'static str, cells: &[&Cell]) -> Vec<Inline> {
+    use crate::analysis::integrity::{Mismatch, findings_of};
+    findings_of(kind, cells)
+        .into_iter()
+        .map(|f| {
+            let at = [("model", code(&f.model).into()), ("round", (f.round + 1).into())];
+            let (id, more): (&str, Vec<(&str, Arg)>) = match f.mismatch {
+                Mismatch::Requests { tries, server, exact: true } => {
+                    ("integrity-requests-exact", vec![("tries", tries.into()), ("server", server.into())])
+                }
+                Mismatch::Requests { tries, server, exact: false } => {
+                    ("integrity-requests-bound", vec![("tries", tries.into()), ("server", server.into())])
+                }
+                Mismatch::Answers { ok, answered } => {
+                    ("integrity-answers", vec![("ok", ok.into()), ("answered", answered.into())])
+                }
+                Mismatch::Peak { server_peak, concurrency } => {
+                    ("integrity-peak", vec![("peak", server_peak.into()), ("concurrency", concurrency.into())])
+                }
+                Mismatch::Statuses { client, server } => {
+                    ("integrity-statuses", vec![("client", client.into()), ("server", server.into())])
+                }
+            };
+            rich(t, id, &[&at[..], &more[..]].concat())
+        })
+        .collect()
+}
+
+/// The document's tail of an experiment: its charts, the spread of its runs, its failures, the
+/// reconciliation with the server's counters, its target and settings.
 pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
     for chart in charts(t, experiment) {
         doc.doc(Block::Chart(chart));
@@ -220,6 +252,11 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
     if !failures.is_empty() {
         doc.heading(2, t.get("failures-title"));
         doc.doc(bullets(failures));
+    }
+    let mismatches = integrity_lines(t, experiment.kind_name(), &cells);
+    if !mismatches.is_empty() {
+        doc.heading(2, t.get("integrity-title"));
+        doc.doc(bullets(mismatches));
     }
     if let (Some(target_info), Some(c)) = (experiment.target(), experiment.client()) {
         target(doc, t, target_info, c, &cells);

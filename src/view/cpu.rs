@@ -10,7 +10,9 @@ use super::common::{
     time_with_spread,
 };
 use super::doc::{Block, Document, Inline, Item, Show, bullets};
-use super::words::{code, count, interval_note, led, model_name, ratio_text, rich, secs, verdict};
+use super::words::{
+    code, count, failures_note, interval_note, led, model_name, ratio_cell, ratio_text, rich, secs, verdict, withheld,
+};
 use crate::analysis::cpu::{CpuAnalysis, CpuRow, analyse, timeline};
 use crate::record::{Cell, CpuExperiment, ModelKind, ModelSpec};
 use crate::text::{Arg, Text};
@@ -81,7 +83,7 @@ fn f2(x: f64) -> String {
 }
 
 fn speedup_of(a: &CpuAnalysis, kind: ModelKind) -> Option<f64> {
-    a.first(kind).and_then(|r| r.speedup).map(|s| s.point)
+    a.first(kind).and_then(CpuRow::stated_speedup).map(|s| s.point)
 }
 
 fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, verdicts: &Verdicts) {
@@ -104,7 +106,10 @@ fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, 
         let done = [("time", secs(t, r.figures.wall).into()), ("memory", heap_peak(&r.figures).plain_text().into())];
         let done = t.msg("done-time-memory", &done);
         let vs = r.speedup.filter(|_| r.kind != ModelKind::Sequential);
-        let vs = vs.map(|x| t.msg("s4-vs-sync", &[("x", f2(x.point).into())]));
+        let vs = vs.map(|j| match j.ratio {
+            Some(x) => t.msg("s4-vs-sync", &[("x", f2(x.point).into())]),
+            None => withheld(t, &j).plain_text(),
+        });
         doc.doc(bullets(std::iter::once(done).chain(vs)));
     }
     doc.heading(2, t.get("summary"));
@@ -112,7 +117,7 @@ fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, 
         .rows
         .iter()
         .map(|r| {
-            let speedup = or_none(r.speedup, |x| format!("{:.2}x", x.point));
+            let speedup = or_none(r.speedup, |j| ratio_cell(t, &j, |x| format!("{:.2}x", x.point)));
             let name = model_name(t, &r.figures.cell.model);
             vec![name.into(), secs(t, r.figures.wall).into(), heap_peak(&r.figures), speedup]
         })
@@ -139,17 +144,19 @@ fn section4_analysis(doc: &mut Document, t: &Text, a: &CpuAnalysis, verdicts: &V
     doc.doc(Block::Bullets(points.into_iter().flatten().collect()));
     doc.doc(Block::Rule);
     let actual = a.rows.iter().filter(|r| r.kind != ModelKind::Sequential).filter_map(|r| {
-        let x = r.speedup?;
+        let j = r.speedup?;
+        let Some(x) = j.ratio else { return Some(withheld(t, &j)) };
         let name = model_name(t, &r.figures.cell.model);
         let line = led(
             t,
             "s4-actual",
             &[("model", name.into()), ("x", f2(x.point).into()), ("pct", pct(r.efficiency).into())],
         );
-        Some(line.then(format!(" {}", interval_note(t, &x))))
+        let line = line.then(format!(" {}", interval_note(t, &x)));
+        Some(if j.with_failures() { line.then(format!(" {}", failures_note(t, &j))) } else { line })
     });
     doc.doc(bullets(std::iter::once(verdicts.theoretical.clone()).chain(actual)));
-    if let Some(g) = a.first(ModelKind::GilThreads).and_then(|r| r.speedup)
+    if let Some(g) = a.first(ModelKind::GilThreads).and_then(CpuRow::stated_speedup)
         && g.point < 1.2
     {
         let line = led(t, "s4-gil-no-effect", &[("x", f2(g.point).into())]);
@@ -185,8 +192,13 @@ fn gil_evidence(t: &Text, seq: &CpuRow, gil: &CpuRow) -> Option<GilEvidence> {
     let stats = gil.gil()?;
     let m = &gil.figures.run.measured;
     // gil.speedup is sequential time / gil time: below 1 when gil-threads was slower.
-    let slower = gil.speedup.and_then(|s| s.significant().filter(|&beyond| beyond).map(|_| s.point < 1.0));
-    let note = gil.speedup.map_or(String::new(), |s| interval_note(t, &s.inverse()));
+    let stated = gil.stated_speedup();
+    let slower = stated.and_then(|s| s.significant().filter(|&beyond| beyond).map(|_| s.point < 1.0));
+    let note = match (stated, gil.speedup) {
+        (Some(s), _) => interval_note(t, &s.inverse()),
+        (None, Some(j)) => withheld(t, &j).plain_text(),
+        (None, None) => String::new(),
+    };
     Some(GilEvidence {
         slower,
         note,
@@ -310,7 +322,7 @@ fn gil_timeline(doc: &mut Document, t: &Text, gil: &CpuRow) {
 fn beyond(t: &Text, a: &CpuAnalysis) -> Vec<Inline> {
     let mut lines = Vec::new();
     if let Some(r) = a.first(ModelKind::Threads)
-        && let Some(x) = r.speedup
+        && let Some(x) = r.stated_speedup()
     {
         let args = [("n", r.n.into()), ("x", f2(x.point).into()), ("pct", pct(r.efficiency).into())];
         lines.push(led(t, "s5-beyond-threads", &args));
@@ -333,7 +345,7 @@ fn beyond(t: &Text, a: &CpuAnalysis) -> Vec<Inline> {
         lines.push(led(t, "s5-beyond-async", &[("x", f2(x).into())]));
     }
     if let Some(r) = a.first(ModelKind::Rayon)
-        && let Some(x) = r.speedup
+        && let Some(x) = r.stated_speedup()
     {
         lines.push(led(t, "s5-beyond-rayon", &[("n", r.n.into()), ("x", f2(x.point).into())]));
     }
@@ -361,7 +373,9 @@ fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
         col(h("term-model"), h("col-spec"), |r: &CpuRow| Inline::code(r.figures.cell.model.to_string())),
         at(Some(h("term-time")), None, |r: &CpuRow| time_with_spread(t, &r.figures).into()),
         at(None, Some(h("col-time")), |r: &CpuRow| secs(t, r.figures.wall).into()),
-        col(h("term-speedup"), h("col-speedup"), |r: &CpuRow| or_none(r.speedup, |x| x.to_string())),
+        col(h("term-speedup"), h("col-speedup"), |r: &CpuRow| {
+            or_none(r.speedup, |j| ratio_cell(t, &j, |x| x.to_string()))
+        }),
         col(h("term-efficiency"), h("col-efficiency"), |r: &CpuRow| {
             or_none(r.efficiency, |e| format!("{:.1}%", e * 100.0))
         }),
@@ -377,7 +391,7 @@ fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
     rows.extend(exp.cells.iter().filter(|c| c.runs.is_empty()).map(|c| missing_row(t, c, 1)));
     doc.push(Show::Both, Block::Table(table(columns, rows)));
     let cells: Vec<&Cell> = exp.cells.iter().collect();
-    terminal_notes(doc, t, &s.schedule, &cells);
+    terminal_notes(doc, t, "cpu", &s.schedule, &cells);
 }
 
 /// ✓ when a model's counts summed to the reference, ✗ when not, – when not all its tasks ran.

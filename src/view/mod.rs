@@ -42,6 +42,14 @@ pub fn report(report: &Report, t: &Text) -> Document {
         let args = [("load", format!("{load:.2}").into()), ("cores", cores.into())];
         doc.push(Show::Both, Block::Banner(led(t, "busy", &args)));
     }
+    let mismatched = crate::analysis::integrity::report_findings(report).len();
+    if mismatched > 0 {
+        doc.push(Show::Both, Block::Banner(t.msg("integrity-banner", &[("n", mismatched.into())]).into()));
+    }
+    let refused = crate::analysis::integrity::resets_refused(report);
+    if refused > 0 {
+        doc.push(Show::Both, Block::Banner(t.msg("integrity-resets-refused", &[("n", refused.into())]).into()));
+    }
     for (i, experiment) in report.experiments.iter().enumerate() {
         if i > 0 {
             doc.term(Block::Rule);

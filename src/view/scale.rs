@@ -8,7 +8,7 @@ use super::common::{
     time_with_spread,
 };
 use super::doc::{Block, Document, Inline, Item, Row, Show, Table, bullets};
-use super::words::{concurrency, count, diagnosis, kind_text, led, model_name, secs, sweep_at};
+use super::words::{concurrency, count, diagnosis, kind_text, led, model_name, ratio_cell, secs, sweep_at};
 use crate::analysis::io::Figures;
 use crate::analysis::scaling::Usl;
 use crate::analysis::sweep::{LatencySource, Sweep, SweepPoint, analyse};
@@ -124,7 +124,8 @@ fn source_section(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &S
         doc.heading(3, t.msg("s3-point-test", &args));
         let mut line = done(&p.figures);
         if let Some(v) = p.vs_baseline {
-            line.push_str(&format!(" | {}", t.msg("s3-vs-baseline", &[("x", format!("{:.2}", v.point).into())])));
+            let vs = ratio_cell(t, &v, |r| t.msg("s3-vs-baseline", &[("x", format!("{:.2}", r.point).into())]));
+            line.push_str(&format!(" | {vs}"));
         }
         doc.doc(bullets([line]));
     }
@@ -136,7 +137,7 @@ fn source_section(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &S
         rows.push(base.to_vec());
     }
     for p in &sweep.points {
-        let vs = or_none(p.vs_baseline, |v| v.to_string());
+        let vs = or_none(p.vs_baseline, |v| ratio_cell(t, &v, |r| r.to_string()));
         rows.push(vec![p.setting.to_string().into(), secs(t, p.figures.wall).into(), heap_peak(&p.figures), vs]);
     }
     let mut headers = vec![t.msg("col-setting", &concurrency)];
@@ -147,7 +148,9 @@ fn source_section(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &S
 /// The sweep's span in a few lines: settings, speed-up against ideal, what Little's law allows,
 /// efficiency (none without two points).
 fn span_lines(t: &Text, exp: &ScaleExperiment, sweep: &Sweep) -> Vec<Inline> {
-    let (Some(span), Some(first), Some(last)) = (sweep.span, sweep.points.first(), sweep.points.last()) else {
+    let mut read = sweep.points.iter().filter(|p| p.comparable);
+    let (first, last) = (read.next(), sweep.points.iter().rfind(|p| p.comparable));
+    let (Some(span), Some(first), Some(last)) = (sweep.span, first, last) else {
         return Vec::new();
     };
     let f = |x: f64, digits: usize| Arg::from(format!("{x:.digits$}"));
@@ -208,7 +211,17 @@ fn why(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &Sweep, found
     let usl = Item { text: found.usl.clone(), more: found.usl_poor.clone().into_iter().collect(), sub: Vec::new() };
     let items = vec![found.knee.clone().into(), found.diagnosis.clone().into(), usl, found.memory.clone().into()];
     doc.doc(Block::Bullets(items));
-    terminal_notes(doc, t, &exp.settings.schedule, &cells);
+    let excluded: Vec<String> = sweep
+        .points
+        .iter()
+        .filter(|p| !p.comparable)
+        .map(|p| format!("{} ({}/{})", p.figures.cell.model, p.side.failed(), p.side.tasks))
+        .collect();
+    if !excluded.is_empty() {
+        let note = t.msg("sweep-excluded", &[("points", excluded.join(", ").into())]);
+        doc.push(Show::Both, Block::Paragraph(note.into()));
+    }
+    terminal_notes(doc, t, "scale", &exp.settings.schedule, &cells);
 }
 
 /// Every point against its ideal, with the evidence the diagnosis reads; the terminal adds the
@@ -226,7 +239,9 @@ fn sweep_table(t: &Text, exp: &ScaleExperiment, sweep: &Sweep) -> Table {
         at(None, Some(h("col-time")), |p: &SweepPoint| secs(t, p.figures.wall).into()),
         col(h("term-ideal"), h("col-ideal"), |p: &SweepPoint| or_none(p.ideal, |d| secs(t, d))),
         col(h("term-to-ideal"), h("col-to-ideal"), |p: &SweepPoint| or_none(p.to_ideal, |r| format!("{r:.2}x"))),
-        col(h("term-vs-base"), h("col-vs-baseline"), |p: &SweepPoint| or_none(p.vs_baseline, |r| r.to_string())),
+        col(h("term-vs-base"), h("col-vs-baseline"), |p: &SweepPoint| {
+            or_none(p.vs_baseline, |v| ratio_cell(t, &v, |r| r.to_string()))
+        }),
         col(h("term-req-s"), h("col-req-s"), |p: &SweepPoint| format!("{:.0}", p.figures.throughput_per_s).into()),
         col(h("col-p50"), h("col-p50"), |p: &SweepPoint| latency(&p.figures, |l| l.p50_us)),
         col(h("col-p99"), h("col-p99"), |p: &SweepPoint| latency(&p.figures, |l| l.p99_us)),

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use super::doc::{Inline, Span};
+use crate::analysis::figures::Judged;
 use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
 use crate::record::{Concurrency, ModelKind, ModelSpec};
@@ -109,16 +110,56 @@ pub fn interval_note(t: &Text, r: &RatioStat) -> String {
     }
 }
 
-/// A verdict on a ratio: `above(x)` when it is at least 1, else `below(1/x)`, followed by the
-/// interval note of the side shown.
-pub fn verdict(t: &Text, r: &RatioStat, above: impl Fn(f64) -> Inline, below: impl Fn(f64) -> Inline) -> Inline {
-    let (text, shown) = if r.point >= 1.0 { (above(r.point), *r) } else { (below(1.0 / r.point), r.inverse()) };
-    text.then(format!(" {}", interval_note(t, &shown)))
+/// A verdict on a judged ratio: `above(x)` when it is at least 1, else `below(1/x)`, followed by
+/// the interval note of the side shown and, when either side had failed tasks, how many; when the
+/// ratio is withheld (a side failed too often), why instead.
+pub fn verdict(t: &Text, j: &Judged, above: impl Fn(f64) -> Inline, below: impl Fn(f64) -> Inline) -> Inline {
+    let Some(r) = j.ratio else { return withheld(t, j) };
+    let (text, shown) = if r.point >= 1.0 { (above(r.point), r) } else { (below(1.0 / r.point), r.inverse()) };
+    let line = text.then(format!(" {}", interval_note(t, &shown)));
+    if j.with_failures() { line.then(format!(" {}", failures_note(t, j))) } else { line }
+}
+
+/// Why a ratio is not stated: which side failed too often, and what it needed.
+pub fn withheld(t: &Text, j: &Judged) -> Inline {
+    let side = j.withheld_by().copied().unwrap_or(j.sides[0]);
+    let needed = format!("{:.0}%", j.min_success * 100.0);
+    let args = [
+        ("model", code(&side.model.to_string()).into()),
+        ("ok", side.ok.into()),
+        ("tasks", side.tasks.into()),
+        ("needed", needed.into()),
+    ];
+    rich(t, "verdict-withheld", &args)
+}
+
+/// Both sides' failed tasks, for a ratio stated although some failed.
+pub fn failures_note(t: &Text, j: &Judged) -> String {
+    let [a, b] = j.sides;
+    let args = [
+        ("a", a.model.to_string().into()),
+        ("fa", a.failed().into()),
+        ("ta", a.tasks.into()),
+        ("b", b.model.to_string().into()),
+        ("fb", b.failed().into()),
+        ("tb", b.tasks.into()),
+    ];
+    t.msg("verdict-failures", &args)
+}
+
+/// A judged ratio in a table cell: `shown(r)`, marked `⚠` when a side had failures, or the word
+/// for "withheld".
+pub fn ratio_cell(t: &Text, j: &Judged, shown: impl Fn(&RatioStat) -> String) -> String {
+    match j.ratio {
+        None => t.get("ratio-withheld"),
+        Some(r) if j.with_failures() => format!("{} ⚠", shown(&r)),
+        Some(r) => shown(&r),
+    }
 }
 
 /// A verdict whose two sides are messages led by a strong part, the ratio as `$x` (`fmt`
 /// writes it).
-pub fn led_verdict(t: &Text, r: &RatioStat, above: &str, below: &str, fmt: fn(f64) -> String) -> Inline {
+pub fn led_verdict(t: &Text, r: &Judged, above: &str, below: &str, fmt: fn(f64) -> String) -> Inline {
     verdict(t, r, |x| led(t, above, &[("x", fmt(x).into())]), |x| led(t, below, &[("x", fmt(x).into())]))
 }
 

@@ -170,6 +170,9 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "--out", "/proc/self/concbench-out"], "cannot write in /proc/self"),
         (&["suite", "--out", "/proc/self/concbench-out"], "cannot write in /proc/self"),
         (&["serve", "--admin-token-file", "no-such-file"], "--admin-token-file no-such-file"),
+        (&["io", "--min-success", "0"], "--min-success must be a share above 0 and at most 100%"),
+        (&["cpu", "--min-success", "150%"], "--min-success must be a share above 0 and at most 100%"),
+        (&["scale", "--min-success", "most"], "not a share"),
     ];
     let mut cases = cases.to_vec();
     // Thread counts past the machine's limit (it grows with memory, so only where it is below).
@@ -296,7 +299,7 @@ fn a_run_prints_its_table_and_writes_md_and_json() {
     assert!(md.contains("# Async vs sync API calls") && md.contains("# Async vs multithread API calls"));
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out_dir.join("results.json")).unwrap()).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["complete"], true);
     let cells = json["experiments"][0]["cells"].as_array().unwrap();
     let models: Vec<&str> = cells.iter().map(|c| c["model"].as_str().unwrap()).collect();

@@ -338,3 +338,44 @@ fn a_preflight_answered_outside_ok_status_names_the_status_and_its_location() {
         assert_eq!(cell(&r, model).runs[0].ok, 3, "{model}");
     }
 }
+
+/// Against an API that fails every request, no model is "faster": the run completes (exit 1),
+/// every failure is counted, and no ratio is drawn from times to failure.
+#[test]
+fn an_api_failing_every_request_gets_no_speed_verdict() {
+    let r = run(&["--models", "async,sequential", "--requests", "60", "--sync-sample", "20", "--error-rate", "1"]);
+    for model in ["async", "sequential"] {
+        let run = &cell(&r, model).runs[0];
+        assert_eq!(run.ok, 0, "{model}");
+    }
+    let s1 = concbench::analysis::io::sync_vs_async(crate::support::io(&r)).unwrap();
+    assert!(s1.async_speedup.ratio.is_none(), "withheld: {:?}", s1.async_speedup);
+    assert_eq!(s1.async_speedup.withheld_by().unwrap().ok, 0);
+    let text = String::from_utf8(
+        concbench::render::exporter(concbench::render::Format::Text, concbench::text::Lang::En, false)
+            .render(&r)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(text.contains("No verdict") && !text.contains("faster"), "{text}");
+}
+
+/// Points of a sweep whose requests failed are shown but not read: the span, the knee and the
+/// fit come from the points that succeeded.
+#[test]
+fn a_sweep_reads_its_curve_from_the_points_that_succeeded() {
+    let mut report = crate::fixtures::scale();
+    let concbench::record::Experiment::Scale(exp) = &mut report.experiments[0] else { unreachable!() };
+    let last = exp.points.last_mut().unwrap();
+    for run in &mut last.runs {
+        (run.ok, run.failed) = (20, 180);
+        run.errors.insert("timeout".into(), concbench::record::ErrorTally { count: 180, example: "x".into() });
+    }
+    let sweep = concbench::analysis::sweep::analyse(exp, 2);
+    assert_eq!(sweep.points.len(), 4, "every point is still shown");
+    let excluded: Vec<usize> = sweep.points.iter().filter(|p| !p.comparable).map(|p| p.setting).collect();
+    assert_eq!(excluded, vec![1000]);
+    assert!(sweep.points.last().unwrap().vs_baseline.unwrap().ratio.is_none());
+    let span = sweep.span.unwrap();
+    assert!((span.setting_ratio - 4.0).abs() < 1e-9, "the span ends at 200, the last point that succeeded: {span:?}");
+}

@@ -282,3 +282,54 @@ fn the_sweep_chart_spaces_n_by_its_logarithm() {
     let per_decade = (x200 - x100) / 2f64.log10();
     assert!((x1000 - x200 - per_decade * 5f64.log10()).abs() <= 2.0, "1000 where log 1000 is: {x1000}");
 }
+
+/// A time to failure is not a speed: when a side's tasks failed (beyond `--min-success`), no
+/// ratio or verdict is drawn from it, in any format; the reason is stated instead.
+#[test]
+fn no_verdict_is_drawn_from_failed_runs() {
+    let mut report = fixtures::io();
+    let concbench::record::Experiment::Io(io) = &mut report.experiments[0] else { unreachable!() };
+    let sequential = io.cells.iter_mut().find(|c| c.model.to_string() == "sequential").unwrap();
+    for run in &mut sequential.runs {
+        run.failed = run.ok;
+        run.ok = 0;
+        run.errors
+            .insert("timeout".into(), concbench::record::ErrorTally { count: run.failed, example: "no answer".into() });
+        run.latency_failed = run.latency_ok.take();
+    }
+    sequential.summary = concbench::analysis::figures::summarize_cell(sequential);
+    for (lang, withheld) in
+        [(Lang::En, "No verdict: `sequential` completed 0 of 120 tasks"), (Lang::Ko, "판정 보류: `sequential`")]
+    {
+        let md = String::from_utf8(exporter(Format::Md, lang, false).render(&report).unwrap()).unwrap();
+        assert!(md.contains(withheld), "{md}");
+        assert!(!md.contains("60.1"), "no ratio from the failed side: {md}");
+        let text = String::from_utf8(exporter(Format::Text, lang, false).render(&report).unwrap()).unwrap();
+        assert!(text.contains("[1] ⛔") && !text.contains("60.1"), "{text}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&exporter(Format::Json, Lang::En, false).render(&report).unwrap()).unwrap();
+    let ratio = &json["analysis"][0]["ratios"][0];
+    assert_eq!(ratio["name"], "async_speedup_vs_sequential");
+    assert!(ratio["point"].is_null() && ratio["withheld"].as_str().unwrap().contains("sequential completed 0 of 120"));
+    assert_eq!(ratio["sides"][0]["failed"], 120);
+    // Stated ratios carry both sides' counts too.
+    assert_eq!(json["analysis"][0]["ratios"][1]["sides"][1]["failed"], 0);
+}
+
+/// A file of schema version 1 still loads: re-rendered, it is judged by today's rule (its
+/// settings read as requiring every task to succeed) and written as version 2.
+#[test]
+fn results_of_schema_version_1_still_load() {
+    let v1 = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/data/v1-io.json");
+    let report = concbench::record::load(std::path::Path::new(v1)).unwrap();
+    assert_eq!(report.schema_version, 2);
+    let md = String::from_utf8(exporter(Format::Md, Lang::En, false).render(&report).unwrap()).unwrap();
+    assert!(md.contains("🚀 **Async is about 60.1x faster!**"), "{md}");
+    assert!(
+        md.contains("No verdict: `threads:50` completed 199 of 200 tasks"),
+        "its failed request withholds section 2: {md}"
+    );
+    let cpu = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/data/v1-cpu.json");
+    assert!(concbench::record::load(std::path::Path::new(cpu)).is_ok());
+}

@@ -15,7 +15,7 @@ pub fn chart(exp: &CpuExperiment, cores: usize, t: &Text) -> anyhow::Result<Opti
         .rows
         .iter()
         .filter_map(|r| {
-            let s = r.speedup?;
+            let s = r.stated_speedup()?;
             let label = format!("{:.2}x", s.point);
             Some(Bar { name: r.figures.cell.model.to_string(), value: s.point, whisker: s.ci95, label, label_at: 0.0 })
         })
