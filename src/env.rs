@@ -100,6 +100,7 @@ pub fn detect() -> Environment {
         memory_total_bytes: memory_total(),
         load_average_start: load_average(),
         load_average_end: None,
+        python: Vec::new(),
     }
 }
 

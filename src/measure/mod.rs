@@ -64,6 +64,14 @@ impl Meter {
         });
     }
 
+    /// Puts figures measured elsewhere in place of the ones this process read: a model whose
+    /// tasks run in another process (a CPython driver) measures its window there, around the
+    /// same span, and hands the figures over here. Call it after [`Meter::stop`].
+    pub fn record(&mut self, measured: Measured) {
+        self.open = None;
+        self.done = Some(measured);
+    }
+
     /// Wall time since the window opened (for progress), or zero.
     pub fn elapsed(&self) -> Duration {
         self.open.as_ref().map_or(Duration::ZERO, |o| o.t0.elapsed())

@@ -20,7 +20,7 @@ impl TaskOutcome {
 }
 
 /// Why a task failed, as a kind a report can count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorKind {
     /// No answer within the per-request (or connect) timeout.
     Timeout,
@@ -34,7 +34,12 @@ pub enum ErrorKind {
     Body,
     /// Anything else (TLS, protocol).
     Other,
+    /// The user's Python task raised this exception type (`ValueError`, `mymodule.Oops`).
+    Exception(String),
 }
+
+/// How an [`ErrorKind::Exception`] is written: `exception:ValueError`.
+const EXCEPTION_PREFIX: &str = "exception:";
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -45,6 +50,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Status(code) => write!(f, "http_{code}"),
             ErrorKind::Body => f.write_str("body"),
             ErrorKind::Other => f.write_str("other"),
+            ErrorKind::Exception(name) => write!(f, "{EXCEPTION_PREFIX}{name}"),
         }
     }
 }
@@ -58,9 +64,10 @@ impl std::str::FromStr for ErrorKind {
             "reset" => ErrorKind::Reset,
             "body" => ErrorKind::Body,
             "other" => ErrorKind::Other,
-            _ => match s.strip_prefix("http_").and_then(|c| c.parse().ok()) {
-                Some(code) => ErrorKind::Status(code),
-                None => return Err(format!("unknown error kind '{s}'")),
+            _ => match (s.strip_prefix("http_").and_then(|c| c.parse().ok()), s.strip_prefix(EXCEPTION_PREFIX)) {
+                (Some(code), _) => ErrorKind::Status(code),
+                (None, Some(name)) if !name.is_empty() => ErrorKind::Exception(name.to_string()),
+                _ => return Err(format!("unknown error kind '{s}'")),
             },
         })
     }
@@ -87,7 +94,7 @@ impl TaskError {
         match self.kind {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Reset | ErrorKind::Body => true,
             ErrorKind::Status(code) => code == 429 || code >= 500,
-            ErrorKind::Other => false,
+            ErrorKind::Other | ErrorKind::Exception(_) => false,
         }
     }
 }

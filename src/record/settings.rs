@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Concurrency, ModelKind, ModelSpec};
+use super::python::{PySettings, PyTaskSettings};
 use super::server::ServerConfig;
 
 /// How runs are repeated and ordered.
@@ -111,6 +112,13 @@ pub struct IoSettings {
     pub models: Vec<ModelSpec>,
     pub client: ClientSettings,
     pub schedule: Schedule,
+    /// How the py models ran (their interpreters), when the experiment has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PySettings>,
+    /// The user's own Python function instead of HTTP GETs (`concbench task`, `scale --py-task`):
+    /// each task calls it with its id, the embedded API's URL in `CONCBENCH_API_URL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<PyTaskSettings>,
 }
 
 impl IoSettings {
@@ -136,6 +144,13 @@ pub struct ScaleSettings {
     pub knee_gain_per_doubling: f64,
     pub client: ClientSettings,
     pub schedule: Schedule,
+    /// How the py models ran (their interpreters), when the experiment has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PySettings>,
+    /// The user's own Python function instead of HTTP GETs (`concbench task`, `scale --py-task`):
+    /// each task calls it with its id, the embedded API's URL in `CONCBENCH_API_URL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<PyTaskSettings>,
 }
 
 impl ScaleSettings {
@@ -157,6 +172,9 @@ pub struct CpuSettings {
     pub models: Vec<ModelSpec>,
     pub switch_interval_ms: f64,
     pub schedule: Schedule,
+    /// How the py models ran (their interpreters), when the experiment has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PySettings>,
 }
 
 /// How primes are counted.

@@ -25,7 +25,8 @@ pub const BLOCKING_INPUT_BUFFER_BYTES: usize = 16 * 1024;
 /// Output buffer per blocking-client connection (ureq's default is 128 KiB).
 pub const BLOCKING_OUTPUT_BUFFER_BYTES: usize = 8 * 1024;
 
-const USER_AGENT: &str = concat!("concbench/", env!("CARGO_PKG_VERSION"));
+/// The User-Agent every client sends (unless a header given replaces it).
+pub const USER_AGENT: &str = concat!("concbench/", env!("CARGO_PKG_VERSION"));
 
 /// The I/O workload, as data: where to send, the extra headers, and how the clients behave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

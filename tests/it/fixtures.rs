@@ -135,6 +135,7 @@ fn report(experiment: Experiment) -> Report {
             memory_total_bytes: Some(24 << 30),
             load_average_start: Some(0.5),
             load_average_end: Some(0.75),
+            python: Vec::new(),
         },
         experiments: vec![experiment],
     }
@@ -157,6 +158,8 @@ pub fn io() -> Report {
             models: vec![spec("async"), spec("sequential"), spec("threads:50"), spec("async-mt")],
             client: client(),
             schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            python: None,
+            task: None,
         },
         target: target(None),
         cells: vec![
@@ -219,6 +222,8 @@ pub fn scale() -> Report {
             knee_gain_per_doubling: 0.1,
             client: client(),
             schedule: Schedule::default(),
+            python: None,
+            task: None,
         },
         target: target(Some(50)),
         baseline: Some(Box::new(cell("async", 200, 200, vec![run(0, 200, 2_310.0, 3.96, 1.0, 200)]))),
@@ -291,6 +296,7 @@ pub fn cpu() -> Report {
             models: ["sequential", "threads:2", "processes:2", "gil-threads:2"].map(spec).to_vec(),
             switch_interval_ms: 5.0,
             schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            python: None,
         },
         task_sizes: vec![100_000; 100],
         reference_counts: [vec![9_309; 99], vec![9_382]].concat(),

@@ -569,6 +569,10 @@ impl Words for En {
             ModelKind::Processes => "Multiprocess",
             ModelKind::GilThreads => "Multithread under a GIL",
             ModelKind::Rayon => "Work-stealing pool (rayon)",
+            // Labelled by spec until the report's py rows are rendered (phase 2 of the CPython issue).
+            ModelKind::PySequential | ModelKind::PyThreads | ModelKind::PyAsync | ModelKind::PyProcesses => {
+                return m.to_string();
+            }
         };
         format!("{base}{}", spec_suffix(m, "{n} workers", "limit {n}"))
     }

@@ -560,6 +560,10 @@ impl Words for Ko {
             ModelKind::Processes => "멀티프로세스",
             ModelKind::GilThreads => "GIL 아래 멀티스레드",
             ModelKind::Rayon => "작업 훔치기 풀 (rayon)",
+            // Labelled by spec until the report's py rows are rendered (phase 2 of the CPython issue).
+            ModelKind::PySequential | ModelKind::PyThreads | ModelKind::PyAsync | ModelKind::PyProcesses => {
+                return m.to_string();
+            }
         };
         format!("{base}{}", spec_suffix(m, "워커 {n}개", "제한 {n}개"))
     }
