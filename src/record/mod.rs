@@ -109,6 +109,15 @@ impl Experiment {
         }
     }
 
+    /// The user's Python task its tasks call instead of HTTP GETs (`None`: GETs, or CPU work).
+    pub fn task(&self) -> Option<&PyTaskSettings> {
+        match self {
+            Experiment::Io(e) => e.settings.task.as_ref(),
+            Experiment::Scale(e) => e.settings.task.as_ref(),
+            Experiment::Cpu(_) => None,
+        }
+    }
+
     /// Where requests went (`None` for CPU work).
     pub fn target(&self) -> Option<&TargetInfo> {
         match self {

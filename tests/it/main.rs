@@ -19,6 +19,7 @@ mod interrupt;
 mod io;
 mod layers;
 mod props;
+mod python;
 mod report;
 mod scale;
 mod server;
