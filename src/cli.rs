@@ -194,6 +194,10 @@ pub struct TaskArgs {
     #[command(flatten)]
     pub task: PyTaskArgs,
 
+    /// The interpreters the task runs in.
+    #[command(flatten)]
+    pub python: PythonArgs,
+
     /// Number of calls (task ids 0..N).
     #[arg(allow_hyphen_values = true, long, short = 't', default_value = "100", value_parser = count)]
     pub tasks: u64,
@@ -211,9 +215,6 @@ pub struct TaskArgs {
 
     #[command(flatten)]
     pub model_opts: ModelArgs,
-
-    #[command(flatten)]
-    pub python: PythonArgs,
 
     #[command(flatten)]
     pub repeat: RunArgs,
@@ -485,6 +486,10 @@ pub struct ScaleArgs {
     #[command(flatten)]
     pub task: PyTaskArgs,
 
+    /// The interpreter of a py model swept (one).
+    #[command(flatten)]
+    pub python: PythonArgs,
+
     #[command(flatten)]
     pub target: TargetArgs,
 
@@ -493,9 +498,6 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub model_opts: ModelArgs,
-
-    #[command(flatten)]
-    pub python: PythonArgs,
 
     #[command(flatten)]
     pub repeat: RunArgs,

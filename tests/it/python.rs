@@ -63,6 +63,20 @@ fn report(args: &[&str], code: i32) -> Report {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {stderr}"))
 }
 
+/// `concbench io` against the embedded API: `models`, `requests` at `latency`, one run, `extra`.
+fn io_report(models: &str, requests: &str, latency: &str, extra: &[&str], code: i32) -> Report {
+    let mut args = vec!["io", "--models", models, "--requests", requests, "--latency", latency, "--runs", "1"];
+    args.extend_from_slice(extra);
+    report(&args, code)
+}
+
+/// `concbench task --py-task TASK` with one run and `extra`.
+fn task_report(task: &str, extra: &[&str], code: i32) -> Report {
+    let mut args = vec!["task", "--py-task", task, "--runs", "1"];
+    args.extend_from_slice(extra);
+    report(&args, code)
+}
+
 fn cells(r: &Report) -> Vec<&Cell> {
     r.experiments[0].cells()
 }
@@ -129,13 +143,10 @@ fn every_py_cpu_model_counts_the_reference_checksum() {
     assert_eq!(only_run(cell(&r, "py-threads:3")).facts.threads_started, 3);
     // The other kernels, implemented identically in Python.
     for kernel in ["odd", "sieve"] {
-        let r = report(
-            &["cpu", "--tasks", "5", "--range", "1000..5000", "--runs", "1", "--kernel", kernel]
-                .into_iter()
-                .chain(["--models", "sequential,py-sequential,py-processes:2"])
-                .collect::<Vec<_>>(),
-            0,
-        );
+        let models = "sequential,py-sequential,py-processes:2";
+        let args =
+            ["cpu", "--tasks", "5", "--range", "1000..5000", "--runs", "1", "--kernel", kernel, "--models", models];
+        let r = report(&args, 0);
         let Experiment::Cpu(e) = &r.experiments[0] else { panic!() };
         assert!(e.cells.iter().all(|c| only_run(c).value_sum == e.expected_checksum()), "{kernel}");
     }
@@ -144,13 +155,7 @@ fn every_py_cpu_model_counts_the_reference_checksum() {
 #[test]
 fn py_async_holds_n_requests_at_the_server_and_it_saw_what_was_sent() {
     for (model, n) in [("py-async:8", 8), ("py-async", 40)] {
-        let r = report(
-            &["io", "--models", model, "--requests", "40", "--latency", "20ms", "--runs", "1"]
-                .into_iter()
-                .chain(["--server-barrier", &n.to_string()])
-                .collect::<Vec<_>>(),
-            0,
-        );
+        let r = io_report(model, "40", "20ms", &["--server-barrier", &n.to_string()], 0);
         let run = only_run(cell(&r, model));
         let server = run.server.as_ref().unwrap();
         assert_eq!((run.ok, run.failed), (40, 0), "{model}");
@@ -164,24 +169,8 @@ fn py_async_holds_n_requests_at_the_server_and_it_saw_what_was_sent() {
 
 #[test]
 fn py_threads_never_exceed_their_pool_and_agree_with_the_rust_clients() {
-    let r = report(
-        &[
-            "io",
-            "--models",
-            "threads:5,py-threads:5,py-sequential,py-processes:2",
-            "--requests",
-            "30",
-            "--sync-sample",
-            "4",
-            "--latency",
-            "10ms",
-            "--server-barrier",
-            "1",
-            "--runs",
-            "1",
-        ],
-        0,
-    );
+    let models = "threads:5,py-threads:5,py-sequential,py-processes:2";
+    let r = io_report(models, "30", "10ms", &["--sync-sample", "4"], 0);
     let (rust, py) = (only_run(cell(&r, "threads:5")), only_run(cell(&r, "py-threads:5")));
     assert_eq!(py.value_sum, rust.value_sum, "the same bodies, byte for byte");
     assert!(py.server.as_ref().unwrap().peak_inflight <= 5);
@@ -190,70 +179,37 @@ fn py_threads_never_exceed_their_pool_and_agree_with_the_rust_clients() {
     let seq = cell(&r, "py-sequential");
     assert!(seq.is_sampled() && only_run(seq).tasks == 4, "--sync-sample applies to py-sequential");
     // With a barrier of 5, five threads are in flight at once, exactly.
-    let r = report(
-        &["io", "--models", "py-threads:5", "--requests", "20", "--latency", "10ms", "--server-barrier", "5"]
-            .into_iter()
-            .chain(["--runs", "1"])
-            .collect::<Vec<_>>(),
-        0,
-    );
+    let r = io_report("py-threads:5", "20", "10ms", &["--server-barrier", "5"], 0);
     assert_eq!(only_run(cell(&r, "py-threads:5")).server.as_ref().unwrap().peak_inflight, 5);
     // Without keep-alive, requests.get's way: a new connection per call.
-    let r = report(
-        &["io", "--models", "py-threads:4", "--requests", "20", "--latency", "1ms", "--keep-alive", "off"]
-            .into_iter()
-            .chain(["--runs", "1"])
-            .collect::<Vec<_>>(),
-        0,
-    );
+    let r = io_report("py-threads:4", "20", "1ms", &["--keep-alive", "off"], 0);
     assert_eq!(only_run(cell(&r, "py-threads:4")).server.as_ref().unwrap().connections_accepted, 20);
 }
 
 #[test]
 fn py_clients_count_the_same_retries_and_failures_as_the_rust_ones() {
     // The embedded API's faults are seeded by request id and attempt: the same tries fail.
-    let r = report(
-        &[
-            "io",
-            "--models",
-            "threads:4,py-threads:4,py-async",
-            "--requests",
-            "40",
-            "--latency",
-            "5ms",
-            "--error-rate",
-            "0.3",
-            "--retries",
-            "1",
-            "--retry-backoff",
-            "5ms",
-            "--runs",
-            "1",
-        ],
-        1,
-    );
-    let figures = |run: &RunRecord| (run.ok, run.failed, run.retries, run.ok_after_retry, run.errors.clone());
-    let rust = cell(&r, "threads:4").runs[0].clone();
-    assert!(rust.retries > 0 && rust.failed > 0, "the faults made retries and failures");
-    for model in ["py-threads:4", "py-async"] {
+    let faults = ["--error-rate", "0.3", "--retries", "1", "--retry-backoff", "5ms"];
+    let r = io_report("threads:4,py-threads:4,py-async", "40", "5ms", &faults, 1);
+    let tally = |model: &str| {
         let run = &cell(&r, model).runs[0];
-        let (a, b) = (figures(run), figures(&rust));
-        assert_eq!((a.0, a.1, a.2, a.3), (b.0, b.1, b.2, b.3), "{model}");
-        assert_eq!(a.4.keys().collect::<Vec<_>>(), b.4.keys().collect::<Vec<_>>(), "{model}: the same classes");
-        assert_eq!(run.server.as_ref().unwrap().requests, 40 + run.retries, "{model}");
+        let kinds: Vec<&String> = run.errors.keys().collect();
+        ((run.ok, run.failed, run.retries, run.ok_after_retry), kinds, run.server.as_ref().unwrap().requests)
+    };
+    let (rust, rust_kinds, _) = tally("threads:4");
+    assert!(rust.2 > 0 && rust.1 > 0, "the faults made retries and failures: {rust:?}");
+    for model in ["py-threads:4", "py-async"] {
+        let (py, kinds, requests) = tally(model);
+        assert_eq!((py, &kinds), (rust, &rust_kinds), "{model}: the same tries failed, in the same classes");
+        assert_eq!(requests, 40 + py.2, "{model}: every try reached the server");
     }
 }
 
 #[test]
 fn a_user_task_that_raises_is_counted_per_exception_type() {
     let (sync, asynchronous) = (tasks_py("raises"), tasks_py("araises"));
-    let r = report(
-        &["task", "--py-task", &sync, "--py-async-task", &asynchronous, "--tasks", "30", "--runs", "1"]
-            .into_iter()
-            .chain(["--models", "py-sequential,py-threads:3,py-async,py-processes:2"])
-            .collect::<Vec<_>>(),
-        1,
-    );
+    let models = "py-sequential,py-threads:3,py-async,py-processes:2";
+    let r = task_report(&sync, &["--py-async-task", &asynchronous, "--tasks", "30", "--models", models], 1);
     assert_eq!(cells(&r).len(), 4);
     let expected: u64 = (0..30).filter(|i| i % 3 == 2).sum();
     for c in cells(&r) {
@@ -262,6 +218,34 @@ fn a_user_task_that_raises_is_counted_per_exception_type() {
         let value_error = &run.errors["exception:ValueError"];
         assert_eq!((value_error.count, run.errors["exception:KeyError"].count), (10, 10), "{}", c.label());
         assert!(value_error.example.starts_with("ValueError: bad ") && value_error.example.contains("tasks.py:"));
+    }
+}
+
+#[test]
+fn task_timeout_bounds_every_call_under_every_model() {
+    let (slow, aslow) = (tasks_py("slow"), tasks_py("aslow"));
+    let extra = ["--py-async-task", &aslow, "--tasks", "4", "--task-timeout", "10ms", "--workers", "2"];
+    let r = task_report(&slow, &extra, 1);
+    assert_eq!(cells(&r).len(), 4);
+    for c in cells(&r) {
+        let run = &c.runs[0];
+        assert_eq!((run.ok, run.errors["timeout"].count), (0, 4), "{}: {:?}", c.label(), run.errors);
+    }
+}
+
+#[test]
+fn py_results_validate_against_the_committed_schema() {
+    let raise = tasks_py("raises");
+    for args in [
+        &["io", "--models", "py-async:4,py-processes:2,py-sequential", "--requests", "8", "--latency", "1ms"][..],
+        &["task", "--py-task", &raise, "--tasks", "6", "--models", "py-threads:2,py-async"][..],
+    ] {
+        let out = concbench(&[args, &["--runs", "1"]].concat());
+        let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors = crate::support::schema_errors(&results);
+        assert!(errors.is_empty(), "{args:?} breaks the schema: {errors:#?}");
+        let cell = &results["experiments"][0]["cells"][0];
+        assert!(cell["interpreter"]["version"].is_string() && results["environment"]["python"][0]["abi"].is_string());
     }
 }
 
@@ -296,22 +280,7 @@ fn tracemalloc_peak_follows_a_task_holding_memory_and_resets_between_runs() {
     let peak = |k: usize| c.runs[k].measured.heap.expect("traced").peak_bytes;
     assert!(peak(0) >= 5_000_000, "the first run held 5 MB: {}", peak(0));
     assert!(peak(1) < 1_000_000, "the peak was reset between runs: {}", peak(1));
-    let r = report(
-        &[
-            "task",
-            "--py-task",
-            &spike,
-            "--tasks",
-            "5",
-            "--runs",
-            "1",
-            "--models",
-            "py-sequential",
-            "--py-tracemalloc",
-            "off",
-        ],
-        0,
-    );
+    let r = task_report(&spike, &["--tasks", "5", "--models", "py-sequential", "--py-tracemalloc", "off"], 0);
     let run = only_run(cell(&r, "py-sequential"));
     assert!(run.measured.heap.is_none() && !run.facts.python.as_ref().unwrap().tracemalloc);
 }
@@ -319,13 +288,8 @@ fn tracemalloc_peak_follows_a_task_holding_memory_and_resets_between_runs() {
 #[test]
 fn the_example_task_agrees_under_every_model_and_calls_the_embedded_api() {
     let (sync, asynchronous) = (example("fetch_and_count"), example("fetch_and_count_async"));
-    let r = report(
-        &["task", "--py-task", &sync, "--py-async-task", &asynchronous, "--tasks", "12", "--workers", "4"]
-            .into_iter()
-            .chain(["--latency", "10ms", "--runs", "1"])
-            .collect::<Vec<_>>(),
-        0,
-    );
+    let extra = ["--py-async-task", &asynchronous, "--tasks", "12", "--workers", "4", "--latency", "10ms"];
+    let r = task_report(&sync, &extra, 0);
     let sums: Vec<u64> = cells(&r).iter().map(|c| only_run(c).value_sum).collect();
     assert_eq!(sums.len(), 4);
     assert!(sums.windows(2).all(|w| w[0] == w[1]) && sums[0] > 0, "{sums:?}");
@@ -336,27 +300,14 @@ fn the_example_task_agrees_under_every_model_and_calls_the_embedded_api() {
 
 #[test]
 fn a_model_lacking_the_task_flavour_is_skipped_with_its_reason() {
-    let r = report(&["task", "--py-task", &tasks_py("ident"), "--tasks", "4", "--runs", "1"], 0);
+    let r = task_report(&tasks_py("ident"), &["--tasks", "4"], 0);
     let labels: Vec<String> = cells(&r).iter().map(|c| c.label()).collect();
     assert!(!labels.iter().any(|l| l.starts_with("py-async")), "{labels:?}");
     let python = r.experiments[0].python().unwrap();
     assert_eq!(python.skipped.len(), 1);
     assert!(python.skipped[0].reason.contains("--py-async-task"), "{:?}", python.skipped);
     // An async def alone runs under py-async and, awaited in turn, py-sequential.
-    let r = report(
-        &[
-            "task",
-            "--py-task",
-            &tasks_py("araises"),
-            "--tasks",
-            "3",
-            "--runs",
-            "1",
-            "--models",
-            "py-sequential,py-async",
-        ],
-        1,
-    );
+    let r = task_report(&tasks_py("araises"), &["--tasks", "3", "--models", "py-sequential,py-async"], 1);
     assert!(cells(&r).iter().all(|c| c.runs[0].ok == 1 && c.runs[0].value_sum == 2));
 }
 
@@ -459,13 +410,10 @@ fn ctrl_c_stops_the_driver_too() {
 fn a_free_threaded_build_runs_threads_without_the_gil() {
     let Some(ft) = free_threaded() else { return };
     let pythons = format!("python3,{ft}");
-    let r = report(
-        &["cpu", "--tasks", "4", "--range", "5000..9000", "--runs", "1", "--models", "py-sequential,py-threads:2"]
-            .into_iter()
-            .chain(["--python", &pythons])
-            .collect::<Vec<_>>(),
-        0,
-    );
+    let models = "py-sequential,py-threads:2";
+    let args =
+        ["cpu", "--tasks", "4", "--range", "5000..9000", "--runs", "1", "--models", models, "--python", &pythons];
+    let r = report(&args, 0);
     let labels: Vec<String> = cells(&r).iter().map(|c| c.label()).collect();
     assert_eq!(labels.len(), 4, "each py model once per interpreter: {labels:?}");
     assert!(labels.iter().any(|l| l.starts_with("py-threads:2 [3.13.5t, no GIL]")), "{labels:?}");
@@ -475,13 +423,7 @@ fn a_free_threaded_build_runs_threads_without_the_gil() {
         assert!(!only_run(c).facts.python.as_ref().unwrap().gil_enabled, "{}", c.label());
     }
     // aiohttp and requests install on it, and leave its GIL off.
-    let r = report(
-        &["io", "--models", "py-async:4,py-threads:4", "--requests", "16", "--latency", "10ms", "--runs", "1"]
-            .into_iter()
-            .chain(["--server-barrier", "4", "--python", &ft])
-            .collect::<Vec<_>>(),
-        0,
-    );
+    let r = io_report("py-async:4,py-threads:4", "16", "10ms", &["--server-barrier", "4", "--python", &ft], 0);
     assert!(!r.environment.python[0].gil_enabled && r.environment.python[0].free_threaded_build);
     for c in cells(&r) {
         assert_eq!(only_run(c).server.as_ref().unwrap().peak_inflight, 4, "{}", c.label());

@@ -48,3 +48,11 @@ def slow(i):
             f.write(str(os.getpid()))
     time.sleep(0.05)
     return 1
+
+
+async def aslow(i):
+    """Sleeps 50 ms on the event loop."""
+    import asyncio
+
+    await asyncio.sleep(0.05)
+    return 1
