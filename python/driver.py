@@ -14,6 +14,8 @@ that prints cannot break it. It runs one measured run at a time, on command:
 
 The driver and its pool ignore SIGINT: concbench stops them, and kills them after a grace.
 
+Testing aid: CONCBENCH_PY_START_METHOD=spawn|forkserver makes py-processes use that start method.
+
 Other modes (for concbench's checks, before any work):
     driver.py --probe [--import-http]   one JSON line about this interpreter
     driver.py --check-task SPEC         whether FILE.py:func / module:func names a function
@@ -43,6 +45,8 @@ from array import array
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 CHANNEL_ENV = "CONCBENCH_CHANNEL_FD"
+# Testing aid: py-processes with another start method than the platform's (fork, spawn, forkserver).
+START_METHOD_ENV = "CONCBENCH_PY_START_METHOD"
 API_URL_ENV = "CONCBENCH_API_URL"
 MASK = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
@@ -873,6 +877,8 @@ def tracemalloc_slowdown():
 
 def serve():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.environ.get(START_METHOD_ENV):
+        multiprocessing.set_start_method(os.environ[START_METHOD_ENV], force=True)
     fd = int(os.environ[CHANNEL_ENV])
     os.set_inheritable(fd, False)
     channel = Channel(fd)

@@ -324,6 +324,29 @@ mod tests {
         assert_eq!(report.into_result(), Ok(TaskOutcome::new(9)));
     }
 
+    /// The shapes `python/driver.py` reads and writes (its side is Python: these lines are its).
+    #[test]
+    fn driver_messages_have_the_shapes_the_driver_speaks() {
+        assert_eq!(serde_json::to_string(&ToDriver::Stop).unwrap(), r#""stop""#);
+        assert_eq!(serde_json::to_string(&ToDriver::Collect(3)).unwrap(), r#"{"collect":3}"#);
+        let failed =
+            r#"{"result":{"task":4,"start_ns":10,"end_ns":25,"attempts":2,"error":["exception:mod.Oops","Oops: x"]}}"#;
+        let FromDriver::Result(r) = serde_json::from_str(failed).unwrap() else { panic!("{failed}") };
+        assert_eq!((r.start_ns, r.end_ns), (10, 25));
+        let e = r.report.into_result().unwrap_err();
+        assert_eq!((e.kind.clone(), e.attempts), (ErrorKind::Exception("mod.Oops".into()), 2));
+        assert_eq!(e.kind.to_string().parse::<ErrorKind>(), Ok(e.kind), "an exception's kind reads back");
+        let ok = r#"{"result":{"task":1,"start_ns":0,"end_ns":5,"attempts":1,"value":18446744073709551615}}"#;
+        let FromDriver::Result(r) = serde_json::from_str(ok).unwrap() else { panic!("{ok}") };
+        assert_eq!(r.report.into_result(), Ok(TaskOutcome::new(u64::MAX)), "a value mod 2^64 fits");
+        let done = r#"{"done":{"run":7,"wall_ns":1,"cpu_user_ns":2,"cpu_sys_ns":3,"children_cpu_user_ns":0,
+            "children_cpu_sys_ns":0,"voluntary_switches":4,"involuntary_switches":5,"heap":null,"gil_enabled":true,
+            "stopped":false,"tasks_run":1,"threads_started":0,"peak_in_flight":1,"peak_in_workload":1}}"#;
+        let FromDriver::Done(d) = serde_json::from_str(done).unwrap() else { panic!("{done}") };
+        assert!(d.workers.is_empty() && d.broken.is_none() && d.start_method.is_none());
+        assert!("exception:".parse::<ErrorKind>().is_err());
+    }
+
     #[test]
     fn lines_frame_messages_and_end_cleanly() {
         let mut wire = Vec::new();

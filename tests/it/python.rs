@@ -153,6 +153,27 @@ fn every_py_cpu_model_counts_the_reference_checksum() {
 }
 
 #[test]
+fn py_processes_work_with_every_start_method() {
+    for method in ["spawn", "forkserver", "fork"] {
+        let out = Command::cargo_bin("concbench")
+            .unwrap()
+            .args(["cpu", "--tasks", "6", "--range", "1000..3000", "--runs", "1", "--models", "py-processes:2"])
+            .args(["--quiet", "--format", "json"])
+            .env(concbench::python::cache::CACHE_ENV, cache())
+            .env("CONCBENCH_PY_START_METHOD", method)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{method}: {}", String::from_utf8_lossy(&out.stderr));
+        let r: Report = serde_json::from_slice(&out.stdout).unwrap();
+        let Experiment::Cpu(e) = &r.experiments[0] else { panic!() };
+        let run = only_run(&e.cells[0]);
+        assert_eq!(run.value_sum, e.expected_checksum(), "{method}");
+        assert_eq!(run.facts.python.as_ref().unwrap().start_method.as_deref(), Some(method));
+        assert_eq!(run.facts.processes.as_ref().unwrap().workers.iter().map(|w| w.tasks).sum::<usize>(), 6);
+    }
+}
+
+#[test]
 fn py_async_holds_n_requests_at_the_server_and_it_saw_what_was_sent() {
     for (model, n) in [("py-async:8", 8), ("py-async", 40)] {
         let r = io_report(model, "40", "20ms", &["--server-barrier", &n.to_string()], 0);
