@@ -49,7 +49,7 @@ pub fn ensure(probe: &Probe, given: &str, install: Install) -> anyhow::Result<Pa
     }
     let parent = venv.parent().expect("under the cache");
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let _lock = Lock::take(&venv.with_extension("lock"))?;
+    let _lock = Lock::take(&beside(&venv, "lock"))?;
     if venv.join(MARKER).exists() {
         return Ok(venv); // another run made it while this one waited
     }
@@ -58,7 +58,7 @@ pub fn ensure(probe: &Probe, given: &str, install: Install) -> anyhow::Result<Pa
         probe.tag,
         venv.display()
     );
-    let tmp = venv.with_extension(format!("tmp-{}", std::process::id()));
+    let tmp = beside(&venv, &format!("tmp-{}", std::process::id()));
     let built = build(probe, &tmp);
     if built.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -67,6 +67,13 @@ pub fn ensure(probe: &Probe, given: &str, install: Install) -> anyhow::Result<Pa
     let _ = std::fs::remove_dir_all(&venv);
     std::fs::rename(&tmp, &venv).with_context(|| format!("moving the environment into {}", venv.display()))?;
     Ok(venv)
+}
+
+/// `DIR.suffix` beside `dir` (whose name has dots of its own: `cpython-3.11.7-…`).
+fn beside(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{suffix}"));
+    dir.with_file_name(name)
 }
 
 /// Makes the environment in `tmp`: a venv, the requirements, a check that both import.
@@ -104,4 +111,16 @@ fn run(cmd: &mut Command, what: &str) -> anyhow::Result<()> {
 pub fn last_line(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no output").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_and_the_folder_being_built_keep_the_whole_name() {
+        let venv = Path::new("/cache/venvs/cpython-3.11.7-00ff");
+        assert_eq!(beside(venv, "lock"), Path::new("/cache/venvs/cpython-3.11.7-00ff.lock"));
+        assert_eq!(beside(venv, "tmp-7"), Path::new("/cache/venvs/cpython-3.11.7-00ff.tmp-7"));
+    }
 }
