@@ -109,9 +109,118 @@ pub enum Command {
     /// Run the embedded mock API alone (for other clients: curl, wrk, oha, your own code).
     #[command(allow_negative_numbers = true)]
     Serve(ServeArgs),
+    /// Your own Python function under every Python model: `--py-task FILE.py:func` is called
+    /// with each task id (py-sequential, py-threads, py-processes; an `async def` under py-async).
+    #[command(allow_negative_numbers = true, after_help = TASK_AFTER_HELP)]
+    Task(TaskArgs),
+    /// The Python side: `concbench python setup` makes the private environments (aiohttp,
+    /// requests) of the py models now, rather than on first use.
+    Python(PythonCommandArgs),
     /// A worker process of the `processes` model (started by concbench itself).
     #[command(hide = true)]
     Worker,
+}
+
+const TASK_AFTER_HELP: &str = "\
+Examples:
+  concbench task --py-task examples/py_task.py:fetch_and_count
+  concbench task --py-task examples/py_task.py:fetch_and_count \\
+                 --py-async-task examples/py_task.py:fetch_and_count_async --tasks 40 --workers 8
+  concbench task --py-task mypkg.jobs:work --python python3,/opt/py313t/bin/python3.13t
+
+Each call func(i) is one task (ids 0..--tasks); an integer it returns enters the checksum every
+model must agree on; an exception is a failed task, counted by its type. The embedded API's URL is
+in CONCBENCH_API_URL (GET $CONCBENCH_API_URL/api/items/{i}). The task runs in the interpreter as
+given: its imports are yours to install.";
+
+/// `concbench python ...`.
+#[derive(Args, Debug, Clone)]
+pub struct PythonCommandArgs {
+    #[command(subcommand)]
+    pub command: PythonCommand,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum PythonCommand {
+    /// Make each interpreter's private environment (aiohttp and requests, pinned and hashed, under
+    /// the cache folder: CONCBENCH_CACHE_DIR, else ~/.cache/concbench) now.
+    Setup(PythonSetupArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PythonSetupArgs {
+    /// Interpreters, comma-separated.
+    #[arg(long = "python", value_delimiter = ',', default_value = "python3", value_name = "PATH")]
+    pub python: Vec<String>,
+}
+
+/// The interpreters of the py models and how they run.
+#[derive(Args, Debug, Clone)]
+pub struct PythonArgs {
+    /// Interpreters the py models run in, comma-separated: every py model runs once in each, so a
+    /// GIL build and a free-threaded build compare in one run.
+    #[arg(long = "python", value_delimiter = ',', default_value = "python3", value_name = "PATH[,PATH...]")]
+    pub python: Vec<String>,
+
+    /// Never install aiohttp and requests: a missing environment is an error (exit 2).
+    #[arg(long)]
+    pub no_install: bool,
+
+    /// Trace the py models' heap with tracemalloc (the heap columns, as the source did); off for
+    /// clean timings.
+    #[arg(long, value_enum, default_value = "on")]
+    pub py_tracemalloc: OnOff,
+}
+
+/// The user's own Python task.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PyTaskArgs {
+    /// Your Python function, `FILE.py:func` or `package.module:func`, called with each task id.
+    #[arg(long, value_name = "FILE.py:func")]
+    pub py_task: Option<String>,
+
+    /// The other flavour: an `async def` for py-async when --py-task is a plain function.
+    #[arg(long, value_name = "FILE.py:func")]
+    pub py_async_task: Option<String>,
+
+    /// Bound on each call (async: cancelled; sequential and processes: interrupted by SIGALRM;
+    /// threads: a late call counts as timed out).
+    #[arg(allow_hyphen_values = true, long, value_parser = duration)]
+    pub task_timeout: Option<Duration>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TaskArgs {
+    #[command(flatten)]
+    pub task: PyTaskArgs,
+
+    /// The interpreters the task runs in.
+    #[command(flatten)]
+    pub python: PythonArgs,
+
+    /// Number of calls (task ids 0..N).
+    #[arg(allow_hyphen_values = true, long, short = 't', default_value = "100", value_parser = count)]
+    pub tasks: u64,
+
+    /// Models to run, comma-separated `NAME[:N]` specs (py models only).
+    #[arg(long, short, value_delimiter = ',', default_value = "py-sequential,py-threads,py-async,py-processes")]
+    pub models: Vec<ModelSpec>,
+
+    /// Pool size for models named without N.
+    #[arg(allow_hyphen_values = true, long, short, default_value = "8", value_parser = count)]
+    pub workers: u64,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub model_opts: ModelArgs,
+
+    #[command(flatten)]
+    pub repeat: RunArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn count(s: &str) -> Result<u64, String> {
@@ -156,6 +265,9 @@ pub struct IoArgs {
 
     #[command(flatten)]
     pub model_opts: ModelArgs,
+
+    #[command(flatten)]
+    pub python: PythonArgs,
 
     #[command(flatten)]
     pub repeat: RunArgs,
@@ -340,6 +452,9 @@ pub struct CpuArgs {
     pub model_opts: ModelArgs,
 
     #[command(flatten)]
+    pub python: PythonArgs,
+
+    #[command(flatten)]
     pub repeat: RunArgs,
 
     #[command(flatten)]
@@ -372,6 +487,14 @@ pub struct ScaleArgs {
     /// Past the knee, each doubling of N gains less than this share of speed (0 ≤ share < 1).
     #[arg(allow_hyphen_values = true, long, default_value = "10%", value_parser = share)]
     pub knee_gain: f64,
+
+    /// Sweep your own Python task instead of HTTP GETs (with a py model and a py baseline).
+    #[command(flatten)]
+    pub task: PyTaskArgs,
+
+    /// The interpreter of a py model swept (one).
+    #[command(flatten)]
+    pub python: PythonArgs,
 
     #[command(flatten)]
     pub target: TargetArgs,
@@ -659,3 +782,15 @@ default_from_cli!(IoArgs, Io, "io");
 default_from_cli!(ScaleArgs, Scale, "scale");
 default_from_cli!(CpuArgs, Cpu, "cpu");
 default_from_cli!(SuiteArgs, Suite, "suite");
+
+impl Default for PythonArgs {
+    fn default() -> Self {
+        IoArgs::default().python
+    }
+}
+
+impl Default for ClientArgs {
+    fn default() -> Self {
+        IoArgs::default().client
+    }
+}

@@ -113,6 +113,27 @@ pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::AllOk)
 }
 
+/// `concbench python setup`: each interpreter's private environment, made now (or found).
+pub fn python(args: &cli::PythonCommandArgs) -> anyhow::Result<Outcome> {
+    match &args.command {
+        cli::PythonCommand::Setup(setup) => {
+            let made = crate::python::setup(&setup.python).map_err(|e| Error::Usage(format!("{e:#}")))?;
+            for (info, venv) in made {
+                let clients: Vec<String> = info.clients.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                println!(
+                    "{} ({}, {}): {} in {}",
+                    info.path,
+                    info.tag,
+                    if info.gil_enabled { "GIL" } else { "no GIL" },
+                    clients.join(", "),
+                    venv.display()
+                );
+            }
+            Ok(Outcome::AllOk)
+        }
+    }
+}
+
 /// `concbench serve`: the mock API alone, until Ctrl-C, SIGTERM or (for a child) stdin closing.
 pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
     let mut plan = ServePlan::from_args(args)?;

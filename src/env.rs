@@ -101,6 +101,7 @@ pub fn detect() -> Environment {
         others_before: None,
         load_average_start: load_average(),
         load_average_end: None,
+        python: Vec::new(),
     }
 }
 

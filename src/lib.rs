@@ -18,6 +18,7 @@ pub mod output;
 pub mod plan;
 pub mod progress;
 pub mod protocol;
+pub mod python;
 pub mod record;
 pub mod render;
 pub mod runner;
@@ -111,6 +112,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let plan = plan::CpuPlan::from_args(&args)?;
             commands::experiment(&plan.output, |observer, stop| runner::run_cpu(&plan, observer, stop))
         }
+        Some(Command::Task(args)) => {
+            let plan = plan::IoPlan::from_task_args(&args)?;
+            commands::experiment(&plan.output, |observer, stop| runner::run_io(&plan, observer, stop))
+        }
+        Some(Command::Python(args)) => commands::python(&args),
         Some(Command::Compare(args)) => commands::compare(&args),
         Some(Command::Serve(args)) => commands::serve(&args),
         Some(Command::Worker) => {

@@ -7,16 +7,20 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{
-    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, RunArgs, ScaleArgs, Section, ServeArgs, Size, SuiteArgs,
-    TargetArgs,
+    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs, Section,
+    ServeArgs, Size, SuiteArgs, TargetArgs, TaskArgs,
 };
 use crate::error::Error;
 use crate::model::ModelEnv;
+use crate::protocol::TaskFlavour;
+use crate::python::{Install, Runtime};
 use crate::record::Concurrency;
+use crate::record::python::PY_TIMEOUTS;
 use crate::record::server::HEADER_READ_TIMEOUT;
 use crate::record::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
-    MAX_CONCURRENCY, ModelSpec, ScaleSettings, Schedule, ServerConfig, SizeRange,
+    MAX_CONCURRENCY, ModelKind, ModelSpec, PySettings, PyTaskSettings, ScaleSettings, Schedule, ServerConfig,
+    SizeRange, Skipped,
 };
 use crate::render::Format;
 use crate::text::Lang;
@@ -251,7 +255,135 @@ fn model_env(m: &ModelArgs) -> Result<ModelEnv, Error> {
     if m.switch_interval.is_zero() {
         return Err(usage("--switch-interval must be above zero (CPython's default is 5ms)".into()));
     }
-    Ok(ModelEnv { worker_exe: None, switch_interval: m.switch_interval })
+    Ok(ModelEnv { switch_interval: m.switch_interval, ..ModelEnv::default() })
+}
+
+/// What the py models of a plan need from their interpreters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PyNeeds {
+    /// The standard library only (the CPU work, the user's own task).
+    Stdlib,
+    /// aiohttp and requests (the HTTP work): a private environment per interpreter.
+    Http,
+}
+
+/// The interpreters of the plan's py models, found, checked and (for the HTTP work) given their
+/// environments; nothing when `models` has no py model. Fills `env` and returns the settings the
+/// report records. Every failure is one line and exit 2, before any work.
+fn python_plan(
+    args: &PythonArgs,
+    models: &[ModelSpec],
+    needs: PyNeeds,
+    env: &mut ModelEnv,
+) -> Result<Option<PySettings>, Error> {
+    if !models.iter().any(|m| m.kind.is_python()) {
+        return Ok(None);
+    }
+    let mut seen = HashSet::new();
+    if args.python.is_empty() {
+        return Err(usage("--python is empty: name at least one interpreter".into()));
+    }
+    let install = if args.no_install { Install::Forbidden } else { Install::Allowed };
+    for given in &args.python {
+        if !seen.insert(given.as_str()) {
+            return Err(usage(format!("--python names {given} twice")));
+        }
+        let runtime = Runtime::prepare(given, needs == PyNeeds::Http, install).map_err(usage)?;
+        env.python.push(std::sync::Arc::new(runtime));
+    }
+    env.py_tracemalloc = args.py_tracemalloc == OnOff::On;
+    Ok(Some(PySettings {
+        interpreters: env.python.iter().map(|r| r.info().short()).collect(),
+        tracemalloc: env.py_tracemalloc,
+        timeouts: PY_TIMEOUTS.into(),
+        skipped: Vec::new(),
+    }))
+}
+
+/// Refuses options that mean nothing to the py models.
+fn check_py_options(models: &[ModelSpec], client: &ClientArgs) -> Result<(), Error> {
+    let Some(py) = models.iter().find(|m| m.kind.is_python()) else { return Ok(()) };
+    if !client.interp_cost.is_zero() {
+        return Err(usage(format!(
+            "--interp-cost charges the emulated interpreter's cost: it has no meaning for {py} (CPython pays its own)"
+        )));
+    }
+    if client.prewarm {
+        return Err(usage(format!(
+            "--prewarm has no meaning for {py}: aiohttp and requests open their own connections"
+        )));
+    }
+    Ok(())
+}
+
+/// The user's task as the report records it, its flavours sorted out; `None` without --py-task.
+fn py_task(args: &PyTaskArgs, python: &PythonArgs) -> Result<Option<PyTaskSettings>, Error> {
+    let Some(main) = &args.py_task else {
+        return match &args.py_async_task {
+            Some(_) => Err(usage("--py-async-task supplies the other flavour of --py-task: give --py-task too".into())),
+            None if args.task_timeout.is_some() => Err(usage("--task-timeout bounds the calls of --py-task".into())),
+            None => Ok(None),
+        };
+    };
+    if args.task_timeout.is_some_and(|t| t.is_zero()) {
+        return Err(usage("--task-timeout must be above zero".into()));
+    }
+    let first = python.python.first().ok_or_else(|| usage("--python is empty".into()))?;
+    let interpreter = std::path::Path::new(first);
+    let flavour_of = |flag: &str, spec: &str| crate::python::check_task(interpreter, flag, spec).map_err(usage);
+    let mut task = PyTaskSettings { sync_task: None, async_task: None, task_timeout: args.task_timeout };
+    match flavour_of("--py-task", main)?.flavour {
+        TaskFlavour::Sync => task.sync_task = Some(main.clone()),
+        TaskFlavour::Async => task.async_task = Some(main.clone()),
+    }
+    if let Some(other) = &args.py_async_task {
+        if task.async_task.is_some() {
+            return Err(usage(format!(
+                "--py-task {main} is an async def already: --py-async-task supplies the flavour it lacks"
+            )));
+        }
+        if flavour_of("--py-async-task", other)?.flavour != TaskFlavour::Async {
+            return Err(usage(format!("--py-async-task {other} is a plain function: it must be an async def")));
+        }
+        task.async_task = Some(other.clone());
+    }
+    Ok(Some(task))
+}
+
+/// Why `model` cannot run `task` (a flavour it lacks), if it cannot.
+fn task_flavour_missing(model: &ModelSpec, task: &PyTaskSettings) -> Option<String> {
+    match model.kind {
+        ModelKind::PyAsync if task.async_task.is_none() => Some(
+            "py-async awaits an async def, and the task is a plain function: give --py-async-task FILE.py:func".into(),
+        ),
+        ModelKind::PyThreads | ModelKind::PyProcesses if task.sync_task.is_none() => Some(format!(
+            "{} calls a plain function, and the task is an async def: give a plain one with --py-task",
+            model.kind.name()
+        )),
+        _ => None,
+    }
+}
+
+/// Refuses Rust models for the user's task, and leaves out (with the reason) the py models whose
+/// flavour the task lacks.
+fn task_models(models: Vec<ModelSpec>, task: &PyTaskSettings) -> Result<(Vec<ModelSpec>, Vec<Skipped>), Error> {
+    if let Some(rust) = models.iter().find(|m| !m.kind.is_python()) {
+        return Err(usage(format!(
+            "{rust} cannot run a Python function: the user's task runs under py-sequential, py-threads, py-async and py-processes"
+        )));
+    }
+    let (mut kept, mut skipped) = (Vec::new(), Vec::new());
+    for m in models {
+        match task_flavour_missing(&m, task) {
+            Some(reason) => skipped.push(Skipped { model: m.to_string(), reason }),
+            None => kept.push(m),
+        }
+    }
+    if kept.is_empty() {
+        let why: Vec<String> = skipped.iter().map(|s| s.reason.clone()).collect();
+        return Err(usage(format!("no model can run the task: {}", why.join("; "))));
+    }
+    Ok((kept, skipped))
 }
 
 /// Refuses duplicate models and counts of threads or processes the OS will not grant.
@@ -308,21 +440,79 @@ impl IoPlan {
         }
         let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, requests)?;
-        let env = model_env(&args.model_opts)?;
+        check_py_options(&models, &args.client)?;
+        let mut env = model_env(&args.model_opts)?;
+        let client = client_settings(&args.target, &args.client, &env)?;
+        let schedule = schedule(&args.repeat)?;
+        let target = target_plan(&args.target)?;
+        let output = output_plan(&args.output)?;
+        let python = python_plan(&args.python, &models, PyNeeds::Http, &mut env)?;
         Ok(IoPlan {
             settings: IoSettings {
                 requests,
                 sync_sample,
                 workers,
                 models,
-                client: client_settings(&args.target, &args.client, &env)?,
-                schedule: schedule(&args.repeat)?,
+                client,
+                schedule,
+                python,
+                task: None,
                 min_success: min_success(&args.repeat)?,
             },
-            target: target_plan(&args.target)?,
+            target,
             headers: args.target.headers.clone(),
             env,
-            output: output_plan(&args.output)?,
+            output,
+        })
+    }
+
+    /// `concbench task`: the user's function under the py models, against the embedded API (for
+    /// tasks that call it), as an `io`-shaped experiment whose settings name the task.
+    pub fn from_task_args(args: &TaskArgs) -> Result<Self, Error> {
+        let tasks = at_least_one("--tasks", args.tasks)?;
+        if tasks > MAX_TASKS {
+            return Err(usage(format!("--tasks {tasks} is more than the {MAX_TASKS} accepted")));
+        }
+        let tasks = tasks as usize;
+        let workers = at_least_one("--workers", args.workers)?;
+        if workers > MAX_CONCURRENCY as u64 {
+            return Err(usage(format!("--workers must be at most {MAX_CONCURRENCY}")));
+        }
+        if args.models.is_empty() {
+            return Err(usage("--models is empty: name at least one model".into()));
+        }
+        let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers as usize)).collect();
+        check_models(&models, tasks)?;
+        if args.task.py_task.is_none() {
+            return Err(usage("task needs --py-task FILE.py:func (or package.module:func)".into()));
+        }
+        let task = py_task(&args.task, &args.python)?.expect("checked above");
+        let (models, skipped) = task_models(models, &task)?;
+        let mut env = model_env(&args.model_opts)?;
+        let client = client_settings(&args.target, &ClientArgs::default(), &env)?;
+        let schedule = schedule(&args.repeat)?;
+        let target = target_plan(&args.target)?;
+        let output = output_plan(&args.output)?;
+        let mut python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
+        if let Some(p) = python.as_mut() {
+            p.skipped = skipped;
+        }
+        Ok(IoPlan {
+            settings: IoSettings {
+                requests: tasks,
+                sync_sample: tasks,
+                workers: workers as usize,
+                models,
+                client,
+                schedule,
+                python,
+                task: Some(task),
+                min_success: min_success(&args.repeat)?,
+            },
+            target,
+            headers: args.target.headers.clone(),
+            env,
+            output,
         })
     }
 
@@ -368,11 +558,31 @@ impl ScalePlan {
         settings.sort_unstable();
         let baseline = if args.no_baseline { None } else { Some(args.baseline) };
         let most = ModelSpec::new(model, settings.last().copied());
-        check_models(&[Some(most), baseline].into_iter().flatten().collect::<Vec<_>>(), requests)?;
+        let cells: Vec<ModelSpec> = [Some(most), baseline].into_iter().flatten().collect();
+        check_models(&cells, requests)?;
+        check_py_options(&cells, &args.client)?;
         if !(0.0..1.0).contains(&args.knee_gain) {
             return Err(usage("--knee-gain must be a share from 0 up to, not including, 1 (e.g. 10% or 0.1)".into()));
         }
-        let env = model_env(&args.model_opts)?;
+        if cells.iter().any(|m| m.kind.is_python()) && args.python.python.len() > 1 {
+            return Err(usage(
+                "scale sweeps one interpreter: give one --python (run the sweep once per interpreter)".into(),
+            ));
+        }
+        let task = py_task(&args.task, &args.python)?;
+        if let Some(task) = &task {
+            let (_, skipped) = task_models(cells.clone(), task)?;
+            if let Some(s) = skipped.first() {
+                return Err(usage(format!("{}: {}", s.model, s.reason)));
+            }
+        }
+        let mut env = model_env(&args.model_opts)?;
+        let client = client_settings(&args.target, &args.client, &env)?;
+        let schedule = schedule(&args.repeat)?;
+        let target = target_plan(&args.target)?;
+        let output = output_plan(&args.output)?;
+        let needs = if task.is_some() { PyNeeds::Stdlib } else { PyNeeds::Http };
+        let python = python_plan(&args.python, &cells, needs, &mut env)?;
         Ok(ScalePlan {
             settings: ScaleSettings {
                 requests,
@@ -380,14 +590,16 @@ impl ScalePlan {
                 settings,
                 baseline,
                 knee_gain_per_doubling: args.knee_gain,
-                client: client_settings(&args.target, &args.client, &env)?,
-                schedule: schedule(&args.repeat)?,
+                client,
+                schedule,
+                python,
+                task,
                 min_success: min_success(&args.repeat)?,
             },
-            target: target_plan(&args.target)?,
+            target,
             headers: args.target.headers.clone(),
             env,
-            output: output_plan(&args.output)?,
+            output,
         })
     }
 
@@ -430,7 +642,10 @@ impl CpuPlan {
         }
         let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, tasks)?;
-        let env = model_env(&args.model_opts)?;
+        let mut env = model_env(&args.model_opts)?;
+        let schedule = schedule(&args.repeat)?;
+        let output = output_plan(&args.output)?;
+        let python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
         Ok(CpuPlan {
             settings: CpuSettings {
                 tasks,
@@ -438,11 +653,12 @@ impl CpuPlan {
                 workers,
                 models,
                 switch_interval_ms: env.switch_interval.as_secs_f64() * 1e3,
-                schedule: schedule(&args.repeat)?,
+                schedule,
+                python,
                 min_success: min_success(&args.repeat)?,
             },
             env,
-            output: output_plan(&args.output)?,
+            output,
         })
     }
 }

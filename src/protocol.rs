@@ -2,7 +2,8 @@
 //! parent configures a child with a first line (a worker gets its workload, the embedded API its
 //! configuration), then a worker reads task ids and answers each with a result line, and reports
 //! its own usage when its input ends. Shared by the `processes` model, the `worker` command, the
-//! embedded API's child process and the next child runtime.
+//! embedded API's child process and the CPython driver (`python/driver.py`, which speaks it on an
+//! inherited descriptor: [`ToDriver`], [`FromDriver`]).
 
 use std::io::{self, BufRead, Write};
 use std::time::Duration;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::record::{ErrorKind, ServerConfig, TaskError, TaskOutcome, WorkerUsage};
+use crate::record::{ErrorKind, Interpreter, Kernel, ServerConfig, TaskError, TaskOutcome, WorkerUsage};
 use crate::workload::WorkloadSpec;
 
 /// Writes `msg` as one line and flushes.
@@ -75,6 +76,193 @@ fn one() -> u32 {
     1
 }
 
+/// What concbench says to a CPython driver, one JSON object per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToDriver {
+    /// Run one model over some tasks, measuring it.
+    Run(DriverRun),
+    /// The run's figures were read (and its peak RSS, from outside): send its task results.
+    Collect(u64),
+    /// Hand out no more tasks (Ctrl-C).
+    Stop,
+}
+
+/// One measured run, as a driver is told it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverRun {
+    /// Its number, echoed in the answers.
+    pub run: u64,
+    pub model: PyExecutor,
+    /// Pool size (threads, processes) or aiohttp's connector limit (`None`: no limit).
+    pub n: Option<usize>,
+    /// Task ids `first..end`.
+    pub first: usize,
+    pub end: usize,
+    pub workload: DriverWorkload,
+    /// Trace the heap with `tracemalloc` (reset between runs).
+    pub tracemalloc: bool,
+    /// `sys.setswitchinterval`.
+    pub switch_interval_s: f64,
+}
+
+/// How a driver runs the tasks of a run: the executors of the py models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PyExecutor {
+    Sequential,
+    Threads,
+    Async,
+    Processes,
+}
+
+/// What a task does in Python.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DriverWorkload {
+    /// GET the URL (requests or aiohttp), as the Rust clients do.
+    Http(DriverHttp),
+    /// Count primes by trial division, sizes by SplitMix64.
+    Cpu(DriverCpu),
+    /// Call the user's function.
+    Task(DriverTask),
+}
+
+/// The HTTP workload in the driver: the same URL rendering, headers and retries as the Rust clients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverHttp {
+    /// `scheme://authority`.
+    pub origin: String,
+    /// The path and query, split at each `{i}`.
+    pub path_pieces: Vec<String>,
+    /// Extra headers (name, value).
+    pub headers: Vec<(String, String)>,
+    pub user_agent: String,
+    pub keep_alive: bool,
+    pub timeout_s: f64,
+    pub connect_timeout_s: f64,
+    pub retries: u32,
+    pub retry_backoff_s: f64,
+}
+
+/// The CPU workload in the driver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverCpu {
+    pub lo: u64,
+    pub hi: u64,
+    pub seed: u64,
+    pub kernel: Kernel,
+}
+
+/// The user's function, as the driver loads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverTask {
+    /// `FILE.py:func` or `module:func`.
+    pub spec: String,
+    /// `sync` (called) or `async` (awaited).
+    pub flavour: TaskFlavour,
+    pub timeout_s: Option<f64>,
+    /// The embedded API's URL, put in `CONCBENCH_API_URL`.
+    pub api_url: Option<String>,
+}
+
+/// A task function's flavour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskFlavour {
+    /// `def`.
+    Sync,
+    /// `async def`.
+    Async,
+}
+
+/// What a driver says, one JSON object per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FromDriver {
+    /// Its first line: the interpreter it runs in.
+    Hello(DriverHello),
+    /// A run's figures, measured in the driver around the run's span.
+    Done(DriverFigures),
+    /// The model failed as a whole (the task could not be loaded, the pool broke).
+    Failed { run: u64, message: String },
+    /// One task's result, after [`ToDriver::Collect`].
+    Result(DriverTaskResult),
+    /// Every result of the run was sent.
+    Collected { run: u64, results: usize },
+}
+
+/// The driver's first line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverHello {
+    pub pid: u32,
+    #[serde(flatten)]
+    pub interpreter: Interpreter,
+}
+
+/// A run's figures, as the driver measured them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverFigures {
+    pub run: u64,
+    /// perf_counter around the span.
+    pub wall_ns: u64,
+    /// getrusage(RUSAGE_SELF) at the span's edges.
+    pub cpu_user_ns: u64,
+    pub cpu_sys_ns: u64,
+    /// getrusage(RUSAGE_CHILDREN) at the span's edges (the pool's workers, once joined).
+    pub children_cpu_user_ns: u64,
+    pub children_cpu_sys_ns: u64,
+    pub voluntary_switches: u64,
+    pub involuntary_switches: u64,
+    /// tracemalloc's peak above the traced heap at the start, and current minus start.
+    pub heap: Option<DriverHeap>,
+    pub gil_enabled: bool,
+    /// The run was stopped before every task ran.
+    pub stopped: bool,
+    pub tasks_run: usize,
+    pub threads_started: usize,
+    pub peak_in_flight: usize,
+    pub peak_in_workload: usize,
+    #[serde(default)]
+    pub start_method: Option<String>,
+    /// py-processes: each worker.
+    #[serde(default)]
+    pub workers: Vec<DriverWorker>,
+    /// The pool broke (a worker died): the model failed as a whole.
+    #[serde(default)]
+    pub broken: Option<String>,
+}
+
+/// tracemalloc's figures of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriverHeap {
+    pub peak_bytes: u64,
+    pub current_bytes: i64,
+}
+
+/// A py-processes worker, as the driver saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriverWorker {
+    pub pid: u32,
+    /// From the pool's creation to the worker's initializer.
+    pub startup_ns: u64,
+    pub tasks: usize,
+    /// Its own getrusage at its last task.
+    pub cpu_user_ns: u64,
+    pub cpu_sys_ns: u64,
+    /// Its VmHWM, read from outside before the pool shut down.
+    pub rss_peak_bytes: Option<u64>,
+}
+
+/// One task's result, timed in the driver from the start of the run's span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriverTaskResult {
+    #[serde(flatten)]
+    pub report: TaskReport,
+    pub start_ns: u64,
+    pub end_ns: u64,
+}
+
 impl TaskReport {
     pub fn new(task: usize, result: &Result<TaskOutcome, TaskError>) -> Self {
         match result {
@@ -134,6 +322,29 @@ mod tests {
         let old = r#"{"result":{"task":1,"value":9,"error":null}}"#;
         let FromWorker::Result(report) = serde_json::from_str(old).unwrap() else { panic!() };
         assert_eq!(report.into_result(), Ok(TaskOutcome::new(9)));
+    }
+
+    /// The shapes `python/driver.py` reads and writes (its side is Python: these lines are its).
+    #[test]
+    fn driver_messages_have_the_shapes_the_driver_speaks() {
+        assert_eq!(serde_json::to_string(&ToDriver::Stop).unwrap(), r#""stop""#);
+        assert_eq!(serde_json::to_string(&ToDriver::Collect(3)).unwrap(), r#"{"collect":3}"#);
+        let failed =
+            r#"{"result":{"task":4,"start_ns":10,"end_ns":25,"attempts":2,"error":["exception:mod.Oops","Oops: x"]}}"#;
+        let FromDriver::Result(r) = serde_json::from_str(failed).unwrap() else { panic!("{failed}") };
+        assert_eq!((r.start_ns, r.end_ns), (10, 25));
+        let e = r.report.into_result().unwrap_err();
+        assert_eq!((e.kind.clone(), e.attempts), (ErrorKind::Exception("mod.Oops".into()), 2));
+        assert_eq!(e.kind.to_string().parse::<ErrorKind>(), Ok(e.kind), "an exception's kind reads back");
+        let ok = r#"{"result":{"task":1,"start_ns":0,"end_ns":5,"attempts":1,"value":18446744073709551615}}"#;
+        let FromDriver::Result(r) = serde_json::from_str(ok).unwrap() else { panic!("{ok}") };
+        assert_eq!(r.report.into_result(), Ok(TaskOutcome::new(u64::MAX)), "a value mod 2^64 fits");
+        let done = r#"{"done":{"run":7,"wall_ns":1,"cpu_user_ns":2,"cpu_sys_ns":3,"children_cpu_user_ns":0,
+            "children_cpu_sys_ns":0,"voluntary_switches":4,"involuntary_switches":5,"heap":null,"gil_enabled":true,
+            "stopped":false,"tasks_run":1,"threads_started":0,"peak_in_flight":1,"peak_in_workload":1}}"#;
+        let FromDriver::Done(d) = serde_json::from_str(done).unwrap() else { panic!("{done}") };
+        assert!(d.workers.is_empty() && d.broken.is_none() && d.start_method.is_none());
+        assert!("exception:".parse::<ErrorKind>().is_err());
     }
 
     #[test]

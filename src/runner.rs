@@ -15,8 +15,9 @@ use crate::measure::{Meter, Recorder};
 use crate::model::{Job, ModelEnv};
 use crate::plan::{CpuPlan, IoPlan, ScalePlan, SuitePlan, TargetPlan};
 use crate::record::{
-    Cell, CellStatus, ClientConfig, CpuExperiment, EmbeddedMode, Experiment, IoExperiment, LatencyDistribution,
-    LatencySummary, ModelSpec, Report, RunRecord, SCHEMA_VERSION, ScaleExperiment, timestamp_now,
+    Cell, CellInterpreter, CellStatus, ClientConfig, CpuExperiment, EmbeddedMode, Experiment, Interpreter,
+    IoExperiment, LatencyDistribution, LatencySummary, ModelSpec, PySettings, PyTaskSettings, Report, RunRecord,
+    SCHEMA_VERSION, ScaleExperiment, cell_keys, timestamp_now,
 };
 use crate::target::Target;
 use crate::workload::io::IoWorkload;
@@ -57,6 +58,7 @@ impl Session {
         headers: &[Header],
         client: &ClientConfig,
         max_connections: usize,
+        task: Option<&PyTaskSettings>,
     ) -> anyhow::Result<Self> {
         // The client holds up to max_connections sockets; the embedded API as many again, in this
         // process when it runs in-process, else in its own (which inherits the raised limit).
@@ -97,7 +99,14 @@ impl Session {
                 return Err(Error::Preflight(format!("preflight GET {url} failed ({}): {}", e.kind, e.message)).into());
             }
         }
-        Ok(Session { target, spec: WorkloadSpec::Io(io) })
+        let spec = match task {
+            None => WorkloadSpec::Io(io),
+            Some(task) => WorkloadSpec::PyTask {
+                task: task.clone(),
+                api_url: Some(target.embedded_base().map_or_else(|| target.url().as_str().to_string(), str::to_string)),
+            },
+        };
+        Ok(Session { target, spec })
     }
 
     pub fn target(&self) -> &Target {
@@ -120,6 +129,31 @@ fn new_report() -> Report {
         environment,
         experiments: Vec::new(),
     }
+}
+
+/// Adds the interpreters of `env` to the report's environment (as they are now: a driver's hello
+/// completes what the probe said), each once.
+fn note_interpreters(report: &mut Report, env: &ModelEnv) {
+    for info in env.python.iter().map(|r| r.info()) {
+        let known: &mut Vec<Interpreter> = &mut report.environment.python;
+        match known.iter_mut().find(|k| k.path == info.path && k.venv == info.venv) {
+            Some(k) => *k = info,
+            None => known.push(info),
+        }
+    }
+}
+
+/// An experiment's cells, pending: one per model, a py model's once per interpreter.
+fn pending_cells(
+    models: &[ModelSpec],
+    python: Option<&PySettings>,
+    tasks_per_run: impl Fn(&ModelSpec) -> usize,
+    total: usize,
+) -> Vec<Cell> {
+    cell_keys(models, python)
+        .into_iter()
+        .map(|(m, i)| Cell::pending(m, tasks_per_run(&m), total).in_interpreter(i))
+        .collect()
 }
 
 /// What runs the cells of one experiment: the workload as data, the target whose counters frame
@@ -148,9 +182,9 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
         if matches!(cell.status, CellStatus::Failed { .. }) {
             continue;
         }
-        let (model, tasks) = (cell.model, cell.tasks_per_run);
+        let (model, tasks, interpreter) = (cell.model, cell.tasks_per_run, cell.interpreter.clone());
         observer.cell_started(step, order.len(), &model, tasks);
-        let outcome = run_once(&model, tasks, bench, round).unwrap_or_else(|e| RunOutcome {
+        let outcome = run_once(&model, interpreter.as_ref(), tasks, bench, round).unwrap_or_else(|e| RunOutcome {
             record: None,
             failure: Some(format!("{e:#}")),
             latency_ok: None,
@@ -182,6 +216,7 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
             cell.latency_ok = merged[index].as_ref().and_then(LatencyDistribution::of);
             cell.summary = summarize_cell(cell);
         }
+        note_interpreters(report, bench.env);
         observer.cell_finished(report)?;
         if interrupted {
             // It finished all its tasks before the signal reached it: kept, and the last run.
@@ -201,7 +236,7 @@ fn finish(report: &mut Report, stop: &Stop) {
 fn io_experiment(plan: &IoPlan, target: &Target) -> Experiment {
     let s = &plan.settings;
     Experiment::Io(IoExperiment {
-        cells: s.models.iter().map(|m| Cell::pending(*m, s.tasks_per_run(m), s.requests)).collect(),
+        cells: pending_cells(&s.models, s.python.as_ref(), |m| s.tasks_per_run(m), s.requests),
         settings: s.clone(),
         target: target.info(),
     })
@@ -210,10 +245,11 @@ fn io_experiment(plan: &IoPlan, target: &Target) -> Experiment {
 /// The `scale` experiment of a plan: the baseline, then every setting, lowest first.
 fn scale_experiment(plan: &ScalePlan, target: &Target) -> Experiment {
     let s = &plan.settings;
-    let cell = |m: ModelSpec| Cell::pending(m, s.requests, s.requests);
+    // One interpreter at most (the plan checks it): a model is one cell.
+    let cells = |models: &[ModelSpec]| pending_cells(models, s.python.as_ref(), |_| s.requests, s.requests);
     Experiment::Scale(ScaleExperiment {
-        baseline: s.baseline.map(|b| Box::new(cell(b))),
-        points: s.points().into_iter().map(cell).collect(),
+        baseline: cells(&s.baseline.into_iter().collect::<Vec<_>>()).pop().map(Box::new),
+        points: cells(&s.points()),
         settings: s.clone(),
         target: target.info(),
     })
@@ -226,7 +262,7 @@ fn cpu_experiment(plan: &CpuPlan) -> Experiment {
     Experiment::Cpu(CpuExperiment {
         reference_counts: crate::workload::cpu::reference_counts(&sizes),
         task_sizes: sizes,
-        cells: s.models.iter().map(|m| Cell::pending(*m, s.tasks, s.tasks)).collect(),
+        cells: pending_cells(&s.models, s.python.as_ref(), |_| s.tasks, s.tasks),
         settings: s.clone(),
     })
 }
@@ -241,12 +277,15 @@ fn run_experiment(
     let steps = experiment.cells().len() * (experiment.schedule().runs + experiment.schedule().warmup);
     observer.phase_started(experiment.kind_name(), steps);
     report.experiments.push(experiment);
+    note_interpreters(report, bench.env);
     run_schedule(report, bench, observer)
 }
 
 /// Runs an `io` plan: every model against one target.
 pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
-    let session = Session::start(&plan.target, &plan.headers, &plan.settings.client.config, plan.max_connections())?;
+    let s = &plan.settings;
+    let session =
+        Session::start(&plan.target, &plan.headers, &s.client.config, plan.max_connections(), s.task.as_ref())?;
     observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
     one_experiment(io_experiment(plan, &session.target), &bench, observer)
@@ -254,7 +293,9 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow
 
 /// Runs a `scale` plan: the baseline and every setting of the swept model.
 pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
-    let session = Session::start(&plan.target, &plan.headers, &plan.settings.client.config, plan.max_connections())?;
+    let s = &plan.settings;
+    let session =
+        Session::start(&plan.target, &plan.headers, &s.client.config, plan.max_connections(), s.task.as_ref())?;
     observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
     one_experiment(scale_experiment(plan, &session.target), &bench, observer)
@@ -285,7 +326,7 @@ pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> 
     ];
     let most = http.iter().flatten().map(|h| h.4).max();
     if let (Some(&(target, headers, client, env, _)), Some(max)) = (http.iter().flatten().next(), most) {
-        let session = Session::start(target, headers, client, max)?;
+        let session = Session::start(target, headers, client, max, None)?;
         observer.target_ready(&session.target);
         let bench = Bench { spec: &session.spec, target: Some(&session.target), env, stop };
         if let Some(io) = &plan.io {
@@ -315,7 +356,13 @@ struct RunOutcome {
 /// Runs `model` once: fresh workload (clients, pools), the server's counters reset before and
 /// read after. An error here (the target's counters unreachable, a workload that cannot be built)
 /// is the model failing as a whole: the caller records it as such.
-fn run_once(model: &ModelSpec, tasks: usize, bench: &Bench, round: usize) -> anyhow::Result<RunOutcome> {
+fn run_once(
+    model: &ModelSpec,
+    interpreter: Option<&CellInterpreter>,
+    tasks: usize,
+    bench: &Bench,
+    round: usize,
+) -> anyhow::Result<RunOutcome> {
     if let Some(target) = bench.target {
         target.reset_stats()?;
     }
@@ -323,7 +370,8 @@ fn run_once(model: &ModelSpec, tasks: usize, bench: &Bench, round: usize) -> any
     let recorder = Arc::new(Recorder::new());
     let job = Job::new(workload, Some(bench.spec.clone()), 0..tasks, recorder.clone(), bench.stop.clone());
     let mut meter = Meter::new();
-    let executed = crate::model::build(model, bench.env).execute(&job, &mut meter);
+    let env = bench.env.in_interpreter(interpreter.map(|i| i.path.as_str()));
+    let executed = crate::model::build(model, &env).execute(&job, &mut meter);
     drop(job);
     let measured = meter.finish();
     let tally =

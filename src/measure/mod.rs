@@ -69,6 +69,16 @@ impl Meter {
         });
     }
 
+    /// Puts figures measured elsewhere in place of the ones this process read: a model whose
+    /// tasks run in another process (a CPython driver) measures its window there, around the
+    /// same span, and hands the figures over here. Call it after [`Meter::stop`].
+    /// The machine's busy time is machine-wide: the window this process measured stands for it.
+    pub fn record(&mut self, mut measured: Measured) {
+        self.open = None;
+        measured.system_busy_ns = measured.system_busy_ns.or(self.done.and_then(|d| d.system_busy_ns));
+        self.done = Some(measured);
+    }
+
     /// Wall time since the window opened (for progress), or zero.
     pub fn elapsed(&self) -> Duration {
         self.open.as_ref().map_or(Duration::ZERO, |o| o.t0.elapsed())

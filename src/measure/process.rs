@@ -73,7 +73,16 @@ pub struct Rss {
 
 /// Reads `VmRSS`/`VmHWM`; `None` where `/proc` is not there.
 pub fn rss() -> Option<Rss> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    rss_at("/proc/self")
+}
+
+/// The same of another process (a child, from outside it).
+pub fn rss_of(pid: u32) -> Option<Rss> {
+    rss_at(&format!("/proc/{pid}"))
+}
+
+fn rss_at(proc_dir: &str) -> Option<Rss> {
+    let status = std::fs::read_to_string(format!("{proc_dir}/status")).ok()?;
     let field = |name: &str| -> Option<u64> {
         let line = status.lines().find(|l| l.starts_with(name))?;
         let kb: u64 = line[name.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
@@ -85,6 +94,11 @@ pub fn rss() -> Option<Rss> {
 /// Restarts the kernel's peak-RSS counter at the current RSS. Returns whether it worked.
 pub fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// The same for another process (a child of this one).
+pub fn reset_peak_rss_of(pid: u32) -> bool {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }
 
 #[cfg(test)]

@@ -82,8 +82,13 @@ impl Recorder {
 
     /// Records one task that started at `started` and ended now, with its result.
     pub fn record(&self, started: Instant, result: Result<TaskOutcome, TaskError>) {
-        let elapsed = started.elapsed();
-        let start_us = (started.saturating_duration_since(self.epoch).as_micros() as u64).clamp(1, HIST_MAX_US);
+        self.record_timed(started.saturating_duration_since(self.epoch), started.elapsed(), result);
+    }
+
+    /// Records one task timed elsewhere (a child process's clock): it started `start` after a
+    /// common origin and took `elapsed`. Start times only ever count relative to each other.
+    pub fn record_timed(&self, start: Duration, elapsed: Duration, result: Result<TaskOutcome, TaskError>) {
+        let start_us = (start.as_micros() as u64).clamp(1, HIST_MAX_US);
         let us = (elapsed.as_micros() as u64).clamp(1, HIST_MAX_US);
         let mut t = self.tally.lock().unwrap_or_else(|p| p.into_inner());
         t.starts.saturating_record(start_us);

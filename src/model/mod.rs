@@ -8,6 +8,7 @@
 pub mod gil;
 pub mod gil_threads;
 pub mod process_pool;
+pub mod python;
 pub mod rayon_pool;
 pub mod sequential;
 pub mod thread_pool;
@@ -21,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::interrupt::Stop;
 use crate::measure::{Meter, Recorder};
+use crate::protocol::PyExecutor;
 use crate::record::{ExecutionFacts, ModelKind, ModelSpec};
 use crate::workload::{TaskCx, Workload, WorkloadSpec};
 
@@ -30,13 +32,34 @@ pub struct ModelEnv {
     /// The program a `processes` pool starts as workers (`concbench worker`); this program when
     /// `None`.
     pub worker_exe: Option<PathBuf>,
-    /// The interpreter lock's switch interval for `gil-threads`.
+    /// The interpreter lock's switch interval for `gil-threads` (and CPython's
+    /// `sys.setswitchinterval` for the py models).
     pub switch_interval: Duration,
+    /// The interpreters the py models run in (`--python`), in order.
+    pub python: Vec<Arc<crate::python::Runtime>>,
+    /// The one a py model built now runs in (an index into `python`).
+    pub interpreter: Option<usize>,
+    /// The py models trace their heap with `tracemalloc`.
+    pub py_tracemalloc: bool,
 }
 
 impl Default for ModelEnv {
     fn default() -> Self {
-        ModelEnv { worker_exe: None, switch_interval: gil::DEFAULT_SWITCH_INTERVAL }
+        ModelEnv {
+            worker_exe: None,
+            switch_interval: gil::DEFAULT_SWITCH_INTERVAL,
+            python: Vec::new(),
+            interpreter: None,
+            py_tracemalloc: true,
+        }
+    }
+}
+
+impl ModelEnv {
+    /// The same, with py models running in the interpreter at `path` (as `--python` gave it).
+    pub fn in_interpreter(&self, path: Option<&str>) -> ModelEnv {
+        let interpreter = path.and_then(|p| self.python.iter().position(|r| r.info().path == p));
+        ModelEnv { interpreter, ..self.clone() }
     }
 }
 
@@ -51,6 +74,10 @@ pub fn build(spec: &ModelSpec, env: &ModelEnv) -> Box<dyn Model> {
         ModelKind::Processes => Box::new(process_pool::ProcessPool { processes: n, exe: env.worker_exe.clone() }),
         ModelKind::GilThreads => Box::new(gil_threads::GilThreads { threads: n, switch_interval: env.switch_interval }),
         ModelKind::Rayon => Box::new(rayon_pool::Rayon { threads: n }),
+        ModelKind::PySequential => Box::new(python::PyModel::new(PyExecutor::Sequential, None, env)),
+        ModelKind::PyThreads => Box::new(python::PyModel::new(PyExecutor::Threads, Some(n), env)),
+        ModelKind::PyAsync => Box::new(python::PyModel::new(PyExecutor::Async, spec.n, env)),
+        ModelKind::PyProcesses => Box::new(python::PyModel::new(PyExecutor::Processes, Some(n), env)),
     }
 }
 
@@ -101,6 +128,17 @@ impl Job {
     /// Records the outcome of a task that started at `started` and ended now.
     pub fn record(&self, started: Instant, result: Result<crate::record::TaskOutcome, crate::record::TaskError>) {
         self.recorder.record(started, result);
+    }
+
+    /// Records the outcome of a task timed elsewhere (a child interpreter's clock): it started
+    /// `start` after the run's origin and took `elapsed`.
+    pub fn record_timed(
+        &self,
+        start: Duration,
+        elapsed: Duration,
+        result: Result<crate::record::TaskOutcome, crate::record::TaskError>,
+    ) {
+        self.recorder.record_timed(start, elapsed, result);
     }
 
     /// The loop of every blocking worker: pulls task ids until none are left, runs each on this

@@ -34,4 +34,7 @@ pub struct Environment {
     /// 1-minute load average when the run started and ended.
     pub load_average_start: Option<f64>,
     pub load_average_end: Option<f64>,
+    /// The Python interpreters the py models ran in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub python: Vec<super::python::Interpreter>,
 }

@@ -19,9 +19,12 @@ pub struct ExecutionFacts {
     /// The interpreter lock's counters (`gil-threads`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gil: Option<GilStats>,
-    /// The worker processes' own figures (`processes`).
+    /// The worker processes' own figures (`processes`, `py-processes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<PoolStats>,
+    /// What a py run reports about itself (the py models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<super::python::PyRunFacts>,
 }
 
 /// One stretch of time a thread held the lock, in microseconds since the lock was made.

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod measured;
 pub mod model;
 pub mod outcome;
+pub mod python;
 pub mod server;
 pub mod settings;
 
@@ -20,8 +21,9 @@ use serde::{Deserialize, Serialize};
 pub use env::{Environment, Tool};
 pub use facts::{ExecutionFacts, GilStats, Hold, PoolStats, WorkerFigures, WorkerUsage};
 pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, OthersLoad, Summary};
-pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec};
+pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec, Runtime};
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
+pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
 pub use server::{FaultCounts, Faults, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot};
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
@@ -111,6 +113,24 @@ impl Experiment {
         }
     }
 
+    /// How its py models ran (`None` without py models).
+    pub fn python(&self) -> Option<&PySettings> {
+        match self {
+            Experiment::Io(e) => e.settings.python.as_ref(),
+            Experiment::Scale(e) => e.settings.python.as_ref(),
+            Experiment::Cpu(e) => e.settings.python.as_ref(),
+        }
+    }
+
+    /// The user's Python task its tasks call instead of HTTP GETs (`None`: GETs, or CPU work).
+    pub fn task(&self) -> Option<&PyTaskSettings> {
+        match self {
+            Experiment::Io(e) => e.settings.task.as_ref(),
+            Experiment::Scale(e) => e.settings.task.as_ref(),
+            Experiment::Cpu(_) => None,
+        }
+    }
+
     /// Where requests went (`None` for CPU work).
     pub fn target(&self) -> Option<&TargetInfo> {
         match self {
@@ -169,6 +189,9 @@ impl CpuExperiment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub model: ModelSpec,
+    /// The interpreter a py model ran in (`None` for the Rust models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<CellInterpreter>,
     /// Tasks the experiment is about (e.g. 200 requests).
     pub tasks_total: usize,
     /// Tasks each run executed: fewer than `tasks_total` for a sampled model, whose time for all
@@ -193,6 +216,7 @@ impl Cell {
     pub fn pending(model: ModelSpec, tasks_per_run: usize, tasks_total: usize) -> Self {
         Cell {
             model,
+            interpreter: None,
             tasks_total,
             tasks_per_run,
             status: CellStatus::Pending,
@@ -203,9 +227,35 @@ impl Cell {
         }
     }
 
+    /// The same cell, run in `interpreter`.
+    pub fn in_interpreter(self, interpreter: Option<CellInterpreter>) -> Self {
+        Cell { interpreter, ..self }
+    }
+
     pub fn is_sampled(&self) -> bool {
         self.tasks_per_run < self.tasks_total
     }
+
+    /// The model as written, with its interpreter for a py model: `py-threads:2 [3.13.5t, no GIL]`.
+    pub fn label(&self) -> String {
+        match &self.interpreter {
+            Some(i) => format!("{} [{}]", self.model, i.label()),
+            None => self.model.to_string(),
+        }
+    }
+}
+
+/// The cells `models` make, in order: one per model, and one per interpreter for a py model.
+pub fn cell_keys(models: &[ModelSpec], python: Option<&PySettings>) -> Vec<(ModelSpec, Option<CellInterpreter>)> {
+    let interpreters = python.map_or(&[][..], |p| &p.interpreters[..]);
+    models
+        .iter()
+        .flat_map(|m| {
+            let runs_in: Vec<Option<CellInterpreter>> =
+                if m.kind.is_python() { interpreters.iter().cloned().map(Some).collect() } else { vec![None] };
+            runs_in.into_iter().map(move |i| (*m, i))
+        })
+        .collect()
 }
 
 /// Per-cell summaries over runs, each with its spread and interval.
@@ -330,7 +380,7 @@ impl Report {
             experiment.check().map_err(at)?;
             let schedule = experiment.schedule();
             for cell in experiment.cells() {
-                cell.check(schedule).map_err(|w| at(format!("cell {}: {w}", cell.model)))?;
+                cell.check(schedule).map_err(|w| at(format!("cell {}: {w}", cell.label())))?;
             }
         }
         Ok(())
@@ -359,8 +409,9 @@ impl Experiment {
                 (x.settings.models.clone(), n)
             }
         };
-        let cells: Vec<ModelSpec> = self.cells().iter().map(|c| c.model).collect();
-        if cells != models {
+        let cells: Vec<(ModelSpec, Option<CellInterpreter>)> =
+            self.cells().iter().map(|c| (c.model, c.interpreter.clone())).collect();
+        if cells != cell_keys(&models, self.python()) {
             return Err(format!("its cells ({}) are not the models its settings list", cells.len()));
         }
         match self.cells().iter().find(|c| c.tasks_total != total) {

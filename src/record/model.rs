@@ -25,6 +25,24 @@ pub enum ModelKind {
     GilThreads,
     /// rayon's work-stealing pool of N threads.
     Rayon,
+    /// CPython: one task after another (`requests`, without a Session unless keep-alive).
+    PySequential,
+    /// CPython: `concurrent.futures.ThreadPoolExecutor(N)` (`requests`, a Session per thread).
+    PyThreads,
+    /// CPython: one asyncio event loop, `asyncio.gather` over all tasks (aiohttp); N is the
+    /// connector's limit.
+    PyAsync,
+    /// CPython: `concurrent.futures.ProcessPoolExecutor(N)`.
+    PyProcesses,
+}
+
+/// What runs a kind's tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// This program (Rust).
+    Rust,
+    /// A CPython interpreter, in a child process (`--python`).
+    Python,
 }
 
 /// What the N of `NAME[:N]` means for a kind.
@@ -64,6 +82,8 @@ pub struct ModelInfo {
     /// Whether tasks run as futures on an event loop (the async family).
     pub event_loop: bool,
     pub cpu_parallelism: CpuParallelism,
+    /// What runs its tasks.
+    pub runtime: Runtime,
     /// The key of its label in the text catalogues (`model-KEY`).
     pub label: &'static str,
     /// Its line for `--help` (after `NAME[:N]`; `\n` continues it, indented).
@@ -72,7 +92,7 @@ pub struct ModelInfo {
 
 impl ModelKind {
     /// Every kind, in the order help texts list them.
-    pub const ALL: [ModelInfo; 7] = [
+    pub const ALL: [ModelInfo; 11] = [
         ModelInfo {
             help: "one request after another (blocking client)",
             ..info(ModelKind::Sequential, "sequential", Concurrency::One, false, CpuParallelism::One)
@@ -105,6 +125,26 @@ impl ModelKind {
             help: "a rayon work-stealing pool of N threads; N from --workers when omitted",
             ..info(ModelKind::Rayon, "rayon", Concurrency::Pool, true, CpuParallelism::N)
         },
+        ModelInfo {
+            help: "CPython, one task after another (requests; --sync-sample applies)",
+            ..py(ModelKind::PySequential, "py-sequential", Concurrency::One, CpuParallelism::One)
+        },
+        ModelInfo {
+            os_threads: true,
+            help: "CPython's ThreadPoolExecutor(N) (requests, a Session per thread with keep-alive)",
+            ..py(ModelKind::PyThreads, "py-threads", Concurrency::Pool, CpuParallelism::N)
+        },
+        ModelInfo {
+            event_loop: true,
+            help: "CPython, one asyncio loop, asyncio.gather over all tasks (aiohttp); N is the\n\
+                   connector's limit (default: none; the source kept aiohttp's 100)",
+            ..py(ModelKind::PyAsync, "py-async", Concurrency::Limit, CpuParallelism::One)
+        },
+        ModelInfo {
+            child_processes: true,
+            help: "CPython's ProcessPoolExecutor(N), the platform's start method",
+            ..py(ModelKind::PyProcesses, "py-processes", Concurrency::Pool, CpuParallelism::N)
+        },
     ];
 
     /// Its description.
@@ -129,6 +169,11 @@ impl ModelKind {
     pub fn is_async(self) -> bool {
         self.info().event_loop
     }
+
+    /// Whether a CPython interpreter runs it (`--python`).
+    pub fn is_python(self) -> bool {
+        self.info().runtime == Runtime::Python
+    }
 }
 
 /// A description with the usual defaults: label = name, no child processes, no event loop.
@@ -147,9 +192,15 @@ const fn info(
         child_processes: false,
         event_loop: false,
         cpu_parallelism,
+        runtime: Runtime::Rust,
         label: name,
         help: "",
     }
+}
+
+/// A kind run by CPython in a child interpreter, with [`info`]'s other defaults.
+const fn py(kind: ModelKind, name: &'static str, concurrency: Concurrency, cpu: CpuParallelism) -> ModelInfo {
+    ModelInfo { runtime: Runtime::Python, ..info(kind, name, concurrency, false, cpu) }
 }
 
 /// Every model spec form, for help texts and errors: `sequential, threads[:N], async[:N], ...`.
@@ -308,6 +359,9 @@ mod tests {
             ("async:100", "async:100"),
             ("async-mt", "async-mt"),
             ("threads:1k", "threads:1000"),
+            ("py-threads:50", "py-threads:50"),
+            ("py-async", "py-async"),
+            ("py-sequential", "py-sequential"),
         ] {
             let m: ModelSpec = text.parse().unwrap();
             assert_eq!(m.to_string(), shown);
@@ -325,7 +379,8 @@ mod tests {
         assert!("fibers".parse::<ModelSpec>().unwrap_err().contains(&model_help()));
         assert_eq!(
             model_help(),
-            "sequential, threads[:N], async[:N], async-mt[:N], processes[:N], gil-threads[:N], rayon[:N]"
+            "sequential, threads[:N], async[:N], async-mt[:N], processes[:N], gil-threads[:N], rayon[:N], \
+             py-sequential, py-threads[:N], py-async[:N], py-processes[:N]"
         );
     }
 

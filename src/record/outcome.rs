@@ -20,7 +20,7 @@ impl TaskOutcome {
 }
 
 /// Why a task failed, as a kind a report can count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorKind {
     /// No answer within the per-request (or connect) timeout.
     Timeout,
@@ -38,7 +38,12 @@ pub enum ErrorKind {
     Protocol,
     /// Anything else (TLS).
     Other,
+    /// The user's Python task raised this exception type (`ValueError`, `mymodule.Oops`).
+    Exception(String),
 }
+
+/// How an [`ErrorKind::Exception`] is written: `exception:ValueError`.
+const EXCEPTION_PREFIX: &str = "exception:";
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -50,6 +55,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Body => f.write_str("body"),
             ErrorKind::Protocol => f.write_str("protocol"),
             ErrorKind::Other => f.write_str("other"),
+            ErrorKind::Exception(name) => write!(f, "{EXCEPTION_PREFIX}{name}"),
         }
     }
 }
@@ -64,9 +70,10 @@ impl std::str::FromStr for ErrorKind {
             "body" => ErrorKind::Body,
             "protocol" => ErrorKind::Protocol,
             "other" => ErrorKind::Other,
-            _ => match s.strip_prefix("http_").and_then(|c| c.parse().ok()) {
-                Some(code) => ErrorKind::Status(code),
-                None => return Err(format!("unknown error kind '{s}'")),
+            _ => match (s.strip_prefix("http_").and_then(|c| c.parse().ok()), s.strip_prefix(EXCEPTION_PREFIX)) {
+                (Some(code), _) => ErrorKind::Status(code),
+                (None, Some(name)) if !name.is_empty() => ErrorKind::Exception(name.to_string()),
+                _ => return Err(format!("unknown error kind '{s}'")),
             },
         })
     }
@@ -93,7 +100,7 @@ impl TaskError {
         match self.kind {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Reset | ErrorKind::Body => true,
             ErrorKind::Status(code) => code == 429 || code >= 500,
-            ErrorKind::Protocol | ErrorKind::Other => false,
+            ErrorKind::Protocol | ErrorKind::Other | ErrorKind::Exception(_) => false,
         }
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Concurrency, ModelKind, ModelSpec};
+use super::python::{PySettings, PyTaskSettings};
 use super::server::ServerConfig;
 
 /// How runs are repeated and ordered.
@@ -210,6 +211,13 @@ pub struct IoSettings {
     pub models: Vec<ModelSpec>,
     pub client: ClientSettings,
     pub schedule: Schedule,
+    /// How the py models ran (their interpreters), when the experiment has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PySettings>,
+    /// The user's own Python function instead of HTTP GETs (`concbench task`, `scale --py-task`):
+    /// each task calls it with its id, the embedded API's URL in `CONCBENCH_API_URL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<PyTaskSettings>,
     /// The share of its tasks a model must complete for its time to be compared (`--min-success`).
     #[serde(default = "all_must_succeed")]
     pub min_success: f64,
@@ -243,6 +251,13 @@ pub struct ScaleSettings {
     pub knee_gain_per_doubling: f64,
     pub client: ClientSettings,
     pub schedule: Schedule,
+    /// How the py models ran (their interpreters), when the experiment has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PySettings>,
+    /// The user's own Python function instead of HTTP GETs (`concbench task`, `scale --py-task`):
+    /// each task calls it with its id, the embedded API's URL in `CONCBENCH_API_URL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<PyTaskSettings>,
     /// See [`IoSettings::min_success`].
     #[serde(default = "all_must_succeed")]
     pub min_success: f64,
@@ -267,6 +282,9 @@ pub struct CpuSettings {
     pub models: Vec<ModelSpec>,
     pub switch_interval_ms: f64,
     pub schedule: Schedule,
+    /// How the py models ran (their interpreters), when the experiment has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PySettings>,
     /// See [`IoSettings::min_success`].
     #[serde(default = "all_must_succeed")]
     pub min_success: f64,

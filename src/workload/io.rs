@@ -28,7 +28,8 @@ pub const BLOCKING_INPUT_BUFFER_BYTES: usize = http::blocking::INPUT_BUFFER_BYTE
 /// Send buffer per blocking-client connection.
 pub const BLOCKING_OUTPUT_BUFFER_BYTES: usize = http::blocking::OUTPUT_BUFFER_BYTES;
 
-const USER_AGENT: &str = concat!("concbench/", env!("CARGO_PKG_VERSION"));
+/// The User-Agent every client sends (unless a header given replaces it).
+pub const USER_AGENT: &str = concat!("concbench/", env!("CARGO_PKG_VERSION"));
 
 /// The I/O workload, as data: where to send, the extra headers, and how the clients behave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

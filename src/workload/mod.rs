@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use io::IoSpec;
 pub use url::{Header, UrlTemplate};
 
-use crate::record::{CpuSpec, TaskError, TaskOutcome};
+use crate::record::{CpuSpec, PyTaskSettings, TaskError, TaskOutcome};
 
 /// A boxed, sendable future borrowing the workload.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -138,6 +138,26 @@ pub enum WorkloadSpec {
     Io(IoSpec),
     /// Prime counting (the source's CPU-bound job).
     Cpu(CpuSpec),
+    /// The user's own Python function (`concbench task`): only the py models run it.
+    PyTask {
+        task: PyTaskSettings,
+        /// The embedded API's URL, for tasks that call it (`CONCBENCH_API_URL`).
+        api_url: Option<String>,
+    },
+}
+
+/// The user's Python task as a workload of this process: it cannot run it (only a py model's
+/// interpreter can), so every task fails saying so; plans never give it to a Rust model.
+struct PythonOnly;
+
+impl Workload for PythonOnly {
+    fn run_blocking(&self, _task: usize, _cx: &TaskCx) -> Result<TaskOutcome, TaskError> {
+        Err(TaskError::new(crate::record::ErrorKind::Other, "the user's Python task runs only under the py models"))
+    }
+
+    fn run_async(&self, task: usize) -> BoxFuture<'_, Result<TaskOutcome, TaskError>> {
+        Box::pin(async move { self.run_blocking(task, &TaskCx::FREE) })
+    }
 }
 
 impl WorkloadSpec {
@@ -147,6 +167,7 @@ impl WorkloadSpec {
         match self {
             WorkloadSpec::Io(spec) => Ok(Arc::new(io::IoWorkload::new(spec, concurrency)?)),
             WorkloadSpec::Cpu(spec) => Ok(Arc::new(cpu::CpuWorkload::new(spec.clone()))),
+            WorkloadSpec::PyTask { .. } => Ok(Arc::new(PythonOnly)),
         }
     }
 }

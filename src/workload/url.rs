@@ -105,6 +105,17 @@ impl UrlTemplate {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// `scheme://authority`, as written.
+    pub fn origin_text(&self) -> &str {
+        &self.text[..self.origin_len]
+    }
+
+    /// The path and query split at each `{i}`: task i's target is these pieces joined by `i`
+    /// (for a client in another language to render exactly the same URLs).
+    pub fn path_pieces(&self) -> &[String] {
+        &self.path
+    }
 }
 
 impl From<UrlTemplate> for String {

@@ -173,6 +173,42 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "--min-success", "0"], "--min-success must be a share above 0 and at most 100%"),
         (&["cpu", "--min-success", "150%"], "--min-success must be a share above 0 and at most 100%"),
         (&["scale", "--min-success", "most"], "not a share"),
+        // The py models: interpreters, the user's task, options that mean nothing to them.
+        (&["cpu", "--models", "py-sequential", "--python", "/nonexistent"], "no such interpreter"),
+        (&["cpu", "--models", "py-sequential", "--python", "/bin/sh"], "could not run concbench's driver"),
+        (&["cpu", "--models", "py-sequential", "--python", "python3,python3"], "names python3 twice"),
+        (&["io", "--models", "py-async", "--interp-cost", "2ms"], "--interp-cost"),
+        (&["io", "--models", "py-threads:4", "--prewarm"], "--prewarm has no meaning for py-threads:4"),
+        (&["scale", "--model", "py-threads", "--workers", "1,2", "--python", "python3,python4"], "one --python"),
+        (&["task"], "task needs --py-task"),
+        (&["task", "--py-task", "/nonexistent/task.py:f"], "no such file"),
+        (&["task", "--py-task", "no_such_module_xyz:f"], "no module named no_such_module_xyz"),
+        (
+            &["task", "--py-task", concat!(env!("CARGO_MANIFEST_DIR"), "/examples/py_task.py:nope")],
+            "defines no function nope",
+        ),
+        (&["scale", "--py-async-task", "x.py:f"], "give --py-task too"),
+        (
+            &[
+                "task",
+                "--py-task",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/examples/py_task.py:fetch_and_count"),
+                "--models",
+                "threads",
+            ],
+            "cannot run a Python function",
+        ),
+        (
+            &[
+                "task",
+                "--py-task",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/examples/py_task.py:fetch_and_count"),
+                "--py-async-task",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/examples/py_task.py:count_primes"),
+            ],
+            "must be an async def",
+        ),
+        (&["task", "--py-task", "x.py:f", "--task-timeout", "0"], "--task-timeout must be above zero"),
     ];
     let mut cases = cases.to_vec();
     // Thread counts past the machine's limit (it grows with memory, so only where it is below).

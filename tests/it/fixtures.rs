@@ -138,6 +138,7 @@ fn report(experiment: Experiment) -> Report {
             others_before: None,
             load_average_start: Some(0.5),
             load_average_end: Some(0.75),
+            python: Vec::new(),
         },
         experiments: vec![experiment],
     }
@@ -162,6 +163,8 @@ pub fn io() -> Report {
             schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
             // One of threads:50's 200 requests failed: allowed, so its verdicts are stated and marked.
             min_success: 0.99,
+            python: None,
+            task: None,
         },
         target: target(None),
         cells: vec![
@@ -225,6 +228,8 @@ pub fn scale() -> Report {
             client: client(),
             schedule: Schedule::default(),
             min_success: 1.0,
+            python: None,
+            task: None,
         },
         target: target(Some(50)),
         baseline: Some(Box::new(cell("async", 200, 200, vec![run(0, 200, 2_310.0, 3.96, 1.0, 200)]))),
@@ -298,6 +303,7 @@ pub fn cpu() -> Report {
             switch_interval_ms: 5.0,
             schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
             min_success: 1.0,
+            python: None,
         },
         task_sizes: vec![100_000; 100],
         reference_counts: [vec![9_309; 99], vec![9_382]].concat(),

@@ -21,6 +21,7 @@ mod io;
 mod lang;
 mod layers;
 mod props;
+mod python;
 mod report;
 mod scale;
 mod server;

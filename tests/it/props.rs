@@ -60,7 +60,8 @@ proptest! {
     #[test]
     fn model_specs_round_trip(kind in 0usize..ModelKind::ALL.len(), n in proptest::option::of(1usize..=1_000_000)) {
         let kind = ModelKind::ALL[kind].kind;
-        let spec = ModelSpec::new(kind, if kind == ModelKind::Sequential { None } else { n });
+        let one = kind.info().concurrency == concbench::record::Concurrency::One;
+        let spec = ModelSpec::new(kind, if one { None } else { n });
         prop_assert_eq!(spec.to_string().parse::<ModelSpec>(), Ok(spec));
     }
 

@@ -72,3 +72,17 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 }
+
+/// The committed schema of `results.json`, compiled.
+pub fn schema_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/results.schema.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+/// How `results` breaks the committed schema (the first five ways; none when it does not).
+pub fn schema_errors(results: &serde_json::Value) -> Vec<String> {
+    schema_validator().iter_errors(results).map(|e| format!("{e} at {}", e.instance_path())).take(5).collect()
+}
