@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the Rust toolchain, from Debian's packages, when missing:
-# strace (tests/it/threads.rs counts thread creations exactly with it). Idempotent; run by
-# .ci/run before `cargo test`, and by hand on a fresh machine (as root, or with sudo).
+# strace (tests/it/threads.rs counts thread creations exactly with it), Chromium and a font with
+# Hangul (tests/it/browser.rs lays the report out in a real browser, in English and Korean).
+# Idempotent; run by .ci/run before `cargo test`, and by hand on a fresh machine (as root, or
+# with sudo).
 set -euo pipefail
 
 need=()
 command -v strace >/dev/null || need+=(strace)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""

@@ -10,7 +10,7 @@ use concbench::record::Report;
 /// `concbench cpu` with a small task set, its results read back.
 fn cpu(tasks: &str) -> Report {
     let out = Command::new(env!("CARGO_BIN_EXE_concbench"))
-        .args(["cpu", "--tasks", tasks, "--range", "20000..40000", "--runs", "2", "--quiet", "--format", "json"])
+        .args(["cpu", "--tasks", tasks, "--range", "50000..150000", "--runs", "2", "--quiet", "--format", "json"])
         .args(["--models", "sequential,threads"])
         .output()
         .unwrap();
@@ -37,7 +37,7 @@ impl Drop for BusyLoop {
 #[test]
 #[ignore = "verify on a quiet machine, then un-ignore (TODO before landing)"]
 fn a_busy_loop_beside_the_run_is_noticed_and_a_quiet_machine_is_not_called_busy() {
-    let calm = quiet(&cpu("8"));
+    let calm = quiet(&cpu("160"));
     assert!(calm.before.is_some() && calm.runs_measured > 0, "{calm:?}");
     assert!(
         !calm.busy(),
@@ -45,7 +45,7 @@ fn a_busy_loop_beside_the_run_is_noticed_and_a_quiet_machine_is_not_called_busy(
     );
     let _spin = BusyLoop::start();
     std::thread::sleep(std::time::Duration::from_millis(100));
-    let busy = quiet(&cpu("24"));
+    let busy = quiet(&cpu("160"));
     assert!(busy.busy_before, "a busy loop during the window before the first run: {busy:?}");
     assert!(!busy.busy_runs.is_empty(), "a busy loop during the runs: {busy:?}");
     assert!(busy.during_max.unwrap() > 0.5, "one core's worth, less the noise: {busy:?}");

@@ -9,6 +9,10 @@ use crate::record::{Experiment, Report, RunRecord};
 /// 0.4 of a core, well above what an idle machine's daemons take, well below one busy loop).
 pub const BUSY_SHARE: f64 = 0.2;
 
+/// Runs shorter than this are not judged: the kernel counts CPU time in ticks of 10 ms per CPU,
+/// so over a shorter window one tick more or less looks like a busy machine.
+pub const MIN_WINDOW_NS: u64 = 250_000_000;
+
 /// A run during which other processes were busy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusyRun {
@@ -43,8 +47,12 @@ impl Quiet {
 
 /// Cores' worth of CPU other processes took during `run`: the machine's busy time less this
 /// process's, the embedded server's (counted since its reset, just before the run) and the worker
-/// processes'. `None` where the machine's busy time was not measured.
+/// processes'. `None` where the machine's busy time was not measured, or the run was too short to
+/// tell ([`MIN_WINDOW_NS`]).
 pub fn others_cores(run: &RunRecord) -> Option<f64> {
+    if run.measured.wall_ns < MIN_WINDOW_NS {
+        return None;
+    }
     let busy = run.measured.system_busy_ns? as f64;
     let own = (run.measured.cpu_user_ns + run.measured.cpu_sys_ns) as f64;
     let server = run.server.as_ref().map_or(0.0, |s| (s.process.cpu_user_us + s.process.cpu_sys_us) as f64 * 1e3);
@@ -124,5 +132,6 @@ mod tests {
         assert!((others_cores(&run(1000, 900, Some(1900))).unwrap() - 1.0).abs() < 1e-9);
         assert_eq!(others_cores(&run(1000, 900, Some(800))), Some(0.0), "never below zero");
         assert_eq!(others_cores(&run(1000, 900, None)), None, "not measured");
+        assert_eq!(others_cores(&run(100, 0, Some(200))), None, "too short to tell from ticks");
     }
 }

@@ -13,6 +13,81 @@ use crate::view;
 
 const TEMPLATE: &str = include_str!("template.html");
 
+/// Tables wider than this are split in two for the page (the Markdown keeps them whole).
+const MAX_COLUMNS: usize = 9;
+
+/// A table read from the Markdown's events: its alignments, header cells and rows of cells, each
+/// cell the events inside it.
+struct Table<'a> {
+    aligns: Vec<pulldown_cmark::Alignment>,
+    head: Vec<Vec<Event<'a>>>,
+    rows: Vec<Vec<Vec<Event<'a>>>>,
+}
+
+impl<'a> Table<'a> {
+    /// Reads the rest of a table (its start already read) from `events`.
+    fn read(aligns: Vec<pulldown_cmark::Alignment>, events: &mut impl Iterator<Item = Event<'a>>) -> Self {
+        let mut table = Table { aligns, head: Vec::new(), rows: Vec::new() };
+        let (mut in_head, mut cell): (bool, Option<Vec<Event>>) = (false, None);
+        for event in events.by_ref() {
+            match event {
+                Event::End(TagEnd::Table) => break,
+                Event::Start(Tag::TableHead) => in_head = true,
+                Event::End(TagEnd::TableHead) => in_head = false,
+                Event::Start(Tag::TableRow) => table.rows.push(Vec::new()),
+                Event::End(TagEnd::TableRow) => {}
+                Event::Start(Tag::TableCell) => cell = Some(Vec::new()),
+                Event::End(TagEnd::TableCell) => {
+                    let done = cell.take().unwrap_or_default();
+                    match (in_head, table.rows.last_mut()) {
+                        (true, _) | (false, None) => table.head.push(done),
+                        (false, Some(row)) => row.push(done),
+                    }
+                }
+                other => cell.get_or_insert_with(Vec::new).push(other),
+            }
+        }
+        table
+    }
+
+    /// The table, or two when it has more than `max` columns: the first column and the first
+    /// half of the others, then the first column and the rest.
+    fn split(self, max: usize) -> Vec<Table<'a>> {
+        let n = self.aligns.len();
+        if n <= max {
+            return vec![self];
+        }
+        let cut = 1 + (n - 1).div_ceil(2);
+        let part = |cols: Vec<usize>| Table {
+            aligns: cols.iter().map(|&c| self.aligns[c]).collect(),
+            head: cols.iter().filter_map(|&c| self.head.get(c).cloned()).collect(),
+            rows: self.rows.iter().map(|r| cols.iter().filter_map(|&c| r.get(c).cloned()).collect()).collect(),
+        };
+        vec![part((0..cut).collect()), part(std::iter::once(0).chain(cut..n).collect())]
+    }
+
+    fn write(self, out: &mut Vec<Event<'a>>) {
+        out.push(Event::Start(Tag::Table(self.aligns)));
+        out.push(Event::Start(Tag::TableHead));
+        for cell in self.head {
+            out.push(Event::Start(Tag::TableCell));
+            out.extend(cell);
+            out.push(Event::End(TagEnd::TableCell));
+        }
+        out.push(Event::End(TagEnd::TableHead));
+        for row in self.rows {
+            out.push(Event::Start(Tag::TableRow));
+            for cell in row {
+                out.push(Event::Start(Tag::TableCell));
+                out.extend(cell);
+                out.push(Event::End(TagEnd::TableCell));
+            }
+            out.push(Event::End(TagEnd::TableRow));
+        }
+        out.push(Event::End(TagEnd::Table));
+    }
+}
+
 /// The html writer, as [`super::Format`] knows it.
 pub const WRITER: super::Writer =
     super::Writer { file_name: "report.html", charts: true, build: |o| Box::new(Html { lang: o.lang }) };
@@ -55,14 +130,16 @@ impl Exporter for Html {
                     };
                     events.push(Event::Html(figure.into()));
                 }
-                // Every table scrolls sideways inside its own box; the page never does.
-                Event::Start(Tag::Table(_)) => {
-                    events.push(Event::Html("<div class=\"table-scroll\">\n".into()));
-                    events.push(event);
-                }
-                Event::End(TagEnd::Table) => {
-                    events.push(event);
-                    events.push(Event::Html("</div>\n".into()));
+                // Every table scrolls sideways inside its own box; the page never does. A wide one
+                // is split in two, each keeping the first column, so a desktop window shows every
+                // column without scrolling.
+                Event::Start(Tag::Table(aligns)) => {
+                    let table = Table::read(aligns, &mut parser);
+                    for part in table.split(MAX_COLUMNS) {
+                        events.push(Event::Html("<div class=\"table-scroll\">\n".into()));
+                        part.write(&mut events);
+                        events.push(Event::Html("</div>\n".into()));
+                    }
                 }
                 other => events.push(other),
             }

@@ -323,6 +323,12 @@ note-large-spread = large spread (sd { $pct }% of the mean)
 note-outliers = { $n } flagged (modified Z > 14), kept
 busy = ⚠️ { $strong } load average { $load } on { $cores } cores when the run started; figures may be noisy.
     .strong = The machine was busy:
+busy-before = ⚠️ { $strong } other processes kept { $cores } of its { $granted } cores busy just before the first run; figures may be noisy.
+    .strong = The machine was busy:
+busy-during = ⚠️ { $strong } during { $n } of { $runs } runs, other processes took up to { $cores } of its { $granted } cores; those figures may be noisy.
+    .strong = The machine was busy:
+env-others = Other processes' CPU
+env-others-value = { $before } cores over { $window } ms before the first run; at most { $during } cores during a run
 incomplete = ⚠️ { $strong }
     .strong = Incomplete: this run was interrupted (or is still going); the report holds only what was measured so far.
 

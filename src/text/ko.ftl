@@ -316,6 +316,12 @@ note-large-spread = 편차 큼 (표준편차가 평균의 { $pct }%)
 note-outliers = { $n }개 표시 (수정 Z > 14), 제외하지 않음
 busy = ⚠️ { $strong } 실행 시작 때 코어 { $cores }개에 부하 평균 { $load }; 수치에 잡음이 있을 수 있음.
     .strong = 기계가 바빴음:
+busy-before = ⚠️ { $strong } 첫 실행 직전에 다른 프로세스가 코어 { $granted }개 중 { $cores }개만큼 사용함; 수치에 잡음이 있을 수 있음.
+    .strong = 기계가 바빴음:
+busy-during = ⚠️ { $strong } 실행 { $runs }회 중 { $n }회 동안 다른 프로세스가 코어 { $granted }개 중 최대 { $cores }개만큼 사용함; 그 수치에 잡음이 있을 수 있음.
+    .strong = 기계가 바빴음:
+env-others = 다른 프로세스의 CPU
+env-others-value = 첫 실행 전 { $window } ms 동안 코어 { $before }개; 실행 중 최대 코어 { $during }개
 incomplete = ⚠️ { $strong }
     .strong = 미완성: 이 실행은 중단되었거나 아직 진행 중입니다(interrupted); 지금까지 측정한 결과만 담겨 있습니다.
 

@@ -407,6 +407,19 @@ fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSett
     doc.doc(Block::Bullets(items));
 }
 
+/// What other processes took of the machine: before the first run, and at most during a run;
+/// `None` for a report that did not measure it.
+fn others_load(t: &Text, report: &Report) -> Option<String> {
+    let q = crate::analysis::machine::quiet(report);
+    if q.before.is_none() && q.during_max.is_none() {
+        return None;
+    }
+    let cores = |c: Option<f64>| c.map_or("?".into(), |c| format!("{c:.2}"));
+    let window = report.environment.others_before.map_or("?".into(), |o| format!("{:.0}", o.window_ms));
+    let args = [("before", cores(q.before).into()), ("window", window.into()), ("during", cores(q.during_max).into())];
+    Some(t.msg("env-others-value", &args))
+}
+
 /// The machine and the tool, and how to read the figures.
 pub fn environment(doc: &mut Document, t: &Text, report: &Report) {
     let e = &report.environment;
@@ -436,6 +449,10 @@ pub fn environment(doc: &mut Document, t: &Text, report: &Report) {
         ("env-rust", report.tool.rustc.clone()),
         ("env-started", report.started_at.clone()),
     ];
+    let mut facts: Vec<(&str, String)> = facts.into();
+    if let Some(others) = others_load(t, report) {
+        facts.insert(4, ("env-others", others));
+    }
     doc.doc(Block::Facts(facts.into_iter().map(|(id, v)| (t.get(id), Inline::plain(v))).collect()));
     doc.heading(2, t.get("reading-title"));
     let emph_attr = |a: &str| Arg::from(emph(&t.attr("reading-heap", a, &[])));

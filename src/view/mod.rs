@@ -27,8 +27,31 @@ pub const CHART_IDS: [&str; 5] = {
 
 use crate::analysis::busy;
 use crate::record::{Experiment, Report};
-use crate::text::Text;
+use crate::text::{Arg, Text};
 use words::led;
+
+/// Warnings that the machine was busy: from what other processes were measured doing (before the
+/// first run, during the runs); for a report that did not measure it, from the load average.
+fn busy_banners(t: &Text, report: &Report) -> Vec<Inline> {
+    let q = crate::analysis::machine::quiet(report);
+    let granted = ("granted", Arg::from(report.environment.cores_granted));
+    let cores = |c: f64| Arg::from(format!("{c:.2}"));
+    if q.before.is_none() && q.runs_measured == 0 {
+        let Some(load) = busy(report) else { return Vec::new() };
+        let args = [("load", format!("{load:.2}").into()), ("cores", report.environment.cores_granted.into())];
+        return vec![led(t, "busy", &args)];
+    }
+    let mut banners = Vec::new();
+    if let (true, Some(before)) = (q.busy_before, q.before) {
+        banners.push(led(t, "busy-before", &[("cores", cores(before)), granted.clone()]));
+    }
+    if !q.busy_runs.is_empty() {
+        let most = q.busy_runs.iter().map(|r| r.cores).fold(0.0, f64::max);
+        let args = [("n", q.busy_runs.len().into()), ("runs", q.runs_measured.into()), ("cores", cores(most)), granted];
+        banners.push(led(t, "busy-during", &args));
+    }
+    banners
+}
 
 /// The whole report: a warning when it is incomplete or the machine was busy, every experiment's
 /// sections, then the environment.
@@ -38,9 +61,8 @@ pub fn report(report: &Report, t: &Text) -> Document {
     if !report.complete {
         doc.push(Show::Both, Block::Banner(led(t, "incomplete", &[])));
     }
-    if let Some(load) = busy(report) {
-        let args = [("load", format!("{load:.2}").into()), ("cores", cores.into())];
-        doc.push(Show::Both, Block::Banner(led(t, "busy", &args)));
+    for banner in busy_banners(t, report) {
+        doc.push(Show::Both, Block::Banner(banner));
     }
     let mismatched = crate::analysis::integrity::report_findings(report).len();
     if mismatched > 0 {

@@ -9,6 +9,7 @@ static ALLOC: CountingAlloc = CountingAlloc;
 
 mod adversarial;
 mod alloc;
+mod browser;
 mod cli;
 mod client;
 mod compare;
