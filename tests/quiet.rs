@@ -35,13 +35,22 @@ impl Drop for BusyLoop {
 }
 
 #[test]
-#[ignore = "verify on a quiet machine, then un-ignore (TODO before landing)"]
 fn a_busy_loop_beside_the_run_is_noticed_and_a_quiet_machine_is_not_called_busy() {
-    let calm = quiet(&cpu("160"));
-    assert!(calm.before.is_some() && calm.runs_measured > 0, "{calm:?}");
+    // Processes of the tests before this binary may take a moment to end: the machine is given
+    // three chances, two seconds apart, to be seen quiet.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let calm = quiet(&cpu("160"));
+        assert!(calm.before.is_some() && calm.runs_measured > 0, "{calm:?}");
+        if !calm.busy() {
+            break;
+        }
+        seen.push(calm);
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
     assert!(
-        !calm.busy(),
-        "nothing else runs beside this test, yet others' CPU looked busy: {calm:?} (is the machine really idle?)"
+        seen.len() < 3,
+        "nothing else runs beside this test, yet others' CPU looked busy three times: {seen:?} (is the machine idle?)"
     );
     let _spin = BusyLoop::start();
     std::thread::sleep(std::time::Duration::from_millis(100));
