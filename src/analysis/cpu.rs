@@ -17,7 +17,7 @@ pub struct CpuRow<'a> {
     /// min(cores, n): the most speed-up the model could reach.
     pub theoretical: usize,
     /// Sequential time / this time, paired by repetition.
-    pub speedup: Option<Judged>,
+    pub speedup: Option<Judged<'a>>,
     /// speedup / theoretical.
     pub efficiency: Option<f64>,
     /// The serial fraction the speed-up implies on `theoretical` cores (Karp–Flatt).
@@ -48,7 +48,7 @@ impl CpuRow<'_> {
 pub struct HeadToHead<'r, 'a> {
     pub fast: &'r CpuRow<'a>,
     pub slow: &'r CpuRow<'a>,
-    pub ratio: Judged,
+    pub ratio: Judged<'a>,
     /// Whether the reports state it (see [`CpuAnalysis::head_to_head`]).
     pub stated: bool,
 }
@@ -128,7 +128,7 @@ impl<'a> CpuAnalysis<'a> {
     }
 
     /// How many times faster `a` was than `b`, paired by repetition.
-    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<Judged> {
+    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<Judged<'a>> {
         let (a, b) = (self.first(a)?, self.first(b)?);
         time_ratio(b.figures.cell, a.figures.cell, self.min_success)
     }

@@ -28,7 +28,7 @@ pub struct SyncVsAsync<'a> {
     pub sync: Figures<'a>,
     /// How many times faster async was than sync over all requests (below 1: sync was faster),
     /// paired by repetition; withheld when a side's requests failed (see [`Judged`]).
-    pub async_speedup: Judged,
+    pub async_speedup: Judged<'a>,
 }
 
 pub fn sync_vs_async(exp: &IoExperiment) -> Option<SyncVsAsync<'_>> {
@@ -44,9 +44,9 @@ pub struct ThreadsVsAsync<'a> {
     pub asynchronous: Figures<'a>,
     pub threads: Figures<'a>,
     /// threads' time / async's time: above 1, async was faster.
-    pub async_speedup: Judged,
+    pub async_speedup: Judged<'a>,
     /// async's peak heap / threads' peak heap: above 1, threads used less.
-    pub threads_memory_advantage: Option<Judged>,
+    pub threads_memory_advantage: Option<Judged<'a>>,
 }
 
 pub fn threads_vs_async(exp: &IoExperiment) -> Option<ThreadsVsAsync<'_>> {

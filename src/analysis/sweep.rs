@@ -37,10 +37,10 @@ pub struct SweepPoint<'a> {
     pub to_ideal: Option<f64>,
     /// time / the baseline's time (the source's "vs async"), paired by repetition; withheld when
     /// either side's requests failed too often.
-    pub vs_baseline: Option<Judged>,
+    pub vs_baseline: Option<Judged<'a>>,
     /// How its requests ended, and whether enough succeeded for its time to enter the analysis
     /// (span, knee, fit, diagnosis): a point whose requests failed is shown, not analysed.
-    pub side: Side,
+    pub side: Side<'a>,
     pub comparable: bool,
     /// Client CPU time / wall time: cores the client kept busy.
     pub cores_used: f64,

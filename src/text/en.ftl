@@ -51,20 +51,25 @@ model-gil-threads = Multithread under a GIL
 model-rayon = Work-stealing pool (rayon)
     .sweep = Work-stealing pool size vs performance
     .test = Work-stealing pool
-model-py-sequential = Sync (CPython, requests)
-model-py-threads = Multithread (CPython, ThreadPoolExecutor)
+model-py-sequential = Sync (CPython)
+model-py-threads = Multithread (CPython ThreadPoolExecutor)
     .sweep = CPython thread worker count vs performance
     .test = Multithread (CPython)
-model-py-async = Async (CPython, asyncio + aiohttp)
+model-py-async = Async (CPython asyncio)
     .sweep = CPython async connection limit vs performance
     .test = Async (CPython)
-model-py-processes = Multiprocess (CPython, ProcessPoolExecutor)
+model-py-processes = Multiprocess (CPython ProcessPoolExecutor)
     .sweep = CPython process count vs performance
     .test = Multiprocess (CPython)
 model-with-n = { $concurrency ->
     [pool] { $model } ({ $n } workers)
    *[limit] { $model } (limit { $n })
 }
+interpreter = { $version }, { $gil ->
+    [on] GIL
+   *[off] no GIL
+}
+model-in-interpreter = { $model } [{ $interpreter }]
 
 ## Section 1.
 

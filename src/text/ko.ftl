@@ -44,20 +44,25 @@ model-gil-threads = GIL 아래 멀티스레드
 model-rayon = 작업 훔치기 풀 (rayon)
     .sweep = 작업 훔치기 풀 크기에 따른 성능 변화 테스트
     .test = 작업 훔치기 풀
-model-py-sequential = 동기 (CPython, requests)
-model-py-threads = 멀티스레드 (CPython, ThreadPoolExecutor)
+model-py-sequential = 동기 (CPython)
+model-py-threads = 멀티스레드 (CPython ThreadPoolExecutor)
     .sweep = CPython 멀티스레드 워커 수 증가에 따른 성능 변화 테스트
     .test = 멀티스레드 (CPython)
-model-py-async = 비동기 (CPython, asyncio + aiohttp)
+model-py-async = 비동기 (CPython asyncio)
     .sweep = CPython 비동기 연결 제한에 따른 성능 변화 테스트
     .test = 비동기 (CPython)
-model-py-processes = 멀티프로세스 (CPython, ProcessPoolExecutor)
+model-py-processes = 멀티프로세스 (CPython ProcessPoolExecutor)
     .sweep = CPython 멀티프로세스 워커 수 증가에 따른 성능 변화 테스트
     .test = 멀티프로세스 (CPython)
 model-with-n = { $concurrency ->
     [pool] { $model } (워커 { $n }개)
    *[limit] { $model } (제한 { $n }개)
 }
+interpreter = { $version }, { $gil ->
+    [on] GIL
+   *[off] GIL 없음
+}
+model-in-interpreter = { $model } [{ $interpreter }]
 
 ## 1장.
 

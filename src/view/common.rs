@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Table, bullets};
-use super::words::{code, emph, led, plain, rich, secs, strong};
+use super::words::{cell_spec, code, emph, led, plain, rich, secs, strong};
 use crate::analysis::io::Figures;
 use crate::analysis::{applied_latency, checksums_agree};
 use crate::record::{
@@ -107,7 +107,7 @@ pub fn missing_row(t: &Text, cell: &Cell, at: usize) -> Row {
         CellStatus::Pending | CellStatus::Ok => "term-not-run",
     };
     let mut cells = vec![Inline::default(); at];
-    cells.extend([Inline::plain(cell.model.to_string()), Inline::plain(t.get(state))]);
+    cells.extend([Inline::plain(cell_spec(t, cell)), Inline::plain(t.get(state))]);
     Row { cells, show: Show::Terminal }
 }
 
@@ -149,7 +149,7 @@ pub fn spread_notes(t: &Text, s: &CellSummary) -> Vec<String> {
 pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = Vec::new();
     for cell in cells {
-        let model = code(&cell.model.to_string());
+        let model = code(&cell_spec(t, cell));
         if let CellStatus::Failed { reason } = &cell.status {
             lines.push(rich(t, "fail-cell", &[("model", (&model).into()), ("reason", plain(reason).into())]));
         }
@@ -195,7 +195,7 @@ pub fn terminal_notes(doc: &mut Document, t: &Text, kind: &'static str, schedule
     doc.term(Block::Paragraph(schedule_line(t, schedule).into()));
     let noted = cells.iter().filter_map(|c| {
         let notes = spread_notes(t, &Figures::of(c)?.summary);
-        let args = [("model", c.model.to_string().into()), ("notes", notes.join("; ").into())];
+        let args = [("model", cell_spec(t, c).into()), ("notes", notes.join("; ").into())];
         (!notes.is_empty()).then(|| t.msg("term-spread", &args))
     });
     doc.term(bullets(noted));
@@ -217,7 +217,8 @@ pub fn integrity_lines(t: &Text, kind: &'static str, cells: &[&Cell]) -> Vec<Inl
     findings_of(kind, cells)
         .into_iter()
         .map(|f| {
-            let at = [("model", code(&f.model).into()), ("round", (f.round + 1).into())];
+            let model = super::words::spec(t, &f.model, f.interpreter.as_ref());
+            let at = [("model", code(&model).into()), ("round", (f.round + 1).into())];
             let (id, more): (&str, Vec<(&str, Arg)>) = match f.mismatch {
                 Mismatch::Requests { tries, server, exact: true } => {
                     ("integrity-requests-exact", vec![("tries", tries.into()), ("server", server.into())])
@@ -300,7 +301,7 @@ fn spread(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
             let f = Figures::of(c)?;
             let s = &f.summary.wall_s;
             Some(vec![
-                Inline::code(c.model.to_string()),
+                Inline::code(cell_spec(t, c)),
                 count(s.n),
                 Inline::plain(secs(s.median)),
                 Inline::plain(format!("{} ± {}", secs(s.mean), secs(s.sd))),
@@ -393,7 +394,7 @@ fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSett
         .filter_map(|c| {
             let s = Figures::of(c)?.run.server.as_ref()?;
             let args = [
-                ("model", code(&c.model.to_string()).into()),
+                ("model", code(&cell_spec(t, c)).into()),
                 ("requests", s.requests.into()),
                 ("peak", s.peak_inflight.into()),
                 ("connections", s.connections_accepted.into()),

@@ -11,7 +11,8 @@ use super::common::{
 };
 use super::doc::{Block, Document, Inline, Item, Show, bullets};
 use super::words::{
-    code, count, failures_note, interval_note, led, model_name, ratio_cell, ratio_text, rich, secs, verdict, withheld,
+    cell_name, cell_spec, code, count, failures_note, interval_note, led, model_name, ratio_cell, ratio_text, rich,
+    secs, several, verdict, withheld,
 };
 use crate::analysis::cpu::{CpuAnalysis, CpuRow, analyse, timeline};
 use crate::record::{Cell, CpuExperiment, ModelKind, ModelSpec};
@@ -364,13 +365,14 @@ fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
     ];
     doc.term(headline(t.msg("term-cpu", &what)));
     let h = |id: &str| t.get(id);
+    let several = several(s.python.as_ref());
     let switches = |r: &CpuRow, sep: &str| {
         let m = &r.figures.run.measured;
         Inline::plain(format!("{}{sep}{}", m.voluntary_switches, m.involuntary_switches))
     };
     let columns = vec![
-        at(None, Some(h("col-model")), |r: &CpuRow| model_name(t, &r.figures.cell.model).into()),
-        col(h("term-model"), h("col-spec"), |r: &CpuRow| Inline::code(r.figures.cell.model.to_string())),
+        at(None, Some(h("col-model")), move |r: &CpuRow| cell_name(t, r.figures.cell, several).into()),
+        col(h("term-model"), h("col-spec"), |r: &CpuRow| Inline::code(cell_spec(t, r.figures.cell))),
         at(Some(h("term-time")), None, |r: &CpuRow| time_with_spread(t, &r.figures).into()),
         at(None, Some(h("col-time")), |r: &CpuRow| secs(t, r.figures.wall).into()),
         col(h("term-speedup"), h("col-speedup"), |r: &CpuRow| {

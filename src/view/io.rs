@@ -7,7 +7,7 @@ use super::common::{
     target_headline, terminal_notes, time_with_spread,
 };
 use super::doc::{Block, Document, Inline, Item, Show, Table, bullets};
-use super::words::{code, count, led_verdict, model_name, ratio_text, rich, secs};
+use super::words::{cell_name, cell_spec, code, count, led_verdict, ratio_text, rich, secs, several};
 use crate::analysis::io::{self as io_analysis, Figures, SyncVsAsync, ThreadsVsAsync};
 use crate::analysis::{fixed_latency, ratio};
 use crate::record::{Cell, IoExperiment};
@@ -126,7 +126,7 @@ fn measurements(doc: &mut Document, t: &Text, io: &IoExperiment) {
         let floor = floor(io, f)?;
         let r = ratio(f.wall.as_secs_f64(), floor.as_secs_f64())?;
         let args = [
-            ("model", code(&f.cell.model.to_string()).into()),
+            ("model", code(&cell_spec(t, f.cell)).into()),
             ("ratio", format!("{r:.2}").into()),
             ("floor", secs(t, floor).into()),
         ];
@@ -135,7 +135,7 @@ fn measurements(doc: &mut Document, t: &Text, io: &IoExperiment) {
     doc.doc(bullets(floors));
     let estimated = measured.iter().filter(|f| f.estimated).map(|f| {
         let args = [
-            ("model", f.cell.model.to_string().into()),
+            ("model", cell_spec(t, f.cell).into()),
             ("run", f.run.tasks.into()),
             ("total", f.cell.tasks_total.into()),
             ("time", secs(t, f.total_time).into()),
@@ -150,9 +150,10 @@ fn measurements(doc: &mut Document, t: &Text, io: &IoExperiment) {
 fn models_table(t: &Text, io: &IoExperiment, figures: &[Option<Figures>]) -> Table {
     let floor = |f: &Figures| floor(io, f);
     let h = |id: &str| t.get(id);
+    let several = several(io.settings.python.as_ref());
     let columns = vec![
-        at(None, Some(h("col-model")), |f: &Figures| model_name(t, &f.cell.model).into()),
-        col(h("term-model"), h("col-spec"), |f: &Figures| Inline::code(f.cell.model.to_string())),
+        at(None, Some(h("col-model")), move |f: &Figures| cell_name(t, f.cell, several).into()),
+        col(h("term-model"), h("col-spec"), |f: &Figures| Inline::code(cell_spec(t, f.cell))),
         at(Some(h("term-ok-failed")), None, |f: &Figures| format!("{}/{}", f.run.ok, f.run.failed).into()),
         at(None, Some(h("col-ok-failed")), |f: &Figures| format!("{} / {}", f.run.ok, f.run.failed).into()),
         at(Some(h("term-time")), None, |f: &Figures| {
