@@ -113,7 +113,15 @@ fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis<'_> {
             }
             for h in a.head_to_head() {
                 let (fast, slow) = (h.fast.kind.name(), h.slow.kind.name());
-                ratios.push(named(format!("{fast}_speedup_vs_{slow}"), h.ratio));
+                let name = match h.fast.interpreter() {
+                    Some(i) => format!("{fast}_speedup_vs_{slow} [{}]", i.label()),
+                    None => format!("{fast}_speedup_vs_{slow}"),
+                };
+                ratios.push(named(name, h.ratio));
+            }
+            for v in a.runtimes() {
+                let name = format!("time_of.{}_over.{}", v.a.figures.cell.label(), v.b.figures.cell.label());
+                ratios.push(named(name, v.ratio));
             }
             "cpu"
         }

@@ -248,6 +248,30 @@ s4-gil-no-effect = ⚠️ { $strong } ({ $x }x)
     .strong = Multithreading under a GIL has almost no effect on CPU-bound work
 s4-faster = ✅ { $strong }
     .strong = { $a } is { $x }x faster than { $b }!
+tracemalloc-slowdown = { $x }x in { $version }
+s4-py-tracemalloc = ⚠️ { $strong } the driver traced its heap with tracemalloc (on by default, as the source had it), which slowed an allocation-heavy loop { $slowdown }. py-sequential and py-threads ran under it; py-processes' workers did not, so their speed-up includes that cost{ $free ->
+    [yes] ; and tracemalloc takes one lock for every traced allocation, so in a free-threaded build it also serialises the threads
+   *[no] {""}
+}. --py-tracemalloc off gives clean timings.
+    .strong = CPython's times include tracing its heap:
+term-py-tracemalloc = ⚠ CPython's times include tracing its heap (tracemalloc: an allocation-heavy loop ran { $slowdown }); --py-tracemalloc off gives clean timings
+s4-vs-py-sync = 📈 { $x }x the speed of sync in the same interpreter
+s4-py-intro = CPython ran the same tasks: its threads under its real GIL (a free-threaded build has none), its processes each with an interpreter of their own.
+s4-py-gil-point = { $strong } CPU work does not run in parallel ({ $x }x here)
+    .strong = Multithread (CPython { $version }, GIL):
+    .then = → thread switching only adds overhead, so it can even be slower
+s4-py-free-point = { $strong } no GIL at all ({ $x }x here)
+    .strong = Multithread (CPython { $version }, free-threaded build, no GIL):
+    .then = → real parallelism in one process, up to the number of cores
+s4-py-processes-point = { $strong } each process has its own interpreter and its own GIL ({ $x }x here)
+    .strong = Multiprocess (CPython { $version }):
+    .then = → real parallelism, up to the number of cores
+s4-py-gil-no-effect = ⚠️ { $strong } ({ $x }x, { $model })
+    .strong = Multithreading has almost no effect on CPU-bound work under CPython's GIL
+s4-runtime-slower = ⏱ { $strong }
+    .strong = { $a } took { $x }x the time of { $b }
+s4-runtime-faster = ⏱ { $strong }
+    .strong = { $a } was { $x }x faster than { $b }
 s4-checksum-ok = { $strong } every model that ran all its tasks counted { $sum } primes in all, as the reference sieve did ✓
     .strong = Check:
 s4-checksum-bad = { $strong } ✗ some model's count differs from the reference ({ $sum } primes)
@@ -306,6 +330,25 @@ s5-beyond-async = { $strong } { $x }x: one event loop runs one task at a time; a
     .strong = Async:
 s5-beyond-rayon = { $strong } { $x }x
     .strong = Work-stealing pool (rayon, { $n }):
+s5-title-real = The interpreter lock, measured
+s5-locks = The lock: emulated, real and none (the same tasks)
+col-lock = Lock
+col-speedup-own = Speed-up (over its sequential)
+col-cores-used = Cores used (CPU ÷ wall)
+lock = { $lock ->
+    [emulated] emulated (concbench's GIL)
+    [real] CPython's GIL
+    [free] none (free-threaded CPython)
+   *[none] none (Rust threads)
+}
+s5-lock-cores = { $model }: { $used } cores busy with { $n } threads on { $cores } cores: { $parallel ->
+    [one] one thread ran at a time
+    [contended] busy, yet no faster than one thread: the extra CPU went to contention, not work
+   *[many] the threads ran in parallel
+}
+s5-lock-note = Cores used is the process's CPU time (user + system) over the wall time: how many cores the threads really kept busy. Under a lock it stays near 1, however many threads there are.
+s5-beyond-py-processes = { $strong } start method { $method }: each worker took { $startup } ms to start on average (inside the measured time) and used up to { $rss } of resident memory of its own (a worker's heap is not traced)
+    .strong = CPython { $version } processes ({ $n }):
 
 ## Repeated runs.
 
@@ -439,6 +482,7 @@ term-estimated = * { $model }: { $run } of { $total } requests run; all { $total
 term-spread = ⚠ { $model }: { $notes }
 term-base = { $model } (base)
 term-gil = gil-threads: { $handovers } hand-overs ({ $forced } forced), { $wait } waiting for the lock, at most { $peak } thread inside at once
+term-lock = { $model }: { $used } cores busy (CPU ÷ wall), { $lock }
 term-model = model
 term-ok-failed = ok/failed
 term-time = time

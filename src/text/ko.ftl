@@ -241,6 +241,30 @@ s4-gil-no-effect = ⚠️ { $strong } ({ $x }배)
     .strong = GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음
 s4-faster = ✅ { $strong }
     .strong = { $a }가 { $b }보다 { $x }배 빠름!
+tracemalloc-slowdown = { $version }에서 { $x }배
+s4-py-tracemalloc = ⚠️ { $strong } 드라이버가 tracemalloc으로 힙을 추적했고(원본처럼 기본값 켜짐), 그 때문에 할당이 많은 반복문이 느려짐({ $slowdown }). py-sequential과 py-threads는 추적 아래에서 실행됐지만 py-processes의 워커는 추적하지 않으므로, 그 속도 향상에는 추적 비용이 포함됨{ $free ->
+    [yes] ; 또 tracemalloc은 추적하는 할당마다 락 하나를 잡으므로 자유 스레드 빌드에서는 스레드도 직렬화함
+   *[no] {""}
+}. --py-tracemalloc off로 깨끗한 시간을 잴 수 있음.
+    .strong = CPython 시간에는 힙 추적 비용이 포함됨:
+term-py-tracemalloc = ⚠ CPython 시간에는 힙 추적 비용이 포함됨 (tracemalloc: 할당이 많은 반복문이 느려짐, { $slowdown }); --py-tracemalloc off로 깨끗한 시간을 잴 수 있음
+s4-vs-py-sync = 📈 같은 인터프리터의 동기 대비 { $x }배 속도
+s4-py-intro = CPython도 같은 작업을 실행: 스레드는 실제 GIL 아래에서(자유 스레드 빌드에는 GIL이 없음), 프로세스는 각자 독립적인 인터프리터로.
+s4-py-gil-point = { $strong } GIL로 인해 CPU 작업은 실제로 병렬 실행 안 됨 (여기서 { $x }배)
+    .strong = 멀티스레드 (CPython { $version }, GIL):
+    .then = → 스레드 전환 오버헤드만 추가되어 오히려 느려질 수 있음
+s4-py-free-point = { $strong } GIL이 전혀 없음 (여기서 { $x }배)
+    .strong = 멀티스레드 (CPython { $version }, 자유 스레드 빌드, GIL 없음):
+    .then = → 한 프로세스 안에서 코어 수만큼 진정한 병렬 실행
+s4-py-processes-point = { $strong } 각 프로세스가 독립적인 인터프리터와 GIL 보유 (여기서 { $x }배)
+    .strong = 멀티프로세스 (CPython { $version }):
+    .then = → 진정한 병렬 실행 가능, CPU 코어 수만큼 성능 향상
+s4-py-gil-no-effect = ⚠️ { $strong } ({ $x }배, { $model })
+    .strong = CPython의 GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음
+s4-runtime-slower = ⏱ { $strong }
+    .strong = { $a }은(는) { $b }보다 { $x }배 오래 걸림
+s4-runtime-faster = ⏱ { $strong }
+    .strong = { $a }이(가) { $b }보다 { $x }배 빠름
 s4-checksum-ok = { $strong } 모든 작업을 끝낸 방식은 모두 기준 체와 같은 총 { $sum }개의 소수를 셈 ✓
     .strong = 검증:
 s4-checksum-bad = { $strong } ✗ 어떤 방식의 개수가 기준({ $sum }개)과 다름
@@ -299,6 +323,25 @@ s5-beyond-async = { $strong } { $x }배: 이벤트 루프 하나가 한 번에 �
     .strong = 비동기:
 s5-beyond-rayon = { $strong } { $x }배
     .strong = 작업 훔치기 풀 (rayon, { $n }개):
+s5-title-real = 인터프리터 락 실측
+s5-locks = 락: 흉내 낸 GIL, 실제 GIL, 락 없음 (같은 작업)
+col-lock = 락
+col-speedup-own = 속도 향상 (자기 동기 대비)
+col-cores-used = 사용한 코어 (CPU ÷ 경과 시간)
+lock = { $lock ->
+    [emulated] 흉내 낸 GIL (concbench)
+    [real] CPython의 GIL
+    [free] 없음 (자유 스레드 CPython)
+   *[none] 없음 (Rust 스레드)
+}
+s5-lock-cores = { $model }: 코어 { $cores }개에서 스레드 { $n }개가 코어 { $used }개를 사용: { $parallel ->
+    [one] 한 번에 1개 스레드만 실행됨
+    [contended] 코어는 바빴지만 스레드 1개보다 빠르지 않음: 늘어난 CPU는 일이 아니라 경합에 쓰임
+   *[many] 스레드들이 병렬로 실행됨
+}
+s5-lock-note = 사용한 코어는 프로세스의 CPU 시간(사용자 + 시스템)을 경과 시간으로 나눈 값으로, 스레드들이 실제로 코어를 몇 개 썼는지 보여줌. 락 아래에서는 스레드가 몇 개든 1 근처에 머무름.
+s5-beyond-py-processes = { $strong } 시작 방식 { $method }: 워커마다 시작에 평균 { $startup } ms (측정 시간에 포함), 상주 메모리 최대 { $rss } 사용 (워커의 힙은 추적하지 않음)
+    .strong = CPython { $version } 프로세스 ({ $n }개):
 
 ## 반복 실행.
 
@@ -429,6 +472,7 @@ term-estimated = * { $model }: 요청 { $total }개 중 { $run }개만 실행, �
 term-spread = ⚠ { $model }: { $notes }
 term-base = { $model } (기준)
 term-gil = gil-threads: 락이 { $handovers }번 넘어감 (강제 { $forced }번), 락 대기 합계 { $wait }, 작업 코드 안의 스레드는 한 번에 최대 { $peak }개
+term-lock = { $model }: 코어 { $used }개 사용 (CPU ÷ 경과 시간), { $lock }
 term-model = 모델
 term-ok-failed = 성공/실패
 term-time = 소요 시간

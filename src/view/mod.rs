@@ -8,6 +8,8 @@ pub mod compare;
 mod cpu;
 mod doc;
 mod io;
+mod locks;
+mod python;
 mod scale;
 pub mod words;
 
@@ -57,7 +59,7 @@ pub fn report(report: &Report, t: &Text) -> Document {
         match experiment {
             Experiment::Io(e) => io::push(&mut doc, t, e),
             Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
-            Experiment::Cpu(e) => cpu::push(&mut doc, t, e, cores),
+            Experiment::Cpu(e) => cpu::push(&mut doc, t, e, &report.environment),
         }
         common::document_tail(&mut doc, t, experiment);
     }

@@ -237,6 +237,28 @@ pub fn cell_name(t: &Text, cell: &Cell, several: bool) -> String {
     in_interpreter(t, model_name(t, &cell.model), i)
 }
 
+/// How a view names the cells of one experiment: in words ([`cell_name`], with the interpreter
+/// when the experiment ran in several) or as written ([`cell_spec`]).
+#[derive(Clone, Copy)]
+pub struct Names<'t> {
+    pub t: &'t Text,
+    pub several: bool,
+}
+
+impl<'t> Names<'t> {
+    pub fn new(t: &'t Text, python: Option<&PySettings>) -> Self {
+        Names { t, several: several(python) }
+    }
+
+    pub fn name(&self, cell: &Cell) -> String {
+        cell_name(self.t, cell, self.several)
+    }
+
+    pub fn spec(&self, cell: &Cell) -> String {
+        cell_spec(self.t, cell)
+    }
+}
+
 /// Where in a sweep: `50 workers`, `a limit of 50`.
 pub fn sweep_at(t: &Text, kind: ModelKind, n: usize) -> String {
     t.msg("sweep-at", &[("concurrency", concurrency(kind).into()), ("n", n.into())])

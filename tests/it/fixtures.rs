@@ -1,4 +1,5 @@
-//! Fixed reports built from the source report's figures, for rendering and compare tests.
+//! Fixed reports built from the source report's figures, for rendering and compare tests; and
+//! reports with py cells (CPython 3.11.7 with its GIL, a free-threaded 3.13.5t) beside Rust ones.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -6,10 +7,10 @@ use std::time::Duration;
 use concbench::analysis::figures::summarize_cell;
 use concbench::record::{
     BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec, EmbeddedInfo,
-    EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, IoExperiment,
-    IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats, Report, RunRecord,
-    ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess, SizeRange, StatsSnapshot, TargetInfo,
-    TargetKind, Tool, WorkerFigures, WorkerUsage,
+    EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, Interpreter,
+    IoExperiment, IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats,
+    PyRunFacts, PySettings, Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess,
+    SizeRange, StatsSnapshot, TargetInfo, TargetKind, Tool, WorkerFigures, WorkerUsage,
 };
 
 pub fn spec(s: &str) -> ModelSpec {
@@ -318,4 +319,163 @@ pub fn cpu() -> Report {
             }),
         ],
     }))
+}
+
+/// An interpreter as the environment block records it: CPython 3.11.7 with its GIL, or a
+/// free-threaded 3.13.5t without it.
+pub fn interpreter(free_threaded: bool) -> Interpreter {
+    let (path, version, tag, abi) = if free_threaded {
+        ("/opt/cpython-ft/bin/python3.13t", "3.13.5", "3.13.5t", "cpython-313t-x86_64-linux-gnu")
+    } else {
+        ("python3", "3.11.7", "3.11.7", "cpython-311-x86_64-linux-gnu")
+    };
+    Interpreter {
+        path: path.into(),
+        executable: if free_threaded { path.into() } else { "/usr/local/bin/python3.11".into() },
+        implementation: "cpython".into(),
+        version: version.into(),
+        tag: tag.into(),
+        abi: abi.into(),
+        free_threaded_build: free_threaded,
+        gil_enabled: !free_threaded,
+        start_method: "fork".into(),
+        build: "main, Dec 2023".into(),
+        compiler: "GCC 12.2.0".into(),
+        venv: None,
+        clients: BTreeMap::new(),
+        tracemalloc_slowdown: Some(if free_threaded { 12.6 } else { 10.7 }),
+    }
+}
+
+/// How the py models of a fixture ran: in `interpreters`, tracing their heap or not.
+pub fn py_settings(interpreters: &[Interpreter], tracemalloc: bool) -> PySettings {
+    PySettings {
+        interpreters: interpreters.iter().map(Interpreter::short).collect(),
+        tracemalloc,
+        timeouts: concbench::record::python::PY_TIMEOUTS.into(),
+        skipped: Vec::new(),
+    }
+}
+
+/// A py cell of `runs`, each with what a py run reports about itself and `cpu_ms` of CPU.
+pub fn py_cell(model: &str, i: &Interpreter, tracemalloc: bool, mut runs: Vec<RunRecord>, cpu_ms: f64) -> Cell {
+    for r in &mut runs {
+        (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = ((cpu_ms * 0.95e6) as u64, (cpu_ms * 0.05e6) as u64);
+        if !tracemalloc {
+            r.measured.heap = None;
+        }
+        r.facts.python = Some(PyRunFacts {
+            gil_enabled: i.gil_enabled,
+            tracemalloc,
+            start_method: None,
+            children_cpu_user_ns: 0,
+            children_cpu_sys_ns: 0,
+            parent_wall_ns: r.measured.wall_ns + 2_000_000,
+            connector_limit: None,
+        });
+    }
+    let mut c = cell(model, runs[0].tasks, runs[0].tasks, runs);
+    c.interpreter = Some(i.short());
+    c
+}
+
+/// Sections 4 and 5 with CPython beside Rust: 20 tasks on 2 cores, in CPython 3.11.7 (GIL) and a
+/// free-threaded 3.13.5t, tracemalloc off: py-threads keep one core busy under the GIL and two
+/// without it; py-processes' workers start by fork.
+pub fn py_cpu() -> Report {
+    let (gil, free) = (interpreter(false), interpreter(true));
+    let sum = 186_253;
+    let rust = |model: &str, wall_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(6, 20, wall_ms, 0.03, 0.0);
+        for r in &mut rs {
+            r.value_sum = sum;
+            edit(r);
+        }
+        cell(model, 20, 20, rs)
+    };
+    let py = |model: &str, i: &Interpreter, wall_ms: f64, cpu_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(6, 20, wall_ms, 0.0, 0.0);
+        for r in &mut rs {
+            r.value_sum = sum;
+        }
+        let mut c = py_cell(model, i, false, rs, cpu_ms);
+        c.runs.iter_mut().for_each(edit);
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let pool = |startup_ms: u64| PoolStats {
+        workers: (0..2)
+            .map(|k| WorkerFigures {
+                pid: 6000 + k,
+                startup_ns: startup_ms * 1_000_000,
+                tasks: 10,
+                usage: WorkerUsage {
+                    cpu_user_ns: 540_000_000,
+                    cpu_sys_ns: 10_000_000,
+                    heap_peak_bytes: None,
+                    rss_peak_bytes: Some(24 << 20),
+                },
+            })
+            .collect(),
+    };
+    let processes = |startup_ms: u64| {
+        move |r: &mut RunRecord| {
+            r.facts.processes = Some(pool(startup_ms));
+            let p = r.facts.python.as_mut().unwrap();
+            (p.start_method, p.children_cpu_user_ns) = (Some("fork".into()), 1_080_000_000);
+        }
+    };
+    let threads = |r: &mut RunRecord| r.facts.threads_started = 2;
+    let gil_stats = GilStats {
+        switch_interval_ns: 5_000_000,
+        acquisitions: 40,
+        handovers: 38,
+        forced_drops: 36,
+        wait_ns_total: 90_000_000,
+        peak_inside: 1,
+        timeline: (0..24)
+            .map(|i| Hold { thread: i % 2, start_us: 5_000 * i as u64, end_us: 5_000 * (i as u64 + 1) })
+            .collect(),
+    };
+    let mut report = report(Experiment::Cpu(CpuExperiment {
+        settings: CpuSettings {
+            tasks: 20,
+            spec: CpuSpec { range: SizeRange { lo: 50_000, hi: 150_000 }, seed: 42, kernel: Kernel::Plain },
+            workers: 2,
+            models: ["sequential", "gil-threads:2", "threads:2", "py-sequential", "py-threads:2", "py-processes:2"]
+                .map(spec)
+                .to_vec(),
+            switch_interval_ms: 5.0,
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            min_success: 1.0,
+            python: Some(py_settings(&[gil.clone(), free.clone()], false)),
+        },
+        task_sizes: vec![100_000; 20],
+        reference_counts: [vec![9_309; 19], vec![9_382]].concat(),
+        cells: vec![
+            rust("sequential", 90.0, &|_| {}),
+            rust("gil-threads:2", 96.0, &|r| {
+                r.facts.threads_started = 2;
+                r.facts.gil = Some(gil_stats.clone());
+                (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = (90_000_000, 4_000_000);
+            }),
+            rust("threads:2", 47.0, &|r| {
+                r.facts.threads_started = 2;
+                (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = (89_000_000, 2_000_000);
+            }),
+            py("py-sequential", &gil, 1_100.0, 1_098.0, &|_| {}),
+            py("py-sequential", &free, 1_350.0, 1_348.0, &|_| {}),
+            py("py-threads:2", &gil, 1_150.0, 1_150.0, &threads),
+            py("py-threads:2", &free, 700.0, 1_365.0, &threads),
+            py("py-processes:2", &gil, 600.0, 20.0, &processes(7)),
+            py("py-processes:2", &free, 720.0, 25.0, &processes(9)),
+        ],
+    }));
+    report.environment.python = vec![gil, free];
+    report
+}
+
+/// Every report with py cells.
+pub fn py_all() -> Vec<Report> {
+    vec![py_cpu()]
 }

@@ -333,3 +333,70 @@ fn results_of_schema_version_1_still_load() {
     let cpu = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/data/v1-cpu.json");
     assert!(concbench::record::load(std::path::Path::new(cpu)).is_ok());
 }
+
+fn md(report: &Report, lang: Lang) -> String {
+    String::from_utf8(exporter(Format::Md, lang, false).render(report).unwrap()).unwrap()
+}
+
+/// Sections 4 and 5 with CPython beside Rust: each py model's speed-up is over py-sequential in
+/// its own interpreter, the emulated lock, the real one and none share one table with the cores
+/// each kept busy, and CPython's processes state their start method.
+#[test]
+fn py_rows_in_sections_4_and_5_are_measured_against_their_own_interpreter() {
+    let en = md(&fixtures::py_cpu(), Lang::En);
+    for needle in [
+        "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.11.7, GIL] | 1.15 s | – | 0.96x |",
+        "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.13.5t, no GIL] | 0.70 s | – | 1.93x |",
+        "- 📈 1.93x the speed of sync in the same interpreter",
+        "**Multithread (CPython 3.11.7, GIL):** CPU work does not run in parallel (0.96x here)",
+        "⚠️ **Multithreading has almost no effect on CPU-bound work under CPython's GIL** (0.96x, py-threads:2 [3.11.7, GIL])",
+        "is 1.9x faster than Multithread (CPython ThreadPoolExecutor) (2 workers) [3.11.7, GIL]!",
+        "⏱ **Sync (CPython) [3.11.7, GIL] took 12.2x the time of Sync (sequential)**",
+        "⏱ **Sync (CPython) [3.13.5t, no GIL] took 1.23x the time of Sync (CPython) [3.11.7, GIL]**",
+        "## The lock: emulated, real and none (the same tasks)",
+        "| Multithread under a GIL (2 workers) | emulated (concbench's GIL) | 0.10 s | 0.94x | 0.98 |",
+        "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.11.7, GIL] | CPython's GIL | 1.15 s | 0.96x | 1.00 |",
+        "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.13.5t, no GIL] | none (free-threaded CPython) | 0.70 s | 1.93x | 1.95 |",
+        "[3.11.7, GIL]: 1.00 cores busy with 2 threads on 2 cores: one thread ran at a time",
+        "[3.13.5t, no GIL]: 1.95 cores busy with 2 threads on 2 cores: the threads ran in parallel",
+        "**CPython 3.11.7 processes (2):** start method fork: each worker took 7.0 ms to start",
+    ] {
+        assert!(en.contains(needle), "missing {needle:?} in\n{en}");
+    }
+    assert!(!en.contains("include tracing"), "traced nothing, says nothing of tracing: {en}");
+    let ko = md(&fixtures::py_cpu(), Lang::Ko);
+    for needle in [
+        "- 📈 같은 인터프리터의 동기 대비 1.93배 속도",
+        "## 락: 흉내 낸 GIL, 실제 GIL, 락 없음 (같은 작업)",
+        "| 멀티스레드 (CPython ThreadPoolExecutor) (워커 2개) [3.13.5t, GIL 없음] | 없음 (자유 스레드 CPython) | 0.70초 | 1.93x | 1.95 |",
+    ] {
+        assert!(ko.contains(needle), "missing {needle:?} in\n{ko}");
+    }
+    insta::assert_snapshot!("cpu_py_terminal_en", text(&fixtures::py_cpu(), Lang::En));
+    insta::assert_snapshot!("cpu_py_terminal_ko", text(&fixtures::py_cpu(), Lang::Ko));
+}
+
+/// With tracemalloc on, section 4 says what tracing cost and whose times it is in.
+#[test]
+fn traced_py_times_say_so_where_the_ratios_are() {
+    let mut report = fixtures::py_cpu();
+    let concbench::record::Experiment::Cpu(c) = &mut report.experiments[0] else { unreachable!() };
+    c.settings.python.as_mut().unwrap().tracemalloc = true;
+    let en = md(&report, Lang::En);
+    assert!(en.contains("slowed an allocation-heavy loop 10.7x in 3.11.7, 12.6x in 3.13.5t."), "{en}");
+    assert!(en.contains("in a free-threaded build it also serialises the threads"), "{en}");
+    assert!(text(&report, Lang::En).contains("--py-tracemalloc off gives clean timings"));
+}
+
+/// The reports with py cells write JSON the committed schema accepts, and read back the same.
+#[test]
+fn py_fixtures_validate_against_the_schema_and_round_trip() {
+    for report in fixtures::py_all() {
+        let json = exporter(Format::Json, Lang::En, false).render(&report).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let errors = crate::support::schema_errors(&value);
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(serde_json::from_slice::<Report>(&json).unwrap() == report);
+        assert!(report.check().is_ok(), "{:?}", report.check());
+    }
+}
