@@ -85,14 +85,24 @@ fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis<'_> {
     let mut ratios = Vec::new();
     let experiment = match e {
         Experiment::Io(x) => {
-            if let Some(s1) = io::sync_vs_async(x) {
-                ratios.push(named("async_speedup_vs_sequential", s1.async_speedup));
-            }
-            if let Some(s2) = io::threads_vs_async(x) {
-                ratios.push(named("async_speedup_vs_threads", s2.async_speedup));
-                if let Some(m) = s2.threads_memory_advantage {
-                    ratios.push(named("heap_peak_async_over_threads", m));
+            for stack in io::stacks(x) {
+                let (prefix, suffix) = match stack.interpreter() {
+                    Some(i) => ("py_", format!(" [{}]", i.label())),
+                    None => ("", String::new()),
+                };
+                if let Some(s1) = io::sync_vs_async_in(x, stack) {
+                    ratios.push(named(format!("{prefix}async_speedup_vs_sequential{suffix}"), s1.async_speedup));
                 }
+                if let Some(s2) = io::threads_vs_async_in(x, stack) {
+                    ratios.push(named(format!("{prefix}async_speedup_vs_threads{suffix}"), s2.async_speedup));
+                    if let Some(m) = s2.threads_memory_advantage {
+                        ratios.push(named(format!("{prefix}heap_peak_async_over_threads{suffix}"), m));
+                    }
+                }
+            }
+            for v in [1, 2].into_iter().flat_map(|section| io::python_vs_rust(x, section)) {
+                let name = format!("time_of.{}_over.{}", v.python.cell.label(), v.rust.cell.label());
+                ratios.push(named(name, v.ratio));
             }
             "io"
         }

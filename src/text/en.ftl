@@ -95,6 +95,23 @@ s1-async-faster = 🚀 { $strong }
 s1-sync-faster = 🐢 { $strong }
     .strong = Sync is about { $x }x faster.
 missing-section = Not shown: this run did not include { $a } and { $b }.
+s1-row-py-async = Async, asyncio + aiohttp ({ $n })
+s1-row-py-sync = Sync, requests ({ $n })
+s1-row-py-sync-estimated = Sync, requests, estimated ({ $n })
+s1-py-async-faster = 🚀 { $strong }
+    .strong = Async (aiohttp) is about { $x }x faster than sync (requests)!
+s1-py-sync-faster = 🐢 { $strong }
+    .strong = Sync (requests) is about { $x }x faster than async (aiohttp).
+interpreter-tag = [{ $interpreter }]
+runtime-slower = ⏱ { $strong }
+    .strong = { $a } took { $x }x the time of { $b }
+runtime-faster = ⏱ { $strong }
+    .strong = { $a } was { $x }x faster than { $b }
+py-async-limit-note = { $strong } the source kept aiohttp's default of 100 connections per session; { $limit ->
+    [0] py-async here sets no limit, like async, so all { $n } requests can be in flight at once
+   *[other] py-async:{ $limit } here allows { $limit } at once
+} (py-async:100 is the source's set-up).
+    .strong = aiohttp's connection limit:
 
 ## Section 2.
 
@@ -112,6 +129,18 @@ s2-memory-threads = 💾 { $strong } multithread uses about { $x }x less!
     .strong = Memory:
 s2-memory-async = 💾 { $strong } async uses about { $x }x less!
     .strong = Memory:
+s2-row-py-async = Async (asyncio + aiohttp)
+s2-row-py-threads = Multithread (ThreadPoolExecutor, { $n } workers)
+s2-py-speed-async = ⏱ { $strong } async (aiohttp) about { $x }x faster than ThreadPoolExecutor!
+    .strong = Speed:
+s2-py-speed-threads = ⏱ { $strong } ThreadPoolExecutor about { $x }x faster than async (aiohttp)!
+    .strong = Speed:
+s2-py-memory-threads = 💾 { $strong } ThreadPoolExecutor uses about { $x }x less (tracemalloc)!
+    .strong = Memory:
+s2-py-memory-async = 💾 { $strong } async (aiohttp) uses about { $x }x less (tracemalloc)!
+    .strong = Memory:
+s2-heap-note = { $strong } the CPython rows' heap is tracemalloc's (the driver's Python heap, as the source measured it), the Rust rows' concbench's counting allocator: compare memory within a runtime, not across.
+    .strong = Two meters of heap:
 
 ## Section 3.
 
@@ -268,10 +297,6 @@ s4-py-processes-point = { $strong } each process has its own interpreter and its
     .then = → real parallelism, up to the number of cores
 s4-py-gil-no-effect = ⚠️ { $strong } ({ $x }x, { $model })
     .strong = Multithreading has almost no effect on CPU-bound work under CPython's GIL
-s4-runtime-slower = ⏱ { $strong }
-    .strong = { $a } took { $x }x the time of { $b }
-s4-runtime-faster = ⏱ { $strong }
-    .strong = { $a } was { $x }x faster than { $b }
 s4-checksum-ok = { $strong } every model that ran all its tasks counted { $sum } primes in all, as the reference sieve did ✓
     .strong = Check:
 s4-checksum-bad = { $strong } ✗ some model's count differs from the reference ({ $sum } primes)
@@ -406,6 +431,7 @@ col-ok-failed = OK / failed
 col-end-heap = End heap
 estimated-mark = (sample; time for all is estimated)
 floor-line = { $model } took { $ratio }x its ideal time ({ $floor }: waves of requests × one latency)
+py-async-slot = { $model }: a request's latency includes its wait for one of the { $limit } connection slots (aiohttp's connector limit), not only the server's time
 failures-title = Failures
 fail-retries = ↻ { $model }: { $retries } retries; { $ok } requests succeeded after a retry, { $failed } failed for good
 fail-kind = ✗ { $model }: { $count } × { $kind } { $runs ->

@@ -88,6 +88,23 @@ s1-async-faster = 🚀 { $strong }
 s1-sync-faster = 🐢 { $strong }
     .strong = 동기가 약 { $x }배 빠름.
 missing-section = 표시하지 않음: 이번 실행에 { $a }와(과) { $b }이(가) 포함되지 않았습니다.
+s1-row-py-async = 비동기, asyncio + aiohttp ({ $n }개)
+s1-row-py-sync = 동기, requests ({ $n }개)
+s1-row-py-sync-estimated = 동기 예상, requests ({ $n }개)
+s1-py-async-faster = 🚀 { $strong }
+    .strong = 비동기(aiohttp)가 동기(requests)보다 약 { $x }배 빠름!
+s1-py-sync-faster = 🐢 { $strong }
+    .strong = 동기(requests)가 비동기(aiohttp)보다 약 { $x }배 빠름.
+interpreter-tag = [{ $interpreter }]
+runtime-slower = ⏱ { $strong }
+    .strong = { $a }은(는) { $b }보다 { $x }배 오래 걸림
+runtime-faster = ⏱ { $strong }
+    .strong = { $a }이(가) { $b }보다 { $x }배 빠름
+py-async-limit-note = { $strong } 원본은 aiohttp의 기본값인 세션당 연결 100개를 그대로 썼음; { $limit ->
+    [0] 여기서 py-async는 async처럼 제한이 없어 요청 { $n }개가 모두 동시에 처리될 수 있음
+   *[other] 여기서 py-async:{ $limit }는 동시에 { $limit }개까지 허용
+} (원본과 같은 설정은 py-async:100).
+    .strong = aiohttp의 연결 제한:
 
 ## 2장.
 
@@ -105,6 +122,18 @@ s2-memory-threads = 💾 { $strong } 멀티스레드가 약 { $x }배 적게 사
     .strong = 메모리:
 s2-memory-async = 💾 { $strong } 비동기가 약 { $x }배 적게 사용!
     .strong = 메모리:
+s2-row-py-async = 비동기 (asyncio + aiohttp)
+s2-row-py-threads = 멀티스레드 (ThreadPoolExecutor, 워커 { $n }개)
+s2-py-speed-async = ⏱ { $strong } 비동기(aiohttp)가 ThreadPoolExecutor보다 약 { $x }배 빠름!
+    .strong = 속도:
+s2-py-speed-threads = ⏱ { $strong } ThreadPoolExecutor가 비동기(aiohttp)보다 약 { $x }배 빠름!
+    .strong = 속도:
+s2-py-memory-threads = 💾 { $strong } ThreadPoolExecutor가 약 { $x }배 적게 사용 (tracemalloc)!
+    .strong = 메모리:
+s2-py-memory-async = 💾 { $strong } 비동기(aiohttp)가 약 { $x }배 적게 사용 (tracemalloc)!
+    .strong = 메모리:
+s2-heap-note = { $strong } CPython 행의 힙은 tracemalloc 값(원본처럼 드라이버의 Python 힙), Rust 행의 힙은 concbench의 할당 계수기 값: 메모리는 같은 런타임 안에서만 비교할 것.
+    .strong = 힙을 재는 방법이 둘:
 
 ## 3장.
 
@@ -261,10 +290,6 @@ s4-py-processes-point = { $strong } 각 프로세스가 독립적인 인터프�
     .then = → 진정한 병렬 실행 가능, CPU 코어 수만큼 성능 향상
 s4-py-gil-no-effect = ⚠️ { $strong } ({ $x }배, { $model })
     .strong = CPython의 GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음
-s4-runtime-slower = ⏱ { $strong }
-    .strong = { $a }은(는) { $b }보다 { $x }배 오래 걸림
-s4-runtime-faster = ⏱ { $strong }
-    .strong = { $a }이(가) { $b }보다 { $x }배 빠름
 s4-checksum-ok = { $strong } 모든 작업을 끝낸 방식은 모두 기준 체와 같은 총 { $sum }개의 소수를 셈 ✓
     .strong = 검증:
 s4-checksum-bad = { $strong } ✗ 어떤 방식의 개수가 기준({ $sum }개)과 다름
@@ -399,6 +424,7 @@ col-ok-failed = 성공 / 실패
 col-end-heap = 종료 시 힙
 estimated-mark = (표본 측정, 전체 시간은 예상치)
 floor-line = { $model }: 이상적 시간({ $floor }, 요청 묶음 수 × 지연 1회)의 { $ratio }배
+py-async-slot = { $model }: 요청의 지연에는 연결 슬롯 { $limit }개 중 하나를 기다린 시간(aiohttp 커넥터 제한)이 포함되며, 서버가 쓴 시간만이 아님
 failures-title = 실패
 fail-retries = ↻ { $model }: 재시도 { $retries }번; 재시도 뒤 성공한 요청 { $ok }개, 끝내 실패한 요청 { $failed }개
 fail-kind = ✗ { $model }: { $runs }회 실행에서 { $kind } { $count }건 (예: { $example })

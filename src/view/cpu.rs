@@ -64,7 +64,7 @@ fn runtimes(t: &Text, a: &CpuAnalysis, name: impl Fn(&Cell) -> String) -> Vec<In
         .map(|v| {
             let names = [("a", Arg::from(name(v.a.figures.cell))), ("b", name(v.b.figures.cell).into())];
             let line = |id: &str, x: f64| led(t, id, &[&names[..], &[("x", ratio_text(x).into())]].concat());
-            verdict(t, &v.ratio, |x| line("s4-runtime-slower", x), |x| line("s4-runtime-faster", x))
+            verdict(t, &v.ratio, |x| line("runtime-slower", x), |x| line("runtime-faster", x))
         })
         .collect()
 }

@@ -204,7 +204,7 @@ pub fn interpreter(t: &Text, i: &CellInterpreter) -> String {
 }
 
 /// `text`, followed by the interpreter it ran in when there is one: `py-threads:2 [3.13.5t, no GIL]`.
-fn in_interpreter(t: &Text, text: String, i: Option<&CellInterpreter>) -> String {
+pub fn in_interpreter(t: &Text, text: String, i: Option<&CellInterpreter>) -> String {
     match i {
         Some(i) => t.msg("model-in-interpreter", &[("model", text.into()), ("interpreter", interpreter(t, i).into())]),
         None => text,

@@ -475,7 +475,55 @@ pub fn py_cpu() -> Report {
     report
 }
 
+/// Sections 1 and 2 with CPython beside Rust at the source's 630 ms: the source's own figures
+/// for asyncio + aiohttp (2.11 s; 3.57 MiB), requests (12.68 s for 20) and ThreadPoolExecutor (5.61
+/// s; 2.91 MiB), in CPython 3.11.7 with tracemalloc on; Rust's models faster; a py-async:10
+/// whose requests wait for a connection slot.
+pub fn py_io() -> Report {
+    let i = interpreter(false);
+    let py = |model: &str, tasks: usize, wall_ms: f64, peak: f64, current: f64, cpu_ms: f64| {
+        let mut c = py_cell(model, &i, true, runs(6, tasks, wall_ms, peak, current), cpu_ms);
+        c.tasks_total = 200;
+        for r in &mut c.runs {
+            r.facts.python.as_mut().unwrap().connector_limit =
+                model.starts_with("py-async").then(|| c.model.n.unwrap_or(0));
+        }
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let models = ["async", "sequential", "threads:50", "py-async", "py-sequential", "py-threads:50", "py-async:10"];
+    let mut report = report(Experiment::Io(IoExperiment {
+        settings: IoSettings {
+            requests: 200,
+            sync_sample: 20,
+            workers: 50,
+            models: models.map(spec).to_vec(),
+            client: client(),
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            min_success: 1.0,
+            python: Some(py_settings(std::slice::from_ref(&i), true)),
+            task: None,
+        },
+        target: target(None),
+        cells: vec![
+            cell("async", 200, 200, runs(6, 200, 660.0, 0.68, 0.49)),
+            cell("sequential", 20, 200, runs(6, 20, 12_620.0, 0.03, 0.01)),
+            cell("threads:50", 200, 200, runs(6, 200, 2_560.0, 1.18, 1.18)),
+            py("py-async", 200, 2_110.0, 3.57, 1.22, 150.0),
+            py("py-sequential", 20, 12_680.0, 0.05, 0.01, 50.0),
+            py("py-threads:50", 200, 5_610.0, 2.91, 0.60, 310.0),
+            py("py-async:10", 200, 12_700.0, 1.69, 0.40, 140.0),
+        ],
+    }));
+    report.environment.python = vec![Interpreter {
+        venv: Some("/root/.cache/concbench/venvs/cpython-3.11.7-0123456789abcdef".into()),
+        clients: [("aiohttp".to_string(), "3.9.5".to_string()), ("requests".to_string(), "2.32.3".to_string())].into(),
+        ..i
+    }];
+    report
+}
+
 /// Every report with py cells.
 pub fn py_all() -> Vec<Report> {
-    vec![py_cpu()]
+    vec![py_io(), py_cpu()]
 }

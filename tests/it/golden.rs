@@ -67,3 +67,8 @@ fn golden_cpu() {
 fn golden_cpu_py() {
     check("cpu-py", &fixtures::py_cpu());
 }
+
+#[test]
+fn golden_io_py() {
+    check("io-py", &fixtures::py_io());
+}

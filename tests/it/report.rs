@@ -400,3 +400,38 @@ fn py_fixtures_validate_against_the_schema_and_round_trip() {
         assert!(report.check().is_ok(), "{:?}", report.check());
     }
 }
+
+/// Sections 1 and 2 with CPython beside Rust, in the source's own words: aiohttp against
+/// requests, aiohttp against ThreadPoolExecutor; each py model's time against the Rust model of
+/// the same concurrency; aiohttp's limit of 100 stated where the source is compared; a limited
+/// py-async's latency said to include its wait for a connection slot.
+#[test]
+fn py_rows_in_sections_1_and_2_follow_the_source() {
+    let en = md(&fixtures::py_io(), Lang::En);
+    for needle in [
+        "### [3] Async (CPython asyncio) test",
+        "| Async, asyncio + aiohttp (200) | 2.11 s |",
+        "| Sync, requests, estimated (200) | 126.80 s |",
+        "🚀 **Async (aiohttp) is about 60.1x faster than sync (requests)!**",
+        "⏱ **Async (CPython asyncio) took 3.2x the time of Async**",
+        "| Async (asyncio + aiohttp) | 2.11 s | 3.57 MiB |",
+        "| Multithread (ThreadPoolExecutor, 50 workers) | 5.61 s | 2.91 MiB |",
+        "⏱ **Speed:** async (aiohttp) about 2.66x faster than ThreadPoolExecutor!",
+        "💾 **Memory:** ThreadPoolExecutor uses about 1.23x less (tracemalloc)!",
+        "**aiohttp's connection limit:** the source kept aiohttp's default of 100 connections per session",
+        "`py-async:10 [3.11.7, GIL]`: a request's latency includes its wait for one of the 10 connection slots",
+        "**Two meters of heap:**",
+    ] {
+        assert!(en.contains(needle), "missing {needle:?} in\n{en}");
+    }
+    let ko = md(&fixtures::py_io(), Lang::Ko);
+    for needle in [
+        "🚀 **비동기(aiohttp)가 동기(requests)보다 약 60.1배 빠름!**",
+        "| 비동기 (asyncio + aiohttp) | 2.11초 | 3.57 MiB |",
+        "💾 **메모리:** ThreadPoolExecutor가 약 1.23배 적게 사용 (tracemalloc)!",
+    ] {
+        assert!(ko.contains(needle), "missing {needle:?} in\n{ko}");
+    }
+    insta::assert_snapshot!("io_py_terminal_en", text(&fixtures::py_io(), Lang::En));
+    insta::assert_snapshot!("io_py_terminal_ko", text(&fixtures::py_io(), Lang::Ko));
+}
