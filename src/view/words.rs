@@ -292,6 +292,19 @@ pub fn diagnosis(t: &Text, d: &Diagnosis, kind: ModelKind) -> Inline {
                 ("wait", f(wait_share * 100.0, 0)),
             ],
         ),
+        Diagnosis::PythonLock { from, setting, low, high, cores, cpu_s, ideal_s } => led(
+            t,
+            "diag-python-lock",
+            &[
+                ("from", sweep_at(t, kind, from).into()),
+                at(setting),
+                ("low", f(low, 2)),
+                ("high", f(high, 2)),
+                ("cores", cores.into()),
+                ("cpu", f(cpu_s, 2)),
+                ("ideal", f(ideal_s, 2)),
+            ],
+        ),
         Diagnosis::ClientCpu { setting, cores_used, cores } => {
             led(t, "diag-client-cpu", &[at(setting), ("used", f(cores_used, 2)), ("cores", cores.into())])
         }

@@ -523,7 +523,51 @@ pub fn py_io() -> Report {
     report
 }
 
+/// Section 3 with CPython: ThreadPoolExecutor at 50, 100, 200 and 1000 workers against asyncio +
+/// aiohttp, 200 requests at 100 ms: flat at about 0.5 s while the driver keeps 0.8 of 2 cores
+/// busy under the GIL (the source's plateau, caused by the lock).
+pub fn py_scale() -> Report {
+    let i = interpreter(false);
+    let point = |n: usize, wall_ms: f64, cores: f64| {
+        let mut r = run(0, 200, wall_ms, 1.6 + n as f64 / 1000.0, 0.4, 200);
+        r.facts = ExecutionFacts { threads_started: n.min(200), peak_tasks_in_flight: 66, ..ExecutionFacts::default() };
+        let mut c = py_cell(&format!("py-threads:{n}"), &i, true, vec![r], wall_ms * cores);
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let mut base = py_cell("py-async", &i, true, vec![run(0, 200, 200.0, 2.67, 0.44, 200)], 150.0);
+    base.summary = summarize_cell(&base);
+    let mut report = report(Experiment::Scale(ScaleExperiment {
+        settings: ScaleSettings {
+            requests: 200,
+            model: ModelKind::PyThreads,
+            settings: vec![50, 100, 200, 1000],
+            baseline: Some(spec("py-async")),
+            knee_gain_per_doubling: 0.1,
+            client: client(),
+            schedule: Schedule::default(),
+            min_success: 1.0,
+            python: Some(py_settings(std::slice::from_ref(&i), true)),
+            task: None,
+        },
+        target: {
+            let mut t = target(None);
+            t.embedded.as_mut().unwrap().config.latency = LatencyProfile::Fixed(Duration::from_millis(100));
+            t
+        },
+        baseline: Some(Box::new(base)),
+        points: vec![
+            point(50, 630.0, 0.72),
+            point(100, 510.0, 0.76),
+            point(200, 490.0, 0.81),
+            point(1000, 540.0, 0.83),
+        ],
+    }));
+    report.environment.python = vec![i];
+    report
+}
+
 /// Every report with py cells.
 pub fn py_all() -> Vec<Report> {
-    vec![py_io(), py_cpu()]
+    vec![py_io(), py_scale(), py_cpu()]
 }

@@ -72,3 +72,8 @@ fn golden_cpu_py() {
 fn golden_io_py() {
     check("io-py", &fixtures::py_io());
 }
+
+#[test]
+fn golden_scale_py() {
+    check("scale-py", &fixtures::py_scale());
+}

@@ -435,3 +435,27 @@ fn py_rows_in_sections_1_and_2_follow_the_source() {
     insta::assert_snapshot!("io_py_terminal_en", text(&fixtures::py_io(), Lang::En));
     insta::assert_snapshot!("io_py_terminal_ko", text(&fixtures::py_io(), Lang::Ko));
 }
+
+/// A ThreadPoolExecutor sweep that keeps one core's worth busy under the GIL while N grows names
+/// the interpreter lock as its bottleneck, with the evidence.
+#[test]
+fn a_py_threads_plateau_names_the_interpreter_lock() {
+    let en = md(&fixtures::py_scale(), Lang::En);
+    for needle in [
+        "# CPython thread worker count vs performance",
+        "**Bottleneck: the interpreter lock (CPython's GIL).** From 50 workers to 1000 workers, the client kept only 0.72–0.83 of its 2 cores busy",
+        "its CPU time alone, 0.45 s spent one thread at a time, was longer than the ideal 0.10 s",
+    ] {
+        assert!(en.contains(needle), "missing {needle:?} in\n{en}");
+    }
+    let ko = md(&fixtures::py_scale(), Lang::Ko);
+    assert!(ko.contains("**병목: 인터프리터 락 (CPython의 GIL).**"), "{ko}");
+    insta::assert_snapshot!("scale_py_terminal_en", text(&fixtures::py_scale(), Lang::En));
+    // Free-threaded, the same figures are not the lock's doing.
+    let mut free = fixtures::py_scale();
+    let concbench::record::Experiment::Scale(s) = &mut free.experiments[0] else { unreachable!() };
+    for c in s.points.iter_mut() {
+        c.runs.iter_mut().for_each(|r| r.facts.python.as_mut().unwrap().gil_enabled = false);
+    }
+    assert!(!md(&free, Lang::En).contains("the interpreter lock (CPython's GIL)"));
+}
