@@ -66,7 +66,7 @@ impl Exporter for Csv {
                         (r.tasks < cell.tasks_total).to_string(),
                         opt(m.heap.map(|h| h.peak_bytes.to_string())),
                         opt(m.heap.map(|h| h.current_bytes.to_string())),
-                        opt(m.heap.map(|h| h.allocations.to_string())),
+                        opt(m.heap.and_then(|h| h.allocations).map(|a| a.to_string())),
                         opt(m.rss_peak_bytes.map(|b| b.to_string())),
                         format!("{:.6}", m.cpu_user_ns as f64 / 1e9),
                         format!("{:.6}", m.cpu_sys_ns as f64 / 1e9),

@@ -472,6 +472,38 @@ target-checksum-bad = { $strong } ✗ models received different numbers of body 
     .strong = Check:
 target-server-peaks = What the server saw, per model (its own counters, reset before each run):
 target-server-peak = { $model }: { $requests } requests, at most { $peak } in flight at once, { $connections } connections
+py-title = CPython: how the py models ran
+py-interpreters = { $strong } { $list }{ $n ->
+    [one] {""}
+   *[other] ; every py model ran once in each
+}
+    .strong = Interpreters:
+py-heap-traced = { $strong } tracemalloc, on (as the source had it): the driver's Python heap only (a py-processes worker's is not traced), bytes only (allocations are not counted: –); measured when its driver started, it slowed an allocation-heavy loop { $slowdown }; --py-tracemalloc off gives clean timings.
+    .strong = Heap of the py rows:
+py-heap-untraced = { $strong } not traced (--py-tracemalloc off, for clean timings): –
+    .strong = Heap of the py rows:
+py-timeouts = { $strong } aiohttp's total timeout (ClientTimeout.total) is --timeout { $timeout }, the whole request (connecting, headers and body), and its socket connect's --connect-timeout { $connect }; requests bounds connecting by --connect-timeout { $connect } and each wait for bytes from the server by --timeout { $timeout }, not the whole request.
+    .strong = Timeouts of the py clients:
+py-task-timeout = { $strong } each call at most { $timeout } (--task-timeout: cancelled under py-async, interrupted by SIGALRM under py-sequential and in py-processes' workers; under py-threads a late call counts as timed out)
+    .strong = Bound on each call:
+py-task-no-timeout = { $strong } none (--task-timeout sets one)
+    .strong = Bound on each call:
+py-skipped = { $strong } { $model }: { $reason }
+    .strong = Not run:
+env-python = CPython interpreters
+env-interpreter = { $strong } ({ $path } → { $executable }): ABI { $abi }, { $build } with { $compiler }; { $free ->
+    [yes] a free-threaded build, GIL { $gil ->
+        [on] turned back on
+       *[off] off
+    }
+   *[no] GIL { $gil ->
+        [on] on
+       *[off] off
+    }
+}; multiprocessing start method { $method }.
+    .strong = CPython { $tag }
+env-interpreter-clients = HTTP clients { $clients } in { $venv }.
+env-interpreter-tracemalloc = tracemalloc slowed an allocation-heavy loop { $x }x here.
 env-title = Environment
 env-os = OS
 env-cpu = CPU

@@ -462,6 +462,38 @@ target-checksum-bad = { $strong } ✗ 방식마다 받은 응답 본문 바이�
     .strong = 검증:
 target-server-peaks = 서버가 본 것 (방식별, 실행 전마다 초기화한 서버 카운터):
 target-server-peak = { $model }: 요청 { $requests }개, 최대 동시 처리 { $peak }개, 연결 { $connections }개
+py-title = CPython: py 방식의 실행 방법
+py-interpreters = { $strong } { $list }{ $n ->
+    [one] {""}
+   *[other] ; 모든 py 방식은 인터프리터마다 한 번씩 실행됨
+}
+    .strong = 인터프리터:
+py-heap-traced = { $strong } tracemalloc, 켜짐 (원본처럼): 드라이버의 Python 힙만 (py-processes 워커의 힙은 추적하지 않음), 바이트만 (할당 횟수는 세지 않음: –); 드라이버 시작 때 잰 값으로 할당이 많은 반복문이 느려짐({ $slowdown }); --py-tracemalloc off로 깨끗한 시간을 잴 수 있음.
+    .strong = py 행의 힙:
+py-heap-untraced = { $strong } 추적하지 않음 (--py-tracemalloc off, 깨끗한 시간을 위해): –
+    .strong = py 행의 힙:
+py-timeouts = { $strong } aiohttp의 전체 타임아웃(ClientTimeout.total)은 --timeout { $timeout }로 요청 전체(연결, 헤더, 본문)를, 소켓 연결은 --connect-timeout { $connect }로 제한; requests는 연결을 --connect-timeout { $connect }로, 서버의 바이트를 기다리는 매 순간을 --timeout { $timeout }로 제한하며 요청 전체를 제한하지는 않음.
+    .strong = py 클라이언트의 타임아웃:
+py-task-timeout = { $strong } 호출마다 최대 { $timeout } (--task-timeout: py-async에서는 취소, py-sequential과 py-processes 워커에서는 SIGALRM으로 중단, py-threads에서는 늦은 호출을 시간 초과로 셈)
+    .strong = 호출당 제한:
+py-task-no-timeout = { $strong } 없음 (--task-timeout으로 정할 수 있음)
+    .strong = 호출당 제한:
+py-skipped = { $strong } { $model }: { $reason }
+    .strong = 실행 안 함:
+env-python = CPython 인터프리터
+env-interpreter = { $strong } ({ $path } → { $executable }): ABI { $abi }, { $build }, { $compiler }; { $free ->
+    [yes] 자유 스레드 빌드, GIL { $gil ->
+        [on] 다시 켜짐
+       *[off] 꺼짐
+    }
+   *[no] GIL { $gil ->
+        [on] 켜짐
+       *[off] 꺼짐
+    }
+}; multiprocessing 시작 방식 { $method }.
+    .strong = CPython { $tag }
+env-interpreter-clients = HTTP 클라이언트 { $clients }, 환경 { $venv }.
+env-interpreter-tracemalloc = 여기서 tracemalloc이 할당이 많은 반복문을 { $x }배 느리게 함.
 env-title = 실행 환경
 env-os = OS
 env-cpu = CPU

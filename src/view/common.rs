@@ -9,7 +9,8 @@ use super::words::{cell_spec, code, emph, led, plain, rich, secs, strong};
 use crate::analysis::io::Figures;
 use crate::analysis::{applied_latency, checksums_agree};
 use crate::record::{
-    Cell, CellStatus, CellSummary, ClientSettings, Experiment, LatencySummary, Report, Schedule, TargetInfo, TargetKind,
+    Cell, CellStatus, CellSummary, ClientSettings, Environment, Experiment, LatencySummary, Report, Schedule,
+    TargetInfo, TargetKind,
 };
 use crate::text::{Arg, Text};
 use crate::units::{fmt_duration, fmt_mib, fmt_ms_us};
@@ -243,7 +244,7 @@ pub fn integrity_lines(t: &Text, kind: &'static str, cells: &[&Cell]) -> Vec<Inl
 
 /// The document's tail of an experiment: its charts, the spread of its runs, its failures, the
 /// reconciliation with the server's counters, its target and settings.
-pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
+pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment, env: &Environment) {
     for chart in charts(t, experiment) {
         doc.doc(Block::Chart(chart));
     }
@@ -262,6 +263,7 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
     if let (Some(target_info), Some(c)) = (experiment.target(), experiment.client()) {
         target(doc, t, target_info, c, &cells);
     }
+    super::python::settings(doc, t, experiment, env);
 }
 
 /// The charts of an experiment (the document shows those with data).
@@ -438,6 +440,7 @@ pub fn environment(doc: &mut Document, t: &Text, report: &Report) {
         ("env-started", report.started_at.clone()),
     ];
     doc.doc(Block::Facts(facts.into_iter().map(|(id, v)| (t.get(id), Inline::plain(v))).collect()));
+    super::python::interpreters(doc, t, e);
     doc.heading(2, t.get("reading-title"));
     let emph_attr = |a: &str| Arg::from(emph(&t.attr("reading-heap", a, &[])));
     let heap = led(t, "reading-heap", &[("peak", emph_attr("peak")), ("end", emph_attr("end"))]);

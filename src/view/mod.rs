@@ -30,6 +30,7 @@ pub const CHART_IDS: [&str; 5] = {
 use crate::analysis::busy;
 use crate::record::{Experiment, Report};
 use crate::text::Text;
+use doc::bullets;
 use words::led;
 
 /// The whole report: a warning when it is incomplete or the machine was busy, every experiment's
@@ -61,7 +62,11 @@ pub fn report(report: &Report, t: &Text) -> Document {
             Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
             Experiment::Cpu(e) => cpu::push(&mut doc, t, e, &report.environment),
         }
-        common::document_tail(&mut doc, t, experiment);
+        common::document_tail(&mut doc, t, experiment, &report.environment);
+        let skipped = experiment.python().map(|p| python::skipped(t, p)).unwrap_or_default();
+        if !skipped.is_empty() {
+            doc.term(bullets(skipped));
+        }
     }
     common::environment(&mut doc, t, report);
     doc

@@ -32,7 +32,7 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
             heap: Some(HeapUse {
                 peak_bytes: mib(peak_mib),
                 current_bytes: mib(current_mib) as i64,
-                allocations: 4_000,
+                allocations: Some(4_000),
             }),
             rss_peak_bytes: Some(mib(12.5)),
             rss_start_bytes: Some(mib(8.0)),
@@ -361,8 +361,9 @@ pub fn py_settings(interpreters: &[Interpreter], tracemalloc: bool) -> PySetting
 pub fn py_cell(model: &str, i: &Interpreter, tracemalloc: bool, mut runs: Vec<RunRecord>, cpu_ms: f64) -> Cell {
     for r in &mut runs {
         (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = ((cpu_ms * 0.95e6) as u64, (cpu_ms * 0.05e6) as u64);
-        if !tracemalloc {
-            r.measured.heap = None;
+        match &mut r.measured.heap {
+            Some(h) if tracemalloc => h.allocations = None,
+            heap => *heap = None,
         }
         r.facts.python = Some(PyRunFacts {
             gil_enabled: i.gil_enabled,

@@ -459,3 +459,28 @@ fn a_py_threads_plateau_names_the_interpreter_lock() {
     }
     assert!(!md(&free, Lang::En).contains("the interpreter lock (CPython's GIL)"));
 }
+
+/// Every report with py models says how they ran: the interpreters, whose heap tracemalloc traced
+/// and what it cost, what the clients' timeouts bound; the environment block lists each
+/// interpreter; allocations are not counted for py rows.
+#[test]
+fn py_settings_and_interpreters_are_stated() {
+    let en = md(&fixtures::py_io(), Lang::En);
+    for needle in [
+        "## CPython: how the py models ran",
+        "- **Interpreters:** 3.11.7, GIL (python3)\n",
+        "the driver's Python heap only (a py-processes worker's is not traced), bytes only (allocations are not counted: –)",
+        "it slowed an allocation-heavy loop 10.7x in 3.11.7",
+        "requests bounds connecting by --connect-timeout 10s and each wait for bytes from the server by --timeout 30s",
+        "- **CPython 3.11.7** (`python3` → `/usr/local/bin/python3.11`): ABI cpython-311-x86_64-linux-gnu",
+        "HTTP clients aiohttp 3.9.5, requests 2.32.3 in `/root/.cache/concbench/venvs/cpython-3.11.7-0123456789abcdef`.",
+    ] {
+        assert!(en.contains(needle), "missing {needle:?} in\n{en}");
+    }
+    let cpu = md(&fixtures::py_cpu(), Lang::En);
+    assert!(cpu.contains("**Heap of the py rows:** not traced (--py-tracemalloc off, for clean timings): –"), "{cpu}");
+    assert!(cpu.contains("a free-threaded build, GIL off; multiprocessing start method fork."), "{cpu}");
+    let csv = String::from_utf8(exporter(Format::Csv, Lang::En, false).render(&fixtures::py_io()).unwrap()).unwrap();
+    let py = csv.lines().find(|l| l.starts_with("io,py-async,")).unwrap();
+    assert!(py.contains(",3743416,1279262,,"), "no allocation count for a py row: {py}");
+}
