@@ -135,7 +135,9 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
         exp.points.iter().filter_map(|c| Some((c.model.n.unwrap_or(1), Figures::of(c)?))).collect();
     let failed = exp.points.iter().filter(|c| c.runs.is_empty()).collect();
 
-    let latency = configured_latency(exp).map(|l| (l, LatencySource::Configured)).or_else(|| {
+    // The user's task calls the API as it pleases: no latency makes its ideal.
+    let latency = configured_latency(exp).filter(|_| exp.settings.task.is_none());
+    let latency = latency.map(|l| (l, LatencySource::Configured)).or_else(|| {
         let fastest = measured.iter().filter_map(|(_, f)| f.latency().map(|l| l.p50_us)).min()?;
         Some((Duration::from_micros(fastest), LatencySource::Estimated))
     });

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Exporter;
 use crate::analysis::figures::{Judged, Side};
-use crate::analysis::{cpu, io, sweep};
+use crate::analysis::{cpu, io, sweep, task};
 use crate::record::{CellInterpreter, Experiment, Report};
 
 /// The json writer, as [`super::Format`] knows it.
@@ -84,6 +84,14 @@ fn named<'a>(name: impl Into<String>, j: Judged<'a>) -> NamedRatio<'a> {
 fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis<'_> {
     let mut ratios = Vec::new();
     let experiment = match e {
+        Experiment::Io(x) if x.settings.task.is_some() => {
+            for r in task::analyse(x, cores).rows {
+                if let Some(s) = r.speedup.filter(|_| r.baseline.is_some_and(|b| !std::ptr::eq(b, r.figures.cell))) {
+                    ratios.push(named(format!("speedup_vs_py_sequential.{}", r.figures.cell.label()), s));
+                }
+            }
+            "io"
+        }
         Experiment::Io(x) => {
             for stack in io::stacks(x) {
                 let (prefix, suffix) = match stack.interpreter() {

@@ -142,6 +142,43 @@ s2-py-memory-async = 💾 { $strong } async (aiohttp) uses about { $x }x less (t
 s2-heap-note = { $strong } the CPython rows' heap is tracemalloc's (the driver's Python heap, as the source measured it), the Rust rows' concbench's counting allocator: compare memory within a runtime, not across.
     .strong = Two meters of heap:
 
+## The user's own task (concbench task).
+
+task-title = Your task under CPython's models
+task-function = Task
+task-function-value = { $spec } ({ $flavour ->
+    [async] an async def
+   *[sync] a plain function
+})
+task-calls = Calls
+task-calls-value = { $n } (task ids 0 … { $last })
+task-workers = Pool workers
+task-row = { $strong } { $speed }; { $bound }
+    .strong = { $model }:
+task-row-base = { $strong } { $bound }
+    .strong = { $model }:
+task-speed = { $x }x the speed of py-sequential in the same interpreter, efficiency { $pct }% of the { $n } it ran at once
+bound-one = one call after another ({ $used } cores busy): what the others are measured against
+bound-scaled = its { $n } calls at once overlapped as they could
+bound-startup = bound by start-up: its workers took { $startup } ms each to start, { $pct }% of the run
+bound-gil = bound by CPU { $loop ->
+    [yes] on the one event loop
+   *[no] under the GIL
+}: { $used } cores busy, so the tasks' Python code ran one at a time
+bound-all-cores = bound by CPU on every core: { $used } of { $cores } cores busy
+bound-waiting = bound by waiting on I/O: only { $used } cores busy, the calls mostly waited (on the API, or on what they call)
+bound-unexplained = { $used } cores busy; neither the GIL, the cores, start-up nor waiting explains the rest
+task-memory = { $strong } { $list }
+    .strong = Memory per worker:
+task-memory-threads = { $model }: { $bytes } of heap (tracemalloc) per thread
+task-memory-processes = { $model }: { $bytes } of resident memory per process
+task-fastest = ✅ { $strong }
+    .strong = Fastest: { $model }, { $x }x py-sequential
+task-checksum-ok = { $strong } every model that ran all its calls returned the same sum, { $sum } ✓
+    .strong = Check:
+task-checksum-bad = { $strong } ✗ the models' results summed differently: the task does not return the same value for the same id
+    .strong = Check:
+
 ## Section 3.
 
 s3-settings-tested = { $concurrency ->
@@ -532,6 +569,7 @@ reading-estimated = { $strong } times (sequential) are measured on a sample and 
 ## The terminal summary.
 
 term-io = concbench io: { $requests } requests to { $to }
+term-task = concbench task: { $task }, { $tasks } calls, the API: { $to }
 term-scale = concbench scale: { $model } over { $settings }, { $requests } requests to { $to }
 term-cpu = concbench cpu: { $tasks } tasks, primes up to n in { $range } ({ $kernel }), { $cores } cores granted
 term-embedded = embedded API, latency { $latency }

@@ -135,6 +135,43 @@ s2-py-memory-async = 💾 { $strong } 비동기(aiohttp)가 약 { $x }배 적게
 s2-heap-note = { $strong } CPython 행의 힙은 tracemalloc 값(원본처럼 드라이버의 Python 힙), Rust 행의 힙은 concbench의 할당 계수기 값: 메모리는 같은 런타임 안에서만 비교할 것.
     .strong = 힙을 재는 방법이 둘:
 
+## 사용자 작업 (concbench task).
+
+task-title = CPython 방식별 사용자 작업 실행
+task-function = 작업
+task-function-value = { $spec } ({ $flavour ->
+    [async] async def
+   *[sync] 일반 함수
+})
+task-calls = 호출 수
+task-calls-value = { $n }개 (작업 번호 0 … { $last })
+task-workers = 풀 워커 수
+task-row = { $strong } { $speed }; { $bound }
+    .strong = { $model }:
+task-row-base = { $strong } { $bound }
+    .strong = { $model }:
+task-speed = 같은 인터프리터의 py-sequential 대비 { $x }배 속도, 동시에 실행한 { $n }개 대비 효율 { $pct }%
+bound-one = 호출을 하나씩 차례로 실행 (코어 { $used }개 사용): 다른 방식의 비교 기준
+bound-scaled = 동시에 실행한 호출 { $n }개가 가능한 만큼 겹쳐 실행됨
+bound-startup = 시작 비용이 한계: 워커마다 시작에 { $startup } ms, 실행 시간의 { $pct }%
+bound-gil = { $loop ->
+    [yes] 이벤트 루프 하나의
+   *[no] GIL 아래의
+} CPU가 한계: 코어 { $used }개 사용, 작업의 Python 코드는 한 번에 하나씩 실행됨
+bound-all-cores = 모든 코어의 CPU가 한계: 코어 { $cores }개 중 { $used }개 사용
+bound-waiting = I/O 대기가 한계: 코어 { $used }개만 사용, 호출은 대부분 기다림 (API나 호출한 대상을)
+bound-unexplained = 코어 { $used }개 사용; GIL, 코어, 시작 비용, 대기 어느 것으로도 나머지가 설명되지 않음
+task-memory = { $strong } { $list }
+    .strong = 워커당 메모리:
+task-memory-threads = { $model }: 스레드마다 힙 { $bytes } (tracemalloc)
+task-memory-processes = { $model }: 프로세스마다 상주 메모리 { $bytes }
+task-fastest = ✅ { $strong }
+    .strong = 가장 빠름: { $model }, py-sequential 대비 { $x }배
+task-checksum-ok = { $strong } 모든 호출을 끝낸 방식은 모두 같은 합 { $sum }을 돌려줌 ✓
+    .strong = 검증:
+task-checksum-bad = { $strong } ✗ 방식마다 결과의 합이 다름: 작업이 같은 번호에 같은 값을 돌려주지 않음
+    .strong = 검증:
+
 ## 3장.
 
 s3-settings-tested = { $concurrency ->
@@ -522,6 +559,7 @@ reading-estimated = { $strong } 시간(동기)은 표본을 측정해 전체 요
 ## 터미널 요약.
 
 term-io = concbench io: { $to }에 요청 { $requests }개
+term-task = concbench task: { $task }, 호출 { $tasks }개, API: { $to }
 term-scale = concbench scale: { $model }, N = { $settings }, { $to }에 요청 { $requests }개
 term-cpu = concbench cpu: 작업 { $tasks }개, { $range } 범위 소수 계산 ({ $kernel }), 사용 가능 코어 { $cores }개
 term-embedded = 내장 API (지연 { $latency })

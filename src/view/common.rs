@@ -185,11 +185,20 @@ pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
 }
 
 /// The terminal's notes under an experiment's table: failures, mismatches with the server's
-/// counters, how the runs were repeated, cells whose spread deserves a look; then the gap before
+/// counters (for an experiment of kind `reconciled`; `None`: the user's task, nothing to
+/// reconcile), how the runs were repeated, cells whose spread deserves a look; then the gap before
 /// the verdicts.
-pub fn terminal_notes(doc: &mut Document, t: &Text, kind: &'static str, schedule: &Schedule, cells: &[&Cell]) {
+pub fn terminal_notes(
+    doc: &mut Document,
+    t: &Text,
+    reconciled: Option<&'static str>,
+    schedule: &Schedule,
+    cells: &[&Cell],
+) {
     doc.term(bullets(failure_lines(t, cells)));
-    doc.term(bullets(integrity_lines(t, kind, cells)));
+    if let Some(kind) = reconciled {
+        doc.term(bullets(integrity_lines(t, kind, cells)));
+    }
     if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
         doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
@@ -255,13 +264,15 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment, env:
         doc.heading(2, t.get("failures-title"));
         doc.doc(bullets(failures));
     }
-    let mismatches = integrity_lines(t, experiment.kind_name(), &cells);
+    let reconciled = experiment.task().is_none().then(|| experiment.kind_name());
+    let mismatches = reconciled.map(|kind| integrity_lines(t, kind, &cells)).unwrap_or_default();
     if !mismatches.is_empty() {
         doc.heading(2, t.get("integrity-title"));
         doc.doc(bullets(mismatches));
     }
     if let (Some(target_info), Some(c)) = (experiment.target(), experiment.client()) {
-        target(doc, t, target_info, c, &cells);
+        let client = Some(c).filter(|_| experiment.task().is_none());
+        target(doc, t, target_info, client, &cells);
     }
     super::python::settings(doc, t, experiment, env);
 }
@@ -319,9 +330,11 @@ fn spread(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
     doc.doc(doc_table(super::common::headers(t, &ids), rows));
 }
 
-/// Where the requests went and how the clients were set up.
-fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) -> Vec<Inline> {
+/// Where the requests went and how the clients were set up (`None`: the user's task, whose
+/// own calls concbench's clients do not make, and whose results its view checks).
+fn target_lines(t: &Text, target: &TargetInfo, client: Option<&ClientSettings>, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = where_to(t, target, cells);
+    let Some(client) = client else { return lines };
     lines.extend(client_lines(t, client));
     match checksums_agree(cells.iter().copied()) {
         Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
@@ -388,7 +401,7 @@ fn client_lines(t: &Text, client: &ClientSettings) -> Vec<Inline> {
     lines
 }
 
-fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) {
+fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: Option<&ClientSettings>, cells: &[&Cell]) {
     doc.heading(1, t.get("target-title"));
     let mut items: Vec<Item> = target_lines(t, target, client, cells).into_iter().map(Item::from).collect();
     let peaks: Vec<Inline> = cells

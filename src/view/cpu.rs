@@ -452,7 +452,7 @@ fn details(doc: &mut Document, names: &Names, exp: &CpuExperiment, a: &CpuAnalys
     rows.extend(exp.cells.iter().filter(|c| c.runs.is_empty()).map(|c| missing_row(t, c, 1)));
     doc.push(Show::Both, Block::Table(table(columns, rows)));
     let cells: Vec<&Cell> = exp.cells.iter().collect();
-    terminal_notes(doc, t, "cpu", &s.schedule, &cells);
+    terminal_notes(doc, t, Some("cpu"), &s.schedule, &cells);
 }
 
 /// ✓ when a model's counts summed to the reference, ✗ when not, – when not all its tasks ran.

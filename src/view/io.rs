@@ -294,7 +294,7 @@ fn measurements(doc: &mut Document, t: &Text, io: &IoExperiment) {
         t.msg("term-estimated", &args)
     });
     doc.term(bullets(estimated));
-    terminal_notes(doc, t, "io", &io.settings.schedule, &cells);
+    terminal_notes(doc, t, Some("io"), &io.settings.schedule, &cells);
 }
 
 /// The table of every model, in run order; the terminal also lists those without a run.

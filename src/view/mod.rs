@@ -11,6 +11,7 @@ mod io;
 mod locks;
 mod python;
 mod scale;
+mod task;
 pub mod words;
 
 pub use common::{CHARTS, chart};
@@ -58,7 +59,10 @@ pub fn report(report: &Report, t: &Text) -> Document {
             doc.term(Block::Rule);
         }
         match experiment {
-            Experiment::Io(e) => io::push(&mut doc, t, e),
+            Experiment::Io(e) => match &e.settings.task {
+                Some(task) => task::push(&mut doc, t, e, task, &report.environment),
+                None => io::push(&mut doc, t, e),
+            },
             Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
             Experiment::Cpu(e) => cpu::push(&mut doc, t, e, &report.environment),
         }

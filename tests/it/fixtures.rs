@@ -9,8 +9,8 @@ use concbench::record::{
     BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec, EmbeddedInfo,
     EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, Interpreter,
     IoExperiment, IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats,
-    PyRunFacts, PySettings, Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess,
-    SizeRange, StatsSnapshot, TargetInfo, TargetKind, Tool, WorkerFigures, WorkerUsage,
+    PyRunFacts, PySettings, PyTaskSettings, Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig,
+    ServerProcess, SizeRange, StatsSnapshot, TargetInfo, TargetKind, Tool, WorkerFigures, WorkerUsage,
 };
 
 pub fn spec(s: &str) -> ModelSpec {
@@ -568,7 +568,79 @@ pub fn py_scale() -> Report {
     report
 }
 
+/// The user's own task (`concbench task`, the example that fetches an item and counts primes):
+/// 40 calls under py-sequential, py-threads:8 (two raised ValueError in one run) and
+/// py-processes:8; py-async left out for want of an async def.
+pub fn py_task() -> Report {
+    let i = interpreter(false);
+    let py = |model: &str, wall_ms: f64, cpu_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(6, 40, wall_ms, 0.15, 0.02);
+        rs.iter_mut().for_each(|r| r.value_sum = 25_846);
+        let mut c = py_cell(model, &i, true, rs, cpu_ms);
+        c.runs.iter_mut().for_each(edit);
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let raised = |r: &mut RunRecord| {
+        if r.round == 2 {
+            (r.ok, r.failed, r.value_sum) = (38, 2, 25_190);
+            let example = "ValueError: item 7 is odd (py_task.py:42 in fetch_and_count)".to_string();
+            r.errors.insert("exception:ValueError".into(), ErrorTally { count: 2, example });
+            r.latency_ok.as_mut().unwrap().count = 38;
+        }
+    };
+    let processes = |r: &mut RunRecord| {
+        let mut pool = PoolStats::default();
+        for k in 0..8 {
+            let usage = WorkerUsage {
+                cpu_user_ns: 18_000_000,
+                cpu_sys_ns: 2_000_000,
+                heap_peak_bytes: None,
+                rss_peak_bytes: Some(28 << 20),
+            };
+            pool.workers.push(WorkerFigures { pid: 7000 + k, startup_ns: 7_000_000, tasks: 5, usage });
+        }
+        r.facts.processes = Some(pool);
+    };
+    let task = PyTaskSettings {
+        sync_task: Some("examples/py_task.py:fetch_and_count".into()),
+        async_task: None,
+        task_timeout: Some(Duration::from_secs(5)),
+    };
+    let mut python = py_settings(std::slice::from_ref(&i), true);
+    python.skipped = vec![concbench::record::Skipped {
+        model: "py-async".into(),
+        reason: "py-async awaits an async def, and the task is a plain function: give --py-async-task FILE.py:func"
+            .into(),
+    }];
+    let mut report = report(Experiment::Io(IoExperiment {
+        settings: IoSettings {
+            requests: 40,
+            sync_sample: 40,
+            workers: 8,
+            models: ["py-sequential", "py-threads:8", "py-processes:8"].map(spec).to_vec(),
+            client: client(),
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            min_success: 0.9,
+            python: Some(python),
+            task: Some(task),
+        },
+        target: {
+            let mut t = target(None);
+            t.embedded.as_mut().unwrap().config.latency = LatencyProfile::Fixed(Duration::from_millis(100));
+            t
+        },
+        cells: vec![
+            py("py-sequential", 4_450.0, 300.0, &|_| {}),
+            py("py-threads:8", 760.0, 370.0, &raised),
+            py("py-processes:8", 640.0, 8.0, &processes),
+        ],
+    }));
+    report.environment.python = vec![i];
+    report
+}
+
 /// Every report with py cells.
 pub fn py_all() -> Vec<Report> {
-    vec![py_io(), py_scale(), py_cpu()]
+    vec![py_io(), py_scale(), py_cpu(), py_task()]
 }

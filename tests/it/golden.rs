@@ -77,3 +77,8 @@ fn golden_io_py() {
 fn golden_scale_py() {
     check("scale-py", &fixtures::py_scale());
 }
+
+#[test]
+fn golden_task_py() {
+    check("task-py", &fixtures::py_task());
+}

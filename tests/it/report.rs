@@ -484,3 +484,39 @@ fn py_settings_and_interpreters_are_stated() {
     let py = csv.lines().find(|l| l.starts_with("io,py-async,")).unwrap();
     assert!(py.contains(",3743416,1279262,,"), "no allocation count for a py row: {py}");
 }
+
+/// The user's own task is explained with its own sections: what ran, time, memory, speed-up and
+/// efficiency against py-sequential, what bounds each model, memory per worker, the models left
+/// out, the exceptions by type, the check of the results; nothing of HTTP clients or of
+/// reconciling the server's counters.
+#[test]
+fn a_user_task_is_explained_in_its_own_terms() {
+    let en = md(&fixtures::py_task(), Lang::En);
+    for needle in [
+        "# Your task under CPython's models",
+        "- **Task:** `examples/py_task.py:fetch_and_count` (a plain function)",
+        "- **Calls:** 40 (task ids 0 … 39)",
+        "| Multiprocess (CPython ProcessPoolExecutor) (8 workers) | `py-processes:8 [3.11.7, GIL]` | 40 / 0 | 0.64 s | 6.95x | 86.9% | 0.26 |",
+        "- **Sync (CPython):** one call after another (0.07 cores busy): what the others are measured against",
+        "bound by waiting on I/O: only 0.49 cores busy",
+        "its 8 calls at once overlapped as they could",
+        "⚠ failed tasks over all runs: py-sequential [3.11.7, GIL] 0 of 240, py-threads:8 [3.11.7, GIL] 2 of 240",
+        "Multiprocess (CPython ProcessPoolExecutor) (8 workers): 28.00 MiB of resident memory per process",
+        "- ✅ **Fastest: Multiprocess (CPython ProcessPoolExecutor) (8 workers), 6.95x py-sequential**",
+        "- **Not run:** `py-async`: py-async awaits an async def",
+        "`py-threads:8 [3.11.7, GIL]`: 2 × `exception:ValueError` over 6 runs (e.g. ValueError: item 7 is odd (py_task.py:42 in fetch_and_count))",
+        "- **Bound on each call:** each call at most 5s",
+    ] {
+        assert!(en.contains(needle), "missing {needle:?} in\n{en}");
+    }
+    for absent in ["Async vs sync", "Keep-alive", "body bytes", "Integrity", "| Ideal"] {
+        assert!(!en.contains(absent), "{absent:?} has no place in a task's report:\n{en}");
+    }
+    let ko = md(&fixtures::py_task(), Lang::Ko);
+    assert!(ko.contains("# CPython 방식별 사용자 작업 실행") && ko.contains("I/O 대기가 한계"), "{ko}");
+    let terminal = text(&fixtures::py_task(), Lang::En);
+    assert!(terminal.starts_with("concbench task: examples/py_task.py:fetch_and_count, 40 calls"), "{terminal}");
+    assert!(terminal.contains("Not run: `py-async`") || terminal.contains("Not run: py-async"), "{terminal}");
+    insta::assert_snapshot!("task_py_terminal_en", terminal);
+    insta::assert_snapshot!("task_py_terminal_ko", text(&fixtures::py_task(), Lang::Ko));
+}
