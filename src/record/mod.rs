@@ -244,7 +244,7 @@ impl Cell {
 
 /// A model as written, with the interpreter a py model ran in: `py-threads:2 [3.13.5t, no GIL]`
 /// (the records' own label, in English; the views name it in the report's language).
-pub fn label(model: &ModelSpec, interpreter: Option<&CellInterpreter>) -> String {
+pub fn label(model: &impl std::fmt::Display, interpreter: Option<&CellInterpreter>) -> String {
     match interpreter {
         Some(i) => format!("{model} [{}]", i.label()),
         None => model.to_string(),

@@ -481,7 +481,7 @@ fn py_settings_and_interpreters_are_stated() {
     assert!(cpu.contains("**Heap of the py rows:** not traced (--py-tracemalloc off, for clean timings): –"), "{cpu}");
     assert!(cpu.contains("a free-threaded build, GIL off; multiprocessing start method fork."), "{cpu}");
     let csv = String::from_utf8(exporter(Format::Csv, Lang::En, false).render(&fixtures::py_io()).unwrap()).unwrap();
-    let py = csv.lines().find(|l| l.starts_with("io,py-async,")).unwrap();
+    let py = csv.lines().find(|l| l.starts_with("io,py-async,\"3.11.7, GIL\",")).unwrap();
     assert!(py.contains(",3743416,1279262,,"), "no allocation count for a py row: {py}");
 }
 
