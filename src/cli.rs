@@ -170,6 +170,11 @@ pub struct PythonArgs {
     /// clean timings.
     #[arg(long, value_enum, default_value = "on")]
     pub py_tracemalloc: OnOff,
+
+    /// An interpreter that cannot be used leaves its py models out, with the reason recorded,
+    /// instead of ending the command (the suite's default interpreter).
+    #[arg(skip)]
+    pub optional: bool,
 }
 
 /// The user's own Python task.
@@ -357,6 +362,39 @@ pub struct SuiteArgs {
 
     #[command(flatten)]
     pub repeat: RunArgs,
+
+    /// Interpreters the CPython rows run in, comma-separated (default: python3; when it is missing
+    /// or cannot get aiohttp and requests, its rows are left out and the report says why). Naming
+    /// any makes them required.
+    #[arg(long = "python", value_delimiter = ',', value_name = "PATH[,PATH...]")]
+    pub python: Vec<String>,
+
+    /// Never install aiohttp and requests: without an environment, the I/O sections' CPython rows
+    /// are left out (the report says why); the CPU rows need only the standard library.
+    #[arg(long)]
+    pub no_install: bool,
+
+    /// Trace the CPython rows' heap with tracemalloc (default: on in sections 1-3, as the source
+    /// did; off in sections 4-5, whose speed-ups it would change: it slows the traced rows, not
+    /// py-processes' workers).
+    #[arg(long, value_enum)]
+    pub py_tracemalloc: Option<OnOff>,
+}
+
+impl SuiteArgs {
+    /// The interpreters as a section's command takes them: python3 by default, left out with the
+    /// reason when it cannot be used; those named, required. `cpu`: the CPU-bound section, whose
+    /// CPython rows run untraced unless told otherwise.
+    pub fn python_args(&self, cpu: bool) -> PythonArgs {
+        let optional = self.python.is_empty();
+        let untraced = if cpu { OnOff::Off } else { OnOff::On };
+        PythonArgs {
+            python: if optional { vec!["python3".into()] } else { self.python.clone() },
+            no_install: self.no_install,
+            py_tracemalloc: self.py_tracemalloc.unwrap_or(untraced),
+            optional,
+        }
+    }
 }
 
 #[derive(Args, Debug, Clone)]

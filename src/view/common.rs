@@ -279,19 +279,29 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment, env:
 
 /// The charts of an experiment (the document shows those with data).
 pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
+    let kind = match experiment {
+        Experiment::Scale(s) if s.settings.model.is_python() => "scale-py",
+        e => e.kind_name(),
+    };
     CHARTS
         .iter()
-        .filter(|(_, kind)| *kind == experiment.kind_name())
+        .filter(|(_, of)| *of == kind)
         .map(|&(id, _)| ChartRef { id, title: t.get(&format!("chart-{id}")) })
         .collect()
 }
 
+/// The sweep chart of `exp`: a report can hold a Rust sweep and a CPython one (the suite).
+pub fn scale_chart(exp: &crate::record::ScaleExperiment) -> &'static str {
+    if exp.settings.model.is_python() { chart::SCALE_TIME_PY } else { chart::SCALE_TIME }
+}
+
 /// Every chart, in report order, with the kind of experiment it shows: the one list of them.
-pub const CHARTS: [(&str, &str); 5] = [
+pub const CHARTS: [(&str, &str); 6] = [
     (chart::IO_TIME, "io"),
     (chart::IO_MEMORY, "io"),
     (chart::IO_LATENCY, "io"),
     (chart::SCALE_TIME, "scale"),
+    (chart::SCALE_TIME_PY, "scale-py"),
     (chart::CPU_SPEEDUP, "cpu"),
 ];
 
@@ -301,6 +311,7 @@ pub mod chart {
     pub const IO_MEMORY: &str = "io-memory";
     pub const IO_LATENCY: &str = "io-latency";
     pub const SCALE_TIME: &str = "scale-time";
+    pub const SCALE_TIME_PY: &str = "scale-time-py";
     pub const CPU_SPEEDUP: &str = "cpu-speedup";
 }
 

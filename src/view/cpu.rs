@@ -78,6 +78,9 @@ pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, env: &Environment
     section5(doc, &names, &a);
     details(doc, &names, exp, &a);
     doc.term(Block::Paragraph(verdicts.theoretical));
+    if let Some(line) = smaller_set(t, exp) {
+        doc.term(Block::Paragraph(line));
+    }
     if let Some(st) = a.first(ModelKind::GilThreads).and_then(|g| g.gil()) {
         let args = [
             ("handovers", st.handovers.into()),
@@ -123,6 +126,12 @@ fn speedup_of(a: &CpuAnalysis, kind: ModelKind) -> Option<f64> {
     a.first(kind).and_then(CpuRow::stated_speedup).map(|s| s.point)
 }
 
+/// That every model ran a smaller set of tasks than the source, when it did (the quick suite).
+fn smaller_set(t: &Text, exp: &CpuExperiment) -> Option<Inline> {
+    let source = exp.settings.source_tasks?;
+    Some(led(t, "s4-smaller-set", &[("tasks", exp.settings.tasks.into()), ("source", source.into())]))
+}
+
 /// Whether a row is the one-at-a-time run others are measured against.
 fn is_baseline(r: &CpuRow) -> bool {
     matches!(r.kind, ModelKind::Sequential | ModelKind::PySequential)
@@ -141,6 +150,7 @@ fn section4(doc: &mut Document, names: &Names, exp: &CpuExperiment, a: &CpuAnaly
         (t.get("s4-tasks"), count(t, s.tasks).into()),
         (t.get("s4-work"), t.msg("s4-work-value", &work).into()),
     ]));
+    doc.doc_opt(smaller_set(t, exp).map(Block::Paragraph));
     doc.doc(Block::Rule);
     for (i, r) in a.rows.iter().enumerate() {
         doc.heading(3, t.msg("s4-test", &[("index", (i + 1).into()), ("model", names.name(r.figures.cell).into())]));

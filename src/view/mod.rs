@@ -14,12 +14,12 @@ mod scale;
 mod task;
 pub mod words;
 
-pub use common::{CHARTS, chart};
+pub use common::{CHARTS, chart, scale_chart};
 pub use doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Span, Table};
 
 /// Every chart id a report can have.
-pub const CHART_IDS: [&str; 5] = {
-    let mut ids = [""; 5];
+pub const CHART_IDS: [&str; 6] = {
+    let mut ids = [""; 6];
     let mut i = 0;
     while i < CHARTS.len() {
         ids[i] = CHARTS[i].0;
