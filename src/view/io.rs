@@ -17,41 +17,23 @@ use crate::record::{Cell, CellInterpreter, IoExperiment, ModelKind};
 use crate::text::{Arg, Text};
 use std::time::Duration;
 
-/// The words of one stack's rows and verdicts in sections 1 and 2 (message ids).
-struct Words {
-    async_row: &'static str,
-    sync_row: [&'static str; 2],
-    async_faster: [&'static str; 2],
-    s2_rows: [&'static str; 2],
-    speed: [&'static str; 2],
-    memory: [&'static str; 2],
-}
-
-const RUST: Words = Words {
-    async_row: "s1-row-async",
-    sync_row: ["s1-row-sync", "s1-row-sync-estimated"],
-    async_faster: ["s1-async-faster", "s1-sync-faster"],
-    s2_rows: ["s2-row-async", "s2-row-threads"],
-    speed: ["s2-speed-async", "s2-speed-threads"],
-    memory: ["s2-memory-threads", "s2-memory-async"],
-};
-
-const PYTHON: Words = Words {
-    async_row: "s1-row-py-async",
-    sync_row: ["s1-row-py-sync", "s1-row-py-sync-estimated"],
-    async_faster: ["s1-py-async-faster", "s1-py-sync-faster"],
-    s2_rows: ["s2-row-py-async", "s2-row-py-threads"],
-    speed: ["s2-py-speed-async", "s2-py-speed-threads"],
-    memory: ["s2-py-memory-threads", "s2-py-memory-async"],
-};
-
 /// One stack's comparison in a section, with how the view names its rows and verdicts.
 struct Part<'a, T> {
     stack: Stack<'a>,
-    words: &'static Words,
     /// The interpreter, when the experiment ran several (rows and verdicts then say which).
     shown: Option<&'a CellInterpreter>,
     found: T,
+}
+
+impl<T> Part<'_, T> {
+    /// The id of a row's or a verdict's words: Rust's as the source's (`s1-row-async`), CPython's
+    /// beside it (`s1-py-row-async`).
+    fn id(&self, rust: &str) -> String {
+        match self.stack {
+            Stack::Rust => rust.to_string(),
+            Stack::Python(_) => rust.replacen('-', "-py-", 1),
+        }
+    }
 }
 
 /// Each stack's comparison `of` finds, Rust's first.
@@ -60,9 +42,8 @@ fn parts<'a, T>(io: &'a IoExperiment, of: impl Fn(Stack<'a>) -> Option<T>) -> Ve
     stacks(io)
         .into_iter()
         .filter_map(|stack| {
-            let words = if stack == Stack::Rust { &RUST } else { &PYTHON };
             let shown = stack.interpreter().filter(|_| several);
-            Some(Part { stack, words, shown, found: of(stack)? })
+            Some(Part { stack, shown, found: of(stack)? })
         })
         .collect()
 }
@@ -160,16 +141,16 @@ fn shown_in(t: &Text, line: Inline, shown: Option<&CellInterpreter>) -> Inline {
 }
 
 fn s1_verdict(t: &Text, p: &Part<SyncVsAsync>) -> Inline {
-    let [faster, slower] = p.words.async_faster;
-    shown_in(t, led_verdict(t, &p.found.async_speedup, faster, slower, ratio_text), p.shown)
+    let (faster, slower) = (p.id("s1-async-faster"), p.id("s1-sync-faster"));
+    shown_in(t, led_verdict(t, &p.found.async_speedup, &faster, &slower, ratio_text), p.shown)
 }
 
 fn s2_verdicts(t: &Text, p: &Part<ThreadsVsAsync>) -> Vec<Inline> {
     let f2 = |x: f64| format!("{x:.2}");
     let s2 = &p.found;
-    let speed = led_verdict(t, &s2.async_speedup, p.words.speed[0], p.words.speed[1], f2);
-    let [threads, asynchronous] = p.words.memory;
-    let memory = s2.threads_memory_advantage.map(|m| led_verdict(t, &m, threads, asynchronous, f2));
+    let speed = led_verdict(t, &s2.async_speedup, &p.id("s2-speed-async"), &p.id("s2-speed-threads"), f2);
+    let (threads, asynchronous) = (p.id("s2-memory-threads"), p.id("s2-memory-async"));
+    let memory = s2.threads_memory_advantage.map(|m| led_verdict(t, &m, &threads, &asynchronous, f2));
     std::iter::once(speed).chain(memory).map(|l| shown_in(t, l, p.shown)).collect()
 }
 
@@ -204,12 +185,12 @@ fn section1(doc: &mut Document, names: &Names, io: &IoExperiment, parts: &[Part<
     let mut rows = Vec::new();
     for p in parts {
         let count = [("n", Arg::from(n))];
-        let sync = p.words.sync_row[usize::from(p.found.sync.estimated)];
+        let sync = p.id(if p.found.sync.estimated { "s1-row-sync-estimated" } else { "s1-row-sync" });
         rows.push(vec![
-            row_label(t, p.words.async_row, &count, p.shown),
+            row_label(t, &p.id("s1-row-async"), &count, p.shown),
             secs(t, p.found.asynchronous.total_time).into(),
         ]);
-        rows.push(vec![row_label(t, sync, &count, p.shown), secs(t, p.found.sync.total_time).into()]);
+        rows.push(vec![row_label(t, &sync, &count, p.shown), secs(t, p.found.sync.total_time).into()]);
     }
     doc.doc(doc_table(headers(t, &["col-model", "col-time"]), rows));
     for p in parts {
@@ -233,8 +214,9 @@ fn section2(doc: &mut Document, names: &Names, io: &IoExperiment, parts: &[Part<
     for p in parts {
         let (a, th) = (&p.found.asynchronous, &p.found.threads);
         let n = [("n", Arg::from(th.cell.model.n.unwrap_or(io.settings.workers)))];
-        rows.push(vec![row_label(t, p.words.s2_rows[0], &[], p.shown), secs(t, a.total_time).into(), heap_peak(a)]);
-        rows.push(vec![row_label(t, p.words.s2_rows[1], &n, p.shown), secs(t, th.total_time).into(), heap_peak(th)]);
+        let (async_row, threads_row) = (p.id("s2-row-async"), p.id("s2-row-threads"));
+        rows.push(vec![row_label(t, &async_row, &[], p.shown), secs(t, a.total_time).into(), heap_peak(a)]);
+        rows.push(vec![row_label(t, &threads_row, &n, p.shown), secs(t, th.total_time).into(), heap_peak(th)]);
     }
     doc.doc(doc_table(headers(t, &["col-model", "col-time", "col-peak-memory"]), rows));
     let lines = parts.iter().flat_map(|p| s2_verdicts(t, p)).chain(runtimes(names, io, 2, false));

@@ -220,18 +220,7 @@ pub fn scale() -> Report {
         cell(&format!("threads:{n}"), 200, 200, vec![r])
     };
     report(Experiment::Scale(ScaleExperiment {
-        settings: ScaleSettings {
-            requests: 200,
-            model: ModelKind::Threads,
-            settings: vec![50, 100, 200, 1000],
-            baseline: Some(spec("async")),
-            knee_gain_per_doubling: 0.1,
-            client: client(),
-            schedule: Schedule::default(),
-            min_success: 1.0,
-            python: None,
-            task: None,
-        },
+        settings: sweep(ModelKind::Threads, "async", None),
         target: target(Some(50)),
         baseline: Some(Box::new(cell("async", 200, 200, vec![run(0, 200, 2_310.0, 3.96, 1.0, 200)]))),
         points: vec![
@@ -241,6 +230,22 @@ pub fn scale() -> Report {
             point(1000, 5_660.0, 7.20),
         ],
     }))
+}
+
+/// The source's sweep of `model` (200 requests, 50 to 1000) against `baseline`, one run each.
+fn sweep(model: ModelKind, baseline: &str, python: Option<PySettings>) -> ScaleSettings {
+    ScaleSettings {
+        requests: 200,
+        model,
+        settings: vec![50, 100, 200, 1000],
+        baseline: Some(spec(baseline)),
+        knee_gain_per_doubling: 0.1,
+        client: client(),
+        schedule: Schedule::default(),
+        min_success: 1.0,
+        python,
+        task: None,
+    }
 }
 
 /// A copy of `report` whose every run took `factor` times as long.
@@ -541,18 +546,7 @@ pub fn py_scale() -> Report {
     let mut base = py_cell("py-async", &i, true, vec![run(0, 200, 200.0, 2.67, 0.44, 200)], 150.0);
     base.summary = summarize_cell(&base);
     let mut report = report(Experiment::Scale(ScaleExperiment {
-        settings: ScaleSettings {
-            requests: 200,
-            model: ModelKind::PyThreads,
-            settings: vec![50, 100, 200, 1000],
-            baseline: Some(spec("py-async")),
-            knee_gain_per_doubling: 0.1,
-            client: client(),
-            schedule: Schedule::default(),
-            min_success: 1.0,
-            python: Some(py_settings(std::slice::from_ref(&i), true)),
-            task: None,
-        },
+        settings: sweep(ModelKind::PyThreads, "py-async", Some(py_settings(std::slice::from_ref(&i), true))),
         target: {
             let mut t = target(None);
             t.embedded.as_mut().unwrap().config.latency = LatencyProfile::Fixed(Duration::from_millis(100));

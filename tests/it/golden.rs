@@ -63,22 +63,17 @@ fn golden_cpu() {
     check("cpu", &fixtures::cpu());
 }
 
+/// The reports with py cells: sections 1-2, the sweep, sections 4-5 in two interpreters, the
+/// user's own task.
 #[test]
-fn golden_cpu_py() {
-    check("cpu-py", &fixtures::py_cpu());
-}
-
-#[test]
-fn golden_io_py() {
-    check("io-py", &fixtures::py_io());
-}
-
-#[test]
-fn golden_scale_py() {
-    check("scale-py", &fixtures::py_scale());
-}
-
-#[test]
-fn golden_task_py() {
-    check("task-py", &fixtures::py_task());
+fn golden_with_py_cells() {
+    let reports = [
+        ("io-py", fixtures::py_io()),
+        ("scale-py", fixtures::py_scale()),
+        ("cpu-py", fixtures::py_cpu()),
+        ("task-py", fixtures::py_task()),
+    ];
+    for (name, report) in reports {
+        check(name, &report);
+    }
 }
