@@ -14,9 +14,9 @@ use crate::workload::{Header, UrlTemplate};
 
 const SUITE_AFTER_HELP: &str = "\
 Examples:
-  concbench                                     = concbench suite: quick sizes, under a minute on 2 cores
+  concbench                                     = concbench suite: quick sizes, about 75 s on 2 cores
   concbench suite --lang ko --out report/ --format md,html,json,csv
-  concbench suite --size source                 the source report's sizes (630 ms latency): about 2 minutes
+  concbench suite --size source                 the source report's sizes (630 ms latency): about 7 minutes
   concbench suite --sections io,cpu --runs 10
 
 The folder (default concbench-report/<timestamp>/) is written after every run, so an interrupted
@@ -303,7 +303,8 @@ fn share(s: &str) -> Result<f64, String> {
 /// Sizes of the suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Size {
-    /// 100 ms latency, 200 requests, 100 CPU tasks: under a minute on 2 cores.
+    /// 100 ms latency, 200 requests, 100 CPU tasks (10 for every model when CPython's rows run
+    /// beside Rust's): about 75 s on 2 cores.
     Quick,
     /// The source report's sizes: 630 ms latency, 200 requests, 100 CPU tasks.
     Source,
@@ -325,7 +326,7 @@ pub enum Section {
 
 #[derive(Args, Debug, Clone)]
 pub struct SuiteArgs {
-    /// quick (under a minute on 2 cores) or source (the source report's sizes, about 2 minutes).
+    /// quick (about 75 s on 2 cores) or source (the source report's sizes, several minutes).
     #[arg(long, value_enum, default_value = "quick")]
     pub size: Size,
 
