@@ -190,6 +190,25 @@ fn variants() -> Vec<Report> {
     c.cells[1].runs.clear();
     c.cells[1].status = concbench::record::CellStatus::Failed { reason: "boom".into() };
     out.push(r);
+    out.extend(fixtures::py_all());
+    // CPython's rows alone (no Rust model to stand beside), a failed py cell, a py-threads run whose
+    // GIL came back on.
+    for mut r in [fixtures::py_io(), fixtures::py_cpu()] {
+        for i in 0..r.experiments.len() {
+            let e = &mut r.experiments[i];
+            let rust: Vec<usize> = (0..e.cells().len()).filter(|&k| !e.cells()[k].model.kind.is_python()).collect();
+            for k in rust {
+                e.cell_mut(k).runs.clear();
+            }
+        }
+        out.push(r);
+    }
+    let mut r = fixtures::py_cpu();
+    let concbench::record::Experiment::Cpu(c) = &mut r.experiments[0] else { unreachable!() };
+    c.cells[5].runs.clear();
+    c.cells[5].status = concbench::record::CellStatus::Failed { reason: "the Python driver died".into() };
+    c.cells[6].runs.iter_mut().for_each(|run| run.facts.python.as_mut().unwrap().gil_enabled = true);
+    out.push(r);
     out
 }
 
