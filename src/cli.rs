@@ -14,9 +14,9 @@ use crate::workload::{Header, UrlTemplate};
 
 const SUITE_AFTER_HELP: &str = "\
 Examples:
-  concbench                                     = concbench suite: quick sizes, under a minute on 2 cores
+  concbench                                     = concbench suite: quick sizes, about 75 s on 2 cores
   concbench suite --lang ko --out report/ --format md,html,json,csv
-  concbench suite --size source                 the source report's sizes (630 ms latency): about 2 minutes
+  concbench suite --size source                 the source report's sizes (630 ms latency): about 7 minutes
   concbench suite --sections io,cpu --runs 10
 
 The folder (default concbench-report/<timestamp>/) is written after every run, so an interrupted
@@ -170,6 +170,11 @@ pub struct PythonArgs {
     /// clean timings.
     #[arg(long, value_enum, default_value = "on")]
     pub py_tracemalloc: OnOff,
+
+    /// An interpreter that cannot be used leaves its py models out, with the reason recorded,
+    /// instead of ending the command (the suite's default interpreter).
+    #[arg(skip)]
+    pub optional: bool,
 }
 
 /// The user's own Python task.
@@ -298,7 +303,8 @@ fn share(s: &str) -> Result<f64, String> {
 /// Sizes of the suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Size {
-    /// 100 ms latency, 200 requests, 100 CPU tasks: under a minute on 2 cores.
+    /// 100 ms latency, 200 requests, 100 CPU tasks (10 for every model when CPython's rows run
+    /// beside Rust's): about 75 s on 2 cores.
     Quick,
     /// The source report's sizes: 630 ms latency, 200 requests, 100 CPU tasks.
     Source,
@@ -320,7 +326,7 @@ pub enum Section {
 
 #[derive(Args, Debug, Clone)]
 pub struct SuiteArgs {
-    /// quick (under a minute on 2 cores) or source (the source report's sizes, about 2 minutes).
+    /// quick (about 75 s on 2 cores) or source (the source report's sizes, several minutes).
     #[arg(long, value_enum, default_value = "quick")]
     pub size: Size,
 
@@ -357,6 +363,39 @@ pub struct SuiteArgs {
 
     #[command(flatten)]
     pub repeat: RunArgs,
+
+    /// Interpreters the CPython rows run in, comma-separated (default: python3; when it is missing
+    /// or cannot get aiohttp and requests, its rows are left out and the report says why). Naming
+    /// any makes them required.
+    #[arg(long = "python", value_delimiter = ',', value_name = "PATH[,PATH...]")]
+    pub python: Vec<String>,
+
+    /// Never install aiohttp and requests: without an environment, the I/O sections' CPython rows
+    /// are left out (the report says why); the CPU rows need only the standard library.
+    #[arg(long)]
+    pub no_install: bool,
+
+    /// Trace the CPython rows' heap with tracemalloc (default: on in sections 1-3, as the source
+    /// did; off in sections 4-5, whose speed-ups it would change: it slows the traced rows, not
+    /// py-processes' workers).
+    #[arg(long, value_enum)]
+    pub py_tracemalloc: Option<OnOff>,
+}
+
+impl SuiteArgs {
+    /// The interpreters as a section's command takes them: python3 by default, left out with the
+    /// reason when it cannot be used; those named, required. `cpu`: the CPU-bound section, whose
+    /// CPython rows run untraced unless told otherwise.
+    pub fn python_args(&self, cpu: bool) -> PythonArgs {
+        let optional = self.python.is_empty();
+        let untraced = if cpu { OnOff::Off } else { OnOff::On };
+        PythonArgs {
+            python: if optional { vec!["python3".into()] } else { self.python.clone() },
+            no_install: self.no_install,
+            py_tracemalloc: self.py_tracemalloc.unwrap_or(untraced),
+            optional,
+        }
+    }
 }
 
 #[derive(Args, Debug, Clone)]

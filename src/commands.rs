@@ -105,7 +105,7 @@ pub fn compare(args: &cli::CompareArgs) -> anyhow::Result<Outcome> {
     if let Some(pct) = args.fail_on_regression {
         let regressions = comparison.regressions(pct);
         if !regressions.is_empty() {
-            let names: Vec<String> = regressions.iter().map(|c| format!("{} {}", c.experiment, c.model)).collect();
+            let names: Vec<String> = regressions.iter().map(|c| format!("{} {}", c.experiment, c.label())).collect();
             eprintln!("regression beyond {pct}%: {}", names.join(", "));
             return Ok(Outcome::SomeFailed);
         }

@@ -1,6 +1,8 @@
 //! `concbench compare A.json B.json`: did it get faster or slower, and is that real?
 //!
-//! Cells are matched by experiment kind and model spec; for each, the change is
+//! Experiments are matched by kind (a sweep also by the model it swept, the user's task apart
+//! from HTTP requests) and cells by model spec and, for a py model, its interpreter; for each, the
+//! change is
 //! median(B) / median(A) of the time for all tasks, with a bootstrap interval that resamples both
 //! results' runs. A change is called only when its interval excludes 1, and only between runs of
 //! the same set-up: when the workload, the target or the cores granted differ, the differences are
@@ -11,7 +13,7 @@ use std::path::Path;
 use crate::analysis::figures::total_time;
 use crate::analysis::stats::{self, RatioStat};
 use crate::error::Error;
-use crate::record::{Cell, CellStatus, ClientSettings, Experiment, Report, TargetInfo};
+use crate::record::{Cell, CellInterpreter, CellStatus, ClientSettings, Experiment, ModelKind, Report, TargetInfo};
 
 /// What a comparison concluded for one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,14 +128,17 @@ pub enum Reason {
 pub struct Unmatched {
     pub experiment: &'static str,
     pub model: Option<String>,
+    /// The interpreter of a py model's cell.
+    pub interpreter: Option<CellInterpreter>,
     pub reason: Reason,
 }
 
 impl Unmatched {
-    /// The experiment, and the model when it is a cell: `io`, `io async-mt`.
+    /// The experiment, and the model when it is a cell: `io`, `io async-mt`,
+    /// `cpu py-threads:2 [3.13.5t, no GIL]`.
     pub fn what(&self) -> String {
         match &self.model {
-            Some(m) => format!("{} {m}", self.experiment),
+            Some(m) => format!("{} {}", self.experiment, crate::record::label(m, self.interpreter.as_ref())),
             None => self.experiment.to_string(),
         }
     }
@@ -155,11 +160,20 @@ impl std::fmt::Display for Unmatched {
 pub struct CellChange {
     pub experiment: &'static str,
     pub model: String,
+    /// The interpreter of a py model's cell.
+    pub interpreter: Option<CellInterpreter>,
     pub a_median_s: f64,
     pub b_median_s: f64,
     /// B / A: below 1 is faster.
     pub change: RatioStat,
     pub verdict: Verdict,
+}
+
+impl CellChange {
+    /// Its model as written, with the interpreter of a py model: `py-threads:2 [3.13.5t, no GIL]`.
+    pub fn label(&self) -> String {
+        crate::record::label(&self.model, self.interpreter.as_ref())
+    }
 }
 
 /// All matched cells, and those only one side has.
@@ -173,6 +187,21 @@ pub struct Comparison {
 
 fn kind(e: &Experiment) -> &'static str {
     e.kind_name()
+}
+
+/// What makes two experiments the same one: their kind, the model a sweep swept, whether they ran
+/// the user's task (a suite holds a Rust sweep and a CPython one).
+fn key(e: &Experiment) -> (&'static str, Option<ModelKind>, bool) {
+    let swept = match e {
+        Experiment::Scale(s) => Some(s.settings.model),
+        _ => None,
+    };
+    (kind(e), swept, e.task().is_some())
+}
+
+/// Whether two cells are the same model in the same interpreter.
+fn same_cell(a: &Cell, b: &Cell) -> bool {
+    a.model == b.model && a.interpreter == b.interpreter
 }
 
 /// What must be equal for two runs of an experiment to be compared: the workload and its target
@@ -232,10 +261,11 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
     let unmatched = |e: &Experiment, model: Option<&Cell>, reason| Unmatched {
         experiment: kind(e),
         model: model.map(|c| c.model.to_string()),
+        interpreter: model.and_then(|c| c.interpreter.clone()),
         reason,
     };
     for ea in &a.experiments {
-        let Some(eb) = b.experiments.iter().find(|eb| kind(eb) == kind(ea)) else {
+        let Some(eb) = b.experiments.iter().find(|eb| key(eb) == key(ea)) else {
             out.unmatched.push(unmatched(ea, None, Reason::OnlyIn(Side::A)));
             continue;
         };
@@ -250,7 +280,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
             }
         }
         for ca in ea.cells() {
-            let Some(cb) = eb.cells().into_iter().find(|cb| cb.model == ca.model) else {
+            let Some(cb) = eb.cells().into_iter().find(|cb| same_cell(ca, cb)) else {
                 out.unmatched.push(unmatched(ea, Some(ca), Reason::OnlyIn(Side::A)));
                 continue;
             };
@@ -275,6 +305,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
             out.changes.push(CellChange {
                 experiment: kind(ea),
                 model: ca.model.to_string(),
+                interpreter: ca.interpreter.clone(),
                 a_median_s: stats::median(&ta),
                 b_median_s: stats::median(&tb),
                 change,
@@ -282,13 +313,13 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
             });
         }
         for cb in eb.cells() {
-            if !ea.cells().iter().any(|ca| ca.model == cb.model) {
+            if !ea.cells().iter().any(|ca| same_cell(ca, cb)) {
                 out.unmatched.push(unmatched(eb, Some(cb), Reason::OnlyIn(Side::B)));
             }
         }
     }
     for eb in &b.experiments {
-        if !a.experiments.iter().any(|ea| kind(ea) == kind(eb)) {
+        if !a.experiments.iter().any(|ea| key(ea) == key(eb)) {
             out.unmatched.push(unmatched(eb, None, Reason::OnlyIn(Side::B)));
         }
     }

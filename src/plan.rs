@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{
-    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs, Section,
-    ServeArgs, Size, SuiteArgs, TargetArgs, TaskArgs,
+    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs, ServeArgs,
+    TargetArgs, TaskArgs,
 };
 use crate::error::Error;
 use crate::model::ModelEnv;
@@ -19,13 +19,15 @@ use crate::record::python::PY_TIMEOUTS;
 use crate::record::server::HEADER_READ_TIMEOUT;
 use crate::record::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
-    MAX_CONCURRENCY, ModelKind, ModelSpec, PySettings, PyTaskSettings, ScaleSettings, Schedule, ServerConfig,
-    SizeRange, Skipped,
+    MAX_CONCURRENCY, ModelKind, ModelSpec, PySettings, PyTaskSettings, ScaleSettings, Schedule, ServerConfig, Skipped,
 };
 use crate::render::Format;
 use crate::text::Lang;
 use crate::workload::io::{ASYNC_CLIENT, BLOCKING_CLIENT, BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES};
 use crate::workload::{Header, UrlTemplate};
+
+mod suite;
+pub use suite::{QUICK_SHARED_TASKS, SuitePlan};
 
 /// Most retries per request.
 pub const MAX_RETRIES: u64 = 20;
@@ -269,10 +271,12 @@ enum PyNeeds {
 
 /// The interpreters of the plan's py models, found, checked and (for the HTTP work) given their
 /// environments; nothing when `models` has no py model. Fills `env` and returns the settings the
-/// report records. Every failure is one line and exit 2, before any work.
+/// report records. Every failure is one line and exit 2, before any work; with
+/// `--python` optional (the suite's default), an interpreter that cannot be used is recorded as
+/// skipped with the reason instead, and without any, the py models leave `models`.
 fn python_plan(
     args: &PythonArgs,
-    models: &[ModelSpec],
+    models: &mut Vec<ModelSpec>,
     needs: PyNeeds,
     env: &mut ModelEnv,
 ) -> Result<Option<PySettings>, Error> {
@@ -284,19 +288,28 @@ fn python_plan(
         return Err(usage("--python is empty: name at least one interpreter".into()));
     }
     let install = if args.no_install { Install::Forbidden } else { Install::Allowed };
+    let mut unusable = Vec::new();
     for given in &args.python {
         if !seen.insert(given.as_str()) {
             return Err(usage(format!("--python names {given} twice")));
         }
-        let runtime = Runtime::prepare(given, needs == PyNeeds::Http, install).map_err(usage)?;
-        env.python.push(std::sync::Arc::new(runtime));
+        match Runtime::prepare(given, needs == PyNeeds::Http, install) {
+            Ok(runtime) => env.python.push(std::sync::Arc::new(runtime)),
+            Err(reason) if args.optional => unusable.push(reason),
+            Err(reason) => return Err(usage(reason)),
+        }
+    }
+    let py: Vec<String> = models.iter().filter(|m| m.kind.is_python()).map(ToString::to_string).collect();
+    let skipped = unusable.into_iter().map(|reason| Skipped { model: py.join(", "), reason }).collect();
+    if env.python.is_empty() {
+        models.retain(|m| !m.kind.is_python());
     }
     env.py_tracemalloc = args.py_tracemalloc == OnOff::On;
     Ok(Some(PySettings {
         interpreters: env.python.iter().map(|r| r.info().short()).collect(),
         tracemalloc: env.py_tracemalloc,
         timeouts: PY_TIMEOUTS.into(),
-        skipped: Vec::new(),
+        skipped,
     }))
 }
 
@@ -438,7 +451,7 @@ impl IoPlan {
         if args.models.is_empty() {
             return Err(usage("--models is empty: name at least one model".into()));
         }
-        let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
+        let mut models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, requests)?;
         check_py_options(&models, &args.client)?;
         let mut env = model_env(&args.model_opts)?;
@@ -446,7 +459,7 @@ impl IoPlan {
         let schedule = schedule(&args.repeat)?;
         let target = target_plan(&args.target)?;
         let output = output_plan(&args.output)?;
-        let python = python_plan(&args.python, &models, PyNeeds::Http, &mut env)?;
+        let python = python_plan(&args.python, &mut models, PyNeeds::Http, &mut env)?;
         Ok(IoPlan {
             settings: IoSettings {
                 requests,
@@ -487,15 +500,15 @@ impl IoPlan {
             return Err(usage("task needs --py-task FILE.py:func (or package.module:func)".into()));
         }
         let task = py_task(&args.task, &args.python)?.expect("checked above");
-        let (models, skipped) = task_models(models, &task)?;
+        let (mut models, skipped) = task_models(models, &task)?;
         let mut env = model_env(&args.model_opts)?;
         let client = client_settings(&args.target, &ClientArgs::default(), &env)?;
         let schedule = schedule(&args.repeat)?;
         let target = target_plan(&args.target)?;
         let output = output_plan(&args.output)?;
-        let mut python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
+        let mut python = python_plan(&args.python, &mut models, PyNeeds::Stdlib, &mut env)?;
         if let Some(p) = python.as_mut() {
-            p.skipped = skipped;
+            p.skipped.splice(0..0, skipped);
         }
         Ok(IoPlan {
             settings: IoSettings {
@@ -558,7 +571,7 @@ impl ScalePlan {
         settings.sort_unstable();
         let baseline = if args.no_baseline { None } else { Some(args.baseline) };
         let most = ModelSpec::new(model, settings.last().copied());
-        let cells: Vec<ModelSpec> = [Some(most), baseline].into_iter().flatten().collect();
+        let mut cells: Vec<ModelSpec> = [Some(most), baseline].into_iter().flatten().collect();
         check_models(&cells, requests)?;
         check_py_options(&cells, &args.client)?;
         if !(0.0..1.0).contains(&args.knee_gain) {
@@ -582,7 +595,7 @@ impl ScalePlan {
         let target = target_plan(&args.target)?;
         let output = output_plan(&args.output)?;
         let needs = if task.is_some() { PyNeeds::Stdlib } else { PyNeeds::Http };
-        let python = python_plan(&args.python, &cells, needs, &mut env)?;
+        let python = python_plan(&args.python, &mut cells, needs, &mut env)?;
         Ok(ScalePlan {
             settings: ScaleSettings {
                 requests,
@@ -640,12 +653,12 @@ impl CpuPlan {
         if args.models.is_empty() {
             return Err(usage("--models is empty: name at least one model".into()));
         }
-        let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
+        let mut models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, tasks)?;
         let mut env = model_env(&args.model_opts)?;
         let schedule = schedule(&args.repeat)?;
         let output = output_plan(&args.output)?;
-        let python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
+        let python = python_plan(&args.python, &mut models, PyNeeds::Stdlib, &mut env)?;
         Ok(CpuPlan {
             settings: CpuSettings {
                 tasks,
@@ -656,20 +669,12 @@ impl CpuPlan {
                 schedule,
                 python,
                 min_success: min_success(&args.repeat)?,
+                source_tasks: None,
             },
             env,
             output,
         })
     }
-}
-
-/// A validated `suite`: the plans of the sections it runs.
-#[derive(Debug, Clone)]
-pub struct SuitePlan {
-    pub io: Option<IoPlan>,
-    pub scale: Option<ScalePlan>,
-    pub cpu: Option<CpuPlan>,
-    pub output: OutputPlan,
 }
 
 /// `concbench-report/<timestamp>`, a new folder name (with `-2`, `-3`... if taken).
@@ -680,84 +685,6 @@ pub fn default_report_dir() -> PathBuf {
         .map(|i| if i == 1 { base.clone() } else { PathBuf::from(format!("{}-{i}", base.display())) })
         .find(|p| !p.exists())
         .expect("some suffix is free")
-}
-
-impl SuitePlan {
-    /// Builds each section's plan from the arguments its own command would get (its defaults, the
-    /// suite's size and shared settings), so every check of `io`, `scale` and `cpu` applies too.
-    pub fn from_args(args: &SuiteArgs) -> Result<Self, Error> {
-        if args.sections.is_empty() {
-            return Err(usage("--sections is empty: name at least one of io, scale, cpu".into()));
-        }
-        let files: Vec<Format> = args.format.iter().copied().filter(|f| *f != Format::Text).collect();
-        if files.is_empty() {
-            return Err(usage("--format names no file format: use md, html, json or csv".into()));
-        }
-        let latency = Duration::from_millis(match args.size {
-            Size::Quick => 100,
-            Size::Source => 630,
-            Size::Smoke => 10,
-        });
-        let smoke = args.size == Size::Smoke;
-        // Each section starts from its own command's defaults, with the suite's shared settings.
-        let shared_target = |t: &mut TargetArgs| {
-            t.latency = LatencyProfile::Fixed(latency);
-            t.embedded = args.embedded;
-        };
-        let has = |s: Section| args.sections.contains(&s);
-        let io = if has(Section::Io) {
-            let mut a = IoArgs::default();
-            (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
-            shared_target(&mut a.target);
-            if smoke {
-                (a.requests, a.sync_sample, a.workers) = (20, 5, 5);
-            }
-            Some(IoPlan::from_args(&a)?)
-        } else {
-            None
-        };
-        let scale = if has(Section::Scale) {
-            let mut a = ScaleArgs::default();
-            (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
-            shared_target(&mut a.target);
-            if smoke {
-                (a.requests, a.workers) = (20, vec![2, 4]);
-            }
-            Some(ScalePlan::from_args(&a)?)
-        } else {
-            None
-        };
-        let cpu = if has(Section::Cpu) {
-            let mut a = CpuArgs::default();
-            (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
-            if smoke {
-                (a.tasks, a.range) = (8, SizeRange { lo: 1000, hi: 5000 });
-            }
-            Some(CpuPlan::from_args(&a)?)
-        } else {
-            None
-        };
-        let out_dir = match &args.out {
-            Some(dir) => {
-                check_out_dir(dir, args.force, &folder_files(&files))?;
-                dir.clone()
-            }
-            None => default_report_dir(),
-        };
-        Ok(SuitePlan {
-            io,
-            scale,
-            cpu,
-            output: OutputPlan {
-                stdout: Format::Text,
-                out_dir: Some(out_dir),
-                files,
-                lang: args.lang,
-                progress: !args.quiet && is_terminal_stderr(),
-                color: is_terminal_stdout(),
-            },
-        })
-    }
 }
 
 /// A validated `serve`.

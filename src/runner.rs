@@ -316,24 +316,22 @@ fn one_experiment(experiment: Experiment, bench: &Bench, observer: &mut dyn Obse
     Ok(report)
 }
 
-/// Runs the whole suite: `io` and `scale` against one started target (started for the one that
-/// holds the most connections, with `io`'s settings when it runs), then `cpu`.
+/// Runs the whole suite: `io` and the sweeps against one started target (started for the one
+/// that holds the most connections, with the first's settings), then `cpu`.
 pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let mut report = new_report();
-    let http = [
-        plan.io.as_ref().map(|p| (&p.target, &p.headers, &p.settings.client.config, &p.env, p.max_connections())),
-        plan.scale.as_ref().map(|p| (&p.target, &p.headers, &p.settings.client.config, &p.env, p.max_connections())),
-    ];
-    let most = http.iter().flatten().map(|h| h.4).max();
-    if let (Some(&(target, headers, client, env, _)), Some(max)) = (http.iter().flatten().next(), most) {
+    let io = plan.io.iter().map(|p| (&p.target, &p.headers, &p.settings.client.config, p.max_connections()));
+    let scale = plan.scale.iter().map(|p| (&p.target, &p.headers, &p.settings.client.config, p.max_connections()));
+    let http: Vec<_> = io.chain(scale).collect();
+    if let (Some(&(target, headers, client, _)), Some(max)) = (http.first(), http.iter().map(|h| h.3).max()) {
         let session = Session::start(target, headers, client, max, None)?;
         observer.target_ready(&session.target);
-        let bench = Bench { spec: &session.spec, target: Some(&session.target), env, stop };
+        let bench = |env| Bench { spec: &session.spec, target: Some(&session.target), env, stop };
         if let Some(io) = &plan.io {
-            run_experiment(&mut report, io_experiment(io, &session.target), &bench, observer)?;
+            run_experiment(&mut report, io_experiment(io, &session.target), &bench(&io.env), observer)?;
         }
-        if let Some(scale) = plan.scale.as_ref().filter(|_| !stop.requested()) {
-            run_experiment(&mut report, scale_experiment(scale, &session.target), &bench, observer)?;
+        for scale in plan.scale.iter().take_while(|_| !stop.requested()) {
+            run_experiment(&mut report, scale_experiment(scale, &session.target), &bench(&scale.env), observer)?;
         }
     }
     if let Some(cpu) = plan.cpu.as_ref().filter(|_| !stop.requested()) {

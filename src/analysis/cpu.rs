@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::figures::{Figures, Judged, time_ratio};
 use super::stats::RatioStat;
-use crate::record::{CpuExperiment, GilStats, Hold, ModelKind, PoolStats};
+use crate::record::{Cell, CellInterpreter, CpuExperiment, GilStats, Hold, ModelKind, PoolStats};
 
 /// One model's row of section 4.
 #[derive(Debug, Clone)]
@@ -16,21 +16,26 @@ pub struct CpuRow<'a> {
     pub n: usize,
     /// min(cores, n): the most speed-up the model could reach.
     pub theoretical: usize,
-    /// Sequential time / this time, paired by repetition.
-    pub speedup: Option<Judged>,
+    /// The one-at-a-time run its speed-up is measured against: `sequential` for a Rust model,
+    /// `py-sequential` in the same interpreter for a py model.
+    pub baseline: Option<&'a Cell>,
+    /// The baseline's time / this time, paired by repetition.
+    pub speedup: Option<Judged<'a>>,
     /// speedup / theoretical.
     pub efficiency: Option<f64>,
     /// The serial fraction the speed-up implies on `theoretical` cores (Karp–Flatt).
     pub serial_fraction: Option<f64>,
     /// CPU time of the run, worker processes included.
     pub cpu: Duration,
+    /// CPU time over wall time: how many cores the run kept busy.
+    pub cores_used: f64,
     /// Whether its counts summed to the reference checksum in every run (`Some(false)` if any
     /// complete run's did not; `None`: no mismatch, but some run did not complete all tasks).
     pub checksum_ok: Option<bool>,
 }
 
 impl CpuRow<'_> {
-    /// The speed-up over sequential when it is stated (not withheld for failures).
+    /// The speed-up over its baseline when it is stated (not withheld for failures).
     pub fn stated_speedup(&self) -> Option<RatioStat> {
         self.speedup.and_then(|s| s.ratio)
     }
@@ -41,6 +46,43 @@ impl CpuRow<'_> {
     pub fn pool(&self) -> Option<&PoolStats> {
         self.figures.run.facts.processes.as_ref()
     }
+
+    /// The interpreter a py model ran in.
+    pub fn interpreter(&self) -> Option<&CellInterpreter> {
+        self.figures.cell.interpreter.as_ref()
+    }
+
+    /// The lock its threads ran under (`None` for a model that is not threads).
+    pub fn lock(&self) -> Option<Lock> {
+        match self.kind {
+            ModelKind::GilThreads => Some(Lock::Emulated),
+            ModelKind::Threads => Some(Lock::None),
+            ModelKind::PyThreads if self.gil_on_in_every_run() => Some(Lock::Real),
+            ModelKind::PyThreads => Some(Lock::FreeThreaded),
+            _ => None,
+        }
+    }
+
+    /// Whether the interpreter's GIL was on at the end of every run (a free-threaded build turns it
+    /// back on for an extension not declared safe), as the interpreter said before the runs when
+    /// no run says.
+    fn gil_on_in_every_run(&self) -> bool {
+        let said = self.interpreter().is_some_and(|i| i.gil);
+        self.figures.cell.runs.iter().all(|r| r.facts.python.as_ref().map_or(said, |p| p.gil_enabled))
+    }
+}
+
+/// The lock threads run CPU work under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// concbench's emulated interpreter lock (`gil-threads`).
+    Emulated,
+    /// CPython's GIL (`py-threads` on a GIL build).
+    Real,
+    /// None: a free-threaded CPython build with its GIL off.
+    FreeThreaded,
+    /// None: Rust threads.
+    None,
 }
 
 /// `fast` against `slow`: how many times faster (below 1: slower), paired by repetition.
@@ -48,9 +90,19 @@ impl CpuRow<'_> {
 pub struct HeadToHead<'r, 'a> {
     pub fast: &'r CpuRow<'a>,
     pub slow: &'r CpuRow<'a>,
-    pub ratio: Judged,
+    pub ratio: Judged<'a>,
     /// Whether the reports state it (see [`CpuAnalysis::head_to_head`]).
     pub stated: bool,
+}
+
+/// `a`'s time against `b`'s for the same work in another runtime: CPython against Rust, or one
+/// interpreter against another.
+#[derive(Debug, Clone)]
+pub struct Versus<'r, 'a> {
+    pub a: &'r CpuRow<'a>,
+    pub b: &'r CpuRow<'a>,
+    /// a's time / b's time.
+    pub ratio: Judged<'a>,
 }
 
 /// The whole analysis.
@@ -65,7 +117,7 @@ pub struct CpuAnalysis<'a> {
 }
 
 /// Whether every complete run of `cell` counted `expected` primes in all (see [`CpuRow`]).
-fn checksum(cell: &crate::record::Cell, expected: u64) -> Option<bool> {
+fn checksum(cell: &Cell, expected: u64) -> Option<bool> {
     let complete = |r: &&crate::record::RunRecord| r.failed == 0 && r.ok as usize == r.tasks;
     if cell.runs.iter().filter(complete).any(|r| r.value_sum != expected) {
         Some(false)
@@ -74,36 +126,42 @@ fn checksum(cell: &crate::record::Cell, expected: u64) -> Option<bool> {
     }
 }
 
+/// The one-at-a-time cell `cell` is measured against: `sequential` for a Rust model,
+/// `py-sequential` in the same interpreter for a py model.
+fn baseline_of<'a>(exp: &'a CpuExperiment, cell: &Cell) -> Option<&'a Cell> {
+    let kind = if cell.model.kind.is_python() { ModelKind::PySequential } else { ModelKind::Sequential };
+    exp.cells.iter().find(|c| c.model.kind == kind && c.interpreter == cell.interpreter && !c.runs.is_empty())
+}
+
+fn row<'a>(exp: &'a CpuExperiment, cell: &'a Cell, cores: usize) -> Option<CpuRow<'a>> {
+    let figures = Figures::of(cell)?;
+    let n = cell.model.cpu_parallelism(exp.settings.tasks, cores);
+    let theoretical = n.min(cores).max(1);
+    let baseline = baseline_of(exp, cell);
+    let speedup = baseline.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
+    let stated = speedup.and_then(|s| s.ratio);
+    let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
+    let cpu = figures.cpu() + Duration::from_nanos(children);
+    Some(CpuRow {
+        kind: cell.model.kind,
+        n,
+        theoretical,
+        baseline,
+        speedup,
+        efficiency: stated.map(|s| s.point / theoretical as f64),
+        serial_fraction: stated.and_then(|s| super::scaling::serial_fraction(s.point, theoretical)),
+        cpu,
+        cores_used: super::ratio(cpu.as_secs_f64(), figures.wall.as_secs_f64()).unwrap_or(0.0),
+        checksum_ok: checksum(cell, exp.expected_checksum()),
+        figures,
+    })
+}
+
 pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
-    let expected_checksum = exp.expected_checksum();
-    let base = exp.cells.iter().find(|c| c.model.kind == ModelKind::Sequential && !c.runs.is_empty());
-    let rows: Vec<CpuRow> = exp
-        .cells
-        .iter()
-        .filter_map(|cell| {
-            let figures = Figures::of(cell)?;
-            let kind = cell.model.kind;
-            let n = cell.model.cpu_parallelism(exp.settings.tasks, cores);
-            let theoretical = n.min(cores).max(1);
-            let speedup = base.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
-            let stated = speedup.and_then(|s| s.ratio);
-            let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
-            let cpu = figures.cpu() + Duration::from_nanos(children);
-            Some(CpuRow {
-                figures,
-                kind,
-                n,
-                theoretical,
-                speedup,
-                efficiency: stated.map(|s| s.point / theoretical as f64),
-                serial_fraction: stated.and_then(|s| super::scaling::serial_fraction(s.point, theoretical)),
-                cpu,
-                checksum_ok: checksum(cell, expected_checksum),
-            })
-        })
-        .collect();
+    let rows: Vec<CpuRow> = exp.cells.iter().filter_map(|cell| row(exp, cell, cores)).collect();
     let sequential = rows.iter().find(|r| r.kind == ModelKind::Sequential).cloned();
-    CpuAnalysis { rows, sequential, cores, expected_checksum, min_success: exp.settings.min_success }
+    let (expected_checksum, min_success) = (exp.expected_checksum(), exp.settings.min_success);
+    CpuAnalysis { rows, sequential, cores, expected_checksum, min_success }
 }
 
 impl<'a> CpuAnalysis<'a> {
@@ -111,26 +169,65 @@ impl<'a> CpuAnalysis<'a> {
         self.rows.iter().find(|r| r.kind == kind)
     }
 
+    /// The row of `kind` run in `interpreter` (`None`: a Rust model).
+    pub fn of(&self, kind: ModelKind, interpreter: Option<&CellInterpreter>) -> Option<&CpuRow<'a>> {
+        self.rows.iter().find(|r| r.kind == kind && r.interpreter() == interpreter)
+    }
+
+    /// Every row of `kind`, one per interpreter for a py model.
+    pub fn all(&self, kind: ModelKind) -> impl Iterator<Item = &CpuRow<'a>> {
+        self.rows.iter().filter(move |r| r.kind == kind)
+    }
+
     /// The head-to-head comparisons, each with whether the reports state it: processes and free
     /// threads against gil-threads always (the source's point), processes against threads only
-    /// when the difference is beyond the noise. JSON carries them all.
+    /// when the difference is beyond the noise; in each interpreter, py-processes against
+    /// py-threads always (the source's "multiprocess is 6.6x faster than multithread"). JSON
+    /// carries them all.
     pub fn head_to_head(&self) -> Vec<HeadToHead<'_, 'a>> {
-        use ModelKind::{GilThreads, Processes, Threads};
-        [(Processes, GilThreads), (Threads, GilThreads), (Processes, Threads)]
-            .into_iter()
-            .filter_map(|(fast, slow)| {
-                let ratio = self.faster(fast, slow)?;
-                let significant = ratio.ratio.and_then(|r| r.significant()) == Some(true);
-                let stated = slow == GilThreads || significant || ratio.ratio.is_none();
-                Some(HeadToHead { fast: self.first(fast)?, slow: self.first(slow)?, ratio, stated })
+        use ModelKind::{GilThreads, Processes, PyProcesses, PyThreads, Threads};
+        let rust = [(Processes, GilThreads), (Threads, GilThreads), (Processes, Threads)].into_iter().filter_map(
+            |(fast, slow)| {
+                let h = self.versus(self.first(fast)?, self.first(slow)?)?;
+                let significant = h.ratio.ratio.and_then(|r| r.significant()) == Some(true);
+                Some(HeadToHead { stated: slow == GilThreads || significant || h.ratio.ratio.is_none(), ..h })
+            },
+        );
+        let py = self.all(PyProcesses).filter_map(|p| self.versus(p, self.of(PyThreads, p.interpreter())?));
+        rust.chain(py).collect()
+    }
+
+    /// How many times faster `fast` was than `slow`, paired by repetition (stated).
+    fn versus<'r>(&'r self, fast: &'r CpuRow<'a>, slow: &'r CpuRow<'a>) -> Option<HeadToHead<'r, 'a>> {
+        let ratio = time_ratio(slow.figures.cell, fast.figures.cell, self.min_success)?;
+        Some(HeadToHead { fast, slow, ratio, stated: true })
+    }
+
+    /// How many times faster `a` was than `b`, paired by repetition.
+    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<Judged<'a>> {
+        let (a, b) = (self.first(a)?, self.first(b)?);
+        time_ratio(b.figures.cell, a.figures.cell, self.min_success)
+    }
+
+    /// The same one-at-a-time work in two runtimes: each interpreter's `py-sequential` against
+    /// Rust's `sequential`, and against the first interpreter's.
+    pub fn runtimes(&self) -> Vec<Versus<'_, 'a>> {
+        let py: Vec<&CpuRow<'a>> = self.all(ModelKind::PySequential).collect();
+        let against_rust = self.sequential.as_ref().into_iter().flat_map(|s| py.iter().map(move |p| (*p, s)));
+        let against_first = py.first().into_iter().flat_map(|first| py[1..].iter().map(move |p| (*p, *first)));
+        against_rust
+            .chain(against_first)
+            .filter_map(|(a, b)| {
+                let ratio = time_ratio(a.figures.cell, b.figures.cell, self.min_success)?;
+                Some(Versus { a, b, ratio })
             })
             .collect()
     }
 
-    /// How many times faster `a` was than `b`, paired by repetition.
-    pub fn faster(&self, a: ModelKind, b: ModelKind) -> Option<Judged> {
-        let (a, b) = (self.first(a)?, self.first(b)?);
-        time_ratio(b.figures.cell, a.figures.cell, self.min_success)
+    /// The threads of every kind that ran, with the lock they ran under: section 5's table of the
+    /// emulated lock, the real one and none.
+    pub fn locks(&self) -> Vec<(&CpuRow<'a>, Lock)> {
+        self.rows.iter().filter_map(|r| Some((r, r.lock()?))).collect()
     }
 
     /// Whether every model's complete runs returned the reference checksum (runs that did not

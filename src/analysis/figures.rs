@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::stats::{self, RatioStat};
 use super::{extrapolate, ratio};
-use crate::record::{Cell, CellSummary, LatencySummary, ModelSpec, RunRecord, Summary};
+use crate::record::{Cell, CellInterpreter, CellSummary, LatencySummary, ModelSpec, RunRecord, Summary};
 
 /// Time for all of the cell's tasks in one run: measured, or extrapolated from a sample.
 pub fn total_time(cell: &Cell, run: &RunRecord) -> Duration {
@@ -127,17 +127,19 @@ pub fn paired(a: &Cell, b: &Cell, f: impl Fn(&Cell, &RunRecord) -> f64) -> Optio
 
 /// How a cell's tasks ended, over all its measured runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Side {
+pub struct Side<'a> {
     pub model: ModelSpec,
+    /// The interpreter a py model ran in.
+    pub interpreter: Option<&'a CellInterpreter>,
     pub ok: u64,
     pub tasks: u64,
 }
 
-impl Side {
-    pub fn of(cell: &Cell) -> Self {
+impl<'a> Side<'a> {
+    pub fn of(cell: &'a Cell) -> Self {
         let ok = cell.runs.iter().map(|r| r.ok).sum();
         let tasks = cell.runs.iter().map(|r| r.ok + r.failed).sum();
-        Side { model: cell.model, ok, tasks }
+        Side { model: cell.model, interpreter: cell.interpreter.as_ref(), ok, tasks }
     }
 
     pub fn failed(&self) -> u64 {
@@ -154,18 +156,18 @@ impl Side {
 /// A ratio between two cells as a report may state it: stated only when both sides succeeded
 /// often enough (a time to failure is not a speed), with both sides' failures to show beside it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Judged {
+pub struct Judged<'a> {
     /// The ratio; `None` when it is withheld.
     pub ratio: Option<RatioStat>,
     /// The side on top of the ratio, then the one below.
-    pub sides: [Side; 2],
+    pub sides: [Side<'a>; 2],
     /// The share of successes each side needed (`--min-success`).
     pub min_success: f64,
 }
 
-impl Judged {
+impl<'a> Judged<'a> {
     /// Judges `ratio` of `a` over `b`; `None` when there is no ratio (no paired runs).
-    pub fn of(a: &Cell, b: &Cell, min_success: f64, ratio: Option<RatioStat>) -> Option<Self> {
+    pub fn of(a: &'a Cell, b: &'a Cell, min_success: f64, ratio: Option<RatioStat>) -> Option<Self> {
         let sides = [Side::of(a), Side::of(b)];
         let ratio = ratio?;
         let stated = sides.iter().all(|s| s.comparable(min_success));
@@ -173,7 +175,7 @@ impl Judged {
     }
 
     /// The side that failed too often, when the ratio is withheld.
-    pub fn withheld_by(&self) -> Option<&Side> {
+    pub fn withheld_by(&self) -> Option<&Side<'a>> {
         self.ratio.is_none().then(|| self.sides.iter().find(|s| !s.comparable(self.min_success))).flatten()
     }
 
@@ -194,6 +196,6 @@ impl Judged {
 
 /// How many times longer `slow` took than `fast` for all tasks, paired by repetition, judged
 /// against `min_success`.
-pub fn time_ratio(slow: &Cell, fast: &Cell, min_success: f64) -> Option<Judged> {
+pub fn time_ratio<'a>(slow: &'a Cell, fast: &'a Cell, min_success: f64) -> Option<Judged<'a>> {
     Judged::of(slow, fast, min_success, paired(slow, fast, |c, r| total_time(c, r).as_secs_f64()))
 }

@@ -14,7 +14,7 @@
 //!   concurrency;
 //! - the client cannot see more error statuses than the server sent (injected 5xx, 429, 4xx).
 
-use crate::record::{Cell, Experiment, Report, RunRecord, StatsSnapshot};
+use crate::record::{Cell, CellInterpreter, Experiment, ModelSpec, Report, RunRecord, StatsSnapshot};
 
 /// A way the server's counters and the client's figures disagree in one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,9 @@ pub enum Mismatch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub experiment: &'static str,
-    pub model: String,
+    pub model: ModelSpec,
+    /// The interpreter a py model ran in.
+    pub interpreter: Option<CellInterpreter>,
     /// The repetition (run) it was found in.
     pub round: usize,
     pub mismatch: Mismatch,
@@ -98,7 +100,8 @@ pub fn findings_of(experiment: &'static str, cells: &[&Cell]) -> Vec<Finding> {
             cell.runs.iter().flat_map(move |run| {
                 check(cell, run).into_iter().map(move |mismatch| Finding {
                     experiment,
-                    model: cell.model.to_string(),
+                    model: cell.model,
+                    interpreter: cell.interpreter.clone(),
                     round: run.round,
                     mismatch,
                 })

@@ -9,6 +9,7 @@ pub mod machine;
 pub mod scaling;
 pub mod stats;
 pub mod sweep;
+pub mod task;
 
 use std::time::Duration;
 

@@ -22,6 +22,9 @@ pub const REACHED: f64 = 1.05;
 pub const LOCK_BOUND: f64 = 0.7;
 /// A client using at least this share of its granted cores is CPU-bound.
 pub const CPU_SATURATED: f64 = 0.8;
+/// Cores used (CPU over wall time) up to this is one core's worth: what threads under one
+/// interpreter lock can use, however many there are.
+pub const ONE_CORE: f64 = 1.25;
 
 /// One measured point of the sweep, with the evidence the diagnosis reads.
 #[derive(Debug, Clone)]
@@ -37,10 +40,10 @@ pub struct SweepPoint<'a> {
     pub to_ideal: Option<f64>,
     /// time / the baseline's time (the source's "vs async"), paired by repetition; withheld when
     /// either side's requests failed too often.
-    pub vs_baseline: Option<Judged>,
+    pub vs_baseline: Option<Judged<'a>>,
     /// How its requests ended, and whether enough succeeded for its time to enter the analysis
     /// (span, knee, fit, diagnosis): a point whose requests failed is shown, not analysed.
-    pub side: Side,
+    pub side: Side<'a>,
     pub comparable: bool,
     /// Client CPU time / wall time: cores the client kept busy.
     pub cores_used: f64,
@@ -67,6 +70,11 @@ pub enum Diagnosis {
     /// Every request's interpreted CPU cost ran under one interpreter lock, one at a time: the
     /// lock caps throughput at 1 / cost.
     InterpreterLock { setting: usize, cost_ms: f64, cap_per_s: f64, measured_per_s: f64, wait_share: f64 },
+    /// CPython's threads, under its GIL, kept at most one core's worth busy from `from` to
+    /// `setting` (cores used between `low` and `high`), and the last point's CPU time alone
+    /// (`cpu_s`, spent one thread at a time) exceeded its ideal time: more threads queue for the
+    /// lock, they do not run.
+    PythonLock { from: usize, setting: usize, low: f64, high: f64, cores: usize, cpu_s: f64, ideal_s: f64 },
     /// The client process kept (almost) all its cores busy.
     ClientCpu { setting: usize, cores_used: f64, cores: usize },
     /// The client took a large share of a latency to get all its requests under way.
@@ -127,7 +135,9 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
         exp.points.iter().filter_map(|c| Some((c.model.n.unwrap_or(1), Figures::of(c)?))).collect();
     let failed = exp.points.iter().filter(|c| c.runs.is_empty()).collect();
 
-    let latency = configured_latency(exp).map(|l| (l, LatencySource::Configured)).or_else(|| {
+    // The user's task calls the API as it pleases: no latency makes its ideal.
+    let latency = configured_latency(exp).filter(|_| exp.settings.task.is_none());
+    let latency = latency.map(|l| (l, LatencySource::Configured)).or_else(|| {
         let fastest = measured.iter().filter_map(|(_, f)| f.latency().map(|l| l.p50_us)).min()?;
         Some((Duration::from_micros(fastest), LatencySource::Estimated))
     });
@@ -208,6 +218,32 @@ pub fn analyse(exp: &ScaleExperiment, cores: usize) -> Sweep<'_> {
     }
 }
 
+/// CPython's GIL as the limit: a py-threads sweep whose last points, their GIL on, kept at most
+/// one core's worth of CPU busy (on a machine of more than one core) while N grew, and whose CPU
+/// time alone, spent one thread at a time, was longer than the ideal time.
+fn python_lock(exp: &ScaleExperiment, points: &[SweepPoint], cores: usize) -> Option<Diagnosis> {
+    if exp.settings.model != crate::record::ModelKind::PyThreads || cores < 2 {
+        return None;
+    }
+    let gil_on =
+        |p: &SweepPoint| p.figures.cell.runs.iter().all(|r| r.facts.python.as_ref().is_some_and(|py| py.gil_enabled));
+    let cpu = |p: &SweepPoint| p.figures.cpu().as_secs_f64();
+    let serial = |p: &SweepPoint| p.ideal.is_none_or(|i| cpu(p) >= i.as_secs_f64());
+    let bound = |p: &&SweepPoint| p.cores_used <= ONE_CORE && gil_on(p) && serial(p);
+    let flat: Vec<&SweepPoint> = points.iter().rev().take_while(bound).collect();
+    let [last, .., first] = flat[..] else { return None };
+    let used = flat.iter().map(|p| p.cores_used);
+    Some(Diagnosis::PythonLock {
+        from: first.setting,
+        setting: last.setting,
+        low: used.clone().fold(f64::INFINITY, f64::min),
+        high: used.fold(0.0, f64::max),
+        cores,
+        cpu_s: cpu(last),
+        ideal_s: last.ideal.map_or(f64::NAN, |i| i.as_secs_f64()),
+    })
+}
+
 /// Reads the evidence of the highest setting (where a limit shows most) in a fixed order.
 fn diagnose(
     exp: &ScaleExperiment,
@@ -253,6 +289,9 @@ fn diagnose(
                 wait_share: ratio(wait_s, wall_s * threads).unwrap_or(0.0),
             };
         }
+    }
+    if let Some(d) = python_lock(exp, points, cores) {
+        return d;
     }
     if last.cores_used >= CPU_SATURATED * cores as f64 {
         return Diagnosis::ClientCpu { setting, cores_used: last.cores_used, cores };

@@ -186,7 +186,7 @@ fn user_task(task: &PyTaskSettings, api_url: &Option<String>, executor: PyExecut
 fn measured(f: &DriverFigures, rss_peak: Option<u64>, rss_start: Option<u64>, rss_reset: bool) -> Measured {
     Measured {
         wall_ns: f.wall_ns,
-        heap: f.heap.map(|h| HeapUse { peak_bytes: h.peak_bytes, current_bytes: h.current_bytes, allocations: 0 }),
+        heap: f.heap.map(|h| HeapUse { peak_bytes: h.peak_bytes, current_bytes: h.current_bytes, allocations: None }),
         rss_peak_bytes: rss_peak,
         rss_start_bytes: rss_start,
         rss_peak_reset: rss_reset,

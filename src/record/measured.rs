@@ -45,8 +45,10 @@ pub struct HeapUse {
     pub peak_bytes: u64,
     /// Live heap at the end minus at the start (negative when the run freed more than it kept).
     pub current_bytes: i64,
-    /// Allocations made during the window.
-    pub allocations: u64,
+    /// Allocations made during the window; `None` where they are not counted (tracemalloc, for
+    /// the py models, traces bytes, not calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocations: Option<u64>,
 }
 
 /// CPU time other processes took over a window while concbench waited, from `/proc/stat`.

@@ -238,10 +238,16 @@ impl Cell {
 
     /// The model as written, with its interpreter for a py model: `py-threads:2 [3.13.5t, no GIL]`.
     pub fn label(&self) -> String {
-        match &self.interpreter {
-            Some(i) => format!("{} [{}]", self.model, i.label()),
-            None => self.model.to_string(),
-        }
+        label(&self.model, self.interpreter.as_ref())
+    }
+}
+
+/// A model as written, with the interpreter a py model ran in: `py-threads:2 [3.13.5t, no GIL]`
+/// (the records' own label, in English; the views name it in the report's language).
+pub fn label(model: &impl std::fmt::Display, interpreter: Option<&CellInterpreter>) -> String {
+    match interpreter {
+        Some(i) => format!("{model} [{}]", i.label()),
+        None => model.to_string(),
     }
 }
 

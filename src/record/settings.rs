@@ -288,6 +288,10 @@ pub struct CpuSettings {
     /// See [`IoSettings::min_success`].
     #[serde(default = "all_must_succeed")]
     pub min_success: f64,
+    /// The source's task count, when this run gave every model a smaller set (the quick suite,
+    /// so that CPython's rows fit in its time beside Rust's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_tasks: Option<usize>,
 }
 
 /// How primes are counted.

@@ -1,5 +1,6 @@
 //! A writer (the top of the pipeline, reading the records): CSV, one row per measured run, for
-//! spreadsheets and notebooks. Units are in the column names.
+//! spreadsheets and notebooks. Units are in the column names; a py model's row names its
+//! interpreter (`3.13.5t, no GIL`), a Rust model's leaves it empty.
 
 use super::Exporter;
 use crate::analysis::figures::total_time;
@@ -10,9 +11,10 @@ pub const WRITER: super::Writer = super::Writer { file_name: "results.csv", char
 
 pub struct Csv;
 
-const HEADER: [&str; 24] = [
+const HEADER: [&str; 25] = [
     "experiment",
     "model",
+    "interpreter",
     "round",
     "status",
     "tasks",
@@ -55,6 +57,7 @@ impl Exporter for Csv {
                     w.write_record([
                         kind.to_string(),
                         cell.model.to_string(),
+                        opt(cell.interpreter.as_ref().map(|i| i.label())),
                         r.round.to_string(),
                         status.to_string(),
                         r.tasks.to_string(),
@@ -66,7 +69,7 @@ impl Exporter for Csv {
                         (r.tasks < cell.tasks_total).to_string(),
                         opt(m.heap.map(|h| h.peak_bytes.to_string())),
                         opt(m.heap.map(|h| h.current_bytes.to_string())),
-                        opt(m.heap.map(|h| h.allocations.to_string())),
+                        opt(m.heap.and_then(|h| h.allocations).map(|a| a.to_string())),
                         opt(m.rss_peak_bytes.map(|b| b.to_string())),
                         format!("{:.6}", m.cpu_user_ns as f64 / 1e9),
                         format!("{:.6}", m.cpu_sys_ns as f64 / 1e9),

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::Exporter;
 use crate::analysis::figures::{Judged, Side};
-use crate::analysis::{cpu, io, sweep};
-use crate::record::{Experiment, Report};
+use crate::analysis::{cpu, io, sweep, task};
+use crate::record::{CellInterpreter, Experiment, Report};
 
 /// The json writer, as [`super::Format`] knows it.
 pub const WRITER: super::Writer = super::Writer { file_name: "results.json", charts: false, build: |_| Box::new(Json) };
@@ -18,7 +18,7 @@ pub struct Json;
 
 /// A named ratio and how sure it is, or why there is none, with both sides' task counts.
 #[derive(Serialize)]
-struct NamedRatio {
+struct NamedRatio<'a> {
     name: String,
     point: Option<f64>,
     ci95: Option<(f64, f64)>,
@@ -28,35 +28,43 @@ struct NamedRatio {
     #[serde(skip_serializing_if = "Option::is_none")]
     withheld: Option<String>,
     /// The side on top of the ratio, then the one below: spec, tasks, failed tasks.
-    sides: [SideCount; 2],
+    sides: [SideCount<'a>; 2],
 }
 
 #[derive(Serialize)]
-struct SideCount {
+struct SideCount<'a> {
     model: String,
+    /// The interpreter a py model ran in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interpreter: Option<&'a CellInterpreter>,
     tasks: u64,
     failed: u64,
 }
 
 #[derive(Serialize)]
-struct ExperimentAnalysis {
+struct ExperimentAnalysis<'a> {
     experiment: &'static str,
-    ratios: Vec<NamedRatio>,
+    ratios: Vec<NamedRatio<'a>>,
 }
 
 #[derive(Serialize)]
 struct WithAnalysis<'a> {
     #[serde(flatten)]
     report: &'a Report,
-    analysis: Vec<ExperimentAnalysis>,
+    analysis: Vec<ExperimentAnalysis<'a>>,
 }
 
-fn named(name: impl Into<String>, j: Judged) -> NamedRatio {
-    let side = |s: &Side| SideCount { model: s.model.to_string(), tasks: s.tasks, failed: s.failed() };
+fn named<'a>(name: impl Into<String>, j: Judged<'a>) -> NamedRatio<'a> {
+    let side = |s: &Side<'a>| SideCount {
+        model: s.model.to_string(),
+        interpreter: s.interpreter,
+        tasks: s.tasks,
+        failed: s.failed(),
+    };
     let withheld = j.withheld_by().map(|s| {
         format!(
             "{} completed {} of {} tasks; at least {:.0}% must succeed for a time to be compared",
-            s.model,
+            crate::record::label(&s.model, s.interpreter),
             s.ok,
             s.tasks,
             j.min_success * 100.0
@@ -73,25 +81,43 @@ fn named(name: impl Into<String>, j: Judged) -> NamedRatio {
     }
 }
 
-fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis {
+fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis<'_> {
     let mut ratios = Vec::new();
     let experiment = match e {
-        Experiment::Io(x) => {
-            if let Some(s1) = io::sync_vs_async(x) {
-                ratios.push(named("async_speedup_vs_sequential", s1.async_speedup));
-            }
-            if let Some(s2) = io::threads_vs_async(x) {
-                ratios.push(named("async_speedup_vs_threads", s2.async_speedup));
-                if let Some(m) = s2.threads_memory_advantage {
-                    ratios.push(named("heap_peak_async_over_threads", m));
+        Experiment::Io(x) if x.settings.task.is_some() => {
+            for r in task::analyse(x, cores).rows {
+                if let Some(s) = r.speedup.filter(|_| r.baseline.is_some_and(|b| !std::ptr::eq(b, r.figures.cell))) {
+                    ratios.push(named(format!("speedup_vs_py_sequential.{}", r.figures.cell.label()), s));
                 }
+            }
+            "io"
+        }
+        Experiment::Io(x) => {
+            for stack in io::stacks(x) {
+                let (prefix, suffix) = match stack.interpreter() {
+                    Some(i) => ("py_", format!(" [{}]", i.label())),
+                    None => ("", String::new()),
+                };
+                if let Some(s1) = io::sync_vs_async_in(x, stack) {
+                    ratios.push(named(format!("{prefix}async_speedup_vs_sequential{suffix}"), s1.async_speedup));
+                }
+                if let Some(s2) = io::threads_vs_async_in(x, stack) {
+                    ratios.push(named(format!("{prefix}async_speedup_vs_threads{suffix}"), s2.async_speedup));
+                    if let Some(m) = s2.threads_memory_advantage {
+                        ratios.push(named(format!("{prefix}heap_peak_async_over_threads{suffix}"), m));
+                    }
+                }
+            }
+            for v in [1, 2].into_iter().flat_map(|section| io::python_vs_rust(x, section)) {
+                let name = format!("time_of.{}_over.{}", v.python.cell.label(), v.rust.cell.label());
+                ratios.push(named(name, v.ratio));
             }
             "io"
         }
         Experiment::Scale(x) => {
             for p in sweep::analyse(x, cores).points {
                 if let Some(v) = p.vs_baseline {
-                    ratios.push(named(format!("time_vs_baseline.{}", p.figures.cell.model), v));
+                    ratios.push(named(format!("time_vs_baseline.{}", p.figures.cell.label()), v));
                 }
             }
             "scale"
@@ -100,12 +126,20 @@ fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis {
             let a = cpu::analyse(x, cores);
             for r in &a.rows {
                 if let Some(s) = r.speedup {
-                    ratios.push(named(format!("speedup_vs_sequential.{}", r.figures.cell.model), s));
+                    ratios.push(named(format!("speedup_vs_sequential.{}", r.figures.cell.label()), s));
                 }
             }
             for h in a.head_to_head() {
                 let (fast, slow) = (h.fast.kind.name(), h.slow.kind.name());
-                ratios.push(named(format!("{fast}_speedup_vs_{slow}"), h.ratio));
+                let name = match h.fast.interpreter() {
+                    Some(i) => format!("{fast}_speedup_vs_{slow} [{}]", i.label()),
+                    None => format!("{fast}_speedup_vs_{slow}"),
+                };
+                ratios.push(named(name, h.ratio));
+            }
+            for v in a.runtimes() {
+                let name = format!("time_of.{}_over.{}", v.a.figures.cell.label(), v.b.figures.cell.label());
+                ratios.push(named(name, v.ratio));
             }
             "cpu"
         }

@@ -51,20 +51,25 @@ model-gil-threads = Multithread under a GIL
 model-rayon = Work-stealing pool (rayon)
     .sweep = Work-stealing pool size vs performance
     .test = Work-stealing pool
-model-py-sequential = Sync (CPython, requests)
-model-py-threads = Multithread (CPython, ThreadPoolExecutor)
+model-py-sequential = Sync (CPython)
+model-py-threads = Multithread (CPython ThreadPoolExecutor)
     .sweep = CPython thread worker count vs performance
     .test = Multithread (CPython)
-model-py-async = Async (CPython, asyncio + aiohttp)
+model-py-async = Async (CPython asyncio)
     .sweep = CPython async connection limit vs performance
     .test = Async (CPython)
-model-py-processes = Multiprocess (CPython, ProcessPoolExecutor)
+model-py-processes = Multiprocess (CPython ProcessPoolExecutor)
     .sweep = CPython process count vs performance
     .test = Multiprocess (CPython)
 model-with-n = { $concurrency ->
     [pool] { $model } ({ $n } workers)
    *[limit] { $model } (limit { $n })
 }
+interpreter = { $version }, { $gil ->
+    [on] GIL
+   *[off] no GIL
+}
+model-in-interpreter = { $model } [{ $interpreter }]
 
 ## Section 1.
 
@@ -90,6 +95,23 @@ s1-async-faster = 🚀 { $strong }
 s1-sync-faster = 🐢 { $strong }
     .strong = Sync is about { $x }x faster.
 missing-section = Not shown: this run did not include { $a } and { $b }.
+s1-py-row-async = Async, asyncio + aiohttp ({ $n })
+s1-py-row-sync = Sync, requests ({ $n })
+s1-py-row-sync-estimated = Sync, requests, estimated ({ $n })
+s1-py-async-faster = 🚀 { $strong }
+    .strong = Async (aiohttp) is about { $x }x faster than sync (requests)!
+s1-py-sync-faster = 🐢 { $strong }
+    .strong = Sync (requests) is about { $x }x faster than async (aiohttp).
+interpreter-tag = [{ $interpreter }]
+runtime-slower = ⏱ { $strong }
+    .strong = { $a } took { $x }x the time of { $b }
+runtime-faster = ⏱ { $strong }
+    .strong = { $a } was { $x }x faster than { $b }
+py-async-limit-note = { $strong } the source kept aiohttp's default of 100 connections per session; { $limit ->
+    [0] py-async here sets no limit, like async, so all { $n } requests can be in flight at once
+   *[other] py-async:{ $limit } here allows { $limit } at once
+} (py-async:100 is the source's set-up).
+    .strong = aiohttp's connection limit:
 
 ## Section 2.
 
@@ -107,6 +129,55 @@ s2-memory-threads = 💾 { $strong } multithread uses about { $x }x less!
     .strong = Memory:
 s2-memory-async = 💾 { $strong } async uses about { $x }x less!
     .strong = Memory:
+s2-py-row-async = Async (asyncio + aiohttp)
+s2-py-row-threads = Multithread (ThreadPoolExecutor, { $n } workers)
+s2-py-speed-async = ⏱ { $strong } async (aiohttp) about { $x }x faster than ThreadPoolExecutor!
+    .strong = Speed:
+s2-py-speed-threads = ⏱ { $strong } ThreadPoolExecutor about { $x }x faster than async (aiohttp)!
+    .strong = Speed:
+s2-py-memory-threads = 💾 { $strong } ThreadPoolExecutor uses about { $x }x less (tracemalloc)!
+    .strong = Memory:
+s2-py-memory-async = 💾 { $strong } async (aiohttp) uses about { $x }x less (tracemalloc)!
+    .strong = Memory:
+s2-heap-note = { $strong } the CPython rows' heap is tracemalloc's (the driver's Python heap, as the source measured it), the Rust rows' concbench's counting allocator: compare memory within a runtime, not across.
+    .strong = Two meters of heap:
+
+## The user's own task (concbench task).
+
+task-title = Your task under CPython's models
+task-function = Task
+task-function-value = { $spec } ({ $flavour ->
+    [async] an async def
+   *[sync] a plain function
+})
+task-calls = Calls
+task-calls-value = { $n } (task ids 0 … { $last })
+task-workers = Pool workers
+task-row = { $strong } { $speed }; { $bound }
+    .strong = { $model }:
+task-row-base = { $strong } { $bound }
+    .strong = { $model }:
+task-speed = { $x }x the speed of py-sequential in the same interpreter, efficiency { $pct }% of the { $n } it ran at once
+bound-one = one call after another ({ $used } cores busy): what the others are measured against
+bound-scaled = its { $n } calls at once overlapped as they could
+bound-startup = bound by start-up: its workers took { $startup } ms each to start, { $pct }% of the run
+bound-gil = bound by CPU { $loop ->
+    [yes] on the one event loop
+   *[no] under the GIL
+}: { $used } cores busy, so the tasks' Python code ran one at a time
+bound-all-cores = bound by CPU on every core: { $used } of { $cores } cores busy
+bound-waiting = bound by waiting on I/O: only { $used } cores busy, the calls mostly waited (on the API, or on what they call)
+bound-unexplained = { $used } cores busy; neither the GIL, the cores, start-up nor waiting explains the rest
+task-memory = { $strong } { $list }
+    .strong = Memory per worker:
+task-memory-threads = { $model }: { $bytes } of heap (tracemalloc) per thread
+task-memory-processes = { $model }: { $bytes } of resident memory per process
+task-fastest = ✅ { $strong }
+    .strong = Fastest: { $model }, { $x }x py-sequential
+task-checksum-ok = { $strong } every model that ran all its calls returned the same sum, { $sum } ✓
+    .strong = Check:
+task-checksum-bad = { $strong } ✗ the models' results summed differently: the task does not return the same value for the same id
+    .strong = Check:
 
 ## Section 3.
 
@@ -197,6 +268,8 @@ diag-server-cap = { $strong } At { $at }, the server worked on at most { $peak }
     .strong = Bottleneck: the server's concurrency cap.
 diag-interpreter-lock = { $strong } Every request costs { $cost } ms of client CPU that runs holding the one lock, so no number of threads can pass { $cap } requests/s; at { $at } the client made { $measured } requests/s and its threads spent { $wait }% of their time waiting for the lock. This is the source report's plateau: more threads, the same throughput.
     .strong = Bottleneck: client CPU serialised by the interpreter lock.
+diag-python-lock = { $strong } From { $from } to { $at }, the client kept only { $low }–{ $high } of its { $cores } cores busy (CPU ÷ wall time), and at { $at } its CPU time alone, { $cpu } s spent one thread at a time, was longer than the ideal { $ideal } s: the threads' Python code runs only while holding CPython's GIL, so more threads add waiting for it, not parallel work. This is the source report's plateau: more threads, the same throughput.
+    .strong = Bottleneck: the interpreter lock (CPython's GIL).
 diag-client-cpu = { $strong } At { $at }, the client kept { $used } of its { $cores } cores busy: it cannot issue requests any faster.
     .strong = Bottleneck: client CPU.
 diag-ramp-up = { $strong } At { $at }, the client needed { $ramp } ms to get { $concurrency } requests under way (starting threads, opening connections), while a request itself took { $latency } ms at the median: start-up, not the server, keeps the run from its ideal.
@@ -221,6 +294,8 @@ s4-cores = CPU cores (granted)
 s4-tasks = Tasks
 s4-work = Work per task
 s4-work-value = prime counting, n in the range { $lo } ~ { $hi } ({ $kernel })
+s4-smaller-set = { $strong } the quick suite gives every model, Rust's and CPython's, the same { $tasks } tasks instead of the source's { $source }, so that CPython's rows fit in its time; --size source runs the source's sizes.
+    .strong = A smaller task set:
 s4-test = [{ $index }] { $model } test
 s4-vs-sync = 📈 { $x }x the speed of sync
 col-speedup = Speed-up
@@ -243,6 +318,26 @@ s4-gil-no-effect = ⚠️ { $strong } ({ $x }x)
     .strong = Multithreading under a GIL has almost no effect on CPU-bound work
 s4-faster = ✅ { $strong }
     .strong = { $a } is { $x }x faster than { $b }!
+tracemalloc-slowdown = { $x }x in { $version }
+s4-py-tracemalloc = ⚠️ { $strong } the driver traced its heap with tracemalloc (on by default, as the source had it), which slowed an allocation-heavy loop { $slowdown }. py-sequential and py-threads ran under it; py-processes' workers did not, so their speed-up includes that cost{ $free ->
+    [yes] ; and tracemalloc takes one lock for every traced allocation, so in a free-threaded build it also serialises the threads
+   *[no] {""}
+}. --py-tracemalloc off gives clean timings.
+    .strong = CPython's times include tracing its heap:
+term-py-tracemalloc = ⚠ CPython's times include tracing its heap (tracemalloc: an allocation-heavy loop ran { $slowdown }); --py-tracemalloc off gives clean timings
+s4-vs-py-sync = 📈 { $x }x the speed of sync in the same interpreter
+s4-py-intro = CPython ran the same tasks: its threads under its real GIL (a free-threaded build has none), its processes each with an interpreter of their own.
+s4-py-gil-point = { $strong } CPU work does not run in parallel ({ $x }x here)
+    .strong = Multithread (CPython { $version }, GIL):
+    .then = → thread switching only adds overhead, so it can even be slower
+s4-py-free-point = { $strong } no GIL at all ({ $x }x here)
+    .strong = Multithread (CPython { $version }, free-threaded build, no GIL):
+    .then = → real parallelism in one process, up to the number of cores
+s4-py-processes-point = { $strong } each process has its own interpreter and its own GIL ({ $x }x here)
+    .strong = Multiprocess (CPython { $version }):
+    .then = → real parallelism, up to the number of cores
+s4-py-gil-no-effect = ⚠️ { $strong } ({ $x }x, { $model })
+    .strong = Multithreading has almost no effect on CPU-bound work under CPython's GIL
 s4-checksum-ok = { $strong } every model that ran all its tasks counted { $sum } primes in all, as the reference sieve did ✓
     .strong = Check:
 s4-checksum-bad = { $strong } ✗ some model's count differs from the reference ({ $sum } primes)
@@ -301,6 +396,25 @@ s5-beyond-async = { $strong } { $x }x: one event loop runs one task at a time; a
     .strong = Async:
 s5-beyond-rayon = { $strong } { $x }x
     .strong = Work-stealing pool (rayon, { $n }):
+s5-title-real = The interpreter lock, measured
+s5-locks = The lock: emulated, real and none (the same tasks)
+col-lock = Lock
+col-speedup-own = Speed-up (over its sequential)
+col-cores-used = Cores used (CPU ÷ wall)
+lock = { $lock ->
+    [emulated] emulated (concbench's GIL)
+    [real] CPython's GIL
+    [free] none (free-threaded CPython)
+   *[none] none (Rust threads)
+}
+s5-lock-cores = { $model }: { $used } cores busy with { $n } threads on { $cores } cores: { $parallel ->
+    [one] one thread ran at a time
+    [contended] busy, yet no faster than one thread: the extra CPU went to contention, not work
+   *[many] the threads ran in parallel
+}
+s5-lock-note = Cores used is the process's CPU time (user + system) over the wall time: how many cores the threads really kept busy. Under a lock it stays near 1, however many threads there are.
+s5-beyond-py-processes = { $strong } start method { $method }: each worker took { $startup } ms to start on average (inside the measured time) and used up to { $rss } of resident memory of its own (a worker's heap is not traced)
+    .strong = CPython { $version } processes ({ $n }):
 
 ## Repeated runs.
 
@@ -343,6 +457,7 @@ chart-io-time = Time for all requests, per model (bars: median; whiskers: min to
 chart-io-memory = Peak heap per model (median)
 chart-io-latency = Latency of successful requests (all runs): share answered within a time
 chart-scale-time = Time against workers: measured, ideal (Little's law) and the baseline
+chart-scale-time-py = CPython: time against workers: measured, ideal (Little's law) and the baseline
 chart-cpu-speedup = Speed-up over sequential (median, 95% CI) against the cores granted
 chart-seconds = time (s)
 chart-heap-mib = peak heap (MiB)
@@ -364,6 +479,7 @@ col-ok-failed = OK / failed
 col-end-heap = End heap
 estimated-mark = (sample; time for all is estimated)
 floor-line = { $model } took { $ratio }x its ideal time ({ $floor }: waves of requests × one latency)
+py-async-slot = { $model }: a request's latency includes its wait for one of the { $limit } connection slots (aiohttp's connector limit), not only the server's time
 failures-title = Failures
 fail-retries = ↻ { $model }: { $retries } retries; { $ok } requests succeeded after a retry, { $failed } failed for good
 fail-kind = ✗ { $model }: { $count } × { $kind } { $runs ->
@@ -402,6 +518,38 @@ target-checksum-bad = { $strong } ✗ models received different numbers of body 
     .strong = Check:
 target-server-peaks = What the server saw, per model (its own counters, reset before each run):
 target-server-peak = { $model }: { $requests } requests, at most { $peak } in flight at once, { $connections } connections
+py-title = CPython: how the py models ran
+py-interpreters = { $strong } { $list }{ $n ->
+    [one] {""}
+   *[other] ; every py model ran once in each
+}
+    .strong = Interpreters:
+py-heap-traced = { $strong } tracemalloc, on (as the source had it): the driver's Python heap only (a py-processes worker's is not traced), bytes only (allocations are not counted: –); measured when its driver started, it slowed an allocation-heavy loop { $slowdown }; --py-tracemalloc off gives clean timings.
+    .strong = Heap of the py rows:
+py-heap-untraced = { $strong } not traced (--py-tracemalloc off, for clean timings): –
+    .strong = Heap of the py rows:
+py-timeouts = { $strong } aiohttp's total timeout (ClientTimeout.total) is --timeout { $timeout }, the whole request (connecting, headers and body), and its socket connect's --connect-timeout { $connect }; requests bounds connecting by --connect-timeout { $connect } and each wait for bytes from the server by --timeout { $timeout }, not the whole request.
+    .strong = Timeouts of the py clients:
+py-task-timeout = { $strong } each call at most { $timeout } (--task-timeout: cancelled under py-async, interrupted by SIGALRM under py-sequential and in py-processes' workers; under py-threads a late call counts as timed out)
+    .strong = Bound on each call:
+py-task-no-timeout = { $strong } none (--task-timeout sets one)
+    .strong = Bound on each call:
+py-skipped = { $strong } { $model }: { $reason }
+    .strong = Not run:
+env-python = CPython interpreters
+env-interpreter = { $strong } ({ $path } → { $executable }): ABI { $abi }, { $build } with { $compiler }; { $free ->
+    [yes] a free-threaded build, GIL { $gil ->
+        [on] turned back on
+       *[off] off
+    }
+   *[no] GIL { $gil ->
+        [on] on
+       *[off] off
+    }
+}; multiprocessing start method { $method }.
+    .strong = CPython { $tag }
+env-interpreter-clients = HTTP clients { $clients } in { $venv }.
+env-interpreter-tracemalloc = tracemalloc slowed an allocation-heavy loop { $x }x here.
 env-title = Environment
 env-os = OS
 env-cpu = CPU
@@ -430,6 +578,7 @@ reading-estimated = { $strong } times (sequential) are measured on a sample and 
 ## The terminal summary.
 
 term-io = concbench io: { $requests } requests to { $to }
+term-task = concbench task: { $task }, { $tasks } calls, the API: { $to }
 term-scale = concbench scale: { $model } over { $settings }, { $requests } requests to { $to }
 term-cpu = concbench cpu: { $tasks } tasks, primes up to n in { $range } ({ $kernel }), { $cores } cores granted
 term-embedded = embedded API, latency { $latency }
@@ -440,6 +589,7 @@ term-estimated = * { $model }: { $run } of { $total } requests run; all { $total
 term-spread = ⚠ { $model }: { $notes }
 term-base = { $model } (base)
 term-gil = gil-threads: { $handovers } hand-overs ({ $forced } forced), { $wait } waiting for the lock, at most { $peak } thread inside at once
+term-lock = { $model }: { $used } cores busy (CPU ÷ wall), { $lock }
 term-model = model
 term-ok-failed = ok/failed
 term-time = time

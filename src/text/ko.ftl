@@ -44,20 +44,25 @@ model-gil-threads = GIL 아래 멀티스레드
 model-rayon = 작업 훔치기 풀 (rayon)
     .sweep = 작업 훔치기 풀 크기에 따른 성능 변화 테스트
     .test = 작업 훔치기 풀
-model-py-sequential = 동기 (CPython, requests)
-model-py-threads = 멀티스레드 (CPython, ThreadPoolExecutor)
+model-py-sequential = 동기 (CPython)
+model-py-threads = 멀티스레드 (CPython ThreadPoolExecutor)
     .sweep = CPython 멀티스레드 워커 수 증가에 따른 성능 변화 테스트
     .test = 멀티스레드 (CPython)
-model-py-async = 비동기 (CPython, asyncio + aiohttp)
+model-py-async = 비동기 (CPython asyncio)
     .sweep = CPython 비동기 연결 제한에 따른 성능 변화 테스트
     .test = 비동기 (CPython)
-model-py-processes = 멀티프로세스 (CPython, ProcessPoolExecutor)
+model-py-processes = 멀티프로세스 (CPython ProcessPoolExecutor)
     .sweep = CPython 멀티프로세스 워커 수 증가에 따른 성능 변화 테스트
     .test = 멀티프로세스 (CPython)
 model-with-n = { $concurrency ->
     [pool] { $model } (워커 { $n }개)
    *[limit] { $model } (제한 { $n }개)
 }
+interpreter = { $version }, { $gil ->
+    [on] GIL
+   *[off] GIL 없음
+}
+model-in-interpreter = { $model } [{ $interpreter }]
 
 ## 1장.
 
@@ -83,6 +88,23 @@ s1-async-faster = 🚀 { $strong }
 s1-sync-faster = 🐢 { $strong }
     .strong = 동기가 약 { $x }배 빠름.
 missing-section = 표시하지 않음: 이번 실행에 { $a }와(과) { $b }이(가) 포함되지 않았습니다.
+s1-py-row-async = 비동기, asyncio + aiohttp ({ $n }개)
+s1-py-row-sync = 동기, requests ({ $n }개)
+s1-py-row-sync-estimated = 동기 예상, requests ({ $n }개)
+s1-py-async-faster = 🚀 { $strong }
+    .strong = 비동기(aiohttp)가 동기(requests)보다 약 { $x }배 빠름!
+s1-py-sync-faster = 🐢 { $strong }
+    .strong = 동기(requests)가 비동기(aiohttp)보다 약 { $x }배 빠름.
+interpreter-tag = [{ $interpreter }]
+runtime-slower = ⏱ { $strong }
+    .strong = { $a }은(는) { $b }보다 { $x }배 오래 걸림
+runtime-faster = ⏱ { $strong }
+    .strong = { $a }이(가) { $b }보다 { $x }배 빠름
+py-async-limit-note = { $strong } 원본은 aiohttp의 기본값인 세션당 연결 100개를 그대로 썼음; { $limit ->
+    [0] 여기서 py-async는 async처럼 제한이 없어 요청 { $n }개가 모두 동시에 처리될 수 있음
+   *[other] 여기서 py-async:{ $limit }는 동시에 { $limit }개까지 허용
+} (원본과 같은 설정은 py-async:100).
+    .strong = aiohttp의 연결 제한:
 
 ## 2장.
 
@@ -100,6 +122,55 @@ s2-memory-threads = 💾 { $strong } 멀티스레드가 약 { $x }배 적게 사
     .strong = 메모리:
 s2-memory-async = 💾 { $strong } 비동기가 약 { $x }배 적게 사용!
     .strong = 메모리:
+s2-py-row-async = 비동기 (asyncio + aiohttp)
+s2-py-row-threads = 멀티스레드 (ThreadPoolExecutor, 워커 { $n }개)
+s2-py-speed-async = ⏱ { $strong } 비동기(aiohttp)가 ThreadPoolExecutor보다 약 { $x }배 빠름!
+    .strong = 속도:
+s2-py-speed-threads = ⏱ { $strong } ThreadPoolExecutor가 비동기(aiohttp)보다 약 { $x }배 빠름!
+    .strong = 속도:
+s2-py-memory-threads = 💾 { $strong } ThreadPoolExecutor가 약 { $x }배 적게 사용 (tracemalloc)!
+    .strong = 메모리:
+s2-py-memory-async = 💾 { $strong } 비동기(aiohttp)가 약 { $x }배 적게 사용 (tracemalloc)!
+    .strong = 메모리:
+s2-heap-note = { $strong } CPython 행의 힙은 tracemalloc 값(원본처럼 드라이버의 Python 힙), Rust 행의 힙은 concbench의 할당 계수기 값: 메모리는 같은 런타임 안에서만 비교할 것.
+    .strong = 힙을 재는 방법이 둘:
+
+## 사용자 작업 (concbench task).
+
+task-title = CPython 방식별 사용자 작업 실행
+task-function = 작업
+task-function-value = { $spec } ({ $flavour ->
+    [async] async def
+   *[sync] 일반 함수
+})
+task-calls = 호출 수
+task-calls-value = { $n }개 (작업 번호 0 … { $last })
+task-workers = 풀 워커 수
+task-row = { $strong } { $speed }; { $bound }
+    .strong = { $model }:
+task-row-base = { $strong } { $bound }
+    .strong = { $model }:
+task-speed = 같은 인터프리터의 py-sequential 대비 { $x }배 속도, 동시에 실행한 { $n }개 대비 효율 { $pct }%
+bound-one = 호출을 하나씩 차례로 실행 (코어 { $used }개 사용): 다른 방식의 비교 기준
+bound-scaled = 동시에 실행한 호출 { $n }개가 가능한 만큼 겹쳐 실행됨
+bound-startup = 시작 비용이 한계: 워커마다 시작에 { $startup } ms, 실행 시간의 { $pct }%
+bound-gil = { $loop ->
+    [yes] 이벤트 루프 하나의
+   *[no] GIL 아래의
+} CPU가 한계: 코어 { $used }개 사용, 작업의 Python 코드는 한 번에 하나씩 실행됨
+bound-all-cores = 모든 코어의 CPU가 한계: 코어 { $cores }개 중 { $used }개 사용
+bound-waiting = I/O 대기가 한계: 코어 { $used }개만 사용, 호출은 대부분 기다림 (API나 호출한 대상을)
+bound-unexplained = 코어 { $used }개 사용; GIL, 코어, 시작 비용, 대기 어느 것으로도 나머지가 설명되지 않음
+task-memory = { $strong } { $list }
+    .strong = 워커당 메모리:
+task-memory-threads = { $model }: 스레드마다 힙 { $bytes } (tracemalloc)
+task-memory-processes = { $model }: 프로세스마다 상주 메모리 { $bytes }
+task-fastest = ✅ { $strong }
+    .strong = 가장 빠름: { $model }, py-sequential 대비 { $x }배
+task-checksum-ok = { $strong } 모든 호출을 끝낸 방식은 모두 같은 합 { $sum }을 돌려줌 ✓
+    .strong = 검증:
+task-checksum-bad = { $strong } ✗ 방식마다 결과의 합이 다름: 작업이 같은 번호에 같은 값을 돌려주지 않음
+    .strong = 검증:
 
 ## 3장.
 
@@ -190,6 +261,8 @@ diag-server-cap = { $strong } { $at }에서 서버는 한 번에 최대 { $peak 
     .strong = 병목: 서버의 동시 처리 제한.
 diag-interpreter-lock = { $strong } 요청마다 클라이언트 CPU { $cost } ms를 락 하나를 쥔 채 쓰므로 스레드를 아무리 늘려도 초당 { $cap }개 요청을 넘을 수 없음; { $at }에서 클라이언트는 초당 { $measured }개 요청을 보냈고 스레드들은 시간의 { $wait }%를 락 대기에 씀. 원본 보고서의 정체 구간이 바로 이것: 스레드를 늘려도 처리량은 그대로.
     .strong = 병목: 인터프리터 락에 직렬화된 클라이언트 CPU.
+diag-python-lock = { $strong } { $from }부터 { $at }까지 클라이언트는 코어 { $cores }개 중 { $low }–{ $high }개만 사용했고(CPU ÷ 경과 시간), { $at }에서는 한 번에 스레드 하나씩 쓴 CPU 시간만 { $cpu }초로 이상적 시간 { $ideal }초보다 길었음: 스레드의 Python 코드는 CPython의 GIL을 쥔 동안에만 실행되므로 스레드를 늘려도 GIL 대기만 늘 뿐 병렬로 일하지 않음. 원본 보고서의 정체 구간이 바로 이것: 스레드를 늘려도 처리량은 그대로.
+    .strong = 병목: 인터프리터 락 (CPython의 GIL).
 diag-client-cpu = { $strong } { $at }에서 클라이언트가 코어 { $cores }개 중 { $used }개를 계속 사용: 요청을 더 빨리 보낼 수 없음.
     .strong = 병목: 클라이언트 CPU.
 diag-ramp-up = { $strong } { $at }에서 클라이언트가 요청 { $concurrency }개를 모두 시작하는 데 { $ramp } ms가 걸림(스레드 생성, 연결 수립). 요청 하나는 중앙값 { $latency } ms: 서버가 아니라 시작 비용이 이상적 시간을 가로막음.
@@ -214,6 +287,8 @@ s4-cores = CPU 코어 수 (사용 가능)
 s4-tasks = 작업 수
 s4-work = 연산 복잡도
 s4-work-value = { $lo } ~ { $hi } 범위 소수 계산 ({ $kernel })
+s4-smaller-set = { $strong } 빠른 모음은 CPython 행이 시간 안에 들어오도록 Rust와 CPython의 모든 방식에 원본의 작업 { $source }개 대신 같은 작업 { $tasks }개를 줌; --size source로 원본 크기로 실행할 수 있음.
+    .strong = 더 작은 작업 모음:
 s4-test = [{ $index }] { $model } 테스트
 s4-vs-sync = 📈 동기 대비 { $x }배 속도
 col-speedup = 속도 향상
@@ -236,6 +311,26 @@ s4-gil-no-effect = ⚠️ { $strong } ({ $x }배)
     .strong = GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음
 s4-faster = ✅ { $strong }
     .strong = { $a }가 { $b }보다 { $x }배 빠름!
+tracemalloc-slowdown = { $version }에서 { $x }배
+s4-py-tracemalloc = ⚠️ { $strong } 드라이버가 tracemalloc으로 힙을 추적했고(원본처럼 기본값 켜짐), 그 때문에 할당이 많은 반복문이 느려짐({ $slowdown }). py-sequential과 py-threads는 추적 아래에서 실행됐지만 py-processes의 워커는 추적하지 않으므로, 그 속도 향상에는 추적 비용이 포함됨{ $free ->
+    [yes] ; 또 tracemalloc은 추적하는 할당마다 락 하나를 잡으므로 자유 스레드 빌드에서는 스레드도 직렬화함
+   *[no] {""}
+}. --py-tracemalloc off로 깨끗한 시간을 잴 수 있음.
+    .strong = CPython 시간에는 힙 추적 비용이 포함됨:
+term-py-tracemalloc = ⚠ CPython 시간에는 힙 추적 비용이 포함됨 (tracemalloc: 할당이 많은 반복문이 느려짐, { $slowdown }); --py-tracemalloc off로 깨끗한 시간을 잴 수 있음
+s4-vs-py-sync = 📈 같은 인터프리터의 동기 대비 { $x }배 속도
+s4-py-intro = CPython도 같은 작업을 실행: 스레드는 실제 GIL 아래에서(자유 스레드 빌드에는 GIL이 없음), 프로세스는 각자 독립적인 인터프리터로.
+s4-py-gil-point = { $strong } GIL로 인해 CPU 작업은 실제로 병렬 실행 안 됨 (여기서 { $x }배)
+    .strong = 멀티스레드 (CPython { $version }, GIL):
+    .then = → 스레드 전환 오버헤드만 추가되어 오히려 느려질 수 있음
+s4-py-free-point = { $strong } GIL이 전혀 없음 (여기서 { $x }배)
+    .strong = 멀티스레드 (CPython { $version }, 자유 스레드 빌드, GIL 없음):
+    .then = → 한 프로세스 안에서 코어 수만큼 진정한 병렬 실행
+s4-py-processes-point = { $strong } 각 프로세스가 독립적인 인터프리터와 GIL 보유 (여기서 { $x }배)
+    .strong = 멀티프로세스 (CPython { $version }):
+    .then = → 진정한 병렬 실행 가능, CPU 코어 수만큼 성능 향상
+s4-py-gil-no-effect = ⚠️ { $strong } ({ $x }배, { $model })
+    .strong = CPython의 GIL 아래 멀티스레드는 CPU 바운드 작업에서 거의 효과 없음
 s4-checksum-ok = { $strong } 모든 작업을 끝낸 방식은 모두 기준 체와 같은 총 { $sum }개의 소수를 셈 ✓
     .strong = 검증:
 s4-checksum-bad = { $strong } ✗ 어떤 방식의 개수가 기준({ $sum }개)과 다름
@@ -294,6 +389,25 @@ s5-beyond-async = { $strong } { $x }배: 이벤트 루프 하나가 한 번에 �
     .strong = 비동기:
 s5-beyond-rayon = { $strong } { $x }배
     .strong = 작업 훔치기 풀 (rayon, { $n }개):
+s5-title-real = 인터프리터 락 실측
+s5-locks = 락: 흉내 낸 GIL, 실제 GIL, 락 없음 (같은 작업)
+col-lock = 락
+col-speedup-own = 속도 향상 (자기 동기 대비)
+col-cores-used = 사용한 코어 (CPU ÷ 경과 시간)
+lock = { $lock ->
+    [emulated] 흉내 낸 GIL (concbench)
+    [real] CPython의 GIL
+    [free] 없음 (자유 스레드 CPython)
+   *[none] 없음 (Rust 스레드)
+}
+s5-lock-cores = { $model }: 코어 { $cores }개에서 스레드 { $n }개가 코어 { $used }개를 사용: { $parallel ->
+    [one] 한 번에 1개 스레드만 실행됨
+    [contended] 코어는 바빴지만 스레드 1개보다 빠르지 않음: 늘어난 CPU는 일이 아니라 경합에 쓰임
+   *[many] 스레드들이 병렬로 실행됨
+}
+s5-lock-note = 사용한 코어는 프로세스의 CPU 시간(사용자 + 시스템)을 경과 시간으로 나눈 값으로, 스레드들이 실제로 코어를 몇 개 썼는지 보여줌. 락 아래에서는 스레드가 몇 개든 1 근처에 머무름.
+s5-beyond-py-processes = { $strong } 시작 방식 { $method }: 워커마다 시작에 평균 { $startup } ms (측정 시간에 포함), 상주 메모리 최대 { $rss } 사용 (워커의 힙은 추적하지 않음)
+    .strong = CPython { $version } 프로세스 ({ $n }개):
 
 ## 반복 실행.
 
@@ -336,6 +450,7 @@ chart-io-time = 방식별 전체 요청 소요 시간 (막대: 중앙값, 수염
 chart-io-memory = 방식별 피크 힙 메모리 (중앙값)
 chart-io-latency = 성공한 요청의 지연 분포 (전체 실행): 주어진 시간 안에 응답한 비율
 chart-scale-time = 워커 수에 따른 소요 시간: 측정값, 이상값 (리틀의 법칙), 기준
+chart-scale-time-py = CPython: 워커 수에 따른 소요 시간: 측정값, 이상값 (리틀의 법칙), 기준
 chart-cpu-speedup = 동기 대비 속도 향상 (중앙값, 95% 신뢰구간)과 사용 가능 코어 수
 chart-seconds = 소요 시간 (초)
 chart-heap-mib = 피크 힙 (MiB)
@@ -357,6 +472,7 @@ col-ok-failed = 성공 / 실패
 col-end-heap = 종료 시 힙
 estimated-mark = (표본 측정, 전체 시간은 예상치)
 floor-line = { $model }: 이상적 시간({ $floor }, 요청 묶음 수 × 지연 1회)의 { $ratio }배
+py-async-slot = { $model }: 요청의 지연에는 연결 슬롯 { $limit }개 중 하나를 기다린 시간(aiohttp 커넥터 제한)이 포함되며, 서버가 쓴 시간만이 아님
 failures-title = 실패
 fail-retries = ↻ { $model }: 재시도 { $retries }번; 재시도 뒤 성공한 요청 { $ok }개, 끝내 실패한 요청 { $failed }개
 fail-kind = ✗ { $model }: { $runs }회 실행에서 { $kind } { $count }건 (예: { $example })
@@ -392,6 +508,38 @@ target-checksum-bad = { $strong } ✗ 방식마다 받은 응답 본문 바이�
     .strong = 검증:
 target-server-peaks = 서버가 본 것 (방식별, 실행 전마다 초기화한 서버 카운터):
 target-server-peak = { $model }: 요청 { $requests }개, 최대 동시 처리 { $peak }개, 연결 { $connections }개
+py-title = CPython: py 방식의 실행 방법
+py-interpreters = { $strong } { $list }{ $n ->
+    [one] {""}
+   *[other] ; 모든 py 방식은 인터프리터마다 한 번씩 실행됨
+}
+    .strong = 인터프리터:
+py-heap-traced = { $strong } tracemalloc, 켜짐 (원본처럼): 드라이버의 Python 힙만 (py-processes 워커의 힙은 추적하지 않음), 바이트만 (할당 횟수는 세지 않음: –); 드라이버 시작 때 잰 값으로 할당이 많은 반복문이 느려짐({ $slowdown }); --py-tracemalloc off로 깨끗한 시간을 잴 수 있음.
+    .strong = py 행의 힙:
+py-heap-untraced = { $strong } 추적하지 않음 (--py-tracemalloc off, 깨끗한 시간을 위해): –
+    .strong = py 행의 힙:
+py-timeouts = { $strong } aiohttp의 전체 타임아웃(ClientTimeout.total)은 --timeout { $timeout }로 요청 전체(연결, 헤더, 본문)를, 소켓 연결은 --connect-timeout { $connect }로 제한; requests는 연결을 --connect-timeout { $connect }로, 서버의 바이트를 기다리는 매 순간을 --timeout { $timeout }로 제한하며 요청 전체를 제한하지는 않음.
+    .strong = py 클라이언트의 타임아웃:
+py-task-timeout = { $strong } 호출마다 최대 { $timeout } (--task-timeout: py-async에서는 취소, py-sequential과 py-processes 워커에서는 SIGALRM으로 중단, py-threads에서는 늦은 호출을 시간 초과로 셈)
+    .strong = 호출당 제한:
+py-task-no-timeout = { $strong } 없음 (--task-timeout으로 정할 수 있음)
+    .strong = 호출당 제한:
+py-skipped = { $strong } { $model }: { $reason }
+    .strong = 실행 안 함:
+env-python = CPython 인터프리터
+env-interpreter = { $strong } ({ $path } → { $executable }): ABI { $abi }, { $build }, { $compiler }; { $free ->
+    [yes] 자유 스레드 빌드, GIL { $gil ->
+        [on] 다시 켜짐
+       *[off] 꺼짐
+    }
+   *[no] GIL { $gil ->
+        [on] 켜짐
+       *[off] 꺼짐
+    }
+}; multiprocessing 시작 방식 { $method }.
+    .strong = CPython { $tag }
+env-interpreter-clients = HTTP 클라이언트 { $clients }, 환경 { $venv }.
+env-interpreter-tracemalloc = 여기서 tracemalloc이 할당이 많은 반복문을 { $x }배 느리게 함.
 env-title = 실행 환경
 env-os = OS
 env-cpu = CPU
@@ -420,6 +568,7 @@ reading-estimated = { $strong } 시간(동기)은 표본을 측정해 전체 요
 ## 터미널 요약.
 
 term-io = concbench io: { $to }에 요청 { $requests }개
+term-task = concbench task: { $task }, 호출 { $tasks }개, API: { $to }
 term-scale = concbench scale: { $model }, N = { $settings }, { $to }에 요청 { $requests }개
 term-cpu = concbench cpu: 작업 { $tasks }개, { $range } 범위 소수 계산 ({ $kernel }), 사용 가능 코어 { $cores }개
 term-embedded = 내장 API (지연 { $latency })
@@ -430,6 +579,7 @@ term-estimated = * { $model }: 요청 { $total }개 중 { $run }개만 실행, �
 term-spread = ⚠ { $model }: { $notes }
 term-base = { $model } (기준)
 term-gil = gil-threads: 락이 { $handovers }번 넘어감 (강제 { $forced }번), 락 대기 합계 { $wait }, 작업 코드 안의 스레드는 한 번에 최대 { $peak }개
+term-lock = { $model }: 코어 { $used }개 사용 (CPU ÷ 경과 시간), { $lock }
 term-model = 모델
 term-ok-failed = 성공/실패
 term-time = 소요 시간

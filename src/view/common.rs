@@ -5,11 +5,12 @@
 use std::time::Duration;
 
 use super::doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Table, bullets};
-use super::words::{code, emph, led, plain, rich, secs, strong};
+use super::words::{cell_spec, code, emph, led, plain, rich, secs, strong};
 use crate::analysis::io::Figures;
 use crate::analysis::{applied_latency, checksums_agree};
 use crate::record::{
-    Cell, CellStatus, CellSummary, ClientSettings, Experiment, LatencySummary, Report, Schedule, TargetInfo, TargetKind,
+    Cell, CellStatus, CellSummary, ClientSettings, Environment, Experiment, LatencySummary, Report, Schedule,
+    TargetInfo, TargetKind,
 };
 use crate::text::{Arg, Text};
 use crate::units::{fmt_duration, fmt_mib, fmt_ms_us};
@@ -107,7 +108,7 @@ pub fn missing_row(t: &Text, cell: &Cell, at: usize) -> Row {
         CellStatus::Pending | CellStatus::Ok => "term-not-run",
     };
     let mut cells = vec![Inline::default(); at];
-    cells.extend([Inline::plain(cell.model.to_string()), Inline::plain(t.get(state))]);
+    cells.extend([Inline::plain(cell_spec(t, cell)), Inline::plain(t.get(state))]);
     Row { cells, show: Show::Terminal }
 }
 
@@ -149,7 +150,7 @@ pub fn spread_notes(t: &Text, s: &CellSummary) -> Vec<String> {
 pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = Vec::new();
     for cell in cells {
-        let model = code(&cell.model.to_string());
+        let model = code(&cell_spec(t, cell));
         if let CellStatus::Failed { reason } = &cell.status {
             lines.push(rich(t, "fail-cell", &[("model", (&model).into()), ("reason", plain(reason).into())]));
         }
@@ -184,18 +185,27 @@ pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
 }
 
 /// The terminal's notes under an experiment's table: failures, mismatches with the server's
-/// counters, how the runs were repeated, cells whose spread deserves a look; then the gap before
+/// counters (for an experiment of kind `reconciled`; `None`: the user's task, nothing to
+/// reconcile), how the runs were repeated, cells whose spread deserves a look; then the gap before
 /// the verdicts.
-pub fn terminal_notes(doc: &mut Document, t: &Text, kind: &'static str, schedule: &Schedule, cells: &[&Cell]) {
+pub fn terminal_notes(
+    doc: &mut Document,
+    t: &Text,
+    reconciled: Option<&'static str>,
+    schedule: &Schedule,
+    cells: &[&Cell],
+) {
     doc.term(bullets(failure_lines(t, cells)));
-    doc.term(bullets(integrity_lines(t, kind, cells)));
+    if let Some(kind) = reconciled {
+        doc.term(bullets(integrity_lines(t, kind, cells)));
+    }
     if checksums_agree(cells.iter().copied()).is_some_and(|(same, _)| !same) {
         doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
     doc.term(Block::Paragraph(schedule_line(t, schedule).into()));
     let noted = cells.iter().filter_map(|c| {
         let notes = spread_notes(t, &Figures::of(c)?.summary);
-        let args = [("model", c.model.to_string().into()), ("notes", notes.join("; ").into())];
+        let args = [("model", cell_spec(t, c).into()), ("notes", notes.join("; ").into())];
         (!notes.is_empty()).then(|| t.msg("term-spread", &args))
     });
     doc.term(bullets(noted));
@@ -217,7 +227,8 @@ pub fn integrity_lines(t: &Text, kind: &'static str, cells: &[&Cell]) -> Vec<Inl
     findings_of(kind, cells)
         .into_iter()
         .map(|f| {
-            let at = [("model", code(&f.model).into()), ("round", (f.round + 1).into())];
+            let model = super::words::spec(t, &f.model, f.interpreter.as_ref());
+            let at = [("model", code(&model).into()), ("round", (f.round + 1).into())];
             let (id, more): (&str, Vec<(&str, Arg)>) = match f.mismatch {
                 Mismatch::Requests { tries, server, exact: true } => {
                     ("integrity-requests-exact", vec![("tries", tries.into()), ("server", server.into())])
@@ -242,7 +253,7 @@ pub fn integrity_lines(t: &Text, kind: &'static str, cells: &[&Cell]) -> Vec<Inl
 
 /// The document's tail of an experiment: its charts, the spread of its runs, its failures, the
 /// reconciliation with the server's counters, its target and settings.
-pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
+pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment, env: &Environment) {
     for chart in charts(t, experiment) {
         doc.doc(Block::Chart(chart));
     }
@@ -253,31 +264,44 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
         doc.heading(2, t.get("failures-title"));
         doc.doc(bullets(failures));
     }
-    let mismatches = integrity_lines(t, experiment.kind_name(), &cells);
+    let reconciled = experiment.task().is_none().then(|| experiment.kind_name());
+    let mismatches = reconciled.map(|kind| integrity_lines(t, kind, &cells)).unwrap_or_default();
     if !mismatches.is_empty() {
         doc.heading(2, t.get("integrity-title"));
         doc.doc(bullets(mismatches));
     }
     if let (Some(target_info), Some(c)) = (experiment.target(), experiment.client()) {
-        target(doc, t, target_info, c, &cells);
+        let client = Some(c).filter(|_| experiment.task().is_none());
+        target(doc, t, target_info, client, &cells);
     }
+    super::python::settings(doc, t, experiment, env);
 }
 
 /// The charts of an experiment (the document shows those with data).
 pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
+    let kind = match experiment {
+        Experiment::Scale(s) if s.settings.model.is_python() => "scale-py",
+        e => e.kind_name(),
+    };
     CHARTS
         .iter()
-        .filter(|(_, kind)| *kind == experiment.kind_name())
+        .filter(|(_, of)| *of == kind)
         .map(|&(id, _)| ChartRef { id, title: t.get(&format!("chart-{id}")) })
         .collect()
 }
 
+/// The sweep chart of `exp`: a report can hold a Rust sweep and a CPython one (the suite).
+pub fn scale_chart(exp: &crate::record::ScaleExperiment) -> &'static str {
+    if exp.settings.model.is_python() { chart::SCALE_TIME_PY } else { chart::SCALE_TIME }
+}
+
 /// Every chart, in report order, with the kind of experiment it shows: the one list of them.
-pub const CHARTS: [(&str, &str); 5] = [
+pub const CHARTS: [(&str, &str); 6] = [
     (chart::IO_TIME, "io"),
     (chart::IO_MEMORY, "io"),
     (chart::IO_LATENCY, "io"),
     (chart::SCALE_TIME, "scale"),
+    (chart::SCALE_TIME_PY, "scale-py"),
     (chart::CPU_SPEEDUP, "cpu"),
 ];
 
@@ -287,6 +311,7 @@ pub mod chart {
     pub const IO_MEMORY: &str = "io-memory";
     pub const IO_LATENCY: &str = "io-latency";
     pub const SCALE_TIME: &str = "scale-time";
+    pub const SCALE_TIME_PY: &str = "scale-time-py";
     pub const CPU_SPEEDUP: &str = "cpu-speedup";
 }
 
@@ -300,7 +325,7 @@ fn spread(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
             let f = Figures::of(c)?;
             let s = &f.summary.wall_s;
             Some(vec![
-                Inline::code(c.model.to_string()),
+                Inline::code(cell_spec(t, c)),
                 count(s.n),
                 Inline::plain(secs(s.median)),
                 Inline::plain(format!("{} ± {}", secs(s.mean), secs(s.sd))),
@@ -316,9 +341,11 @@ fn spread(doc: &mut Document, t: &Text, schedule: &Schedule, cells: &[&Cell]) {
     doc.doc(doc_table(super::common::headers(t, &ids), rows));
 }
 
-/// Where the requests went and how the clients were set up.
-fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) -> Vec<Inline> {
+/// Where the requests went and how the clients were set up (`None`: the user's task, whose
+/// own calls concbench's clients do not make, and whose results its view checks).
+fn target_lines(t: &Text, target: &TargetInfo, client: Option<&ClientSettings>, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = where_to(t, target, cells);
+    let Some(client) = client else { return lines };
     lines.extend(client_lines(t, client));
     match checksums_agree(cells.iter().copied()) {
         Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
@@ -385,7 +412,7 @@ fn client_lines(t: &Text, client: &ClientSettings) -> Vec<Inline> {
     lines
 }
 
-fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &[&Cell]) {
+fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: Option<&ClientSettings>, cells: &[&Cell]) {
     doc.heading(1, t.get("target-title"));
     let mut items: Vec<Item> = target_lines(t, target, client, cells).into_iter().map(Item::from).collect();
     let peaks: Vec<Inline> = cells
@@ -393,7 +420,7 @@ fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSett
         .filter_map(|c| {
             let s = Figures::of(c)?.run.server.as_ref()?;
             let args = [
-                ("model", code(&c.model.to_string()).into()),
+                ("model", code(&cell_spec(t, c)).into()),
                 ("requests", s.requests.into()),
                 ("peak", s.peak_inflight.into()),
                 ("connections", s.connections_accepted.into()),
@@ -454,6 +481,7 @@ pub fn environment(doc: &mut Document, t: &Text, report: &Report) {
         facts.insert(4, ("env-others", others));
     }
     doc.doc(Block::Facts(facts.into_iter().map(|(id, v)| (t.get(id), Inline::plain(v))).collect()));
+    super::python::interpreters(doc, t, e);
     doc.heading(2, t.get("reading-title"));
     let emph_attr = |a: &str| Arg::from(emph(&t.attr("reading-heap", a, &[])));
     let heap = led(t, "reading-heap", &[("peak", emph_attr("peak")), ("end", emph_attr("end"))]);

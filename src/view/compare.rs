@@ -4,6 +4,7 @@
 
 use super::common::{col, row, table};
 use super::doc::{Block, Document, Show, bullets};
+use super::words::in_interpreter;
 use crate::compare::{CellChange, Comparison, Difference, Reason, Side, Value, Verdict};
 use crate::text::Text;
 
@@ -16,7 +17,9 @@ pub fn document(c: &Comparison, t: &Text) -> Document {
     let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
     let columns = vec![
         col(h("compare-experiment"), h("compare-experiment"), |c: &CellChange| c.experiment.into()),
-        col(h("compare-model"), h("compare-model"), |c: &CellChange| c.model.as_str().into()),
+        col(h("compare-model"), h("compare-model"), |c: &CellChange| {
+            in_interpreter(t, c.model.clone(), c.interpreter.as_ref()).into()
+        }),
         col(h("compare-a"), h("compare-a"), |c: &CellChange| secs(c.a_median_s)),
         col(h("compare-b"), h("compare-b"), |c: &CellChange| secs(c.b_median_s)),
         col(h("compare-change"), h("compare-change"), |c: &CellChange| pct(c.change.point).into()),
@@ -29,7 +32,11 @@ pub fn document(c: &Comparison, t: &Text) -> Document {
     doc.push(Show::Both, Block::Table(table(columns, rows)));
     let differences = c.differences.iter().map(|d| t.msg("compare-difference", &[("what", difference(t, d).into())]));
     let unmatched = c.unmatched.iter().map(|u| {
-        let what = [("what", u.what().into())];
+        let what = match &u.model {
+            Some(m) => format!("{} {}", u.experiment, in_interpreter(t, m.clone(), u.interpreter.as_ref())),
+            None => u.experiment.to_string(),
+        };
+        let what = [("what", what.into())];
         let why = match u.reason {
             Reason::OnlyIn(side) => {
                 t.msg("compare-only-in", &[&what[..], &[("side", side_name(side).into())]].concat())

@@ -10,11 +10,12 @@ use super::common::{
     time_with_spread,
 };
 use super::doc::{Block, Document, Inline, Item, Show, bullets};
+use super::python::tracemalloc_cost;
 use super::words::{
-    code, count, failures_note, interval_note, led, model_name, ratio_cell, ratio_text, rich, secs, verdict, withheld,
+    Names, code, count, failures_note, interval_note, led, ratio_cell, ratio_text, rich, secs, verdict, withheld,
 };
-use crate::analysis::cpu::{CpuAnalysis, CpuRow, analyse, timeline};
-use crate::record::{Cell, CpuExperiment, ModelKind, ModelSpec};
+use crate::analysis::cpu::{CpuAnalysis, CpuRow, Lock, analyse, timeline};
+use crate::record::{Cell, CpuExperiment, Environment, ModelKind};
 use crate::text::{Arg, Text};
 use crate::units::fmt_mib;
 
@@ -27,15 +28,26 @@ const TIMELINE_THREADS: usize = 4;
 struct Verdicts {
     theoretical: Inline,
     head_to_head: Vec<Inline>,
+    runtimes: Vec<Inline>,
     checksum: Inline,
+    /// What tracing the py models' heap did to their times.
+    tracemalloc: Option<Inline>,
+}
+
+/// What tracing the driver's heap did to the py models' times, when it traced and they ran.
+fn tracemalloc_note(t: &Text, exp: &CpuExperiment, env: &Environment, a: &CpuAnalysis) -> Option<Inline> {
+    let python = exp.settings.python.as_ref().filter(|_| a.rows.iter().any(|r| r.kind.is_python()))?;
+    let cost = tracemalloc_cost(t, env, python)?;
+    let free = a.all(ModelKind::PyThreads).any(|r| r.lock() == Some(Lock::FreeThreaded));
+    Some(led(t, "s4-py-tracemalloc", &[("slowdown", cost.into()), ("free", if free { "yes" } else { "no" }.into())]))
 }
 
 /// The head-to-head verdicts the reports state, naming models with `name`.
-fn head_to_head(t: &Text, a: &CpuAnalysis, name: impl Fn(&ModelSpec) -> String) -> Vec<Inline> {
+fn head_to_head(t: &Text, a: &CpuAnalysis, name: impl Fn(&Cell) -> String) -> Vec<Inline> {
     let stated = a.head_to_head().into_iter().filter(|h| h.stated);
     stated
         .map(|h| {
-            let (f, s) = (name(&h.fast.figures.cell.model), name(&h.slow.figures.cell.model));
+            let (f, s) = (name(h.fast.figures.cell), name(h.slow.figures.cell));
             let faster = |a: &str, b: &str, x: f64| {
                 led(t, "s4-faster", &[("a", a.into()), ("b", b.into()), ("x", ratio_text(x).into())])
             };
@@ -44,13 +56,31 @@ fn head_to_head(t: &Text, a: &CpuAnalysis, name: impl Fn(&ModelSpec) -> String) 
         .collect()
 }
 
-pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, cores: usize) {
-    let a = analyse(exp, cores);
-    let verdicts = verdicts(t, &a);
-    section4(doc, t, exp, &a, &verdicts);
-    section5(doc, t, &a);
-    details(doc, t, exp, &a);
+/// The same one-at-a-time work in two runtimes (CPython against Rust, one interpreter against
+/// another), naming models with `name`.
+fn runtimes(t: &Text, a: &CpuAnalysis, name: impl Fn(&Cell) -> String) -> Vec<Inline> {
+    a.runtimes()
+        .into_iter()
+        .map(|v| {
+            let names = [("a", Arg::from(name(v.a.figures.cell))), ("b", name(v.b.figures.cell).into())];
+            let line = |id: &str, x: f64| led(t, id, &[&names[..], &[("x", ratio_text(x).into())]].concat());
+            verdict(t, &v.ratio, |x| line("runtime-slower", x), |x| line("runtime-faster", x))
+        })
+        .collect()
+}
+
+pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, env: &Environment) {
+    let a = analyse(exp, env.cores_granted);
+    let names = Names::new(t, exp.settings.python.as_ref());
+    let mut verdicts = verdicts(&names, &a);
+    verdicts.tracemalloc = tracemalloc_note(t, exp, env, &a);
+    section4(doc, &names, exp, &a, &verdicts);
+    section5(doc, &names, &a);
+    details(doc, &names, exp, &a);
     doc.term(Block::Paragraph(verdicts.theoretical));
+    if let Some(line) = smaller_set(t, exp) {
+        doc.term(Block::Paragraph(line));
+    }
     if let Some(st) = a.first(ModelKind::GilThreads).and_then(|g| g.gil()) {
         let args = [
             ("handovers", st.handovers.into()),
@@ -60,17 +90,27 @@ pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, cores: usize) {
         ];
         doc.term(Block::Paragraph(t.msg("term-gil", &args).into()));
     }
-    for line in head_to_head(t, &a, ModelSpec::to_string).into_iter().chain([verdicts.checksum]) {
+    for line in super::locks::terminal_lines(&names, &a) {
+        doc.term(Block::Paragraph(line.into()));
+    }
+    if let Some(cost) = exp.settings.python.as_ref().and_then(|p| tracemalloc_cost(t, env, p)) {
+        doc.term(Block::Paragraph(t.msg("term-py-tracemalloc", &[("slowdown", cost.into())]).into()));
+    }
+    let specs = head_to_head(t, &a, |c| names.spec(c)).into_iter().chain(runtimes(t, &a, |c| names.spec(c)));
+    for line in specs.chain([verdicts.checksum]) {
         doc.term(Block::Paragraph(line));
     }
 }
 
-fn verdicts(t: &Text, a: &CpuAnalysis) -> Verdicts {
+fn verdicts(names: &Names, a: &CpuAnalysis) -> Verdicts {
+    let t = names.t;
     let id = if a.checksums_ok() { "s4-checksum-ok" } else { "s4-checksum-bad" };
     Verdicts {
         theoretical: led(t, "s4-theoretical", &[("cores", a.cores.into())]),
-        head_to_head: head_to_head(t, a, |m| model_name(t, m)),
+        head_to_head: head_to_head(t, a, |c| names.name(c)),
+        runtimes: runtimes(t, a, |c| names.name(c)),
         checksum: led(t, id, &[("sum", a.expected_checksum.to_string().into())]),
+        tracemalloc: None,
     }
 }
 
@@ -78,7 +118,7 @@ fn pct(x: Option<f64>) -> String {
     format!("{:.1}", x.unwrap_or(0.0) * 100.0)
 }
 
-fn f2(x: f64) -> String {
+pub(super) fn f2(x: f64) -> String {
     format!("{x:.2}")
 }
 
@@ -86,8 +126,19 @@ fn speedup_of(a: &CpuAnalysis, kind: ModelKind) -> Option<f64> {
     a.first(kind).and_then(CpuRow::stated_speedup).map(|s| s.point)
 }
 
-fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, verdicts: &Verdicts) {
-    let s = &exp.settings;
+/// That every model ran a smaller set of tasks than the source, when it did (the quick suite).
+fn smaller_set(t: &Text, exp: &CpuExperiment) -> Option<Inline> {
+    let source = exp.settings.source_tasks?;
+    Some(led(t, "s4-smaller-set", &[("tasks", exp.settings.tasks.into()), ("source", source.into())]))
+}
+
+/// Whether a row is the one-at-a-time run others are measured against.
+fn is_baseline(r: &CpuRow) -> bool {
+    matches!(r.kind, ModelKind::Sequential | ModelKind::PySequential)
+}
+
+fn section4(doc: &mut Document, names: &Names, exp: &CpuExperiment, a: &CpuAnalysis, verdicts: &Verdicts) {
+    let (t, s) = (names.t, &exp.settings);
     doc.heading(1, t.get("s4-title"));
     let work = [
         ("lo", s.spec.range.lo.to_string().into()),
@@ -99,14 +150,14 @@ fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, 
         (t.get("s4-tasks"), count(t, s.tasks).into()),
         (t.get("s4-work"), t.msg("s4-work-value", &work).into()),
     ]));
+    doc.doc_opt(smaller_set(t, exp).map(Block::Paragraph));
     doc.doc(Block::Rule);
     for (i, r) in a.rows.iter().enumerate() {
-        let name = model_name(t, &r.figures.cell.model);
-        doc.heading(3, t.msg("s4-test", &[("index", (i + 1).into()), ("model", name.into())]));
+        doc.heading(3, t.msg("s4-test", &[("index", (i + 1).into()), ("model", names.name(r.figures.cell).into())]));
         let done = [("time", secs(t, r.figures.wall).into()), ("memory", heap_peak(&r.figures).plain_text().into())];
         let done = t.msg("done-time-memory", &done);
-        let vs = r.speedup.filter(|_| r.kind != ModelKind::Sequential);
-        let vs = vs.map(|j| match j.ratio {
+        let vs = r.speedup.filter(|_| !is_baseline(r)).map(|j| match j.ratio {
+            Some(x) if r.kind.is_python() => t.msg("s4-vs-py-sync", &[("x", f2(x.point).into())]),
             Some(x) => t.msg("s4-vs-sync", &[("x", f2(x.point).into())]),
             None => withheld(t, &j).plain_text(),
         });
@@ -118,16 +169,16 @@ fn section4(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis, 
         .iter()
         .map(|r| {
             let speedup = or_none(r.speedup, |j| ratio_cell(t, &j, |x| format!("{:.2}x", x.point)));
-            let name = model_name(t, &r.figures.cell.model);
-            vec![name.into(), secs(t, r.figures.wall).into(), heap_peak(&r.figures), speedup]
+            vec![names.name(r.figures.cell).into(), secs(t, r.figures.wall).into(), heap_peak(&r.figures), speedup]
         })
         .collect();
     doc.doc(doc_table(headers(t, &["col-model", "col-time", "col-peak-memory", "col-speedup"]), rows));
-    section4_analysis(doc, t, a, verdicts);
+    section4_analysis(doc, names, a, verdicts);
 }
 
 /// Section 4's analysis: what a GIL does, then each model's speed-up against the cores.
-fn section4_analysis(doc: &mut Document, t: &Text, a: &CpuAnalysis, verdicts: &Verdicts) {
+fn section4_analysis(doc: &mut Document, names: &Names, a: &CpuAnalysis, verdicts: &Verdicts) {
+    let t = names.t;
     doc.heading(2, t.get("analysis"));
     doc.heading(3, t.get("s4-gil-heading"));
     doc.doc(Block::Paragraph(rich(t, "s4-gil-intro", &[("model", code("gil-threads").into())])));
@@ -142,11 +193,12 @@ fn section4_analysis(doc: &mut Document, t: &Text, a: &CpuAnalysis, verdicts: &V
         speedup_of(a, ModelKind::Threads).map(|x| point("s4-threads-point", x)),
     ];
     doc.doc(Block::Bullets(points.into_iter().flatten().collect()));
+    super::locks::section4_points(doc, t, a);
     doc.doc(Block::Rule);
-    let actual = a.rows.iter().filter(|r| r.kind != ModelKind::Sequential).filter_map(|r| {
+    let actual = a.rows.iter().filter(|r| !is_baseline(r)).filter_map(|r| {
         let j = r.speedup?;
         let Some(x) = j.ratio else { return Some(withheld(t, &j)) };
-        let name = model_name(t, &r.figures.cell.model);
+        let name = names.name(r.figures.cell);
         let line = led(
             t,
             "s4-actual",
@@ -156,13 +208,15 @@ fn section4_analysis(doc: &mut Document, t: &Text, a: &CpuAnalysis, verdicts: &V
         Some(if j.with_failures() { line.then(format!(" {}", failures_note(t, &j))) } else { line })
     });
     doc.doc(bullets(std::iter::once(verdicts.theoretical.clone()).chain(actual)));
+    doc.doc_opt(verdicts.tracemalloc.clone().map(Block::Paragraph));
     if let Some(g) = a.first(ModelKind::GilThreads).and_then(CpuRow::stated_speedup)
         && g.point < 1.2
     {
         let line = led(t, "s4-gil-no-effect", &[("x", f2(g.point).into())]);
         doc.doc(Block::Paragraph(line.then(format!(" {}", interval_note(t, &g)))));
     }
-    for line in &verdicts.head_to_head {
+    super::locks::no_effect(doc, names, a);
+    for line in verdicts.head_to_head.iter().chain(&verdicts.runtimes) {
         doc.doc(Block::Paragraph(line.clone()));
     }
     doc.doc(bullets([verdicts.checksum.clone()]));
@@ -225,16 +279,35 @@ fn by_outcome(t: &Text, g: &GilEvidence, ids: [&str; 3], extra: &[(&str, Arg)]) 
     t.msg(id, &[extra, &[("d", d.into())]].concat())
 }
 
-fn section5(doc: &mut Document, t: &Text, a: &CpuAnalysis) {
-    let (Some(seq), Some(gil)) = (a.sequential.as_ref(), a.first(ModelKind::GilThreads)) else { return };
-    let Some(g) = gil_evidence(t, seq, gil) else { return };
+fn section5(doc: &mut Document, names: &Names, a: &CpuAnalysis) {
+    let t = names.t;
+    let evidence = a.sequential.as_ref().zip(a.first(ModelKind::GilThreads));
+    let evidence = evidence.and_then(|(seq, gil)| Some((seq, gil, gil_evidence(t, seq, gil)?)));
+    let real = super::locks::any_real(a);
+    match &evidence {
+        Some((seq, gil, g)) => emulated(doc, names, seq, gil, g),
+        None if real => doc.heading(1, t.get("s5-title-real")),
+        None => return,
+    }
+    if real {
+        super::locks::table(doc, names, a);
+    }
+    doc.heading(2, t.get("s5-beyond"));
+    doc.doc(bullets(beyond(t, a).into_iter().chain(super::locks::beyond(t, a))));
+    doc.doc(Block::Rule);
+}
+
+/// Section 5 as the source wrote it, on the emulated lock: sync against gil-threads, the lock's
+/// counters and timeline, the overheads, the conclusion.
+fn emulated(doc: &mut Document, names: &Names, seq: &CpuRow, gil: &CpuRow, g: &GilEvidence) {
+    let t = names.t;
     doc.heading(1, t.get(if g.slower == Some(true) { "s5-title-slower" } else { "s5-title" }));
     let gil_time = [("time", secs(t, gil.figures.wall).into())];
     let rows = vec![
-        vec![model_name(t, &seq.figures.cell.model).into(), secs(t, seq.figures.wall).into()],
+        vec![names.name(seq.figures.cell).into(), secs(t, seq.figures.wall).into()],
         vec![
-            model_name(t, &gil.figures.cell.model).into(),
-            by_outcome(t, &g, ["s5-row-slower", "s5-row-faster", "s5-row-noise"], &gil_time).into(),
+            names.name(gil.figures.cell).into(),
+            by_outcome(t, g, ["s5-row-slower", "s5-row-faster", "s5-row-noise"], &gil_time).into(),
         ],
     ];
     doc.doc(doc_table(headers(t, &["col-model", "col-time"]), rows));
@@ -247,16 +320,13 @@ fn section5(doc: &mut Document, t: &Text, a: &CpuAnalysis) {
     doc.doc(bullets(seq_points));
     doc.heading(3, t.msg("s5-gil-heading", &[("n", gil.n.into())]));
     gil_timeline(doc, t, gil);
-    doc.doc(bullets(gil_points(t, gil.n, &g)));
+    doc.doc(bullets(gil_points(t, gil.n, g)));
     doc.heading(2, t.get("s5-overheads"));
-    doc.doc(doc_table(headers(t, &["col-overhead", "col-measured"]), overhead_rows(t, gil.n, &g)));
+    doc.doc(doc_table(headers(t, &["col-overhead", "col-measured"]), overhead_rows(t, gil.n, g)));
     doc.heading(2, t.get("s5-conclusion"));
     let note = [("note", g.note.as_str().into())];
-    let ended = by_outcome(t, &g, ["s5-ended-slower", "s5-ended-faster", "s5-ended-noise"], &note);
+    let ended = by_outcome(t, g, ["s5-ended-slower", "s5-ended-faster", "s5-ended-noise"], &note);
     doc.doc(bullets([t.get("s5-no-parallel"), t.get("s5-same-work"), ended]));
-    doc.heading(2, t.get("s5-beyond"));
-    doc.doc(bullets(beyond(t, a)));
-    doc.doc(Block::Rule);
 }
 
 /// What the lock's counters say.
@@ -353,7 +423,8 @@ fn beyond(t: &Text, a: &CpuAnalysis) -> Vec<Inline> {
 }
 
 /// Every model's figures: the document's last table and the terminal's.
-fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
+fn details(doc: &mut Document, names: &Names, exp: &CpuExperiment, a: &CpuAnalysis) {
+    let t = names.t;
     doc.heading(1, t.get("all-title"));
     let s = &exp.settings;
     let what = [
@@ -369,8 +440,8 @@ fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
         Inline::plain(format!("{}{sep}{}", m.voluntary_switches, m.involuntary_switches))
     };
     let columns = vec![
-        at(None, Some(h("col-model")), |r: &CpuRow| model_name(t, &r.figures.cell.model).into()),
-        col(h("term-model"), h("col-spec"), |r: &CpuRow| Inline::code(r.figures.cell.model.to_string())),
+        at(None, Some(h("col-model")), |r: &CpuRow| names.name(r.figures.cell).into()),
+        col(h("term-model"), h("col-spec"), |r: &CpuRow| Inline::code(names.spec(r.figures.cell))),
         at(Some(h("term-time")), None, |r: &CpuRow| time_with_spread(t, &r.figures).into()),
         at(None, Some(h("col-time")), |r: &CpuRow| secs(t, r.figures.wall).into()),
         col(h("term-speedup"), h("col-speedup"), |r: &CpuRow| {
@@ -391,7 +462,7 @@ fn details(doc: &mut Document, t: &Text, exp: &CpuExperiment, a: &CpuAnalysis) {
     rows.extend(exp.cells.iter().filter(|c| c.runs.is_empty()).map(|c| missing_row(t, c, 1)));
     doc.push(Show::Both, Block::Table(table(columns, rows)));
     let cells: Vec<&Cell> = exp.cells.iter().collect();
-    terminal_notes(doc, t, "cpu", &s.schedule, &cells);
+    terminal_notes(doc, t, Some("cpu"), &s.schedule, &cells);
 }
 
 /// ✓ when a model's counts summed to the reference, ✗ when not, – when not all its tasks ran.

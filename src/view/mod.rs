@@ -8,15 +8,18 @@ pub mod compare;
 mod cpu;
 mod doc;
 mod io;
+mod locks;
+mod python;
 mod scale;
+mod task;
 pub mod words;
 
-pub use common::{CHARTS, chart};
+pub use common::{CHARTS, chart, scale_chart};
 pub use doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Span, Table};
 
 /// Every chart id a report can have.
-pub const CHART_IDS: [&str; 5] = {
-    let mut ids = [""; 5];
+pub const CHART_IDS: [&str; 6] = {
+    let mut ids = [""; 6];
     let mut i = 0;
     while i < CHARTS.len() {
         ids[i] = CHARTS[i].0;
@@ -28,6 +31,7 @@ pub const CHART_IDS: [&str; 5] = {
 use crate::analysis::busy;
 use crate::record::{Experiment, Report};
 use crate::text::{Arg, Text};
+use doc::bullets;
 use words::led;
 
 /// Warnings that the machine was busy: from what other processes were measured doing (before the
@@ -77,11 +81,18 @@ pub fn report(report: &Report, t: &Text) -> Document {
             doc.term(Block::Rule);
         }
         match experiment {
-            Experiment::Io(e) => io::push(&mut doc, t, e),
+            Experiment::Io(e) => match &e.settings.task {
+                Some(task) => task::push(&mut doc, t, e, task, &report.environment),
+                None => io::push(&mut doc, t, e),
+            },
             Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
-            Experiment::Cpu(e) => cpu::push(&mut doc, t, e, cores),
+            Experiment::Cpu(e) => cpu::push(&mut doc, t, e, &report.environment),
         }
-        common::document_tail(&mut doc, t, experiment);
+        common::document_tail(&mut doc, t, experiment, &report.environment);
+        let skipped = experiment.python().map(|p| python::skipped(t, p)).unwrap_or_default();
+        if !skipped.is_empty() {
+            doc.term(bullets(skipped));
+        }
     }
     common::environment(&mut doc, t, report);
     doc

@@ -221,7 +221,8 @@ fn why(doc: &mut Document, t: &Text, exp: &ScaleExperiment, sweep: &Sweep, found
         let note = t.msg("sweep-excluded", &[("points", excluded.join(", ").into())]);
         doc.push(Show::Both, Block::Paragraph(note.into()));
     }
-    terminal_notes(doc, t, "scale", &exp.settings.schedule, &cells);
+    let reconciled = exp.settings.task.is_none().then_some("scale");
+    terminal_notes(doc, t, reconciled, &exp.settings.schedule, &cells);
 }
 
 /// Every point against its ideal, with the evidence the diagnosis reads; the terminal adds the

@@ -7,10 +7,10 @@
 use std::time::Duration;
 
 use super::doc::{Inline, Span};
-use crate::analysis::figures::Judged;
+use crate::analysis::figures::{Judged, Side};
 use crate::analysis::stats::RatioStat;
 use crate::analysis::sweep::Diagnosis;
-use crate::record::{Concurrency, ModelKind, ModelSpec};
+use crate::record::{Cell, CellInterpreter, Concurrency, ModelKind, ModelSpec, PySettings};
 use crate::text::{Arg, Text};
 
 /// Marks around a styled argument while a message is formatted (private-use characters, removed
@@ -125,7 +125,7 @@ pub fn withheld(t: &Text, j: &Judged) -> Inline {
     let side = j.withheld_by().copied().unwrap_or(j.sides[0]);
     let needed = format!("{:.0}%", j.min_success * 100.0);
     let args = [
-        ("model", code(&side.model.to_string()).into()),
+        ("model", code(&side_spec(t, &side)).into()),
         ("ok", side.ok.into()),
         ("tasks", side.tasks.into()),
         ("needed", needed.into()),
@@ -137,10 +137,10 @@ pub fn withheld(t: &Text, j: &Judged) -> Inline {
 pub fn failures_note(t: &Text, j: &Judged) -> String {
     let [a, b] = j.sides;
     let args = [
-        ("a", a.model.to_string().into()),
+        ("a", side_spec(t, &a).into()),
         ("fa", a.failed().into()),
         ("ta", a.tasks.into()),
-        ("b", b.model.to_string().into()),
+        ("b", side_spec(t, &b).into()),
         ("fb", b.failed().into()),
         ("tb", b.tasks.into()),
     ];
@@ -197,6 +197,68 @@ pub fn model_name(t: &Text, m: &ModelSpec) -> String {
     }
 }
 
+/// An interpreter in words: `3.13.5t, no GIL`.
+pub fn interpreter(t: &Text, i: &CellInterpreter) -> String {
+    let gil = if i.gil { "on" } else { "off" };
+    t.msg("interpreter", &[("version", i.version.as_str().into()), ("gil", gil.into())])
+}
+
+/// `text`, followed by the interpreter it ran in when there is one: `py-threads:2 [3.13.5t, no GIL]`.
+pub fn in_interpreter(t: &Text, text: String, i: Option<&CellInterpreter>) -> String {
+    match i {
+        Some(i) => t.msg("model-in-interpreter", &[("model", text.into()), ("interpreter", interpreter(t, i).into())]),
+        None => text,
+    }
+}
+
+/// A model as written, with the interpreter a py model ran in: `py-threads:2 [3.13.5t, no GIL]`.
+pub fn spec(t: &Text, model: &ModelSpec, i: Option<&CellInterpreter>) -> String {
+    in_interpreter(t, model.to_string(), i)
+}
+
+/// A cell's model as written, with its interpreter (see [`spec`]).
+pub fn cell_spec(t: &Text, cell: &Cell) -> String {
+    spec(t, &cell.model, cell.interpreter.as_ref())
+}
+
+/// A side of a ratio as written (see [`spec`]).
+pub fn side_spec(t: &Text, side: &Side) -> String {
+    spec(t, &side.model, side.interpreter)
+}
+
+/// Whether an experiment's py models ran in several interpreters (their names then say which).
+pub fn several(python: Option<&PySettings>) -> bool {
+    python.is_some_and(|p| p.interpreters.len() > 1)
+}
+
+/// A cell's model in words ([`model_name`]), with its interpreter when `several` ran.
+pub fn cell_name(t: &Text, cell: &Cell, several: bool) -> String {
+    let i = cell.interpreter.as_ref().filter(|_| several);
+    in_interpreter(t, model_name(t, &cell.model), i)
+}
+
+/// How a view names the cells of one experiment: in words ([`cell_name`], with the interpreter
+/// when the experiment ran in several) or as written ([`cell_spec`]).
+#[derive(Clone, Copy)]
+pub struct Names<'t> {
+    pub t: &'t Text,
+    pub several: bool,
+}
+
+impl<'t> Names<'t> {
+    pub fn new(t: &'t Text, python: Option<&PySettings>) -> Self {
+        Names { t, several: several(python) }
+    }
+
+    pub fn name(&self, cell: &Cell) -> String {
+        cell_name(self.t, cell, self.several)
+    }
+
+    pub fn spec(&self, cell: &Cell) -> String {
+        cell_spec(self.t, cell)
+    }
+}
+
 /// Where in a sweep: `50 workers`, `a limit of 50`.
 pub fn sweep_at(t: &Text, kind: ModelKind, n: usize) -> String {
     t.msg("sweep-at", &[("concurrency", concurrency(kind).into()), ("n", n.into())])
@@ -228,6 +290,19 @@ pub fn diagnosis(t: &Text, d: &Diagnosis, kind: ModelKind) -> Inline {
                 ("cap", f(cap_per_s, 0)),
                 ("measured", f(measured_per_s, 0)),
                 ("wait", f(wait_share * 100.0, 0)),
+            ],
+        ),
+        Diagnosis::PythonLock { from, setting, low, high, cores, cpu_s, ideal_s } => led(
+            t,
+            "diag-python-lock",
+            &[
+                ("from", sweep_at(t, kind, from).into()),
+                at(setting),
+                ("low", f(low, 2)),
+                ("high", f(high, 2)),
+                ("cores", cores.into()),
+                ("cpu", f(cpu_s, 2)),
+                ("ideal", f(ideal_s, 2)),
             ],
         ),
         Diagnosis::ClientCpu { setting, cores_used, cores } => {
@@ -286,6 +361,26 @@ mod tests {
         let lead = led(&t, "target-no-retries", &[]);
         assert_eq!(lead.0[0], Span::Strong("Retries:".into()));
         assert_eq!(spans(&format!("a{}b", plain("\u{E000}x\u{E001}"))).0, vec![Span::Plain("axb".into())]);
+    }
+
+    #[test]
+    fn a_py_cell_is_named_with_its_interpreter_in_each_language() {
+        let mut cell = Cell::pending("py-threads:2".parse().unwrap(), 4, 4);
+        cell.interpreter = Some(CellInterpreter { path: "python3.13t".into(), version: "3.13.5t".into(), gil: false });
+        let (en, ko) = (Text::new(Lang::En), Text::new(Lang::Ko));
+        assert_eq!(cell_spec(&en, &cell), "py-threads:2 [3.13.5t, no GIL]");
+        assert_eq!(cell_spec(&en, &cell), cell.label(), "the records' own label, in English");
+        assert_eq!(cell_spec(&ko, &cell), "py-threads:2 [3.13.5t, GIL 없음]");
+        assert_eq!(cell_name(&en, &cell, false), "Multithread (CPython ThreadPoolExecutor) (2 workers)");
+        assert_eq!(
+            cell_name(&en, &cell, true),
+            "Multithread (CPython ThreadPoolExecutor) (2 workers) [3.13.5t, no GIL]"
+        );
+        let rust = Cell::pending("threads:2".parse().unwrap(), 4, 4);
+        assert_eq!(
+            (cell_spec(&ko, &rust), cell_name(&en, &rust, true)),
+            ("threads:2".into(), "Multithread (2 workers)".into())
+        );
     }
 
     #[test]

@@ -86,3 +86,33 @@ fn the_binary_fails_on_a_regression_and_refuses_bad_files() {
     let missing = run(&[&a, &dir.path().join("nope.json")], &[]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// Cells of one model in two interpreters are two cells: each is compared with the same model in
+/// the same interpreter, and named with it.
+#[test]
+fn py_cells_are_matched_by_model_and_interpreter() {
+    let a = fixtures::py_cpu();
+    let mut b = a.clone();
+    let concbench::record::Experiment::Cpu(cpu) = &mut b.experiments[0] else { unreachable!() };
+    for c in cpu.cells.iter_mut().filter(|c| c.interpreter.as_ref().is_some_and(|i| !i.gil)) {
+        c.runs.iter_mut().for_each(|r| r.measured.wall_ns *= 2);
+        c.summary = concbench::analysis::figures::summarize_cell(c);
+    }
+    let c = compare(&a, &b);
+    assert_eq!(c.changes.len(), 9, "{:?}", c.changes);
+    for ch in &c.changes {
+        let free = ch.interpreter.as_ref().is_some_and(|i| !i.gil);
+        let expected = if free { Verdict::Slower } else { Verdict::NoSignificantChange };
+        assert_eq!(ch.verdict, expected, "{}", ch.label());
+    }
+    let slower: Vec<String> = c.regressions(50.0).iter().map(|ch| ch.label()).collect();
+    assert!(slower.contains(&"py-threads:2 [3.13.5t, no GIL]".to_string()), "{slower:?}");
+    let text = comparison(&c, CompareFormat::Md, Lang::Ko);
+    assert!(text.contains("| cpu | py-threads:2 [3.13.5t, GIL 없음] |"), "{text}");
+    // A Rust sweep and a CPython one in one report are two experiments.
+    let mut suite = fixtures::scale();
+    suite.experiments.extend(fixtures::py_scale().experiments);
+    let c = compare(&suite, &suite);
+    assert_eq!(c.changes.len(), 10, "both sweeps' cells, each against its own: {:?}", c.changes);
+    assert!(c.unmatched.is_empty(), "{:?}", c.unmatched);
+}

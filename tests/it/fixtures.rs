@@ -1,4 +1,5 @@
-//! Fixed reports built from the source report's figures, for rendering and compare tests.
+//! Fixed reports built from the source report's figures, for rendering and compare tests; and
+//! reports with py cells (CPython 3.11.7 with its GIL, a free-threaded 3.13.5t) beside Rust ones.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -6,10 +7,10 @@ use std::time::Duration;
 use concbench::analysis::figures::summarize_cell;
 use concbench::record::{
     BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec, EmbeddedInfo,
-    EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, IoExperiment,
-    IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats, Report, RunRecord,
-    ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess, SizeRange, StatsSnapshot, TargetInfo,
-    TargetKind, Tool, WorkerFigures, WorkerUsage,
+    EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, Interpreter,
+    IoExperiment, IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats,
+    PyRunFacts, PySettings, PyTaskSettings, Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig,
+    ServerProcess, SizeRange, StatsSnapshot, TargetInfo, TargetKind, Tool, WorkerFigures, WorkerUsage,
 };
 
 pub fn spec(s: &str) -> ModelSpec {
@@ -31,7 +32,7 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
             heap: Some(HeapUse {
                 peak_bytes: mib(peak_mib),
                 current_bytes: mib(current_mib) as i64,
-                allocations: 4_000,
+                allocations: Some(4_000),
             }),
             rss_peak_bytes: Some(mib(12.5)),
             rss_start_bytes: Some(mib(8.0)),
@@ -219,18 +220,7 @@ pub fn scale() -> Report {
         cell(&format!("threads:{n}"), 200, 200, vec![r])
     };
     report(Experiment::Scale(ScaleExperiment {
-        settings: ScaleSettings {
-            requests: 200,
-            model: ModelKind::Threads,
-            settings: vec![50, 100, 200, 1000],
-            baseline: Some(spec("async")),
-            knee_gain_per_doubling: 0.1,
-            client: client(),
-            schedule: Schedule::default(),
-            min_success: 1.0,
-            python: None,
-            task: None,
-        },
+        settings: sweep(ModelKind::Threads, "async", None),
         target: target(Some(50)),
         baseline: Some(Box::new(cell("async", 200, 200, vec![run(0, 200, 2_310.0, 3.96, 1.0, 200)]))),
         points: vec![
@@ -240,6 +230,22 @@ pub fn scale() -> Report {
             point(1000, 5_660.0, 7.20),
         ],
     }))
+}
+
+/// The source's sweep of `model` (200 requests, 50 to 1000) against `baseline`, one run each.
+fn sweep(model: ModelKind, baseline: &str, python: Option<PySettings>) -> ScaleSettings {
+    ScaleSettings {
+        requests: 200,
+        model,
+        settings: vec![50, 100, 200, 1000],
+        baseline: Some(spec(baseline)),
+        knee_gain_per_doubling: 0.1,
+        client: client(),
+        schedule: Schedule::default(),
+        min_success: 1.0,
+        python,
+        task: None,
+    }
 }
 
 /// A copy of `report` whose every run took `factor` times as long.
@@ -304,6 +310,7 @@ pub fn cpu() -> Report {
             schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
             min_success: 1.0,
             python: None,
+            source_tasks: None,
         },
         task_sizes: vec![100_000; 100],
         reference_counts: [vec![9_309; 99], vec![9_382]].concat(),
@@ -318,4 +325,318 @@ pub fn cpu() -> Report {
             }),
         ],
     }))
+}
+
+/// An interpreter as the environment block records it: CPython 3.11.7 with its GIL, or a
+/// free-threaded 3.13.5t without it.
+pub fn interpreter(free_threaded: bool) -> Interpreter {
+    let (path, version, tag, abi) = if free_threaded {
+        ("/opt/cpython-ft/bin/python3.13t", "3.13.5", "3.13.5t", "cpython-313t-x86_64-linux-gnu")
+    } else {
+        ("python3", "3.11.7", "3.11.7", "cpython-311-x86_64-linux-gnu")
+    };
+    Interpreter {
+        path: path.into(),
+        executable: if free_threaded { path.into() } else { "/usr/local/bin/python3.11".into() },
+        implementation: "cpython".into(),
+        version: version.into(),
+        tag: tag.into(),
+        abi: abi.into(),
+        free_threaded_build: free_threaded,
+        gil_enabled: !free_threaded,
+        start_method: "fork".into(),
+        build: "main, Dec 2023".into(),
+        compiler: "GCC 12.2.0".into(),
+        venv: None,
+        clients: BTreeMap::new(),
+        tracemalloc_slowdown: Some(if free_threaded { 12.6 } else { 10.7 }),
+    }
+}
+
+/// How the py models of a fixture ran: in `interpreters`, tracing their heap or not.
+pub fn py_settings(interpreters: &[Interpreter], tracemalloc: bool) -> PySettings {
+    PySettings {
+        interpreters: interpreters.iter().map(Interpreter::short).collect(),
+        tracemalloc,
+        timeouts: concbench::record::python::PY_TIMEOUTS.into(),
+        skipped: Vec::new(),
+    }
+}
+
+/// A py cell of `runs`, each with what a py run reports about itself and `cpu_ms` of CPU.
+pub fn py_cell(model: &str, i: &Interpreter, tracemalloc: bool, mut runs: Vec<RunRecord>, cpu_ms: f64) -> Cell {
+    for r in &mut runs {
+        (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = ((cpu_ms * 0.95e6) as u64, (cpu_ms * 0.05e6) as u64);
+        match &mut r.measured.heap {
+            Some(h) if tracemalloc => h.allocations = None,
+            heap => *heap = None,
+        }
+        r.facts.python = Some(PyRunFacts {
+            gil_enabled: i.gil_enabled,
+            tracemalloc,
+            start_method: None,
+            children_cpu_user_ns: 0,
+            children_cpu_sys_ns: 0,
+            parent_wall_ns: r.measured.wall_ns + 2_000_000,
+            connector_limit: None,
+        });
+    }
+    let mut c = cell(model, runs[0].tasks, runs[0].tasks, runs);
+    c.interpreter = Some(i.short());
+    c
+}
+
+/// Sections 4 and 5 with CPython beside Rust: 20 tasks on 2 cores, in CPython 3.11.7 (GIL) and a
+/// free-threaded 3.13.5t, tracemalloc off: py-threads keep one core busy under the GIL and two
+/// without it; py-processes' workers start by fork.
+pub fn py_cpu() -> Report {
+    let (gil, free) = (interpreter(false), interpreter(true));
+    let sum = 186_253;
+    let rust = |model: &str, wall_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(6, 20, wall_ms, 0.03, 0.0);
+        for r in &mut rs {
+            r.value_sum = sum;
+            edit(r);
+        }
+        cell(model, 20, 20, rs)
+    };
+    let py = |model: &str, i: &Interpreter, wall_ms: f64, cpu_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(6, 20, wall_ms, 0.0, 0.0);
+        for r in &mut rs {
+            r.value_sum = sum;
+        }
+        let mut c = py_cell(model, i, false, rs, cpu_ms);
+        c.runs.iter_mut().for_each(edit);
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let pool = |startup_ms: u64| PoolStats {
+        workers: (0..2)
+            .map(|k| WorkerFigures {
+                pid: 6000 + k,
+                startup_ns: startup_ms * 1_000_000,
+                tasks: 10,
+                usage: WorkerUsage {
+                    cpu_user_ns: 540_000_000,
+                    cpu_sys_ns: 10_000_000,
+                    heap_peak_bytes: None,
+                    rss_peak_bytes: Some(24 << 20),
+                },
+            })
+            .collect(),
+    };
+    let processes = |startup_ms: u64| {
+        move |r: &mut RunRecord| {
+            r.facts.processes = Some(pool(startup_ms));
+            let p = r.facts.python.as_mut().unwrap();
+            (p.start_method, p.children_cpu_user_ns) = (Some("fork".into()), 1_080_000_000);
+        }
+    };
+    let threads = |r: &mut RunRecord| r.facts.threads_started = 2;
+    let gil_stats = GilStats {
+        switch_interval_ns: 5_000_000,
+        acquisitions: 40,
+        handovers: 38,
+        forced_drops: 36,
+        wait_ns_total: 90_000_000,
+        peak_inside: 1,
+        timeline: (0..24)
+            .map(|i| Hold { thread: i % 2, start_us: 5_000 * i as u64, end_us: 5_000 * (i as u64 + 1) })
+            .collect(),
+    };
+    let mut report = report(Experiment::Cpu(CpuExperiment {
+        settings: CpuSettings {
+            tasks: 20,
+            spec: CpuSpec { range: SizeRange { lo: 50_000, hi: 150_000 }, seed: 42, kernel: Kernel::Plain },
+            workers: 2,
+            models: ["sequential", "gil-threads:2", "threads:2", "py-sequential", "py-threads:2", "py-processes:2"]
+                .map(spec)
+                .to_vec(),
+            switch_interval_ms: 5.0,
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            min_success: 1.0,
+            python: Some(py_settings(&[gil.clone(), free.clone()], false)),
+            source_tasks: Some(100),
+        },
+        task_sizes: vec![100_000; 20],
+        reference_counts: [vec![9_309; 19], vec![9_382]].concat(),
+        cells: vec![
+            rust("sequential", 90.0, &|_| {}),
+            rust("gil-threads:2", 96.0, &|r| {
+                r.facts.threads_started = 2;
+                r.facts.gil = Some(gil_stats.clone());
+                (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = (90_000_000, 4_000_000);
+            }),
+            rust("threads:2", 47.0, &|r| {
+                r.facts.threads_started = 2;
+                (r.measured.cpu_user_ns, r.measured.cpu_sys_ns) = (89_000_000, 2_000_000);
+            }),
+            py("py-sequential", &gil, 1_100.0, 1_098.0, &|_| {}),
+            py("py-sequential", &free, 1_350.0, 1_348.0, &|_| {}),
+            py("py-threads:2", &gil, 1_150.0, 1_150.0, &threads),
+            py("py-threads:2", &free, 700.0, 1_365.0, &threads),
+            py("py-processes:2", &gil, 600.0, 20.0, &processes(7)),
+            py("py-processes:2", &free, 720.0, 25.0, &processes(9)),
+        ],
+    }));
+    report.environment.python = vec![gil, free];
+    report
+}
+
+/// Sections 1 and 2 with CPython beside Rust at the source's 630 ms: the source's own figures
+/// for asyncio + aiohttp (2.11 s; 3.57 MiB), requests (12.68 s for 20) and ThreadPoolExecutor (5.61
+/// s; 2.91 MiB), in CPython 3.11.7 with tracemalloc on; Rust's models faster; a py-async:10
+/// whose requests wait for a connection slot.
+pub fn py_io() -> Report {
+    let i = interpreter(false);
+    let py = |model: &str, tasks: usize, wall_ms: f64, peak: f64, current: f64, cpu_ms: f64| {
+        let mut c = py_cell(model, &i, true, runs(6, tasks, wall_ms, peak, current), cpu_ms);
+        c.tasks_total = 200;
+        for r in &mut c.runs {
+            r.facts.python.as_mut().unwrap().connector_limit =
+                model.starts_with("py-async").then(|| c.model.n.unwrap_or(0));
+        }
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let models = ["async", "sequential", "threads:50", "py-async", "py-sequential", "py-threads:50", "py-async:10"];
+    let mut report = report(Experiment::Io(IoExperiment {
+        settings: IoSettings {
+            requests: 200,
+            sync_sample: 20,
+            workers: 50,
+            models: models.map(spec).to_vec(),
+            client: client(),
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            min_success: 1.0,
+            python: Some(py_settings(std::slice::from_ref(&i), true)),
+            task: None,
+        },
+        target: target(None),
+        cells: vec![
+            cell("async", 200, 200, runs(6, 200, 660.0, 0.68, 0.49)),
+            cell("sequential", 20, 200, runs(6, 20, 12_620.0, 0.03, 0.01)),
+            cell("threads:50", 200, 200, runs(6, 200, 2_560.0, 1.18, 1.18)),
+            py("py-async", 200, 2_110.0, 3.57, 1.22, 150.0),
+            py("py-sequential", 20, 12_680.0, 0.05, 0.01, 50.0),
+            py("py-threads:50", 200, 5_610.0, 2.91, 0.60, 310.0),
+            py("py-async:10", 200, 12_700.0, 1.69, 0.40, 140.0),
+        ],
+    }));
+    report.environment.python = vec![Interpreter {
+        venv: Some("/root/.cache/concbench/venvs/cpython-3.11.7-0123456789abcdef".into()),
+        clients: [("aiohttp".to_string(), "3.9.5".to_string()), ("requests".to_string(), "2.32.3".to_string())].into(),
+        ..i
+    }];
+    report
+}
+
+/// Section 3 with CPython: ThreadPoolExecutor at 50, 100, 200 and 1000 workers against asyncio +
+/// aiohttp, 200 requests at 100 ms: flat at about 0.5 s while the driver keeps 0.8 of 2 cores
+/// busy under the GIL (the source's plateau, caused by the lock).
+pub fn py_scale() -> Report {
+    let i = interpreter(false);
+    let point = |n: usize, wall_ms: f64, cores: f64| {
+        let mut r = run(0, 200, wall_ms, 1.6 + n as f64 / 1000.0, 0.4, 200);
+        r.facts = ExecutionFacts { threads_started: n.min(200), peak_tasks_in_flight: 66, ..ExecutionFacts::default() };
+        let mut c = py_cell(&format!("py-threads:{n}"), &i, true, vec![r], wall_ms * cores);
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let mut base = py_cell("py-async", &i, true, vec![run(0, 200, 200.0, 2.67, 0.44, 200)], 150.0);
+    base.summary = summarize_cell(&base);
+    let mut report = report(Experiment::Scale(ScaleExperiment {
+        settings: sweep(ModelKind::PyThreads, "py-async", Some(py_settings(std::slice::from_ref(&i), true))),
+        target: {
+            let mut t = target(None);
+            t.embedded.as_mut().unwrap().config.latency = LatencyProfile::Fixed(Duration::from_millis(100));
+            t
+        },
+        baseline: Some(Box::new(base)),
+        points: vec![
+            point(50, 630.0, 0.72),
+            point(100, 510.0, 0.76),
+            point(200, 490.0, 0.81),
+            point(1000, 540.0, 0.83),
+        ],
+    }));
+    report.environment.python = vec![i];
+    report
+}
+
+/// The user's own task (`concbench task`, the example that fetches an item and counts primes):
+/// 40 calls under py-sequential, py-threads:8 (two raised ValueError in one run) and
+/// py-processes:8; py-async left out for want of an async def.
+pub fn py_task() -> Report {
+    let i = interpreter(false);
+    let py = |model: &str, wall_ms: f64, cpu_ms: f64, edit: &dyn Fn(&mut RunRecord)| {
+        let mut rs = runs(6, 40, wall_ms, 0.15, 0.02);
+        rs.iter_mut().for_each(|r| r.value_sum = 25_846);
+        let mut c = py_cell(model, &i, true, rs, cpu_ms);
+        c.runs.iter_mut().for_each(edit);
+        c.summary = summarize_cell(&c);
+        c
+    };
+    let raised = |r: &mut RunRecord| {
+        if r.round == 2 {
+            (r.ok, r.failed, r.value_sum) = (38, 2, 25_190);
+            let example = "ValueError: item 7 is odd (py_task.py:42 in fetch_and_count)".to_string();
+            r.errors.insert("exception:ValueError".into(), ErrorTally { count: 2, example });
+            r.latency_ok.as_mut().unwrap().count = 38;
+        }
+    };
+    let processes = |r: &mut RunRecord| {
+        let mut pool = PoolStats::default();
+        for k in 0..8 {
+            let usage = WorkerUsage {
+                cpu_user_ns: 18_000_000,
+                cpu_sys_ns: 2_000_000,
+                heap_peak_bytes: None,
+                rss_peak_bytes: Some(28 << 20),
+            };
+            pool.workers.push(WorkerFigures { pid: 7000 + k, startup_ns: 7_000_000, tasks: 5, usage });
+        }
+        r.facts.processes = Some(pool);
+    };
+    let task = PyTaskSettings {
+        sync_task: Some("examples/py_task.py:fetch_and_count".into()),
+        async_task: None,
+        task_timeout: Some(Duration::from_secs(5)),
+    };
+    let mut python = py_settings(std::slice::from_ref(&i), true);
+    python.skipped = vec![concbench::record::Skipped {
+        model: "py-async".into(),
+        reason: "py-async awaits an async def, and the task is a plain function: give --py-async-task FILE.py:func"
+            .into(),
+    }];
+    let mut report = report(Experiment::Io(IoExperiment {
+        settings: IoSettings {
+            requests: 40,
+            sync_sample: 40,
+            workers: 8,
+            models: ["py-sequential", "py-threads:8", "py-processes:8"].map(spec).to_vec(),
+            client: client(),
+            schedule: Schedule { runs: 6, warmup: 0, shuffle_seed: None },
+            min_success: 0.9,
+            python: Some(python),
+            task: Some(task),
+        },
+        target: {
+            let mut t = target(None);
+            t.embedded.as_mut().unwrap().config.latency = LatencyProfile::Fixed(Duration::from_millis(100));
+            t
+        },
+        cells: vec![
+            py("py-sequential", 4_450.0, 300.0, &|_| {}),
+            py("py-threads:8", 760.0, 370.0, &raised),
+            py("py-processes:8", 640.0, 8.0, &processes),
+        ],
+    }));
+    report.environment.python = vec![i];
+    report
+}
+
+/// Every report with py cells.
+pub fn py_all() -> Vec<Report> {
+    vec![py_io(), py_scale(), py_cpu(), py_task()]
 }

@@ -62,3 +62,18 @@ fn golden_scale() {
 fn golden_cpu() {
     check("cpu", &fixtures::cpu());
 }
+
+/// The reports with py cells: sections 1-2, the sweep, sections 4-5 in two interpreters, the
+/// user's own task.
+#[test]
+fn golden_with_py_cells() {
+    let reports = [
+        ("io-py", fixtures::py_io()),
+        ("scale-py", fixtures::py_scale()),
+        ("cpu-py", fixtures::py_cpu()),
+        ("task-py", fixtures::py_task()),
+    ];
+    for (name, report) in reports {
+        check(name, &report);
+    }
+}

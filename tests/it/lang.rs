@@ -7,8 +7,21 @@ use concbench::record::ModelKind;
 use crate::fixtures;
 
 /// Words that stay as they are in Korean: the tool and its commands, acronyms, units, the
-/// kernel's name, the shuffle order's letters, the symbols of formulas (`X(N)`, `R²`, `Z`).
-const ALLOWED: [&str; 20] = [
+/// kernel's name, the shuffle order's letters, the symbols of formulas (`X(N)`, `R²`, `Z`), and
+/// the names of Rust, CPython and what it runs, flags' values (`--py-tracemalloc off`,
+/// `--size source`).
+const ALLOWED: [&str; 31] = [
+    "off",
+    "source",
+    "Rust",
+    "Python",
+    "CPython",
+    "ThreadPoolExecutor",
+    "ProcessPoolExecutor",
+    "asyncio",
+    "aiohttp",
+    "requests",
+    "tracemalloc",
     "concbench",
     "io",
     "scale",
@@ -136,3 +149,37 @@ fn compare_in_korean_prints_no_english() {
         assert!(stdout.contains("판정"), "{stdout}");
     }
 }
+
+/// CPython's rows in Korean: names, the lock table, the cores used; no English beyond names.
+#[test]
+fn live_py_rows_in_korean_print_no_english() {
+    let cpu = ["cpu", "--tasks", "4", "--range", "1000..5000", "--runs", "1", "--quiet"];
+    let models = ["--models", "sequential,gil-threads:2,py-sequential,py-threads:2,py-processes:2"];
+    let out = Command::cargo_bin("concbench")
+        .unwrap()
+        .args(cpu)
+        .args(models)
+        .args(["--lang", "ko"])
+        .env(concbench::python::cache::CACHE_ENV, crate::support::py_cache())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    assert_korean("cpu with py models", &stdout);
+    assert!(stdout.contains("CPython의 GIL"), "{stdout}");
+    for report in fixtures::py_all() {
+        let text = String::from_utf8(
+            concbench::render::exporter(concbench::render::Format::Text, concbench::text::Lang::Ko, false)
+                .render(&report)
+                .unwrap(),
+        )
+        .unwrap();
+        let english: Vec<String> = english_words(&text).into_iter().filter(|w| !DATA.contains(&w.as_str())).collect();
+        assert!(english.is_empty(), "English words {english:?} in\n{text}");
+    }
+}
+
+/// The fixtures' data, shown as it was recorded: a skipped model's reason (the plan states it in
+/// English, as it states every error) and a task's exception.
+const DATA: [&str; 15] =
+    ["awaits", "an", "async", "def", "and", "the", "task", "is", "a", "plain", "function", "give", "item", "odd", "in"];

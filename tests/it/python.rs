@@ -16,7 +16,7 @@ use concbench::record::{Cell, CellStatus, Experiment, Report, RunRecord};
 
 /// Where the tests' cache (the driver, the environments) lives: inside the build folder.
 fn cache() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("py-cache")
+    crate::support::py_cache()
 }
 
 fn tasks_py(func: &str) -> String {

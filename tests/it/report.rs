@@ -190,6 +190,25 @@ fn variants() -> Vec<Report> {
     c.cells[1].runs.clear();
     c.cells[1].status = concbench::record::CellStatus::Failed { reason: "boom".into() };
     out.push(r);
+    out.extend(fixtures::py_all());
+    // CPython's rows alone (no Rust model to stand beside), a failed py cell, a py-threads run whose
+    // GIL came back on.
+    for mut r in [fixtures::py_io(), fixtures::py_cpu()] {
+        for i in 0..r.experiments.len() {
+            let e = &mut r.experiments[i];
+            let rust: Vec<usize> = (0..e.cells().len()).filter(|&k| !e.cells()[k].model.kind.is_python()).collect();
+            for k in rust {
+                e.cell_mut(k).runs.clear();
+            }
+        }
+        out.push(r);
+    }
+    let mut r = fixtures::py_cpu();
+    let concbench::record::Experiment::Cpu(c) = &mut r.experiments[0] else { unreachable!() };
+    c.cells[5].runs.clear();
+    c.cells[5].status = concbench::record::CellStatus::Failed { reason: "the Python driver died".into() };
+    c.cells[6].runs.iter_mut().for_each(|run| run.facts.python.as_mut().unwrap().gil_enabled = true);
+    out.push(r);
     out
 }
 
@@ -332,4 +351,209 @@ fn results_of_schema_version_1_still_load() {
     );
     let cpu = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/data/v1-cpu.json");
     assert!(concbench::record::load(std::path::Path::new(cpu)).is_ok());
+}
+
+fn md(report: &Report, lang: Lang) -> String {
+    String::from_utf8(exporter(Format::Md, lang, false).render(report).unwrap()).unwrap()
+}
+
+/// The Korean Markdown of `report` has `needles`; its terminal summaries in both languages are
+/// the snapshots `NAME_terminal_en` and `NAME_terminal_ko`.
+fn korean_and_terminals(name: &str, report: &Report, needles: &[&str]) {
+    assert_has(&md(report, Lang::Ko), needles);
+    insta::assert_snapshot!(format!("{name}_terminal_en"), text(report, Lang::En));
+    insta::assert_snapshot!(format!("{name}_terminal_ko"), text(report, Lang::Ko));
+}
+
+/// Fails naming the first of `needles` that `text` lacks.
+fn assert_has(text: &str, needles: &[&str]) {
+    if let Some(needle) = needles.iter().find(|n| !text.contains(*n)) {
+        panic!("missing {needle:?} in\n{text}");
+    }
+}
+
+/// Sections 4 and 5 with CPython beside Rust: each py model's speed-up is over py-sequential in
+/// its own interpreter, the emulated lock, the real one and none share one table with the cores
+/// each kept busy, and CPython's processes state their start method.
+#[test]
+fn py_rows_in_sections_4_and_5_are_measured_against_their_own_interpreter() {
+    let en = md(&fixtures::py_cpu(), Lang::En);
+    assert_has(
+        &en,
+        &[
+            "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.11.7, GIL] | 1.15 s | – | 0.96x |",
+            "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.13.5t, no GIL] | 0.70 s | – | 1.93x |",
+            "- 📈 1.93x the speed of sync in the same interpreter",
+            "**Multithread (CPython 3.11.7, GIL):** CPU work does not run in parallel (0.96x here)",
+            "⚠️ **Multithreading has almost no effect on CPU-bound work under CPython's GIL** (0.96x, py-threads:2 [3.11.7, GIL])",
+            "is 1.9x faster than Multithread (CPython ThreadPoolExecutor) (2 workers) [3.11.7, GIL]!",
+            "⏱ **Sync (CPython) [3.11.7, GIL] took 12.2x the time of Sync (sequential)**",
+            "⏱ **Sync (CPython) [3.13.5t, no GIL] took 1.23x the time of Sync (CPython) [3.11.7, GIL]**",
+            "## The lock: emulated, real and none (the same tasks)",
+            "| Multithread under a GIL (2 workers) | emulated (concbench's GIL) | 0.10 s | 0.94x | 0.98 |",
+            "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.11.7, GIL] | CPython's GIL | 1.15 s | 0.96x | 1.00 |",
+            "| Multithread (CPython ThreadPoolExecutor) (2 workers) [3.13.5t, no GIL] | none (free-threaded CPython) | 0.70 s | 1.93x | 1.95 |",
+            "[3.11.7, GIL]: 1.00 cores busy with 2 threads on 2 cores: one thread ran at a time",
+            "[3.13.5t, no GIL]: 1.95 cores busy with 2 threads on 2 cores: the threads ran in parallel",
+            "**CPython 3.11.7 processes (2):** start method fork: each worker took 7.0 ms to start",
+        ],
+    );
+    assert!(!en.contains("include tracing"), "traced nothing, says nothing of tracing: {en}");
+    korean_and_terminals(
+        "cpu_py",
+        &fixtures::py_cpu(),
+        &[
+            "- 📈 같은 인터프리터의 동기 대비 1.93배 속도",
+            "## 락: 흉내 낸 GIL, 실제 GIL, 락 없음 (같은 작업)",
+            "| 멀티스레드 (CPython ThreadPoolExecutor) (워커 2개) [3.13.5t, GIL 없음] | 없음 (자유 스레드 CPython) | 0.70초 | 1.93x | 1.95 |",
+        ],
+    );
+}
+
+/// With tracemalloc on, section 4 says what tracing cost and whose times it is in.
+#[test]
+fn traced_py_times_say_so_where_the_ratios_are() {
+    let mut report = fixtures::py_cpu();
+    let concbench::record::Experiment::Cpu(c) = &mut report.experiments[0] else { unreachable!() };
+    c.settings.python.as_mut().unwrap().tracemalloc = true;
+    let en = md(&report, Lang::En);
+    assert!(en.contains("slowed an allocation-heavy loop 10.7x in 3.11.7, 12.6x in 3.13.5t."), "{en}");
+    assert!(en.contains("in a free-threaded build it also serialises the threads"), "{en}");
+    assert!(text(&report, Lang::En).contains("--py-tracemalloc off gives clean timings"));
+}
+
+/// The reports with py cells write JSON the committed schema accepts, and read back the same.
+#[test]
+fn py_fixtures_validate_against_the_schema_and_round_trip() {
+    for report in fixtures::py_all() {
+        let json = exporter(Format::Json, Lang::En, false).render(&report).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let errors = crate::support::schema_errors(&value);
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(serde_json::from_slice::<Report>(&json).unwrap() == report);
+        assert!(report.check().is_ok(), "{:?}", report.check());
+    }
+}
+
+/// Sections 1 and 2 with CPython beside Rust, in the source's own words: aiohttp against
+/// requests, aiohttp against ThreadPoolExecutor; each py model's time against the Rust model of
+/// the same concurrency; aiohttp's limit of 100 stated where the source is compared; a limited
+/// py-async's latency said to include its wait for a connection slot.
+#[test]
+fn py_rows_in_sections_1_and_2_follow_the_source() {
+    let en = md(&fixtures::py_io(), Lang::En);
+    assert_has(
+        &en,
+        &[
+            "### [3] Async (CPython asyncio) test",
+            "| Async, asyncio + aiohttp (200) | 2.11 s |",
+            "| Sync, requests, estimated (200) | 126.80 s |",
+            "🚀 **Async (aiohttp) is about 60.1x faster than sync (requests)!**",
+            "⏱ **Async (CPython asyncio) took 3.2x the time of Async**",
+            "| Async (asyncio + aiohttp) | 2.11 s | 3.57 MiB |",
+            "| Multithread (ThreadPoolExecutor, 50 workers) | 5.61 s | 2.91 MiB |",
+            "⏱ **Speed:** async (aiohttp) about 2.66x faster than ThreadPoolExecutor!",
+            "💾 **Memory:** ThreadPoolExecutor uses about 1.23x less (tracemalloc)!",
+            "**aiohttp's connection limit:** the source kept aiohttp's default of 100 connections per session",
+            "`py-async:10 [3.11.7, GIL]`: a request's latency includes its wait for one of the 10 connection slots",
+            "**Two meters of heap:**",
+        ],
+    );
+    korean_and_terminals(
+        "io_py",
+        &fixtures::py_io(),
+        &[
+            "🚀 **비동기(aiohttp)가 동기(requests)보다 약 60.1배 빠름!**",
+            "| 비동기 (asyncio + aiohttp) | 2.11초 | 3.57 MiB |",
+            "💾 **메모리:** ThreadPoolExecutor가 약 1.23배 적게 사용 (tracemalloc)!",
+        ],
+    );
+}
+
+/// A ThreadPoolExecutor sweep that keeps one core's worth busy under the GIL while N grows names
+/// the interpreter lock as its bottleneck, with the evidence.
+#[test]
+fn a_py_threads_plateau_names_the_interpreter_lock() {
+    let en = md(&fixtures::py_scale(), Lang::En);
+    assert_has(
+        &en,
+        &[
+            "# CPython thread worker count vs performance",
+            "**Bottleneck: the interpreter lock (CPython's GIL).** From 50 workers to 1000 workers, the client kept only 0.72–0.83 of its 2 cores busy",
+            "its CPU time alone, 0.45 s spent one thread at a time, was longer than the ideal 0.10 s",
+        ],
+    );
+    let ko = md(&fixtures::py_scale(), Lang::Ko);
+    assert!(ko.contains("**병목: 인터프리터 락 (CPython의 GIL).**"), "{ko}");
+    insta::assert_snapshot!("scale_py_terminal_en", text(&fixtures::py_scale(), Lang::En));
+    // Free-threaded, the same figures are not the lock's doing.
+    let mut free = fixtures::py_scale();
+    let concbench::record::Experiment::Scale(s) = &mut free.experiments[0] else { unreachable!() };
+    for c in s.points.iter_mut() {
+        c.runs.iter_mut().for_each(|r| r.facts.python.as_mut().unwrap().gil_enabled = false);
+    }
+    assert!(!md(&free, Lang::En).contains("the interpreter lock (CPython's GIL)"));
+}
+
+/// Every report with py models says how they ran: the interpreters, whose heap tracemalloc traced
+/// and what it cost, what the clients' timeouts bound; the environment block lists each
+/// interpreter; allocations are not counted for py rows.
+#[test]
+fn py_settings_and_interpreters_are_stated() {
+    let en = md(&fixtures::py_io(), Lang::En);
+    assert_has(
+        &en,
+        &[
+            "## CPython: how the py models ran",
+            "- **Interpreters:** 3.11.7, GIL (python3)\n",
+            "the driver's Python heap only (a py-processes worker's is not traced), bytes only (allocations are not counted: –)",
+            "it slowed an allocation-heavy loop 10.7x in 3.11.7",
+            "requests bounds connecting by --connect-timeout 10s and each wait for bytes from the server by --timeout 30s",
+            "- **CPython 3.11.7** (`python3` → `/usr/local/bin/python3.11`): ABI cpython-311-x86_64-linux-gnu",
+            "HTTP clients aiohttp 3.9.5, requests 2.32.3 in `/root/.cache/concbench/venvs/cpython-3.11.7-0123456789abcdef`.",
+        ],
+    );
+    let cpu = md(&fixtures::py_cpu(), Lang::En);
+    assert!(cpu.contains("**Heap of the py rows:** not traced (--py-tracemalloc off, for clean timings): –"), "{cpu}");
+    assert!(cpu.contains("a free-threaded build, GIL off; multiprocessing start method fork."), "{cpu}");
+    let csv = String::from_utf8(exporter(Format::Csv, Lang::En, false).render(&fixtures::py_io()).unwrap()).unwrap();
+    let py = csv.lines().find(|l| l.starts_with("io,py-async,\"3.11.7, GIL\",")).unwrap();
+    assert!(py.contains(",3743416,1279262,,"), "no allocation count for a py row: {py}");
+}
+
+/// The user's own task is explained with its own sections: what ran, time, memory, speed-up and
+/// efficiency against py-sequential, what bounds each model, memory per worker, the models left
+/// out, the exceptions by type, the check of the results; nothing of HTTP clients or of
+/// reconciling the server's counters.
+#[test]
+fn a_user_task_is_explained_in_its_own_terms() {
+    let en = md(&fixtures::py_task(), Lang::En);
+    assert_has(
+        &en,
+        &[
+            "# Your task under CPython's models",
+            "- **Task:** `examples/py_task.py:fetch_and_count` (a plain function)",
+            "- **Calls:** 40 (task ids 0 … 39)",
+            "| Multiprocess (CPython ProcessPoolExecutor) (8 workers) | `py-processes:8 [3.11.7, GIL]` | 40 / 0 | 0.64 s | 6.95x | 86.9% | 0.26 |",
+            "- **Sync (CPython):** one call after another (0.07 cores busy): what the others are measured against",
+            "bound by waiting on I/O: only 0.49 cores busy",
+            "its 8 calls at once overlapped as they could",
+            "⚠ failed tasks over all runs: py-sequential [3.11.7, GIL] 0 of 240, py-threads:8 [3.11.7, GIL] 2 of 240",
+            "Multiprocess (CPython ProcessPoolExecutor) (8 workers): 28.00 MiB of resident memory per process",
+            "- ✅ **Fastest: Multiprocess (CPython ProcessPoolExecutor) (8 workers), 6.95x py-sequential**",
+            "- **Not run:** `py-async`: py-async awaits an async def",
+            "`py-threads:8 [3.11.7, GIL]`: 2 × `exception:ValueError` over 6 runs (e.g. ValueError: item 7 is odd (py_task.py:42 in fetch_and_count))",
+            "- **Bound on each call:** each call at most 5s",
+        ],
+    );
+    for absent in ["Async vs sync", "Keep-alive", "body bytes", "Integrity", "| Ideal"] {
+        assert!(!en.contains(absent), "{absent:?} has no place in a task's report:\n{en}");
+    }
+    let ko = md(&fixtures::py_task(), Lang::Ko);
+    assert!(ko.contains("# CPython 방식별 사용자 작업 실행") && ko.contains("I/O 대기가 한계"), "{ko}");
+    let terminal = text(&fixtures::py_task(), Lang::En);
+    assert!(terminal.starts_with("concbench task: examples/py_task.py:fetch_and_count, 40 calls"), "{terminal}");
+    assert!(terminal.contains("Not run: `py-async`") || terminal.contains("Not run: py-async"), "{terminal}");
+    insta::assert_snapshot!("task_py_terminal_en", terminal);
+    insta::assert_snapshot!("task_py_terminal_ko", text(&fixtures::py_task(), Lang::Ko));
 }

@@ -1,5 +1,6 @@
 //! The whole report in one command: the folder it writes, the HTML page, the schema, and
-//! re-rendering saved results byte for byte.
+//! re-rendering saved results byte for byte; CPython's rows beside Rust's by default, their
+//! environment installed on first use, and left out with the reason when they cannot run.
 
 use std::path::Path;
 use std::process::Command;
@@ -7,7 +8,9 @@ use std::process::Command;
 use assert_cmd::prelude::*;
 
 fn concbench() -> Command {
-    Command::cargo_bin("concbench").unwrap()
+    let mut cmd = Command::cargo_bin("concbench").unwrap();
+    cmd.env(concbench::python::cache::CACHE_ENV, crate::support::py_cache());
+    cmd
 }
 
 /// Runs the smoke-sized suite into `dir` and returns its stdout.
@@ -33,7 +36,8 @@ fn default_suite() -> &'static (tempfile::TempDir, String) {
     })
 }
 
-const CHARTS: [&str; 5] = ["io-time.svg", "io-memory.svg", "io-latency.svg", "scale-time.svg", "cpu-speedup.svg"];
+const CHARTS: [&str; 6] =
+    ["io-time.svg", "io-memory.svg", "io-latency.svg", "scale-time.svg", "scale-time-py.svg", "cpu-speedup.svg"];
 
 #[test]
 fn the_suite_writes_a_complete_report_folder() {
@@ -63,8 +67,17 @@ fn the_suite_writes_a_complete_report_folder() {
     }
     let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();
     let rows = csv.lines().count() - 1;
-    // io: 3 models, scale: baseline + 2 points, cpu: 4 models; 2 runs each.
-    assert_eq!(rows, (3 + 3 + 4) * 2, "{csv}");
+    // io: 3 Rust + 3 CPython models, scale: baseline + 2 points twice (Rust, CPython), cpu: 4 + 3
+    // models; 2 runs each.
+    assert_eq!(rows, (6 + 3 + 3 + 7) * 2, "{csv}");
+    for heading in [
+        "🚀 **Async (aiohttp) is about",
+        "# CPython thread worker count vs performance",
+        "## The lock: emulated, real and none (the same tasks)",
+        "## CPython interpreters",
+    ] {
+        assert!(md.contains(heading), "report.md lacks {heading}");
+    }
 }
 
 #[test]
@@ -76,8 +89,8 @@ fn the_html_is_one_self_contained_page_with_every_chart() {
     let dom = tl::parse(&html, tl::ParserOptions::default()).expect("the page parses");
     let parser = dom.parser();
     let count = |tag: &str| dom.query_selector(tag).map_or(0, |q| q.count());
-    assert_eq!(count("svg"), 4, "io-time, io-memory, io-latency, scale-time, inline");
-    assert_eq!(count("figure"), 4);
+    assert_eq!(count("svg"), 5, "io-time, io-memory, io-latency, scale-time, scale-time-py, inline");
+    assert_eq!(count("figure"), 5);
     assert_eq!(count("script") + count("link") + count("img") + count("iframe"), 0, "nothing is loaded from elsewhere");
     for node in dom.nodes() {
         if let Some(tag) = node.as_tag() {
@@ -109,7 +122,7 @@ fn the_json_validates_against_the_committed_schema() {
     assert_eq!(results["complete"], true);
     let kinds: Vec<&str> =
         results["experiments"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["io", "scale", "cpu"]);
+    assert_eq!(kinds, ["io", "scale", "scale", "cpu"]);
     // The schema rejects what is not a concbench result.
     assert!(!validator.is_valid(&serde_json::json!({"schema_version": 2})));
 }
@@ -153,4 +166,100 @@ fn report_refuses_bad_input() {
     assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
     let several = concbench().args(["report", "--format", "md,html"]).arg(&junk).output().unwrap();
     assert_eq!(several.status.code(), Some(2));
+}
+
+/// Runs `concbench suite ARGS` with the CPython cache at `cache` and `path` as PATH (when given),
+/// and returns its exit code, stdout, stderr and report.md.
+fn suite_with(cache: &Path, path: Option<&Path>, args: &[&str]) -> (Option<i32>, String, String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("report");
+    let mut cmd = concbench();
+    cmd.env(concbench::python::cache::CACHE_ENV, cache);
+    if let Some(p) = path {
+        cmd.env("PATH", p);
+    }
+    let out = cmd.args(["suite", "--size", "smoke", "--runs", "1", "--quiet", "--out"]).arg(&dir).args(args).output();
+    let out = out.unwrap();
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap_or_default();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr), md)
+}
+
+/// On a machine without its environment yet, the suite makes it (aiohttp and requests, pinned
+/// and hashed, into the cache) with a progress line, then runs CPython's rows: how CI proves the
+/// install.
+#[test]
+fn the_first_suite_installs_the_py_environment_with_a_progress_line() {
+    let fresh = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr, md) = suite_with(fresh.path(), None, &["--sections", "io"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("python: installing aiohttp and requests for python3"), "{stderr}");
+    assert!(stdout.contains("py-async [") && md.contains("Async, asyncio + aiohttp (20)"), "{stdout}");
+    assert!(fresh.path().join("venvs").is_dir());
+}
+
+/// `--no-install` leaves the I/O sections' CPython rows out, with the reason in the report and on
+/// the terminal; the CPU rows need only the standard library and run.
+#[test]
+fn no_install_leaves_the_py_io_rows_out_with_the_reason() {
+    let empty = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr, md) = suite_with(empty.path(), None, &["--no-install"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("py-async ["), "{stdout}");
+    assert!(md.contains("**Not run:** `py-async, py-sequential, py-threads:5`: python3"), "{md}");
+    assert!(md.contains("--no-install forbids making one"), "{md}");
+    assert!(md.contains("**Not run:** `py-threads:[2, 4] (baseline py-async)`"), "{md}");
+    assert!(stdout.contains("Not run: py-async, py-sequential, py-threads:5"), "{stdout}");
+    assert!(stdout.contains("py-threads:2 [") && md.contains("## The lock: emulated, real and none"), "{stdout}");
+    assert!(!empty.path().join("venvs").exists(), "nothing was installed");
+}
+
+/// Without python3, the suite runs the Rust rows and says why CPython's are missing; an
+/// interpreter named with --python must be there.
+#[test]
+fn without_python_the_suite_says_why_and_a_named_one_is_required() {
+    let no_path = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr, md) = suite_with(&crate::support::py_cache(), Some(no_path.path()), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(md.contains("--python python3: no such interpreter"), "{md}");
+    assert!(md.contains("- **Tasks:** 8\n"), "the CPU section as Rust alone runs it: {md}");
+    assert!(!md.contains("# CPython thread worker count"), "{md}");
+    let (code, _, stderr, _) = suite_with(&crate::support::py_cache(), None, &["--python", "/nonexistent/python3"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--python /nonexistent/python3: no such interpreter"), "{stderr}");
+}
+
+/// The quick suite gives every model of sections 4 and 5 the same smaller task set when CPython's
+/// rows are beside Rust's, and says so; `--size source` the source's 100; its CPU rows run
+/// untraced unless told otherwise, its I/O rows traced.
+#[test]
+fn the_quick_suite_shares_a_smaller_cpu_task_set_and_says_so() {
+    use clap::Parser;
+    let args = |args: &[&str]| {
+        // The CPU section only: it needs no environment, so nothing is made outside the test cache.
+        let argv = [&["concbench", "suite", "--sections", "cpu"][..], args].concat();
+        let Some(concbench::cli::Command::Suite(s)) = concbench::cli::Cli::try_parse_from(argv).unwrap().command else {
+            unreachable!()
+        };
+        s
+    };
+    let plan = |a: &[&str]| concbench::plan::SuitePlan::from_args(&args(a)).unwrap();
+    let python = which_python3();
+    let quick = plan(&["--python", &python]);
+    let cpu = &quick.cpu.as_ref().unwrap().settings;
+    assert_eq!((cpu.tasks, cpu.source_tasks), (concbench::plan::QUICK_SHARED_TASKS as usize, Some(100)));
+    assert!(cpu.models.iter().any(|m| m.kind.is_python()) && !cpu.python.as_ref().unwrap().tracemalloc);
+    let on = concbench::cli::OnOff::On;
+    assert_eq!(args(&[]).python_args(false).py_tracemalloc, on, "sections 1-3 traced, as the source");
+    let source = plan(&["--python", &python, "--size", "source"]);
+    let cpu = &source.cpu.as_ref().unwrap().settings;
+    assert_eq!((cpu.tasks, cpu.source_tasks), (100, None));
+    let traced = plan(&["--python", &python, "--py-tracemalloc", "on"]);
+    assert!(traced.cpu.as_ref().unwrap().settings.python.as_ref().unwrap().tracemalloc);
+}
+
+/// python3's real path (the plan runs in this process, with this PATH).
+fn which_python3() -> String {
+    let out = Command::new("python3").args(["-c", "import sys; print(sys.executable)"]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }

@@ -86,3 +86,9 @@ pub fn schema_validator() -> jsonschema::Validator {
 pub fn schema_errors(results: &serde_json::Value) -> Vec<String> {
     schema_validator().iter_errors(results).map(|e| format!("{e} at {}", e.instance_path())).take(5).collect()
 }
+
+/// Where the tests' CPython cache (the driver, the environments) lives: inside the build folder, so
+/// a fresh clone proves the install step.
+pub fn py_cache() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("py-cache")
+}

@@ -17,7 +17,13 @@ pub fn chart(exp: &CpuExperiment, cores: usize, t: &Text) -> anyhow::Result<Opti
         .filter_map(|r| {
             let s = r.stated_speedup()?;
             let label = format!("{:.2}x", s.point);
-            Some(Bar { name: r.figures.cell.model.to_string(), value: s.point, whisker: s.ci95, label, label_at: 0.0 })
+            Some(Bar {
+                name: crate::view::words::cell_spec(t, r.figures.cell),
+                value: s.point,
+                whisker: s.ci95,
+                label,
+                label_at: 0.0,
+            })
         })
         .collect();
     if bars.is_empty() {

@@ -16,7 +16,7 @@ pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
         .filter_map(|c| {
             let d = c.latency_ok.as_ref()?;
             let points = d.cdf_us.iter().map(|&(q, us)| ((us.max(1) as f64) / 1e3, q)).collect();
-            Some((c.model.to_string(), points))
+            Some((crate::view::words::cell_spec(t, c), points))
         })
         .collect();
     if series.is_empty() {

@@ -16,7 +16,7 @@ pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
         .filter_map(|f| {
             let mib = f.heap_peak_bytes()? as f64 / MIB;
             Some(Bar {
-                name: f.cell.model.to_string(),
+                name: crate::view::words::cell_spec(t, f.cell),
                 value: mib,
                 whisker: None,
                 label: format!("{mib:.2} MiB"),

@@ -16,7 +16,7 @@ pub fn chart(io: &IoExperiment, t: &Text) -> anyhow::Result<Option<Chart>> {
         .iter()
         .map(|f| {
             let total = &f.summary.total_time_s;
-            let mut name = f.cell.model.to_string();
+            let mut name = crate::view::words::cell_spec(t, f.cell);
             if f.estimated {
                 name.push_str(&format!(" ({})", &t.get("chart-estimated")));
             }

@@ -128,22 +128,19 @@ where
     let mut chart = ok(ChartBuilder::on(root)
         .caption(caption, (FONT, 18))
         .margin(12)
-        .x_label_area_size(40)
+        .x_label_area_size(48)
         .y_label_area_size(70)
         .build_cartesian_2d((0..n - 1).into_segmented(), y_range))?;
-    let label = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.name.clone()).unwrap_or_default(),
-        _ => String::new(),
-    };
     let y_label = |v: &f64| axis_number(*v);
     ok(chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_label_formatter(&label)
+        .x_label_formatter(&|_: &SegmentValue<usize>| String::new())
         .y_label_formatter(&y_label)
         .y_desc(y_desc)
         .label_style((FONT, 13))
         .draw())?;
+    category_labels(root, &chart.plotting_area().get_pixel_range(), bars.iter().map(|b| b.name.as_str()))?;
     for (i, b) in bars.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         ok(chart.draw_series(std::iter::once(bar(
@@ -164,6 +161,50 @@ where
         ))))?;
     }
     Ok(chart)
+}
+
+/// Names under a bar chart's categories, centred on each: on one line when every name fits its
+/// category's width, else broken before a bracket (`py-threads:2` over `[3.11.7, GIL]`) and, if a
+/// line is still wider, in a smaller font, so no name runs into its neighbour or off the chart.
+fn category_labels<'a>(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    (xs, ys): &(std::ops::Range<i32>, std::ops::Range<i32>),
+    names: impl ExactSizeIterator<Item = &'a str>,
+) -> anyhow::Result<()> {
+    let n = names.len().max(1);
+    let slot = f64::from(xs.end - xs.start) / n as f64;
+    let fits = |text: &str, size: f64| {
+        root.estimate_text_size(text, &TextStyle::from((FONT, size).into_font()))
+            .map_or(true, |(w, _)| f64::from(w) <= slot - 6.0)
+    };
+    let names: Vec<&str> = names.collect();
+    let lines: Vec<Vec<&str>> = if names.iter().all(|name| fits(name, 13.0)) {
+        names.iter().map(|name| vec![*name]).collect()
+    } else {
+        names
+            .iter()
+            .map(|name| match name.find(" [") {
+                Some(at) => vec![&name[..at], &name[at + 1..]],
+                None => vec![*name],
+            })
+            .collect()
+    };
+    let mut size = 13.0;
+    while size > 8.0 && !lines.iter().flatten().all(|line| fits(line, size)) {
+        size -= 1.0;
+    }
+    let style = (FONT, size).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ));
+    for (i, name) in lines.iter().enumerate() {
+        let x = xs.start + (slot * (i as f64 + 0.5)).round() as i32;
+        for (k, line) in name.iter().enumerate() {
+            let y = ys.end + 8 + k as i32 * (size as i32 + 3);
+            root.draw_text(line, &style, (x, y)).map_err(|e| anyhow::anyhow!("drawing a chart: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// The chart context of a [`line_chart`] over axes `X` and `Y`.

@@ -8,13 +8,13 @@ use super::{Chart, FONT, PALETTE, axis_number, draw_legend, legend_line, line_ch
 use crate::analysis::sweep::{SweepPoint, analyse};
 use crate::record::ScaleExperiment;
 use crate::text::Text;
-use crate::view::chart;
 
 pub fn chart(exp: &ScaleExperiment, cores: usize, t: &Text) -> anyhow::Result<Option<Chart>> {
     let sweep = analyse(exp, cores);
     if sweep.points.is_empty() {
         return Ok(None);
     }
+    let id = crate::view::scale_chart(exp);
     let at = |p: &SweepPoint| p.setting as f64;
     let measured: Vec<(f64, f64)> = sweep.points.iter().map(|p| (at(p), p.figures.wall.as_secs_f64())).collect();
     let ideal: Vec<(f64, f64)> = sweep.points.iter().filter_map(|p| Some((at(p), p.ideal?.as_secs_f64()))).collect();
@@ -26,7 +26,7 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, t: &Text) -> anyhow::Result<Op
         nice_ceiling(measured.iter().chain(ideal.iter()).map(|p| p.1).chain(baseline).fold(0.0, f64::max) * 1.1);
     let svg = svg(|root| {
         let x = (x_lo..x_hi).log_scale().with_key_points(settings.clone());
-        let mut chart = line_chart(root, &super::title(t, chart::SCALE_TIME), x, 0.0..y_top)?;
+        let mut chart = line_chart(root, &super::title(t, id), x, 0.0..y_top)?;
         ok(chart
             .configure_mesh()
             .disable_x_mesh()
@@ -52,5 +52,5 @@ pub fn chart(exp: &ScaleExperiment, cores: usize, t: &Text) -> anyhow::Result<Op
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
-    Ok(Some(Chart::new(chart::SCALE_TIME, t, svg)))
+    Ok(Some(Chart::new(id, t, svg)))
 }
