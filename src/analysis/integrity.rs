@@ -160,6 +160,7 @@ mod tests {
                 heap_current_bytes: None,
                 heap_at_reset_bytes: None,
             },
+            latency_excess: None,
         }
     }
 

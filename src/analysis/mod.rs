@@ -76,6 +76,14 @@ pub fn applied_latency(cells: &[&crate::record::Cell]) -> Option<(f64, f64, u64)
     })
 }
 
+/// How much later than asked the embedded API answered, over every run of `cells`: the merged
+/// histogram of applied − asked latency (see `StatsSnapshot::latency_excess`).
+pub fn latency_excess(cells: &[&crate::record::Cell]) -> Option<crate::record::LatencyExcess> {
+    let runs = cells.iter().flat_map(|c| c.runs.iter());
+    let merged = crate::record::LatencyExcess::merged(runs.filter_map(|r| r.server.as_ref()?.latency_excess.as_ref()));
+    (merged.count() > 0).then_some(merged)
+}
+
 /// The load average at the start, when it says the machine was busy (above half its cores).
 pub fn busy(report: &crate::record::Report) -> Option<f64> {
     let load = report.environment.load_average_start?;

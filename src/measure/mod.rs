@@ -6,6 +6,7 @@
 //! time and context switches (`getrusage`) and peak RSS (reset at the start of each window).
 
 pub mod alloc;
+pub mod clock;
 pub mod process;
 pub mod recorder;
 pub mod system;

@@ -24,7 +24,9 @@ pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, OthersLoad, Su
 pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec, Runtime};
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
-pub use server::{FaultCounts, Faults, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot};
+pub use server::{
+    FaultCounts, Faults, LatencyExcess, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot,
+};
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
     ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,

@@ -19,6 +19,7 @@
 pub mod child;
 pub mod faults;
 pub mod latency;
+pub mod timer;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -33,11 +34,12 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use hdrhistogram::Histogram;
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
-use crate::record::{FaultCounts, ServerConfig, ServerProcess, StatsSnapshot};
+use crate::record::{FaultCounts, LatencyExcess, ServerConfig, ServerProcess, StatsSnapshot};
 pub use faults::{Draw, Fault};
 pub use latency::Sample;
 
@@ -77,10 +79,47 @@ struct Stats {
     admin_refused: AtomicU64,
     cpu_user_us_at_reset: AtomicU64,
     cpu_sys_us_at_reset: AtomicU64,
+    /// Applied − asked latency of every answer, in microseconds.
+    excess_us: ExcessHistogram,
+}
+
+/// Applied − asked latency in microseconds, up to a minute late, 3 significant figures.
+struct ExcessHistogram(Mutex<Histogram<u64>>);
+
+impl Default for ExcessHistogram {
+    fn default() -> Self {
+        ExcessHistogram(Mutex::new(Histogram::new_with_bounds(1, 60_000_000, 3).expect("static bounds are valid")))
+    }
+}
+
+impl ExcessHistogram {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Histogram<u64>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Stats {
+    /// Counts one answer's latency: asked `want`, waited `applied`.
+    fn applied(&self, want: Duration, applied: Duration) {
+        self.latency_requested_us_total.fetch_add(want.as_micros() as u64, Relaxed);
+        let applied_us = applied.as_micros() as u64;
+        self.latency_applied_us_total.fetch_add(applied_us, Relaxed);
+        self.latency_applied_us_min.fetch_min(applied_us, Relaxed);
+        self.latency_applied_us_max.fetch_max(applied_us, Relaxed);
+        let excess = applied.saturating_sub(want).as_micros() as u64;
+        self.excess_us.lock().saturating_record(excess);
+    }
+
+    fn excess(&self) -> Option<LatencyExcess> {
+        let h = self.excess_us.lock();
+        (!h.is_empty()).then(|| LatencyExcess::of(&h))
+    }
 }
 
 struct Shared {
     cfg: ServerConfig,
+    /// Applies every request's latency (one thread for all of them).
+    timer: timer::Timer,
     admin: AdminToken,
     stats: Stats,
     slots: Option<Semaphore>,
@@ -190,6 +229,7 @@ impl Shared {
                 heap_current_bytes: heap.map(|h| h.current_bytes as u64),
                 heap_at_reset_bytes: heap.map(|_| s.heap_at_reset.load(Relaxed)),
             },
+            latency_excess: s.excess(),
         }
     }
 
@@ -216,6 +256,7 @@ impl Shared {
         ] {
             counter.store(0, Relaxed);
         }
+        s.excess_us.lock().reset();
         let heap = crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64);
         s.heap_at_reset.store(heap, Relaxed);
         let (user_us, sys_us) = cpu_us();
@@ -333,13 +374,9 @@ async fn item(
     let want = shared.cfg.latency.sample(shared.cfg.seed, id);
     let t0 = Instant::now();
     if !want.is_zero() {
-        tokio::time::sleep(want).await;
+        shared.timer.sleep_until(t0 + want).await;
     }
-    let applied = t0.elapsed().as_micros() as u64;
-    s.latency_requested_us_total.fetch_add(want.as_micros() as u64, Relaxed);
-    s.latency_applied_us_total.fetch_add(applied, Relaxed);
-    s.latency_applied_us_min.fetch_min(applied, Relaxed);
-    s.latency_applied_us_max.fetch_max(applied, Relaxed);
+    s.applied(want, t0.elapsed());
     s.responses.fetch_add(1, Relaxed);
     if let Fault::Error(code) = fault {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -474,6 +511,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (user_us, sys_us) = cpu_us();
     let shared = Arc::new(Shared {
+        timer: timer::Timer::start()?,
         admin,
         slots: cfg.max_inflight.map(Semaphore::new),
         arrivals: watch::Sender::new(0),

@@ -341,10 +341,19 @@ fn where_to(t: &Text, target: &TargetInfo, cells: &[&Cell]) -> Vec<Inline> {
                 let args = [("requested", ms(requested)), ("applied", ms(applied)), ("max", ms(max as f64))];
                 lines.push(led(t, "target-applied", &args));
             }
+            lines.extend(excess_line(t, cells));
         }
         _ => lines.push(led(t, "target-external", &[("url", code(&target.url_template).into())])),
     }
     lines
+}
+
+/// How late the embedded API's timer answered: applied − asked latency at p50, p99 and max.
+fn excess_line(t: &Text, cells: &[&Cell]) -> Option<Inline> {
+    let excess = crate::analysis::latency_excess(cells)?;
+    let us = |q: f64| Arg::from(excess.quantile_us(q).unwrap_or(0).to_string());
+    let args = [("p50", us(0.5)), ("p99", us(0.99)), ("max", us(1.0)), ("n", excess.count().into())];
+    Some(led(t, "target-excess", &args))
 }
 
 /// How the clients behave: keep-alive and timeouts, retries, the clients and their buffers, the

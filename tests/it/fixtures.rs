@@ -7,9 +7,9 @@ use concbench::analysis::figures::summarize_cell;
 use concbench::record::{
     BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec, EmbeddedInfo,
     EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, IoExperiment,
-    IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats, Report, RunRecord,
-    ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess, SizeRange, StatsSnapshot, TargetInfo,
-    TargetKind, Tool, WorkerFigures, WorkerUsage,
+    IoSettings, Kernel, LatencyExcess, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats,
+    Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess, SizeRange, StatsSnapshot,
+    TargetInfo, TargetKind, Tool, WorkerFigures, WorkerUsage,
 };
 
 pub fn spec(s: &str) -> ModelSpec {
@@ -215,6 +215,7 @@ pub fn scale() -> Report {
                 heap_current_bytes: None,
                 heap_at_reset_bytes: None,
             },
+            latency_excess: Some(LatencyExcess { buckets_us: vec![(35, 120), (60, 70), (140, 8), (410, 2)] }),
         });
         cell(&format!("threads:{n}"), 200, 200, vec![r])
     };

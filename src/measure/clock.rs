@@ -1,0 +1,131 @@
+//! Waiting until an instant, precisely and never early: what the arrival generator of an open
+//! model and the embedded API's latency timer both need (sits under `model` and `server`).
+//!
+//! tokio's timer wheel has millisecond ticks, and a thread that sleeps wakes when the kernel
+//! gets round to it: tens of microseconds late on a busy machine, hundreds on an idle virtual
+//! CPU. A [`Pacer`] sleeps (with the thread's timer slack at 1 ns, [`tight_timer_slack`]) until a
+//! margin before the instant, then spins the rest; the margin follows how late the kernel has
+//! been waking this thread (it jumps up to a late wake-up at once, and decays by an eighth per
+//! prompt one), between [`MIN_MARGIN`] and [`MAX_MARGIN`]. Only the thread that owns a pacer
+//! spins, and only for that last stretch.
+
+use std::time::{Duration, Instant};
+
+/// The least head start a pacer takes before an instant.
+pub const MIN_MARGIN: Duration = Duration::from_micros(5);
+/// The most: a wake-up later than this is not chased by spinning longer.
+pub const MAX_MARGIN: Duration = Duration::from_micros(150);
+
+/// What to do now to reach an instant (see [`Pacer::next`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// The instant has passed.
+    Ready,
+    /// Close enough: spin until it.
+    Spin,
+    /// Sleep this long, then ask again.
+    Sleep(Duration),
+}
+
+/// The adaptive head start of one waiting thread (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Pacer {
+    margin: Duration,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer { margin: (MIN_MARGIN + MAX_MARGIN) / 2 }
+    }
+}
+
+impl Pacer {
+    /// How to wait for `at`, it being `now`.
+    pub fn next(&self, at: Instant, now: Instant) -> Wait {
+        match at.checked_duration_since(now) {
+            None => Wait::Ready,
+            Some(left) if left.is_zero() => Wait::Ready,
+            Some(left) if left <= self.margin => Wait::Spin,
+            Some(left) => Wait::Sleep(left - self.margin),
+        }
+    }
+
+    /// A sleep that was to end at `aimed` ended at `now`: learns how late the kernel wakes.
+    pub fn woke(&mut self, aimed: Instant, now: Instant) {
+        let late = now.saturating_duration_since(aimed);
+        let wanted = late + late / 4;
+        self.margin = if wanted > self.margin { wanted } else { self.margin - (self.margin - wanted) / 8 };
+        self.margin = self.margin.clamp(MIN_MARGIN, MAX_MARGIN);
+    }
+
+    /// The head start it takes now.
+    pub fn margin(&self) -> Duration {
+        self.margin
+    }
+
+    /// Blocks the calling thread until `at` has passed (sleeping, then spinning the last stretch).
+    pub fn sleep_until(&mut self, at: Instant) {
+        loop {
+            let now = Instant::now();
+            match self.next(at, now) {
+                Wait::Ready => return,
+                Wait::Spin => spin_until(at, || false),
+                Wait::Sleep(d) => {
+                    std::thread::sleep(d);
+                    self.woke(now + d, Instant::now());
+                }
+            }
+        }
+    }
+}
+
+/// Spins until `at` has passed or `quit` says to stop.
+pub fn spin_until(at: Instant, quit: impl Fn() -> bool) {
+    while Instant::now() < at && !quit() {
+        std::hint::spin_loop();
+    }
+}
+
+/// Makes the kernel wake the calling thread as close to its deadlines as it can (Linux: timer
+/// slack of 1 ns instead of 50 µs). Other threads keep theirs.
+pub fn tight_timer_slack() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_TIMERSLACK takes a plain integer and affects only the calling thread.
+    unsafe {
+        libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong, 0, 0, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pacer_sleeps_far_from_the_instant_spins_near_it_and_is_never_early() {
+        let pacer = Pacer::default();
+        let now = Instant::now();
+        let far = now + Duration::from_millis(10);
+        assert_eq!(pacer.next(far, now), Wait::Sleep(Duration::from_millis(10) - pacer.margin()));
+        assert_eq!(pacer.next(now + pacer.margin() / 2, now), Wait::Spin);
+        assert_eq!(pacer.next(now, now), Wait::Ready);
+        assert_eq!(pacer.next(now, now + Duration::from_micros(1)), Wait::Ready);
+        let mut pacer = pacer;
+        let at = Instant::now() + Duration::from_millis(2);
+        pacer.sleep_until(at);
+        assert!(Instant::now() >= at, "woke before the instant");
+    }
+
+    #[test]
+    fn the_margin_follows_late_wake_ups_within_its_bounds() {
+        let mut pacer = Pacer::default();
+        let t = Instant::now();
+        pacer.woke(t, t + Duration::from_micros(100));
+        assert_eq!(pacer.margin(), Duration::from_micros(125), "a late wake-up raises it at once");
+        pacer.woke(t, t + Duration::from_secs(1));
+        assert_eq!(pacer.margin(), MAX_MARGIN);
+        for _ in 0..200 {
+            pacer.woke(t, t);
+        }
+        assert_eq!(pacer.margin(), MIN_MARGIN, "prompt wake-ups let it decay to the least");
+    }
+}
