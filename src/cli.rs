@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::record::{EmbeddedMode, Kernel, LatencyProfile, ModelKind, ModelSpec, SizeRange, StatusSet};
+use crate::record::{EmbeddedMode, Kernel, LatencyProfile, Method, ModelKind, ModelSpec, SizeRange, StatusSet};
 use crate::render::{CompareFormat, Format};
 use crate::text::Lang;
 use crate::units::{parse_count, parse_duration};
@@ -221,6 +221,10 @@ pub struct TaskArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+fn method(s: &str) -> Result<Method, String> {
+    s.parse()
 }
 
 fn count(s: &str) -> Result<u64, String> {
@@ -522,6 +526,26 @@ pub struct TargetArgs {
     /// Extra request header, 'Name: value' (repeatable), e.g. an API key.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<Header>,
+
+    /// HTTP method of every request: GET, POST, PUT, PATCH or DELETE (default GET; POST when a
+    /// body is given).
+    #[arg(long, value_name = "METHOD", value_parser = method)]
+    pub method: Option<Method>,
+
+    /// Body of every request, sent with its Content-Length (set its type with -H
+    /// 'Content-Type: ...'). A request with a body is never sent twice.
+    #[arg(allow_hyphen_values = true, long, value_name = "TEXT", conflicts_with = "body_file")]
+    pub body: Option<String>,
+
+    /// The body of every request, read from this file.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+
+    /// URLs to send to, one per line ({i} allowed), cycled: request i goes to line i mod their
+    /// count. A line starting with / is a path on the target (the embedded API or --url's
+    /// origin); absolute URLs must share one origin. Blank lines and # comments are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub urls_file: Option<PathBuf>,
 
     /// Latency of the embedded API: fixed:100ms (or 100ms), uniform:50ms..150ms,
     /// normal:100ms,20ms, lognormal:100ms,0.5.

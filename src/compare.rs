@@ -36,6 +36,9 @@ pub enum Setting {
     Prewarm,
     InterpCost,
     Retries,
+    Method,
+    Body,
+    Urls,
     Tasks,
     Range,
     Seed,
@@ -54,6 +57,9 @@ impl Setting {
             Setting::Prewarm => "prewarm",
             Setting::InterpCost => "interp cost",
             Setting::Retries => "retries",
+            Setting::Method => "method",
+            Setting::Body => "body",
+            Setting::Urls => "urls",
             Setting::Tasks => "tasks",
             Setting::Range => "range",
             Setting::Seed => "seed",
@@ -193,6 +199,9 @@ fn setup(e: &Experiment) -> Vec<(Setting, Value)> {
             (Setting::Prewarm, Value::Flag(c.config.prewarm)),
             (Setting::InterpCost, text(crate::units::fmt_duration(c.config.interp_cost))),
             (Setting::Retries, text(c.config.retries.to_string())),
+            (Setting::Method, text(c.request.method.to_string())),
+            (Setting::Body, c.request.body_bytes.map_or(Value::Unset, |b| text(format!("{b} B")))),
+            (Setting::Urls, c.request.urls.map_or(Value::Unset, |n| text(n.to_string()))),
         ]
     };
     match e {

@@ -19,13 +19,14 @@ use crate::record::python::PY_TIMEOUTS;
 use crate::record::server::HEADER_READ_TIMEOUT;
 use crate::record::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
-    MAX_CONCURRENCY, ModelKind, ModelSpec, PySettings, PyTaskSettings, ScaleSettings, Schedule, ServerConfig,
-    SizeRange, Skipped,
+    MAX_CONCURRENCY, Method, ModelKind, ModelSpec, PySettings, PyTaskSettings, RequestSettings, ScaleSettings,
+    Schedule, ServerConfig, SizeRange, Skipped,
 };
 use crate::render::Format;
 use crate::text::Lang;
+use crate::workload::io::RequestPlan;
 use crate::workload::io::{ASYNC_CLIENT, BLOCKING_CLIENT, BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES};
-use crate::workload::{Header, UrlTemplate};
+use crate::workload::{UrlList, UrlTemplate};
 
 /// Most retries per request.
 pub const MAX_RETRIES: u64 = 20;
@@ -57,13 +58,13 @@ pub struct OutputPlan {
 }
 
 /// A validated `io` experiment: its settings as the report will record them (models in run
-/// order, each with its N resolved), the target, and the extra headers (values included: they
-/// are sent, never recorded).
+/// order, each with its N resolved), the target, and what every request sends (the extra
+/// headers' values included: they are sent, never recorded).
 #[derive(Debug, Clone)]
 pub struct IoPlan {
     pub settings: IoSettings,
     pub target: TargetPlan,
-    pub headers: Vec<Header>,
+    pub requests: RequestPlan,
     pub env: ModelEnv,
     pub output: OutputPlan,
 }
@@ -174,14 +175,56 @@ fn server_config(
     })
 }
 
-fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
-    Ok(match &t.url {
-        Some(_) if t.faults.any() => {
+/// What every request sends (`--method`, `--body`, `--body-file`, `--urls-file`), its files read
+/// and checked now.
+fn request_plan(t: &TargetArgs) -> Result<RequestPlan, Error> {
+    let body = match (&t.body, &t.body_file) {
+        (Some(text), _) => Some(text.clone().into_bytes()),
+        (None, Some(path)) => {
+            Some(std::fs::read(path).map_err(|e| usage(format!("--body-file {}: {e}", path.display())))?)
+        }
+        (None, None) => None,
+    };
+    let method = t.method.unwrap_or(if body.is_some() { Method::Post } else { Method::Get });
+    if body.is_some() && method == Method::Get {
+        return Err(usage("--method GET carries no body: give --method POST, PUT, PATCH or DELETE with --body".into()));
+    }
+    let urls = match &t.urls_file {
+        None => None,
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| usage(format!("--urls-file {}: {e}", path.display())))?;
+            let list = UrlList::parse(&text).map_err(|e| usage(format!("--urls-file {}: {e}", path.display())))?;
+            if let Some(url) = &t.url {
+                list.resolve(url.origin_text()).map_err(|e| usage(format!("--urls-file {}: {e}", path.display())))?;
+            }
+            Some(list)
+        }
+    };
+    Ok(RequestPlan { headers: t.headers.clone(), method, body, urls })
+}
+
+/// The requests as the report records them: the method, the body's size, how many URLs.
+fn request_settings(r: &RequestPlan) -> RequestSettings {
+    RequestSettings {
+        method: r.method,
+        body_bytes: r.body.as_ref().map(|b| b.len() as u64),
+        urls: r.urls.as_ref().map(UrlList::len),
+    }
+}
+
+/// The target: `--url`, else the origin of the first absolute URL of `--urls-file`, else the
+/// embedded API.
+fn target_plan(t: &TargetArgs, requests: &RequestPlan) -> Result<TargetPlan, Error> {
+    let url = t.url.clone().or_else(|| requests.urls.as_ref().and_then(|l| l.first_absolute().cloned()));
+    let embedded_only = t.faults.any() || t.server_max_inflight.is_some() || t.server_barrier.is_some();
+    Ok(match url {
+        Some(_) if embedded_only => {
             return Err(usage(
-                "fault options (--error-rate, ...) shape the embedded API: they cannot be used with --url".into(),
+                "fault options (--error-rate, ...) and --server-max-inflight shape the embedded API: they cannot be used with --url or absolute URLs in --urls-file".into(),
             ));
         }
-        Some(url) => TargetPlan::External { url: url.clone() },
+        Some(url) => TargetPlan::External { url },
         None => TargetPlan::Embedded {
             server: EmbeddedInfo {
                 config: server_config(
@@ -202,7 +245,15 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
 
 /// The clients' settings as the report records them: their configuration, the names of the
 /// extra headers, which clients they are, and the interpreter lock's switch interval.
-fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<ClientSettings, Error> {
+fn client_settings(
+    t: &TargetArgs,
+    c: &ClientArgs,
+    requests: &RequestPlan,
+    env: &ModelEnv,
+) -> Result<ClientSettings, Error> {
+    if requests.body.is_some() && c.retries > 0 {
+        return Err(usage("a request with a body is never sent twice: --retries cannot be used with --body".into()));
+    }
     if c.timeout.is_zero() || c.connect_timeout.is_zero() {
         return Err(usage("--timeout and --connect-timeout must be above zero".into()));
     }
@@ -228,6 +279,7 @@ fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<Cli
         async_client: ASYNC_CLIENT.into(),
         blocking_buffer_bytes: BufferSizes { input: BLOCKING_INPUT_BUFFER_BYTES, output: BLOCKING_OUTPUT_BUFFER_BYTES },
         switch_interval_ms: env.switch_interval.as_secs_f64() * 1e3,
+        request: request_settings(requests),
     })
 }
 
@@ -301,8 +353,13 @@ fn python_plan(
 }
 
 /// Refuses options that mean nothing to the py models.
-fn check_py_options(models: &[ModelSpec], client: &ClientArgs) -> Result<(), Error> {
+fn check_py_options(models: &[ModelSpec], client: &ClientArgs, requests: &RequestPlan) -> Result<(), Error> {
     let Some(py) = models.iter().find(|m| m.kind.is_python()) else { return Ok(()) };
+    if !request_settings(requests).is_plain() {
+        return Err(usage(format!(
+            "--method, --body and --urls-file shape the Rust clients' requests: {py} sends GETs of one URL template"
+        )));
+    }
     if !client.interp_cost.is_zero() {
         return Err(usage(format!(
             "--interp-cost charges the emulated interpreter's cost: it has no meaning for {py} (CPython pays its own)"
@@ -440,11 +497,12 @@ impl IoPlan {
         }
         let models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, requests)?;
-        check_py_options(&models, &args.client)?;
+        let shape = request_plan(&args.target)?;
+        check_py_options(&models, &args.client, &shape)?;
         let mut env = model_env(&args.model_opts)?;
-        let client = client_settings(&args.target, &args.client, &env)?;
+        let client = client_settings(&args.target, &args.client, &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
-        let target = target_plan(&args.target)?;
+        let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
         let python = python_plan(&args.python, &models, PyNeeds::Http, &mut env)?;
         Ok(IoPlan {
@@ -460,7 +518,7 @@ impl IoPlan {
                 min_success: min_success(&args.repeat)?,
             },
             target,
-            headers: args.target.headers.clone(),
+            requests: shape,
             env,
             output,
         })
@@ -488,10 +546,12 @@ impl IoPlan {
         }
         let task = py_task(&args.task, &args.python)?.expect("checked above");
         let (models, skipped) = task_models(models, &task)?;
+        let shape = request_plan(&args.target)?;
+        check_py_options(&models, &ClientArgs::default(), &shape)?;
         let mut env = model_env(&args.model_opts)?;
-        let client = client_settings(&args.target, &ClientArgs::default(), &env)?;
+        let client = client_settings(&args.target, &ClientArgs::default(), &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
-        let target = target_plan(&args.target)?;
+        let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
         let mut python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
         if let Some(p) = python.as_mut() {
@@ -510,7 +570,7 @@ impl IoPlan {
                 min_success: min_success(&args.repeat)?,
             },
             target,
-            headers: args.target.headers.clone(),
+            requests: shape,
             env,
             output,
         })
@@ -529,7 +589,7 @@ pub struct ScalePlan {
     /// The sweep as the report records it: the N values ascending, no duplicates.
     pub settings: ScaleSettings,
     pub target: TargetPlan,
-    pub headers: Vec<Header>,
+    pub requests: RequestPlan,
     pub env: ModelEnv,
     pub output: OutputPlan,
 }
@@ -560,7 +620,8 @@ impl ScalePlan {
         let most = ModelSpec::new(model, settings.last().copied());
         let cells: Vec<ModelSpec> = [Some(most), baseline].into_iter().flatten().collect();
         check_models(&cells, requests)?;
-        check_py_options(&cells, &args.client)?;
+        let shape = request_plan(&args.target)?;
+        check_py_options(&cells, &args.client, &shape)?;
         if !(0.0..1.0).contains(&args.knee_gain) {
             return Err(usage("--knee-gain must be a share from 0 up to, not including, 1 (e.g. 10% or 0.1)".into()));
         }
@@ -577,9 +638,9 @@ impl ScalePlan {
             }
         }
         let mut env = model_env(&args.model_opts)?;
-        let client = client_settings(&args.target, &args.client, &env)?;
+        let client = client_settings(&args.target, &args.client, &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
-        let target = target_plan(&args.target)?;
+        let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
         let needs = if task.is_some() { PyNeeds::Stdlib } else { PyNeeds::Http };
         let python = python_plan(&args.python, &cells, needs, &mut env)?;
@@ -597,7 +658,7 @@ impl ScalePlan {
                 min_success: min_success(&args.repeat)?,
             },
             target,
-            headers: args.target.headers.clone(),
+            requests: shape,
             env,
             output,
         })

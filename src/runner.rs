@@ -20,8 +20,9 @@ use crate::record::{
     SCHEMA_VERSION, ScaleExperiment, cell_keys, timestamp_now,
 };
 use crate::target::Target;
+use crate::workload::WorkloadSpec;
 use crate::workload::io::IoWorkload;
-use crate::workload::{Header, IoSpec, WorkloadSpec};
+use crate::workload::io::RequestPlan;
 
 /// Sees the run as it goes.
 pub trait Observer {
@@ -55,7 +56,7 @@ impl Session {
     /// one preflight request. Every failure here is exit code 2: nothing was measured.
     pub fn start(
         target: &TargetPlan,
-        headers: &[Header],
+        requests: &RequestPlan,
         client: &ClientConfig,
         max_connections: usize,
         task: Option<&PyTaskSettings>,
@@ -73,10 +74,17 @@ impl Session {
             .into());
         }
         let target = Target::start(target).map_err(|e| Error::Preflight(format!("{e:#}")))?;
-        let io = IoSpec { url: target.url().clone(), headers: headers.to_vec(), client: client.clone() };
+        let io = requests.spec(target.url(), client).map_err(|e| Error::Usage(format!("--urls-file: {e}")))?;
         let url = target.preflight_url();
         // A host that does not resolve fails here, before anything ran.
         let workload = IoWorkload::new(&io, 1).map_err(|e| Error::Preflight(format!("{e:#}")))?;
+        if target.embedded_base().is_none() && !requests.preflight_get() {
+            let origin = target.url().origin_text();
+            workload
+                .connect_check()
+                .map_err(|e| Error::Preflight(format!("connecting to {origin} failed ({}): {}", e.kind, e.message)))?;
+            return Ok(Session { target, spec: WorkloadSpec::Io(io) });
+        }
         match workload.preflight(&url) {
             Ok(answer) if client.ok_status.contains(answer.head.status) => {}
             // A server error or a rate limit may pass: the run counts such answers.
@@ -285,7 +293,7 @@ fn run_experiment(
 pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let s = &plan.settings;
     let session =
-        Session::start(&plan.target, &plan.headers, &s.client.config, plan.max_connections(), s.task.as_ref())?;
+        Session::start(&plan.target, &plan.requests, &s.client.config, plan.max_connections(), s.task.as_ref())?;
     observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
     one_experiment(io_experiment(plan, &session.target), &bench, observer)
@@ -295,7 +303,7 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow
 pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let s = &plan.settings;
     let session =
-        Session::start(&plan.target, &plan.headers, &s.client.config, plan.max_connections(), s.task.as_ref())?;
+        Session::start(&plan.target, &plan.requests, &s.client.config, plan.max_connections(), s.task.as_ref())?;
     observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
     one_experiment(scale_experiment(plan, &session.target), &bench, observer)
@@ -321,12 +329,12 @@ fn one_experiment(experiment: Experiment, bench: &Bench, observer: &mut dyn Obse
 pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let mut report = new_report();
     let http = [
-        plan.io.as_ref().map(|p| (&p.target, &p.headers, &p.settings.client.config, &p.env, p.max_connections())),
-        plan.scale.as_ref().map(|p| (&p.target, &p.headers, &p.settings.client.config, &p.env, p.max_connections())),
+        plan.io.as_ref().map(|p| (&p.target, &p.requests, &p.settings.client.config, &p.env, p.max_connections())),
+        plan.scale.as_ref().map(|p| (&p.target, &p.requests, &p.settings.client.config, &p.env, p.max_connections())),
     ];
     let most = http.iter().flatten().map(|h| h.4).max();
-    if let (Some(&(target, headers, client, env, _)), Some(max)) = (http.iter().flatten().next(), most) {
-        let session = Session::start(target, headers, client, max, None)?;
+    if let (Some(&(target, requests, client, env, _)), Some(max)) = (http.iter().flatten().next(), most) {
+        let session = Session::start(target, requests, client, max, None)?;
         observer.target_ready(&session.target);
         let bench = Bench { spec: &session.spec, target: Some(&session.target), env, stop };
         if let Some(io) = &plan.io {

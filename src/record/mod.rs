@@ -29,7 +29,7 @@ pub use server::{
 };
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
-    ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
+    Method, RequestSettings, ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
 };
 
 /// Version of the JSON layout; bumped on any incompatible change.

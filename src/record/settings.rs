@@ -193,6 +193,74 @@ pub struct ClientSettings {
     /// The emulated interpreter lock's switch interval (for `gil-threads`).
     #[serde(default)]
     pub switch_interval_ms: f64,
+    /// What every request sends beyond its URL (GET without a body unless told otherwise).
+    #[serde(default, skip_serializing_if = "RequestSettings::is_plain")]
+    pub request: RequestSettings,
+}
+
+/// How the requests were shaped (`--method`, `--body`, `--urls-file`), as the report records it:
+/// the body's size, never the body (it may hold secrets).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSettings {
+    pub method: Method,
+    /// Bytes of the body every request carries (sent with Content-Length); `None`: no body.
+    #[serde(default)]
+    pub body_bytes: Option<u64>,
+    /// URLs from `--urls-file`, cycled (request i goes to line i mod their count); `None`: the
+    /// one URL template.
+    #[serde(default)]
+    pub urls: Option<usize>,
+}
+
+impl RequestSettings {
+    /// A GET without a body to one URL template: what every run sent before these settings.
+    pub fn is_plain(&self) -> bool {
+        *self == RequestSettings::default()
+    }
+}
+
+/// The HTTP method of a run's requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[default]
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete];
+
+    /// As HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let accepted = || Method::ALL.map(Method::as_str).join(", ");
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown method '{s}' (accepted: {})", accepted()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //!
 //! Routes:
 //! - `GET /api/items/{id}`: a small JSON body after a delay drawn from the latency profile;
+//!   `POST`, `PUT` and `PATCH` answer with the size of the body they sent, after the same delay;
 //! - `GET /stats`: counters since the last reset ([`StatsSnapshot`]);
 //! - `POST /stats/reset`: zero the counters (peaks restart from what is in flight now); the one
 //!   route that changes state, so it needs `Authorization: Bearer <secret>` ([`AdminToken`]): a
@@ -299,6 +300,24 @@ struct Item {
     price_cents: u64,
 }
 
+/// The answer to a request with a body (POST, PUT, PATCH): how much of it arrived.
+#[derive(Serialize)]
+struct Received {
+    id: u64,
+    received_bytes: u64,
+}
+
+/// Bytes of a request's body, read to its end (and dropped).
+async fn body_bytes(body: axum::body::Body) -> Result<u64, axum::Error> {
+    use futures_util::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    let mut n = 0;
+    while let Some(chunk) = stream.next().await {
+        n += chunk?.len() as u64;
+    }
+    Ok(n)
+}
+
 pub use crate::workload::url::ATTEMPT_HEADER;
 
 /// Pieces a slow body is sent in.
@@ -315,14 +334,20 @@ fn counter(s: &Stats, fault: Fault) -> Option<&AtomicU64> {
     }
 }
 
-/// `GET /api/items/{id}`. A request whose id or query does not parse is answered 400 before it
-/// counts as a request (the 400 counts as a bad request, see [`Shared::count_answer`]).
+/// `GET /api/items/{id}` (and `POST`, `PUT`, `PATCH`, answered with the size of the body they
+/// sent, read whole first). A request whose id, query or body does not parse is answered 400
+/// before it counts as a request (the 400 counts as a bad request, see [`Shared::count_answer`]).
 async fn item(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<u64>,
     Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Response {
+    let (request, body) = request.into_parts();
+    let received = match body_bytes(body).await {
+        Ok(n) => (request.method != axum::http::Method::GET).then_some(n),
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("unreadable body: {e}\n")).into_response(),
+    };
     let s = &shared.stats;
     let faults = if query.is_empty() {
         std::borrow::Cow::Borrowed(&shared.cfg.faults)
@@ -363,7 +388,7 @@ async fn item(
         shared.arrivals.send_modify(|a| *a += 1);
         let _ = tokio::time::timeout(BARRIER_TIMEOUT, arrivals.wait_for(|&a| a >= n)).await;
     }
-    let attempt = request.headers().get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
+    let attempt = request.headers.get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
     let fault = faults.draw(shared.cfg.seed, id, attempt);
     if let Some(c) = counter(s, fault) {
         c.fetch_add(1, Relaxed);
@@ -382,8 +407,15 @@ async fn item(
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, "injected error\n").into_response();
     }
-    let item = Item { id, name: format!("item-{id}"), price_cents: crate::seed::derive(shared.cfg.seed, id) % 100_000 };
-    let body = serde_json::to_vec(&item).unwrap_or_default();
+    let body = match received {
+        Some(received_bytes) => serde_json::to_vec(&Received { id, received_bytes }),
+        None => serde_json::to_vec(&Item {
+            id,
+            name: format!("item-{id}"),
+            price_cents: crate::seed::derive(shared.cfg.seed, id) % 100_000,
+        }),
+    };
+    let body = body.unwrap_or_default();
     match fault {
         Fault::Reset => streamed(body, Duration::ZERO, true),
         Fault::SlowBody => streamed(body, faults.slow_body, false),
@@ -528,7 +560,7 @@ pub async fn serve(
         cfg,
     });
     let app = axum::Router::new()
-        .route("/api/items/{id}", get(item))
+        .route("/api/items/{id}", get(item).post(item).put(item).patch(item))
         .route("/stats", get(stats))
         .route("/stats/reset", post(reset))
         .route("/health", get(|| async { "ok\n" }))

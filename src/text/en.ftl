@@ -384,6 +384,14 @@ target-settings = { $keepalive } { $mode ->
 }; { $timeout } { $time } per request, { $connect } to connect
     .keepalive = Keep-alive:
     .timeout = timeout:
+target-request = { $strong } { $method }{ $body ->
+    [0] {""}
+   *[other] , with a body of { $body } bytes (never sent twice)
+}{ $urls ->
+    [0] {""}
+   *[other] , to { $urls } URLs from --urls-file in turn
+}
+    .strong = Requests:
 target-no-retries = { $strong } none (a failure is final)
     .strong = Retries:
 target-retries = { $strong } up to { $retries } per request for timeouts, broken connections, 429 and 5xx; backoff from { $backoff }, doubling, with jitter; Retry-After honoured
@@ -485,6 +493,9 @@ setup-keep-alive = keep-alive
 setup-prewarm = prewarm
 setup-interp-cost = interp cost
 setup-retries = retries
+setup-method = method
+setup-body = body
+setup-urls = URLs (--urls-file)
 setup-tasks = tasks
 setup-range = range
 setup-seed = seed

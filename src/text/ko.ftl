@@ -374,6 +374,14 @@ target-settings = { $keepalive } { $mode ->
 }; { $timeout } 요청당 { $time }, 연결 { $connect }
     .keepalive = Keep-alive:
     .timeout = 타임아웃:
+target-request = { $strong } { $method }{ $body ->
+    [0] {""}
+   *[other] , 본문 { $body }바이트 (다시 보내지 않음)
+}{ $urls ->
+    [0] {""}
+   *[other] , --urls-file의 URL { $urls }개에 차례로
+}
+    .strong = 요청:
 target-no-retries = { $strong } 없음 (실패는 그대로 실패)
     .strong = 재시도:
 target-retries = { $strong } 타임아웃, 끊긴 연결, 429, 5xx에 요청당 최대 { $retries }번; 대기 { $backoff }부터 두 배씩, 지터 포함; Retry-After 준수
@@ -475,6 +483,9 @@ setup-keep-alive = 연결 재사용
 setup-prewarm = 연결 미리 열기
 setup-interp-cost = 인터프리터 비용
 setup-retries = 재시도
+setup-method = 메서드
+setup-body = 본문
+setup-urls = URL 수 (--urls-file)
 setup-tasks = 작업 수
 setup-range = 범위
 setup-seed = 시드

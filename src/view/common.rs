@@ -375,6 +375,15 @@ fn client_lines(t: &Text, client: &ClientSettings) -> Vec<Inline> {
         ("connect", fmt_duration(c.connect_timeout).into()),
     ];
     lines.push(rich(t, "target-settings", &args));
+    let r = &client.request;
+    if !r.is_plain() {
+        let args = [
+            ("method", code(r.method.as_str()).into()),
+            ("body", r.body_bytes.unwrap_or(0).into()),
+            ("urls", r.urls.unwrap_or(0).into()),
+        ];
+        lines.push(led(t, "target-request", &args));
+    }
     lines.push(match c.retries {
         0 => led(t, "target-no-retries", &[]),
         n => led(t, "target-retries", &[("retries", n.into()), ("backoff", fmt_duration(c.retry_backoff).into())]),

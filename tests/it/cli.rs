@@ -209,6 +209,16 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
             "must be an async def",
         ),
         (&["task", "--py-task", "x.py:f", "--task-timeout", "0"], "--task-timeout must be above zero"),
+        (&["io", "--models", "py-async", "--body", "x"], "py-async sends GETs of one URL template"),
+        // Requests shaped like the user's: methods, bodies, URL files.
+        (&["io", "--method", "HEAD"], "unknown method 'HEAD' (accepted: GET, POST, PUT, PATCH, DELETE)"),
+        (&["io", "--method", "GET", "--body", "x"], "--method GET carries no body"),
+        (&["io", "--body", "x", "--retries", "2"], "--retries cannot be used with --body"),
+        (&["io", "--body", "x", "--body-file", "b.json"], "cannot be used with"),
+        (&["io", "--body-file", "/nonexistent/body.json"], "--body-file /nonexistent/body.json: No such file"),
+        (&["io", "--urls-file", "/nonexistent/urls.txt"], "--urls-file /nonexistent/urls.txt: No such file"),
+        (&["io", "--urls-file", "/dev/null"], "--urls-file /dev/null: holds no URL"),
+        (&["scale", "--urls-file", "/proc/self/status"], "--urls-file /proc/self/status: line 1:"),
     ];
     let mut cases = cases.to_vec();
     // Thread counts past the machine's limit (it grows with memory, so only where it is below).

@@ -94,6 +94,7 @@ pub fn client() -> ClientSettings {
         async_client: "concbench's HTTP/1.1 client (tokio + httparse)".into(),
         blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
         switch_interval_ms: 5.0,
+        request: Default::default(),
     }
 }
 

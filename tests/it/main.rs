@@ -23,6 +23,7 @@ mod layers;
 mod props;
 mod python;
 mod report;
+mod requests;
 mod scale;
 mod server;
 mod suite;

@@ -175,6 +175,11 @@ fn slowloris_connections_are_cut_after_the_header_timeout() {
     assert!(buf.is_empty() || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"), "{buf:?}");
 }
 
+fn delete(url: &str) -> u16 {
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    agent.delete(url).call().expect("server answers").status().as_u16()
+}
+
 fn post(url: &str) -> u16 {
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
     agent.post(url).send_empty().expect("server answers").status().as_u16()
@@ -197,7 +202,7 @@ fn every_4xx_answer_counts_as_a_bad_request_once() {
     assert_eq!(get(&format!("{base}/api/items/abc")).0, 400, "the id does not parse");
     assert_eq!(get(&format!("{base}/api/items/-1")).0, 400);
     assert_eq!(get(&format!("{base}/api/items/1?error_rate=x")).0, 400, "a bad query override");
-    assert_eq!(post(&format!("{base}/api/items/1")), 405);
+    assert_eq!(delete(&format!("{base}/api/items/1")), 405, "items take GET, POST, PUT and PATCH");
     assert_eq!(get(&format!("{base}/nowhere")).0, 404);
     assert_eq!(get(&format!("{base}/stats/reset")).0, 405);
     // Neither good requests nor admin ones count.
