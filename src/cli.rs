@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::record::{EmbeddedMode, Kernel, LatencyProfile, Method, ModelKind, ModelSpec, SizeRange, StatusSet};
+use crate::record::{
+    ArrivalProcess, EmbeddedMode, Kernel, LatencyProfile, Method, ModelKind, ModelSpec, SizeRange, StatusSet,
+};
 use crate::render::{CompareFormat, Format};
 use crate::text::Lang;
 use crate::units::{parse_count, parse_duration};
@@ -244,9 +246,9 @@ pub enum OnOff {
 
 #[derive(Args, Debug, Clone)]
 pub struct IoArgs {
-    /// Requests per model (task ids 0..N).
-    #[arg(allow_hyphen_values = true, long, short = 'n', default_value = "200", value_parser = count)]
-    pub requests: u64,
+    /// Requests per model (task ids 0..N) [default: 200].
+    #[arg(allow_hyphen_values = true, long, short = 'n', value_parser = count)]
+    pub requests: Option<u64>,
 
     /// Models to run, comma-separated `NAME[:N]` specs (see below).
     #[arg(long, short, value_delimiter = ',', default_value = "async,sequential,threads")]
@@ -257,9 +259,13 @@ pub struct IoArgs {
     pub workers: u64,
 
     /// Sequential runs only this many requests and extrapolates to all, labelled "estimated",
-    /// as the source report did (20 of 200). Set it to the request count to run them all.
-    #[arg(allow_hyphen_values = true, long, default_value = "20", value_parser = count)]
-    pub sync_sample: u64,
+    /// as the source report did (20 of 200) [default: 20]. Set it to the request count to run
+    /// them all.
+    #[arg(allow_hyphen_values = true, long, value_parser = count)]
+    pub sync_sample: Option<u64>,
+
+    #[command(flatten)]
+    pub open: OpenArgs,
 
     #[command(flatten)]
     pub target: TargetArgs,
@@ -278,6 +284,42 @@ pub struct IoArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// An open model: requests arriving at a rate rather than each worker sending its next one when
+/// the last ended.
+#[derive(Args, Debug, Clone)]
+pub struct OpenArgs {
+    /// Requests arrive at this rate, whether or not the model keeps up (an open model): 500/s,
+    /// 30/m, or a bare number per second. Latency is then measured from when each request was
+    /// due (corrected for coordinated omission) beside its service time. Needs --duration or an
+    /// explicit --requests.
+    #[arg(allow_hyphen_values = true, long, value_name = "RATE", value_parser = open_rate)]
+    pub rate: Option<f64>,
+
+    /// With --rate: requests arrive for this long; those due within it are all sent and awaited.
+    #[arg(allow_hyphen_values = true, long, value_parser = duration)]
+    pub duration: Option<Duration>,
+
+    /// With --rate: request i is due at i / rate (uniform) or after exponential gaps (poisson,
+    /// drawn from --arrival-seed).
+    #[arg(long, value_enum, default_value = "uniform")]
+    pub arrivals: ArrivalProcess,
+
+    /// Seed of the Poisson arrivals.
+    #[arg(long, default_value = "1")]
+    pub arrival_seed: u64,
+
+    /// With --rate: at most N requests wait for a free worker; one due while N wait is dropped
+    /// and counted (default: none is dropped, however long the queue).
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
+    pub max_queue: Option<u64>,
+}
+
+/// A rate for `--rate`: `500/s`, `30/m`, or a bare number per second.
+pub fn open_rate(s: &str) -> Result<f64, String> {
+    let text = if s.contains('/') { s.to_string() } else { format!("{}/s", s.trim()) };
+    text.parse::<crate::record::Rate>().map(|r| r.per_second).map_err(|e| format!("--rate {s}: {e}"))
 }
 
 fn model_kind(s: &str) -> Result<ModelKind, String> {
@@ -443,6 +485,10 @@ pub struct CpuArgs {
     /// Counting kernel: plain trial division (the source's), odd divisors only, or a sieve.
     #[arg(long, value_enum, default_value = "plain")]
     pub kernel: Kernel,
+
+    /// Refused: CPU tasks do not arrive at a rate (an open model is for `io`).
+    #[arg(allow_hyphen_values = true, long, hide = true, value_name = "RATE")]
+    pub rate: Option<String>,
 
     /// Models to run, comma-separated `NAME[:N]` specs.
     #[arg(long, short, value_delimiter = ',', default_value = "sequential,threads,processes,gil-threads")]

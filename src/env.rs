@@ -119,6 +119,17 @@ pub fn thread_limit() -> Option<(u64, &'static str)> {
     candidates.into_iter().filter_map(|(v, name)| v.map(|v| (v, name))).min_by_key(|(v, _)| *v)
 }
 
+/// The open-files hard limit: the most descriptors this process may ever hold (`None` where it
+/// cannot be read, or there is none).
+pub fn open_files_hard_limit() -> Option<u64> {
+    // SAFETY: getrlimit on a zeroed struct we own, with a valid resource id.
+    let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 || lim.rlim_max == libc::RLIM_INFINITY {
+        return None;
+    }
+    Some(lim.rlim_max)
+}
+
 /// Raises this process's open-files soft limit so `needed` descriptors fit (up to the hard limit);
 /// returns the soft limit in force. Child processes started later inherit it.
 pub fn raise_open_files(needed: u64) -> std::io::Result<u64> {

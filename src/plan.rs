@@ -7,20 +7,21 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{
-    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs, Section,
-    ServeArgs, Size, SuiteArgs, TargetArgs, TaskArgs,
+    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OpenArgs, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs,
+    Section, ServeArgs, Size, SuiteArgs, TargetArgs, TaskArgs,
 };
 use crate::error::Error;
 use crate::model::ModelEnv;
+use crate::model::arrivals::ArrivalTimes;
 use crate::protocol::TaskFlavour;
 use crate::python::{Install, Runtime};
 use crate::record::Concurrency;
 use crate::record::python::PY_TIMEOUTS;
 use crate::record::server::HEADER_READ_TIMEOUT;
 use crate::record::{
-    BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
-    MAX_CONCURRENCY, Method, ModelKind, ModelSpec, PySettings, PyTaskSettings, RequestSettings, ScaleSettings,
-    Schedule, ServerConfig, SizeRange, Skipped,
+    Arrivals, BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings,
+    LATENESS_BOUND, LatencyProfile, MAX_CONCURRENCY, Method, ModelKind, ModelSpec, OpenLoad, PySettings,
+    PyTaskSettings, RequestSettings, ScaleSettings, Schedule, ServerConfig, SizeRange, Skipped,
 };
 use crate::render::Format;
 use crate::text::Lang;
@@ -67,6 +68,9 @@ pub struct IoPlan {
     pub requests: RequestPlan,
     pub env: ModelEnv,
     pub output: OutputPlan,
+    /// The most connections an open model holds at once (Little's law: rate × latency);
+    /// `None` in a closed loop (each model's concurrency).
+    pub connections: Option<usize>,
 }
 
 fn usage(message: String) -> Error {
@@ -474,6 +478,12 @@ fn output_plan(o: &OutputArgs) -> Result<OutputPlan, Error> {
     })
 }
 
+/// Requests per model when `--requests` is not given.
+pub const DEFAULT_REQUESTS: u64 = 200;
+
+/// Requests sequential really runs when `--sync-sample` is not given.
+pub const DEFAULT_SYNC_SAMPLE: u64 = 20;
+
 fn requests(n: u64) -> Result<usize, Error> {
     let n = at_least_one("--requests", n)?;
     if n > MAX_REQUESTS {
@@ -482,15 +492,105 @@ fn requests(n: u64) -> Result<usize, Error> {
     Ok(n as usize)
 }
 
+/// How requests arrive in an open model, from `--arrivals`, `--arrival-seed`, `--duration` and
+/// `--max-queue` (which mean nothing without `--rate`, and are refused then).
+fn arrivals(o: &OpenArgs, rate: bool) -> Result<Arrivals, Error> {
+    if !rate && (o.duration.is_some() || o.max_queue.is_some()) {
+        return Err(usage(
+            "--duration and --max-queue shape an open model: give --rate too (e.g. --rate 500/s)".into(),
+        ));
+    }
+    let max_queue = o.max_queue.map(|n| at_least_one("--max-queue", n)).transpose()?;
+    Ok(Arrivals {
+        process: o.arrivals,
+        seed: o.arrival_seed,
+        duration: o.duration,
+        max_queue: max_queue.map(|n| n as usize),
+        lateness_bound_us: LATENESS_BOUND.as_micros() as u64,
+    })
+}
+
+/// Requests an open run at `rate` holds: the explicit `--requests`, or those due within
+/// `--duration` (one of them, not both).
+fn open_requests(rate: f64, arrivals: &Arrivals, requests: Option<u64>) -> Result<usize, Error> {
+    let per = crate::units::fmt_duration(Duration::from_secs_f64(1.0 / rate));
+    match (arrivals.duration, requests) {
+        (Some(_), Some(_)) => Err(usage("--rate takes --duration or --requests as its length, not both".into())),
+        (None, None) => {
+            Err(usage(format!("--rate {rate}/s needs a length: --duration (e.g. 10s) or an explicit --requests")))
+        }
+        (None, Some(n)) => self::requests(n),
+        (Some(d), None) if rate * d.as_secs_f64() < 1.0 => Err(usage(format!(
+            "--duration {} at --rate {rate}/s is too short for one request (one is due every {per})",
+            crate::units::fmt_duration(d)
+        ))),
+        (Some(d), None) => {
+            let times = ArrivalTimes { rate_per_s: rate, process: arrivals.process, seed: arrivals.seed };
+            self::requests(times.count_within(d) as u64)
+        }
+    }
+}
+
+/// The connections an open model of `models` needs at `rate` against `target`: each model holds
+/// at most its concurrency, and about rate × latency (Little's law) against the embedded API,
+/// whose latency is known. Refuses a rate the open-files limit cannot hold, naming both.
+fn open_connections(rate: f64, models: &[ModelSpec], tasks: usize, target: &TargetPlan) -> Result<usize, Error> {
+    let most = models.iter().map(|m| m.concurrency(tasks)).max().unwrap_or(1);
+    let TargetPlan::Embedded { server, .. } = target else { return Ok(most) };
+    let latency = server.config.latency.typical();
+    let little = crate::record::open::little_in_flight(rate, latency).min(most);
+    let per_connection = if server.mode == EmbeddedMode::InProcess { 2 } else { 1 };
+    let needed = little as u64 * per_connection + SPARE_FILES;
+    let Some(limit) = crate::env::open_files_hard_limit() else { return Ok(little) };
+    if needed > limit {
+        return Err(usage(format!(
+            "--rate {rate}/s at a latency of {} keeps about {little} requests in flight (Little's law: rate × latency), which needs {needed} open files, but the limit is {limit} (ulimit -Hn): lower the rate or raise the limit",
+            crate::units::fmt_duration(latency)
+        )));
+    }
+    // Room for the queue to grow past Little's law while the model falls behind.
+    Ok((2 * little + 64).min(most).min(((limit - SPARE_FILES) / per_connection) as usize))
+}
+
+/// Descriptors kept free beyond the connections a model holds.
+pub const SPARE_FILES: u64 = 256;
+
+/// An `io` run's open model (`--rate`) and its request count; `None` and the closed loop's
+/// count without `--rate`.
+fn io_load(args: &IoArgs) -> Result<(Option<OpenLoad>, usize), Error> {
+    let arrivals = arrivals(&args.open, args.open.rate.is_some())?;
+    let Some(rate) = args.open.rate else {
+        return Ok((None, requests(args.requests.unwrap_or(DEFAULT_REQUESTS))?));
+    };
+    if let Some(n) = args.sync_sample {
+        return Err(usage(format!(
+            "--sync-sample {n} estimates a closed loop from a sample: with --rate every request is sent, none estimated"
+        )));
+    }
+    let requests = open_requests(rate, &arrivals, args.requests)?;
+    Ok((Some(OpenLoad { rate_per_s: rate, arrivals }), requests))
+}
+
+/// Refuses an open model for the py models: their driver runs closed loops only.
+fn check_open_models(models: &[ModelSpec]) -> Result<(), Error> {
+    match models.iter().find(|m| m.kind.is_python()) {
+        Some(py) => Err(usage(format!(
+            "--rate: {py} runs closed loops only (the CPython driver has no arrival schedule yet); rate the Rust models"
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl IoPlan {
     pub fn from_args(args: &IoArgs) -> Result<Self, Error> {
-        let requests = requests(args.requests)?;
+        let (open, requests) = io_load(args)?;
         let workers = at_least_one("--workers", args.workers)?;
         if workers > MAX_CONCURRENCY as u64 {
             return Err(usage(format!("--workers must be at most {MAX_CONCURRENCY}")));
         }
         let workers = workers as usize;
-        let sync_sample = (at_least_one("--sync-sample", args.sync_sample)? as usize).min(requests);
+        let sample = args.sync_sample.unwrap_or(DEFAULT_SYNC_SAMPLE);
+        let sync_sample = (at_least_one("--sync-sample", sample)? as usize).min(requests);
 
         if args.models.is_empty() {
             return Err(usage("--models is empty: name at least one model".into()));
@@ -503,9 +603,17 @@ impl IoPlan {
         let client = client_settings(&args.target, &args.client, &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
         let target = target_plan(&args.target, &shape)?;
+        let connections = match &open {
+            Some(load) => {
+                check_open_models(&models)?;
+                Some(open_connections(load.rate_per_s, &models, requests, &target)?)
+            }
+            None => None,
+        };
         let output = output_plan(&args.output)?;
         let python = python_plan(&args.python, &models, PyNeeds::Http, &mut env)?;
         Ok(IoPlan {
+            connections,
             settings: IoSettings {
                 requests,
                 sync_sample,
@@ -516,6 +624,7 @@ impl IoPlan {
                 python,
                 task: None,
                 min_success: min_success(&args.repeat)?,
+                open,
             },
             target,
             requests: shape,
@@ -568,18 +677,21 @@ impl IoPlan {
                 python,
                 task: Some(task),
                 min_success: min_success(&args.repeat)?,
+                open: None,
             },
             target,
             requests: shape,
             env,
             output,
+            connections: None,
         })
     }
 
     /// The most connections any model holds at once.
     pub fn max_connections(&self) -> usize {
         let s = &self.settings;
-        s.models.iter().map(|m| m.concurrency(s.tasks_per_run(m))).max().unwrap_or(1)
+        let closed = || s.models.iter().map(|m| m.concurrency(s.tasks_per_run(m))).max().unwrap_or(1);
+        self.connections.unwrap_or_else(closed)
     }
 }
 
@@ -685,6 +797,11 @@ pub struct CpuPlan {
 
 impl CpuPlan {
     pub fn from_args(args: &CpuArgs) -> Result<Self, Error> {
+        if let Some(rate) = &args.rate {
+            return Err(usage(format!(
+                "--rate {rate}: cpu tasks are all there at the start, none arrives later; an open model is for io (concbench io --rate)"
+            )));
+        }
         let tasks = at_least_one("--tasks", args.tasks)?;
         if tasks > MAX_TASKS {
             return Err(usage(format!("--tasks {tasks} is more than the {MAX_TASKS} accepted")));
@@ -771,7 +888,7 @@ impl SuitePlan {
             (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
             shared_target(&mut a.target);
             if smoke {
-                (a.requests, a.sync_sample, a.workers) = (20, 5, 5);
+                (a.requests, a.sync_sample, a.workers) = (Some(20), Some(5), 5);
             }
             Some(IoPlan::from_args(&a)?)
         } else {

@@ -11,13 +11,15 @@ use crate::analysis;
 use crate::analysis::figures::summarize_cell;
 use crate::error::Error;
 use crate::interrupt::Stop;
-use crate::measure::{Meter, Recorder};
-use crate::model::{Job, ModelEnv};
-use crate::plan::{CpuPlan, IoPlan, ScalePlan, SuitePlan, TargetPlan};
+use crate::measure::{Meter, OpenTally, Recorder};
+use crate::model::arrivals::ArrivalTimes;
+use crate::model::dispatch::Released;
+use crate::model::{Job, ModelEnv, OpenPlan};
+use crate::plan::{CpuPlan, IoPlan, SPARE_FILES, ScalePlan, SuitePlan, TargetPlan};
 use crate::record::{
-    Cell, CellInterpreter, CellStatus, ClientConfig, CpuExperiment, EmbeddedMode, Experiment, Interpreter,
-    IoExperiment, LatencyDistribution, LatencySummary, ModelSpec, PySettings, PyTaskSettings, Report, RunRecord,
-    SCHEMA_VERSION, ScaleExperiment, cell_keys, timestamp_now,
+    Arrivals, Cell, CellInterpreter, CellStatus, ClientConfig, CpuExperiment, EmbeddedMode, Experiment, Interpreter,
+    IoExperiment, LatencyDistribution, LatencySummary, ModelSpec, OpenRun, PySettings, PyTaskSettings, Report,
+    RunRecord, SCHEMA_VERSION, ScaleExperiment, Tenth, cell_keys, timestamp_now,
 };
 use crate::target::Target;
 use crate::workload::WorkloadSpec;
@@ -41,9 +43,6 @@ pub trait Observer {
 /// An observer that does nothing.
 pub struct Silent;
 impl Observer for Silent {}
-
-/// Descriptors kept free beyond the connections a model holds.
-const SPARE_FILES: u64 = 256;
 
 /// A started target with the workload that runs against it.
 pub struct Session {
@@ -180,7 +179,8 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
     let experiment = report.experiments.last().expect("an experiment to run");
     let cells = experiment.cells().len();
     let order = experiment.schedule().order(cells);
-    let mut merged: Vec<Option<Histogram<u64>>> = vec![None; cells];
+    let arrivals = experiment.arrivals().cloned();
+    let mut merged: Vec<Merged> = vec![Merged::default(); cells];
     for (step, &(round, index, warmup)) in order.iter().enumerate() {
         if bench.stop.requested() {
             break;
@@ -191,12 +191,10 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
             continue;
         }
         let (model, tasks, interpreter) = (cell.model, cell.tasks_per_run, cell.interpreter.clone());
+        let open = cell.offered_per_s.zip(arrivals.as_ref()).map(|(rate, a)| open_plan(rate, a, bench.target));
         observer.cell_started(step, order.len(), &model, tasks);
-        let outcome = run_once(&model, interpreter.as_ref(), tasks, bench, round).unwrap_or_else(|e| RunOutcome {
-            record: None,
-            failure: Some(format!("{e:#}")),
-            latency_ok: None,
-        });
+        let outcome = run_once(&model, interpreter.as_ref(), tasks, bench, round, open)
+            .unwrap_or_else(|e| RunOutcome { failure: Some(format!("{e:#}")), ..RunOutcome::default() });
         let interrupted = bench.stop.requested();
         let whole = outcome.record.as_ref().is_some_and(|r| r.ok + r.failed == r.tasks as u64);
         if interrupted && !(whole && outcome.failure.is_none()) {
@@ -215,13 +213,8 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
             // A run in which the model failed as a whole is not a measurement of it: its time
             // and counts stay out of the figures; the runs before it are kept.
             cell.runs.push(record);
-            if let Some(h) = outcome.latency_ok {
-                match &mut merged[index] {
-                    Some(m) => m.add(&h).context("merging latency histograms")?,
-                    slot => *slot = Some(h),
-                }
-            }
-            cell.latency_ok = merged[index].as_ref().and_then(LatencyDistribution::of);
+            merged[index].add(outcome.histograms)?;
+            merged[index].fill(cell);
             cell.summary = summarize_cell(cell);
         }
         note_interpreters(report, bench.env);
@@ -234,6 +227,49 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
     Ok(())
 }
 
+/// The latency histograms of one run, or of a cell's runs merged: of the successes, and in an
+/// open model their corrected latency and the generator's lateness.
+#[derive(Clone, Default)]
+struct Merged {
+    ok: Option<Histogram<u64>>,
+    corrected: Option<Histogram<u64>>,
+    lateness: Option<Histogram<u64>>,
+}
+
+impl Merged {
+    /// Adds a run's histograms.
+    fn add(&mut self, run: Merged) -> anyhow::Result<()> {
+        for (slot, h) in
+            [(&mut self.ok, run.ok), (&mut self.corrected, run.corrected), (&mut self.lateness, run.lateness)]
+        {
+            match (slot, h) {
+                (Some(m), Some(h)) => m.add(&h).context("merging latency histograms")?,
+                (slot, Some(h)) => *slot = Some(h),
+                (_, None) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The cell's distributions over its runs.
+    fn fill(&self, cell: &mut Cell) {
+        let of = |h: &Option<Histogram<u64>>| h.as_ref().and_then(LatencyDistribution::of);
+        (cell.latency_ok, cell.corrected_latency, cell.lateness) =
+            (of(&self.ok), of(&self.corrected), of(&self.lateness));
+    }
+}
+
+/// The open queue of a cell offered `rate` requests per second: its arrival times, its bound,
+/// and the requests expected in flight when the embedded API's latency says (Little's law).
+fn open_plan(rate: f64, arrivals: &Arrivals, target: Option<&Target>) -> OpenPlan {
+    let latency = target.and_then(|t| Some(t.info().embedded?.config.latency.typical()));
+    OpenPlan {
+        times: ArrivalTimes { rate_per_s: rate, process: arrivals.process, seed: arrivals.seed },
+        max_queue: arrivals.max_queue,
+        in_flight: latency.map(|l| crate::record::open::little_in_flight(rate, l)),
+    }
+}
+
 fn finish(report: &mut Report, stop: &Stop) {
     report.complete = !stop.requested();
     report.finished_at = Some(timestamp_now());
@@ -243,8 +279,10 @@ fn finish(report: &mut Report, stop: &Stop) {
 /// The `io` experiment of a plan, its cells pending.
 fn io_experiment(plan: &IoPlan, target: &Target) -> Experiment {
     let s = &plan.settings;
+    let rate = s.open.as_ref().map(|o| o.rate_per_s);
+    let cells = pending_cells(&s.models, s.python.as_ref(), |m| s.tasks_per_run(m), s.requests);
     Experiment::Io(IoExperiment {
-        cells: pending_cells(&s.models, s.python.as_ref(), |m| s.tasks_per_run(m), s.requests),
+        cells: cells.into_iter().map(|c| c.at_rate(rate)).collect(),
         settings: s.clone(),
         target: target.info(),
     })
@@ -354,41 +392,49 @@ pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> 
 }
 
 /// What one run left behind.
+#[derive(Default)]
 struct RunOutcome {
     record: Option<RunRecord>,
     /// Why the model failed as a whole, if it did.
     failure: Option<String>,
-    latency_ok: Option<Histogram<u64>>,
+    histograms: Merged,
 }
 
 /// Runs `model` once: fresh workload (clients, pools), the server's counters reset before and
-/// read after. An error here (the target's counters unreachable, a workload that cannot be built)
-/// is the model failing as a whole: the caller records it as such.
+/// read after; its tasks arrive as `open` says, or in a closed loop. An error here (the target's
+/// counters unreachable, a workload that cannot be built) is the model failing as a whole: the
+/// caller records it as such.
 fn run_once(
     model: &ModelSpec,
     interpreter: Option<&CellInterpreter>,
     tasks: usize,
     bench: &Bench,
     round: usize,
+    open: Option<OpenPlan>,
 ) -> anyhow::Result<RunOutcome> {
     if let Some(target) = bench.target {
         target.reset_stats()?;
     }
     let workload = bench.spec.build(model.concurrency(tasks))?;
-    let recorder = Arc::new(Recorder::new());
-    let job = Job::new(workload, Some(bench.spec.clone()), 0..tasks, recorder.clone(), bench.stop.clone());
+    let recorder = Arc::new(if open.is_some() { Recorder::open(0..tasks) } else { Recorder::new() });
+    let mut job = Job::new(workload, Some(bench.spec.clone()), 0..tasks, recorder.clone(), bench.stop.clone());
+    if let Some(plan) = open {
+        job = job.open(plan);
+    }
     let mut meter = Meter::new();
     let env = bench.env.in_interpreter(interpreter.map(|i| i.path.as_str()));
     let executed = crate::model::build(model, &env).execute(&job, &mut meter);
+    let released = job.finish();
     drop(job);
     let measured = meter.finish();
-    let tally =
+    let mut tally =
         Arc::try_unwrap(recorder).map(Recorder::finish).map_err(|_| anyhow::anyhow!("a task outlived its run"))?;
     let server = bench.target.and_then(|t| t.stats().unwrap_or(None));
     let (facts, failure) = match executed {
         Ok(facts) => (facts, None),
         Err(e) => (Default::default(), Some(format!("{e:#}"))),
     };
+    let opened = open.zip(tally.open.take()).map(|(plan, o)| open_run(plan.times.rate_per_s, o, tally.ok, released));
     let record = measured.map(|measured| RunRecord {
         round,
         tasks,
@@ -404,9 +450,39 @@ fn run_once(
         ramp_up_ns: tally.ramp_up(model.concurrency(tasks)).map(|d| d.as_nanos() as u64),
         facts,
         server,
+        open: opened.as_ref().map(|(run, _)| run.clone()),
     });
-    let latency_ok = (!tally.ok_latency.is_empty()).then_some(tally.ok_latency);
-    Ok(RunOutcome { record, failure, latency_ok })
+    let open = opened.map(|(_, h)| h).unwrap_or_default();
+    let ok = (!tally.ok_latency.is_empty()).then_some(tally.ok_latency);
+    Ok(RunOutcome { record, failure, histograms: Merged { ok, ..open } })
+}
+
+/// An open run's figures from the recorder's tally and what the generator did, with its
+/// corrected-latency and lateness histograms (to merge over the cell's runs; `ok` is left out).
+fn open_run(rate: f64, o: OpenTally, ok: u64, released: Option<Released>) -> (OpenRun, Merged) {
+    let tenths = o
+        .tenths
+        .iter()
+        .map(|&(ok, corrected_us, service_us)| {
+            let mean = |sum: f64| if ok > 0 { sum / ok as f64 } else { 0.0 };
+            Tenth { ok, corrected_mean_us: mean(corrected_us), service_mean_us: mean(service_us) }
+        })
+        .collect();
+    let lateness = released.as_ref().map(|r| r.lateness.clone());
+    let run = OpenRun {
+        offered_per_s: rate,
+        achieved_per_s: o.achieved_per_s(ok),
+        scheduled: o.tasks.len() as u64,
+        released: released.as_ref().map_or(0, |r| r.released),
+        dropped: o.dropped,
+        queue_peak: released.as_ref().map_or(0, |r| r.queue_peak),
+        lateness: lateness.as_ref().and_then(LatencySummary::of),
+        queue: LatencySummary::of(&o.queue),
+        corrected: LatencySummary::of(&o.corrected),
+        tenths,
+    };
+    let corrected = (!o.corrected.is_empty()).then_some(o.corrected);
+    (run, Merged { ok: None, corrected, lateness: lateness.filter(|h| !h.is_empty()) })
 }
 
 /// Whether anything failed: a request, a task, a model as a whole, or the reconciliation of the

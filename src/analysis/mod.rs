@@ -6,6 +6,7 @@ pub mod figures;
 pub mod integrity;
 pub mod io;
 pub mod machine;
+pub mod open;
 pub mod scaling;
 pub mod stats;
 pub mod sweep;

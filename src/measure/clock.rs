@@ -65,11 +65,21 @@ impl Pacer {
 
     /// Blocks the calling thread until `at` has passed (sleeping, then spinning the last stretch).
     pub fn sleep_until(&mut self, at: Instant) {
+        self.sleep_until_or(at, || false);
+    }
+
+    /// The same, unless `quit` says to stop first (it is asked at least every [`MAX_NAP`]):
+    /// whether `at` was reached.
+    pub fn sleep_until_or(&mut self, at: Instant, quit: impl Fn() -> bool) -> bool {
         loop {
+            if quit() {
+                return false;
+            }
             let now = Instant::now();
             match self.next(at, now) {
-                Wait::Ready => return,
-                Wait::Spin => spin_until(at, || false),
+                Wait::Ready => return true,
+                Wait::Spin => spin_until(at, &quit),
+                Wait::Sleep(d) if d > MAX_NAP => std::thread::sleep(MAX_NAP),
                 Wait::Sleep(d) => {
                     std::thread::sleep(d);
                     self.woke(now + d, Instant::now());
@@ -79,6 +89,9 @@ impl Pacer {
     }
 }
 
+/// The longest a pacer sleeps before it asks whether to stop.
+pub const MAX_NAP: Duration = Duration::from_millis(50);
+
 /// Spins until `at` has passed or `quit` says to stop.
 pub fn spin_until(at: Instant, quit: impl Fn() -> bool) {
     while Instant::now() < at && !quit() {
@@ -86,15 +99,46 @@ pub fn spin_until(at: Instant, quit: impl Fn() -> bool) {
     }
 }
 
-/// Makes the kernel wake the calling thread as close to its deadlines as it can (Linux: timer
-/// slack of 1 ns instead of 50 µs). Other threads keep theirs.
-pub fn tight_timer_slack() {
+/// Makes the kernel wake the calling thread as close to its deadlines as it can: timer slack of
+/// 1 ns instead of 50 µs, and (where this process may: root, or `CAP_SYS_NICE`) the lowest
+/// real-time priority (`SCHED_FIFO` 1), else a nice value of [`CLOCK_NICE`], so that on a busy
+/// machine its wake-up preempts other work rather than waits for a core. Other threads keep
+/// theirs. What the thread does once awake is tiny (release a request, wake a task) and its spin
+/// is bounded by [`MAX_MARGIN`], so the priority takes next to nothing from the rest (and the
+/// kernel's real-time throttling bounds it anyway). Returns how it runs.
+pub fn tight_timer_slack() -> ClockPriority {
     #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_TIMERSLACK takes a plain integer and affects only the calling thread.
+    // SAFETY: PR_SET_TIMERSLACK takes a plain integer and affects only the calling thread;
+    // sched_setscheduler(0, ..) and setpriority on this thread's id (gettid) change only the
+    // calling thread's scheduling, with a parameter struct we own, and may fail.
     unsafe {
         libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong, 0, 0, 0);
+        let fifo = libc::sched_param { sched_priority: 1 };
+        if libc::sched_setscheduler(0, libc::SCHED_FIFO, &fifo) == 0 {
+            return ClockPriority::RealTime;
+        }
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        if libc::setpriority(libc::PRIO_PROCESS, tid, CLOCK_NICE) == 0 {
+            return ClockPriority::Nice;
+        }
     }
+    ClockPriority::Normal
 }
+
+/// How a clock thread is scheduled (see [`tight_timer_slack`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockPriority {
+    /// `SCHED_FIFO`, priority 1.
+    RealTime,
+    /// Nice [`CLOCK_NICE`].
+    Nice,
+    /// As every other thread: the process may not raise it.
+    Normal,
+}
+
+/// The nice value a clock thread asks for when it may not run real-time (-20 is the highest
+/// priority, 0 the default).
+pub const CLOCK_NICE: libc::c_int = -10;
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ pub mod system;
 use std::time::{Duration, Instant};
 
 use crate::record::Measured;
-pub use recorder::{Recorder, Tally};
+pub use recorder::{OpenTally, Recorder, Release, Tally};
 
 struct Open {
     t0: Instant,

@@ -8,6 +8,7 @@ pub mod env;
 pub mod facts;
 pub mod measured;
 pub mod model;
+pub mod open;
 pub mod outcome;
 pub mod python;
 pub mod server;
@@ -22,6 +23,7 @@ pub use env::{Environment, Tool};
 pub use facts::{ExecutionFacts, GilStats, Hold, PoolStats, WorkerFigures, WorkerUsage};
 pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, OthersLoad, Summary};
 pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec, Runtime};
+pub use open::{ArrivalProcess, Arrivals, LATENESS_BOUND, OpenLoad, OpenRun, Tenth};
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
 pub use server::{
@@ -142,6 +144,14 @@ impl Experiment {
         }
     }
 
+    /// How requests arrived, in an open model (`None`: a closed loop, or CPU work).
+    pub fn arrivals(&self) -> Option<&Arrivals> {
+        match self {
+            Experiment::Io(e) => e.settings.open.as_ref().map(|o| &o.arrivals),
+            Experiment::Scale(_) | Experiment::Cpu(_) => None,
+        }
+    }
+
     /// How the HTTP clients were set up (`None` for CPU work).
     pub fn client(&self) -> Option<&ClientSettings> {
         match self {
@@ -194,6 +204,9 @@ pub struct Cell {
     /// The interpreter a py model ran in (`None` for the Rust models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpreter: Option<CellInterpreter>,
+    /// The rate requests were offered at, in an open model (`--rate`); `None` in a closed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_per_s: Option<f64>,
     /// Tasks the experiment is about (e.g. 200 requests).
     pub tasks_total: usize,
     /// Tasks each run executed: fewer than `tasks_total` for a sampled model, whose time for all
@@ -208,9 +221,17 @@ pub struct Cell {
     /// Summaries over the runs (derived from `runs`; stored for readers of the JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<CellSummary>,
-    /// Latency of successful tasks over all runs, from the merged histograms.
+    /// Latency of successful tasks over all runs, from the merged histograms (in an open model:
+    /// their service time, done − sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ok: Option<LatencyDistribution>,
+    /// An open model's latency of successful tasks corrected for coordinated omission (done −
+    /// due), over all runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_latency: Option<LatencyDistribution>,
+    /// An open model's generator lateness (dispatched − due), over all runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<LatencyDistribution>,
 }
 
 impl Cell {
@@ -219,6 +240,7 @@ impl Cell {
         Cell {
             model,
             interpreter: None,
+            offered_per_s: None,
             tasks_total,
             tasks_per_run,
             status: CellStatus::Pending,
@@ -226,12 +248,19 @@ impl Cell {
             runs: Vec::new(),
             summary: None,
             latency_ok: None,
+            corrected_latency: None,
+            lateness: None,
         }
     }
 
     /// The same cell, run in `interpreter`.
     pub fn in_interpreter(self, interpreter: Option<CellInterpreter>) -> Self {
         Cell { interpreter, ..self }
+    }
+
+    /// The same cell, its requests offered at `rate` per second (an open model).
+    pub fn at_rate(self, rate: Option<f64>) -> Self {
+        Cell { offered_per_s: rate, ..self }
     }
 
     pub fn is_sampled(&self) -> bool {
@@ -337,6 +366,34 @@ pub struct RunRecord {
     pub facts: ExecutionFacts,
     /// The embedded API's counters for this run alone (reset before it).
     pub server: Option<StatsSnapshot>,
+    /// What an open model's run measured (`--rate`); `None` in a closed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<OpenRun>,
+}
+
+#[cfg(test)]
+impl RunRecord {
+    /// A run of `tasks` tasks, `ok` of them successes, that measured nothing else: for a test to
+    /// fill in what it is about.
+    pub(crate) fn blank(tasks: usize, ok: u64) -> Self {
+        RunRecord {
+            round: 0,
+            tasks,
+            ok,
+            failed: tasks as u64 - ok,
+            errors: Default::default(),
+            value_sum: 0,
+            measured: Measured::blank(),
+            latency_ok: None,
+            latency_failed: None,
+            retries: 0,
+            ok_after_retry: 0,
+            ramp_up_ns: None,
+            facts: ExecutionFacts::default(),
+            server: None,
+            open: None,
+        }
+    }
 }
 
 /// Now, as RFC 3339 UTC to the second.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Concurrency, ModelKind, ModelSpec};
+use super::open::OpenLoad;
 use super::python::{PySettings, PyTaskSettings};
 use super::server::ServerConfig;
 
@@ -289,6 +290,10 @@ pub struct IoSettings {
     /// The share of its tasks a model must complete for its time to be compared (`--min-success`).
     #[serde(default = "all_must_succeed")]
     pub min_success: f64,
+    /// Requests arrive at a rate (`--rate`): an open model. `None`: each model's workers send the
+    /// next request when the last one ended (a closed loop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<OpenLoad>,
 }
 
 /// The default of `--min-success`: every task must succeed.
@@ -301,7 +306,7 @@ impl IoSettings {
     /// task at a time, whose time for all is then extrapolated; all requests otherwise.
     pub fn tasks_per_run(&self, model: &ModelSpec) -> usize {
         match model.kind.info().concurrency {
-            Concurrency::One => self.sync_sample,
+            Concurrency::One if self.open.is_none() => self.sync_sample,
             _ => self.requests,
         }
     }

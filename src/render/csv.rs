@@ -1,5 +1,6 @@
 //! A writer (the top of the pipeline, reading the records): CSV, one row per measured run, for
-//! spreadsheets and notebooks. Units are in the column names.
+//! spreadsheets and notebooks. Units are in the column names; an open model's columns (offered
+//! rate to drops) are empty for a closed loop.
 
 use super::Exporter;
 use crate::analysis::figures::total_time;
@@ -10,7 +11,7 @@ pub const WRITER: super::Writer = super::Writer { file_name: "results.csv", char
 
 pub struct Csv;
 
-const HEADER: [&str; 24] = [
+const HEADER: [&str; 31] = [
     "experiment",
     "model",
     "round",
@@ -35,6 +36,13 @@ const HEADER: [&str; 24] = [
     "server_peak_inflight",
     "server_requests",
     "value_sum",
+    "offered_per_s",
+    "achieved_per_s",
+    "corrected_p50_us",
+    "corrected_p99_us",
+    "lateness_p99_us",
+    "queue_peak",
+    "dropped",
 ];
 
 impl Exporter for Csv {
@@ -77,6 +85,13 @@ impl Exporter for Csv {
                         opt(r.server.as_ref().map(|s| s.peak_inflight.to_string())),
                         opt(r.server.as_ref().map(|s| s.requests.to_string())),
                         r.value_sum.to_string(),
+                        opt(r.open.as_ref().map(|o| o.offered_per_s.to_string())),
+                        opt(r.open.as_ref().and_then(|o| o.achieved_per_s.map(|a| format!("{a:.3}")))),
+                        opt(r.open.as_ref().and_then(|o| o.corrected.map(|l| l.p50_us.to_string()))),
+                        opt(r.open.as_ref().and_then(|o| o.corrected.map(|l| l.p99_us.to_string()))),
+                        opt(r.open.as_ref().and_then(|o| o.lateness.map(|l| l.p99_us.to_string()))),
+                        opt(r.open.as_ref().map(|o| o.queue_peak.to_string())),
+                        opt(r.open.as_ref().map(|o| o.dropped.to_string())),
                     ])?;
                 }
             }

@@ -168,7 +168,7 @@ impl Drop for Sleep<'_> {
 
 /// The timer thread: waits for the earliest deadline, then wakes every sleep whose time is up.
 fn run(shared: &Shared) {
-    tight_timer_slack();
+    let _ = tight_timer_slack();
     let mut pacer = Pacer::default();
     let mut due: Vec<Waker> = Vec::new();
     let mut heap = shared.lock();

@@ -214,6 +214,50 @@ diag-unexplained = { $strong } At { $at } the run took { $ideal }x its ideal tim
 diag-no-data = { $strong } no point was measured.
     .strong = Bottleneck: unknown:
 
+## An open model (--rate): requests arriving at a rate.
+
+open-title = Requests arriving at { $rate }/s: latency as users see it
+open-reading = In an open model requests arrive on schedule whether or not the model keeps up. Latency as users see it (corrected) runs from when a request was due to when its answer arrived, so the time it waited for a free worker counts; service time runs from when a worker took it. A closed loop measures only the second: when the server stalls its workers stop sending, and the wait never enters its figures (coordinated omission).
+open-offered = Offered rate
+open-per-s = { $rate } requests/s
+open-arrivals = Arrivals
+open-uniform = uniform (request i due at i / rate)
+open-poisson = Poisson (exponential gaps, seed { $seed })
+open-length = Requests per model
+open-length-duration = { $requests } (due within { $duration })
+open-queue = Queue
+open-queue-unbounded = unbounded (no request is dropped)
+open-queue-bound = at most { $n } waiting; one due beyond that is dropped and counted
+open-bound = Generator lateness bound (p99)
+open-kept-up = ✅ { $strong } { $achieved } of { $offered } req/s; latency p99 { $corrected } as users see it, { $service } of it service time
+    .strong = { $model } kept up:
+open-behind = ⚠️ { $strong } { $achieved } of { $offered } req/s (below { $share }%); latency p99 { $corrected } as users see it against { $service } of service time: requests waited for a free worker, up to { $peak } at once, and the wait grew { $growth }x from the first tenth of the run to the last
+    .strong = { $model } fell behind:
+open-dropped = ✗ { $model }: { $dropped } requests dropped, due while { $max } were waiting (--max-queue)
+open-tool-bound = ⛔ { $strong } the generator released requests { $late } late at p99 (bound { $bound }): these figures are limited by concbench, not by { $model }
+    .strong = Limited by the tool:
+open-tenths-title = Latency over the run: mean latency as users see it, per tenth of the requests (in order of arrival)
+col-offered = Offered (req/s)
+col-achieved = Achieved (req/s)
+col-corrected-p50 = p50 as users see it
+col-corrected-p99 = p99 as users see it
+col-service-p50 = Service p50
+col-service-p99 = Service p99
+col-queue-peak = Queue peak
+col-dropped = Dropped
+col-late-p99 = Generator late p99
+col-tenth = { $k }/10
+term-open = concbench io --rate { $rate }/s: { $requests } requests per model to { $to }
+term-offered = offered
+term-achieved = achieved
+term-corrected-p50 = p50
+term-corrected-p99 = p99
+term-service-p50 = svc p50
+term-service-p99 = svc p99
+term-queue-peak = queue
+term-dropped = dropped
+term-late-p99 = late p99
+
 ## Section 4.
 
 s4-title = Multithread vs multiprocess, CPU-bound

@@ -207,6 +207,50 @@ diag-unexplained = { $strong } { $at }에서 이상적 시간의 { $ideal }배�
 diag-no-data = { $strong } 측정된 점이 없음.
     .strong = 병목: 알 수 없음:
 
+## 개방형 모델 (--rate): 일정한 속도로 도착하는 요청.
+
+open-title = 초당 { $rate }개로 도착하는 요청: 사용자가 겪는 지연
+open-reading = 개방형 모델에서는 모델이 따라가든 못 따라가든 요청이 일정에 맞춰 도착합니다. 사용자가 겪는 지연(보정값)은 요청이 도착했어야 할 시각부터 응답이 도착할 때까지이므로, 빈 워커를 기다린 시간도 포함됩니다. 서비스 시간은 워커가 요청을 맡은 시각부터입니다. 폐쇄형 루프는 뒤의 것만 잽니다: 서버가 멈추면 워커도 보내기를 멈추므로, 그 대기 시간은 수치에 들어가지 않습니다 (coordinated omission).
+open-offered = 제시한 요청률
+open-per-s = 초당 요청 { $rate }개
+open-arrivals = 도착 방식
+open-uniform = 균일 (요청 i는 i / 요청률 시각에 도착)
+open-poisson = 포아송 (지수 분포 간격, 시드 { $seed })
+open-length = 모델당 요청 수
+open-length-duration = { $requests }개 ({ $duration } 안에 도착)
+open-queue = 대기열
+open-queue-unbounded = 제한 없음 (버리는 요청 없음)
+open-queue-bound = 최대 { $n }개 대기; 그 이상 도착한 요청은 버리고 셈
+open-bound = 생성기 지각 한도 (p99)
+open-kept-up = ✅ { $strong } 초당 { $offered }개 중 { $achieved }개; 사용자가 겪는 지연 p99 { $corrected }, 그중 서비스 시간 { $service }
+    .strong = { $model } 따라감:
+open-behind = ⚠️ { $strong } 초당 { $offered }개 중 { $achieved }개 ({ $share }% 미만); 사용자가 겪는 지연 p99 { $corrected }, 서비스 시간은 { $service }: 요청이 빈 워커를 기다렸고 (한때 최대 { $peak }개), 대기 시간이 실행의 첫 10분의 1에서 마지막까지 { $growth }배로 늘었습니다
+    .strong = { $model } 뒤처짐:
+open-dropped = ✗ { $model }: { $max }개가 대기 중일 때 도착한 요청 { $dropped }개를 버림 (--max-queue)
+open-tool-bound = ⛔ { $strong } 생성기가 요청을 p99 기준 { $late } 늦게 내보냈습니다 (한도 { $bound }): 이 수치는 { $model }이 아니라 concbench가 한계입니다
+    .strong = 도구가 한계:
+open-tenths-title = 실행 중 지연: 요청을 도착 순서대로 10등분했을 때 각 구간의 사용자가 겪는 평균 지연
+col-offered = 제시 (초당 요청)
+col-achieved = 달성 (초당 요청)
+col-corrected-p50 = 사용자 지연 p50
+col-corrected-p99 = 사용자 지연 p99
+col-service-p50 = 서비스 p50
+col-service-p99 = 서비스 p99
+col-queue-peak = 대기열 최대
+col-dropped = 버림
+col-late-p99 = 생성기 지각 p99
+col-tenth = { $k }/10
+term-open = concbench io --rate { $rate }/s: 모델당 요청 { $requests }개, 대상 { $to }
+term-offered = 제시
+term-achieved = 달성
+term-corrected-p50 = p50
+term-corrected-p99 = p99
+term-service-p50 = 서비스 p50
+term-service-p99 = 서비스 p99
+term-queue-peak = 대기열
+term-dropped = 버림
+term-late-p99 = 지각 p99
+
 ## 4장.
 
 s4-title = 멀티스레드 vs 멀티프로세스 CPU 바운드 성능 비교

@@ -263,11 +263,13 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
     }
 }
 
-/// The charts of an experiment (the document shows those with data).
+/// The charts of an experiment (the document shows those with data). An open `io` run has none
+/// of the closed loop's (its time for all requests is the schedule's).
 pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
+    let open = experiment.arrivals().is_some() && experiment.kind_name() == "io";
     CHARTS
         .iter()
-        .filter(|(_, kind)| *kind == experiment.kind_name())
+        .filter(|(_, kind)| *kind == experiment.kind_name() && !open)
         .map(|&(id, _)| ChartRef { id, title: t.get(&format!("chart-{id}")) })
         .collect()
 }

@@ -16,6 +16,9 @@ use std::time::Duration;
 
 /// Sections 1 and 2 and the table of every model.
 pub fn push(doc: &mut Document, t: &Text, io: &IoExperiment) {
+    if let Some(load) = &io.settings.open {
+        return super::open::push(doc, t, io, load);
+    }
     let s1 = io_analysis::sync_vs_async(io);
     let s2 = io_analysis::threads_vs_async(io);
     match &s1 {

@@ -8,6 +8,7 @@ pub mod compare;
 mod cpu;
 mod doc;
 mod io;
+mod open;
 mod scale;
 pub mod words;
 

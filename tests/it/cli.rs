@@ -219,6 +219,34 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
         (&["io", "--urls-file", "/nonexistent/urls.txt"], "--urls-file /nonexistent/urls.txt: No such file"),
         (&["io", "--urls-file", "/dev/null"], "--urls-file /dev/null: holds no URL"),
         (&["scale", "--urls-file", "/proc/self/status"], "--urls-file /proc/self/status: line 1:"),
+        // The open model: a rate, a length, and what it cannot be combined with.
+        (&["io", "--rate", "0"], "--rate 0: '0/s': the rate must be above 0"),
+        (&["io", "--rate", "-5/s"], "--rate -5/s: '-5/s': the rate must be above 0"),
+        (&["io", "--rate", "fast"], "--rate fast"),
+        (&["io", "--rate", "100/h"], "unknown unit 'h'"),
+        (&["io", "--rate", "100"], "--rate 100/s needs a length: --duration (e.g. 10s) or an explicit --requests"),
+        (
+            &["io", "--rate", "2/s", "--duration", "100ms"],
+            "--duration 100ms at --rate 2/s is too short for one request",
+        ),
+        (&["io", "--rate", "100", "--duration", "1s", "--requests", "50"], "not both"),
+        (
+            &["io", "--rate", "100", "--duration", "1s", "--sync-sample", "20"],
+            "--sync-sample 20 estimates a closed loop",
+        ),
+        (&["io", "--duration", "1s"], "--duration and --max-queue shape an open model: give --rate too"),
+        (&["io", "--max-queue", "10"], "give --rate too"),
+        (&["io", "--rate", "100", "--duration", "1s", "--max-queue", "0"], "--max-queue must be at least 1"),
+        (&["io", "--rate", "100", "--duration", "1s", "--arrivals", "bursty"], "--arrivals"),
+        (
+            &["io", "--rate", "10000000/s", "--requests", "1000000", "--latency", "1s", "--models", "async"],
+            "keeps about 1000000 requests in flight (Little's law: rate × latency), which needs",
+        ),
+        (
+            &["io", "--rate", "100", "--duration", "1s", "--models", "py-async"],
+            "--rate: py-async runs closed loops only",
+        ),
+        (&["cpu", "--rate", "100/s"], "--rate 100/s: cpu tasks are all there at the start"),
     ];
     let mut cases = cases.to_vec();
     // Thread counts past the machine's limit (it grows with memory, so only where it is below).

@@ -57,6 +57,7 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
         ramp_up_ns: Some(1_500_000),
         facts: ExecutionFacts { peak_tasks_in_flight: 1, ..ExecutionFacts::default() },
         server: None,
+        open: None,
     }
 }
 
@@ -166,6 +167,7 @@ pub fn io() -> Report {
             min_success: 0.99,
             python: None,
             task: None,
+            open: None,
         },
         target: target(None),
         cells: vec![

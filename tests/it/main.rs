@@ -20,6 +20,7 @@ mod interrupt;
 mod io;
 mod lang;
 mod layers;
+mod open;
 mod props;
 mod python;
 mod report;

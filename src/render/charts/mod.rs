@@ -281,6 +281,7 @@ pub fn all(report: &Report, t: &crate::text::Text) -> anyhow::Result<Vec<Chart>>
     let mut charts = Vec::new();
     for experiment in &report.experiments {
         match experiment {
+            Experiment::Io(io) if io.settings.open.is_some() => {}
             Experiment::Io(io) => {
                 charts.extend(io_time::chart(io, t)?);
                 charts.extend(io_memory::chart(io, t)?);
