@@ -23,6 +23,7 @@ pub mod record;
 pub mod render;
 pub mod runner;
 pub mod seed;
+pub mod segment;
 pub mod server;
 pub mod target;
 pub mod text;

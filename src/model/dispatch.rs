@@ -6,11 +6,11 @@
 //! due time, then spins the rest, and releases the ticket `{task, due, dispatched}`; a ticket
 //! whose time has passed (the generator was late) is released at once, its lateness recorded in a
 //! histogram of its own. A ticket due while the queue holds `--max-queue` of them is dropped and
-//! counted; none is dropped otherwise. Once every ticket was released (or a stop was asked for)
+//! counted; none is dropped otherwise. Task `i` is due at the schedule's `i`-th time, so a
+//! segment's share of the ids (see `crate::segment`) keeps its place in the whole schedule. Once every ticket was released (or a stop was asked for)
 //! the queue closes, and waiting workers end when it is empty.
 
 use std::collections::VecDeque;
-use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -22,6 +22,7 @@ use super::arrivals::ArrivalTimes;
 use crate::interrupt::Stop;
 use crate::measure::clock::{Pacer, tight_timer_slack};
 use crate::measure::{Recorder, Release};
+use crate::segment::TaskSet;
 
 /// How an open model's requests arrive: their times, and how many may wait.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,7 +75,7 @@ struct State {
 /// The queue and its generator.
 pub struct Dispatcher {
     plan: OpenPlan,
-    tasks: Range<usize>,
+    tasks: TaskSet,
     state: Mutex<State>,
     ready: Condvar,
     notify: tokio::sync::Notify,
@@ -95,7 +96,8 @@ impl Dispatcher {
         &self.plan
     }
 
-    pub fn new(plan: OpenPlan, tasks: Range<usize>) -> Self {
+    pub fn new(plan: OpenPlan, tasks: impl Into<TaskSet>) -> Self {
+        let tasks = tasks.into();
         Dispatcher {
             plan,
             tasks,
@@ -128,7 +130,7 @@ impl Dispatcher {
         let mut pacer = Pacer::default();
         let mut lateness = Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("static histogram bounds are valid");
         let quit = || stop.requested() || self.quit.load(Ordering::Relaxed);
-        for (task, at) in self.tasks.clone().zip(self.plan.times.iter()) {
+        for (task, at) in schedule(&self.plan.times, self.tasks) {
             let due = origin + at;
             if !pacer.sleep_until_or(due, quit) {
                 break;
@@ -225,6 +227,12 @@ impl Dispatcher {
     }
 }
 
+/// The tickets of `tasks` and their arrival times after the start: task `i` keeps the whole
+/// schedule's `i`-th time (the schedule is computed from its start, whichever ids are kept).
+pub fn schedule(times: &ArrivalTimes, tasks: TaskSet) -> impl Iterator<Item = (usize, Duration)> + Send + 'static {
+    times.iter().enumerate().take(tasks.end).filter(move |&(i, _)| tasks.contains(i))
+}
+
 /// The queue has closed and is empty: no ticket will come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed;
@@ -254,6 +262,22 @@ mod tests {
         let released = d.finish().unwrap();
         assert_eq!((released.scheduled, released.released, released.lateness.len()), (20, 20, 20));
         assert!(matches!(d.take(), Err(Closed)));
+    }
+
+    #[test]
+    fn the_segments_schedules_make_the_whole_one() {
+        use crate::segment::Segment;
+        for process in [ArrivalProcess::Uniform, ArrivalProcess::Poisson] {
+            let times = ArrivalTimes { rate_per_s: 300.0, process, seed: 9 };
+            let whole: Vec<(usize, Duration)> = schedule(&times, (0..997).into()).collect();
+            assert_eq!(whole, times.iter().take(997).enumerate().collect::<Vec<_>>());
+            for n in 1..=7 {
+                let mut union: Vec<(usize, Duration)> =
+                    (0..n).flat_map(|i| schedule(&times, Segment::new(i, n).unwrap().tasks(0..997))).collect();
+                union.sort();
+                assert_eq!(union, whole, "{process} in {n} segments");
+            }
+        }
     }
 
     #[test]

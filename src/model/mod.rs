@@ -18,7 +18,6 @@ pub mod sequential;
 pub mod thread_pool;
 pub mod tokio_async;
 
-use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -30,6 +29,7 @@ use crate::interrupt::Stop;
 use crate::measure::{Meter, Recorder};
 use crate::protocol::PyExecutor;
 use crate::record::{ExecutionFacts, ModelKind, ModelSpec, TaskError, TaskOutcome};
+use crate::segment::TaskSet;
 use crate::workload::{TaskCx, Workload, WorkloadSpec};
 use dispatch::{Closed, Dispatcher, Released};
 pub use dispatch::{OpenPlan, Ticket};
@@ -103,7 +103,8 @@ pub struct Job {
     pub workload: Arc<dyn Workload>,
     /// The workload as data, for models that rebuild it elsewhere (worker processes).
     pub spec: Option<Arc<WorkloadSpec>>,
-    pub tasks: Range<usize>,
+    /// The task ids of the run: `0..n`, or a segment's share of them (see `crate::segment`).
+    pub tasks: TaskSet,
     pub recorder: Arc<Recorder>,
     pub stop: Stop,
     queue: Arc<Queue>,
@@ -114,7 +115,7 @@ pub const OPEN_IN_FLIGHT: usize = 1024;
 
 /// Where a job's tasks come from.
 enum Queue {
-    /// The next task id, for whoever asks.
+    /// How many tasks were handed out: the next is the task set's `k`-th, for whoever asks.
     Closed(AtomicUsize),
     /// Tickets released at their due times.
     Open(Arc<Dispatcher>),
@@ -124,17 +125,18 @@ impl Job {
     pub fn new(
         workload: Arc<dyn Workload>,
         spec: Option<WorkloadSpec>,
-        tasks: Range<usize>,
+        tasks: impl Into<TaskSet>,
         recorder: Arc<Recorder>,
         stop: Stop,
     ) -> Self {
-        let queue = Arc::new(Queue::Closed(AtomicUsize::new(tasks.start)));
+        let tasks = tasks.into();
+        let queue = Arc::new(Queue::Closed(AtomicUsize::new(0)));
         Job { workload, spec: spec.map(Arc::new), tasks, recorder, stop, queue }
     }
 
     /// The same job with its tasks arriving as `plan` says: an open model.
     pub fn open(self, plan: OpenPlan) -> Self {
-        let queue = Arc::new(Queue::Open(Arc::new(Dispatcher::new(plan, self.tasks.clone()))));
+        let queue = Arc::new(Queue::Open(Arc::new(Dispatcher::new(plan, self.tasks))));
         Job { queue, ..self }
     }
 
@@ -184,8 +186,8 @@ impl Job {
         }
         match &*self.queue {
             Queue::Closed(next) => {
-                let task = next.fetch_add(1, Relaxed);
-                (task < self.tasks.end).then_some(Ticket { task, release: None })
+                let task = self.tasks.nth(next.fetch_add(1, Relaxed))?;
+                Some(Ticket { task, release: None })
             }
             Queue::Open(d) => match d.take() {
                 Ok(Some(ticket)) => Some(ticket),
@@ -346,5 +348,13 @@ mod tests {
         let job = Job::new(Arc::new(Count), None, 0..100, Arc::new(Recorder::new()), stop.clone());
         stop.request();
         assert_eq!(job.run_tasks(&TaskCx::FREE, None), 0, "a stop ends the loop before the next task");
+    }
+
+    #[test]
+    fn a_segments_queue_hands_out_its_share_of_the_ids() {
+        let tasks = crate::segment::Segment::new(1, 3).unwrap().tasks(0..10);
+        let job = Job::new(Arc::new(Count), None, tasks, Arc::new(Recorder::new()), Stop::new());
+        let ids: Vec<usize> = std::iter::from_fn(|| job.next_task().map(|t| t.task)).collect();
+        assert_eq!((ids, job.len()), (vec![1, 4, 7], 3));
     }
 }
