@@ -118,6 +118,14 @@ pub enum Command {
     /// The Python side: `concbench python setup` makes the private environments (aiohttp,
     /// requests) of the py models now, rather than on first use.
     Python(PythonCommandArgs),
+    /// Write the validated plan of an experiment (io, scale, cpu, task, suite) to a file, for
+    /// `concbench run` on every segment: its --out is the plan file.
+    #[command(after_help = PLAN_AFTER_HELP)]
+    Plan(PlanArgs),
+    /// Run a plan file (from `concbench plan`), or one segment of it (--segment I/N or auto).
+    Run(RunPlanArgs),
+    /// Merge the segments of one split run into one result and one report.
+    Merge(MergeArgs),
     /// A worker process of the `processes` model (started by concbench itself).
     #[command(hide = true)]
     Worker,
@@ -134,6 +142,117 @@ Each call func(i) is one task (ids 0..--tasks); an integer it returns enters the
 model must agree on; an exception is a failed task, counted by its type. The embedded API's URL is
 in CONCBENCH_API_URL (GET $CONCBENCH_API_URL/api/items/{i}). The task runs in the interpreter as
 given: its imports are yours to install.";
+
+const PLAN_AFTER_HELP: &str = "\
+Examples:
+  concbench plan io --url 'http://10.0.0.5:8080/api/items/{i}' --rate 2000/s --duration 30s \\
+                 --models async --start-at +20s --out plan.json
+  mpirun -np 4 concbench run plan.json --segment auto --out results/
+  concbench merge results/ --out merged/
+
+Every segment runs exactly these settings (nothing is parsed again on the runners); --start-at +D
+is resolved now, so every segment starts its first measured run at the same instant (clocks
+assumed NTP-synchronised).";
+
+/// The parts of a split run (`--segment`), and when they start (`--start-at`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SegmentArgs {
+    /// Run part I of N (I from 0): task ids I, I+N, I+2N, ... of the same plan, and with --rate
+    /// their due times (R/N each). `auto` reads the rank and size from the launcher: Open MPI,
+    /// PMI, Slurm, or a Kubernetes Indexed Job (with --segments). Results go to --out/segment-I/.
+    #[arg(long, value_name = "I/N|auto")]
+    pub segment: Option<SegmentChoice>,
+
+    /// The number of segments, for --segment auto under a launcher that gives only the rank
+    /// (JOB_COMPLETION_INDEX of an Indexed Job: its completions).
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
+    pub segments: Option<u64>,
+
+    /// Start the first measured run at this wall-clock time: RFC 3339 (2026-12-01T10:00:00Z),
+    /// @UNIX-SECONDS, or +30s (from when the plan is made), so every segment starts at the same
+    /// instant. Clocks are assumed NTP-synchronised.
+    #[arg(allow_hyphen_values = true, long, value_name = "TIME")]
+    pub start_at: Option<crate::segment::StartAt>,
+}
+
+/// `--segment`: a part, or `auto` (from the launcher's environment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentChoice {
+    Auto,
+    Part(crate::segment::Segment),
+}
+
+impl std::str::FromStr for SegmentChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.trim() == "auto" { Ok(SegmentChoice::Auto) } else { s.parse().map(SegmentChoice::Part) }
+    }
+}
+
+/// `concbench plan <experiment> ... --out plan.json`.
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    #[command(subcommand)]
+    pub experiment: PlanCommand,
+}
+
+/// The experiment a plan file holds, with its own command's options (its --out names the file).
+#[derive(Subcommand, Debug, Clone)]
+pub enum PlanCommand {
+    #[command(allow_negative_numbers = true)]
+    Io(IoArgs),
+    #[command(allow_negative_numbers = true)]
+    Scale(ScaleArgs),
+    #[command(allow_negative_numbers = true)]
+    Cpu(CpuArgs),
+    #[command(allow_negative_numbers = true)]
+    Task(TaskArgs),
+    #[command(allow_negative_numbers = true)]
+    Suite(SuiteArgs),
+}
+
+/// `concbench run plan.json`.
+#[derive(Args, Debug, Clone)]
+pub struct RunPlanArgs {
+    /// A plan file written by `concbench plan`.
+    pub plan: PathBuf,
+
+    /// Run part I of N of it, or `auto` (the launcher's rank and size).
+    #[arg(long, value_name = "I/N|auto")]
+    pub segment: Option<SegmentChoice>,
+
+    /// The number of segments, for --segment auto under an Indexed Job (JOB_COMPLETION_INDEX).
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
+    pub segments: Option<u64>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `concbench merge DIR... --out MERGED`.
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// Folders of segments: each a segment's folder (holding results.json) or one holding
+    /// segment-I/ folders.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// The merged report folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Replace report files already in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
 
 /// `concbench python ...`.
 #[derive(Args, Debug, Clone)]
@@ -223,6 +342,9 @@ pub struct TaskArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 fn method(s: &str) -> Result<Method, String> {
@@ -284,6 +406,9 @@ pub struct IoArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 /// An open model: requests arriving at a rate rather than each worker sending its next one when
@@ -403,6 +528,9 @@ pub struct SuiteArgs {
 
     #[command(flatten)]
     pub repeat: RunArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -509,6 +637,9 @@ pub struct CpuArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -560,6 +691,9 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -4,6 +4,9 @@
 use crate::error::Error;
 use crate::interrupt::Stop;
 use crate::output::{self, ReportDir};
+use anyhow::Context as _;
+
+use crate::plan::file::{Loaded, PlanFile};
 use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
 use crate::progress::Progress;
 use crate::record::Report;
@@ -65,8 +68,41 @@ pub fn experiment(
 
 /// `concbench suite` (and `concbench` alone).
 pub fn suite(args: &cli::SuiteArgs) -> anyhow::Result<Outcome> {
-    let plan = SuitePlan::from_args(args)?;
-    experiment(&plan.output, |observer, stop| runner::run_suite(&plan, observer, stop))
+    run_plan(Loaded::Suite(Box::new(SuitePlan::from_args(args)?)))
+}
+
+/// Runs a validated plan (an experiment command's, or a plan file's), sealed with its content
+/// hash (which a split run's segments carry).
+pub fn run_plan(plan: Loaded) -> anyhow::Result<Outcome> {
+    match &plan.sealed() {
+        Loaded::Io(p) => experiment(&p.output, |observer, stop| runner::run_io(p, observer, stop)),
+        Loaded::Scale(p) => experiment(&p.output, |observer, stop| runner::run_scale(p, observer, stop)),
+        Loaded::Cpu(p) => experiment(&p.output, |observer, stop| runner::run_cpu(p, observer, stop)),
+        Loaded::Suite(p) => experiment(&p.output, |observer, stop| runner::run_suite(p, observer, stop)),
+    }
+}
+
+/// `concbench plan <experiment> … --out plan.json`: writes the validated plan; nothing runs.
+pub fn plan(args: &cli::PlanArgs) -> anyhow::Result<Outcome> {
+    let (plan, path) = plan::file::from_plan_args(args)?;
+    let file = PlanFile::of(&plan);
+    let mut text = serde_json::to_string_pretty(&file)?;
+    text.push('\n');
+    output::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    let start =
+        file.start_at().map_or(String::new(), |t| format!(", first run at {}", humantime::format_rfc3339_millis(t)));
+    eprintln!(
+        "plan {} written to {}{start}: run it with `concbench run {} --segment auto --out DIR`",
+        file.hash,
+        path.display(),
+        path.display()
+    );
+    Ok(Outcome::AllOk)
+}
+
+/// `concbench run plan.json`: the plan file's experiment, or one segment of it.
+pub fn run_file(args: &cli::RunPlanArgs) -> anyhow::Result<Outcome> {
+    run_plan(plan::file::from_run_args(args)?)
 }
 
 /// `concbench report results.json`: renders saved results again; nothing is run.
@@ -199,4 +235,9 @@ pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
     rt.block_on(server::serve(listener, plan.config, admin, shutdown))?;
     rt.shutdown_background();
     Ok(Outcome::AllOk)
+}
+
+/// `concbench merge DIR… --out MERGED`: the segments of one split run, merged into one result.
+pub fn merge(_args: &cli::MergeArgs) -> anyhow::Result<Outcome> {
+    Err(Error::Usage("merge: not yet".into()).into())
 }

@@ -71,6 +71,16 @@ fn kernel() -> Option<String> {
 /// This program, to start as a child (worker processes, the embedded API). On Linux it is
 /// `/proc/self/exe`, which still starts the running binary after a rebuild replaced (deleted) the
 /// file on disk mid-run; elsewhere the path it was started from.
+/// This machine's host name (`HOSTNAME` in a container whose kernel name differs is not read:
+/// the kernel's is), or `unknown`.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
 pub fn self_exe() -> std::io::Result<std::path::PathBuf> {
     let proc_exe = std::path::Path::new("/proc/self/exe");
     if cfg!(target_os = "linux") && proc_exe.exists() {

@@ -1,6 +1,9 @@
 //! Arguments → a validated, typed plan. Every input check lives here and runs before any work
 //! starts, so bad input ends with one line and exit code 2, and nothing is written.
 
+pub mod file;
+pub mod split;
+
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -71,6 +74,8 @@ pub struct IoPlan {
     /// The most connections an open model holds at once (Little's law: rate × latency);
     /// `None` in a closed loop (each model's concurrency).
     pub connections: Option<usize>,
+    /// The segment of a split run this process runs (`--segment`), and its start.
+    pub split: split::Split,
 }
 
 fn usage(message: String) -> Error {
@@ -611,8 +616,12 @@ impl IoPlan {
             None => None,
         };
         let output = output_plan(&args.output)?;
+        let sampled = models.iter().find(|m| m.kind.info().concurrency == Concurrency::One && open.is_none());
+        let sampled = sampled.filter(|_| sync_sample < requests).map(ModelSpec::to_string);
+        let (split, output) = split::apply(&args.split, output, args.output.force, sampled)?;
         let python = python_plan(&args.python, &models, PyNeeds::Http, &mut env)?;
         Ok(IoPlan {
+            split,
             connections,
             settings: IoSettings {
                 requests,
@@ -662,6 +671,7 @@ impl IoPlan {
         let schedule = schedule(&args.repeat)?;
         let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
+        let (split, output) = split::apply(&args.split, output, args.output.force, None)?;
         let mut python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
         if let Some(p) = python.as_mut() {
             p.skipped = skipped;
@@ -684,6 +694,7 @@ impl IoPlan {
             env,
             output,
             connections: None,
+            split,
         })
     }
 
@@ -704,6 +715,8 @@ pub struct ScalePlan {
     pub requests: RequestPlan,
     pub env: ModelEnv,
     pub output: OutputPlan,
+    /// See [`IoPlan::split`].
+    pub split: split::Split,
 }
 
 impl ScalePlan {
@@ -754,6 +767,7 @@ impl ScalePlan {
         let schedule = schedule(&args.repeat)?;
         let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
+        let (split, output) = split::apply(&args.split, output, args.output.force, None)?;
         let needs = if task.is_some() { PyNeeds::Stdlib } else { PyNeeds::Http };
         let python = python_plan(&args.python, &cells, needs, &mut env)?;
         Ok(ScalePlan {
@@ -773,6 +787,7 @@ impl ScalePlan {
             requests: shape,
             env,
             output,
+            split,
         })
     }
 
@@ -793,6 +808,8 @@ pub struct CpuPlan {
     pub settings: CpuSettings,
     pub env: ModelEnv,
     pub output: OutputPlan,
+    /// See [`IoPlan::split`].
+    pub split: split::Split,
 }
 
 impl CpuPlan {
@@ -823,8 +840,10 @@ impl CpuPlan {
         let mut env = model_env(&args.model_opts)?;
         let schedule = schedule(&args.repeat)?;
         let output = output_plan(&args.output)?;
+        let (split, output) = split::apply(&args.split, output, args.output.force, None)?;
         let python = python_plan(&args.python, &models, PyNeeds::Stdlib, &mut env)?;
         Ok(CpuPlan {
+            split,
             settings: CpuSettings {
                 tasks,
                 spec: CpuSpec { range: args.range, seed: args.seed, kernel: args.kernel },
@@ -848,6 +867,8 @@ pub struct SuitePlan {
     pub scale: Option<ScalePlan>,
     pub cpu: Option<CpuPlan>,
     pub output: OutputPlan,
+    /// See [`IoPlan::split`]; each section's plan holds the same.
+    pub split: split::Split,
 }
 
 /// `concbench-report/<timestamp>`, a new folder name (with `-2`, `-3`... if taken).
@@ -890,6 +911,10 @@ impl SuitePlan {
             if smoke {
                 (a.requests, a.sync_sample, a.workers) = (Some(20), Some(5), 5);
             }
+            if args.split.segment.is_some() {
+                // A sample cannot be split: split, sequential runs every request.
+                a.sync_sample = Some(a.requests.unwrap_or(DEFAULT_REQUESTS));
+            }
             Some(IoPlan::from_args(&a)?)
         } else {
             None
@@ -922,10 +947,17 @@ impl SuitePlan {
             }
             None => default_report_dir(),
         };
+        let split = split::of_args(&args.split)?;
+        let out_dir = split.out_dir(Some(&out_dir), args.force)?.unwrap_or(out_dir);
+        let (mut io, mut scale, mut cpu) = (io, scale, cpu);
+        io.iter_mut().for_each(|p| p.split = split.clone());
+        scale.iter_mut().for_each(|p| p.split = split.clone());
+        cpu.iter_mut().for_each(|p| p.split = split.clone());
         Ok(SuitePlan {
             io,
             scale,
             cpu,
+            split,
             output: OutputPlan {
                 stdout: Format::Text,
                 out_dir: Some(out_dir),

@@ -2,6 +2,8 @@
 //! run, the server's counters for that run. The report grows cell by cell, and the observer sees
 //! it after every cell (to save it, so an interruption loses nothing).
 
+mod split;
+
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -15,12 +17,14 @@ use crate::measure::{Meter, OpenTally, Recorder};
 use crate::model::arrivals::ArrivalTimes;
 use crate::model::dispatch::Released;
 use crate::model::{Job, ModelEnv, OpenPlan};
+use crate::plan::split::Split;
 use crate::plan::{CpuPlan, IoPlan, SPARE_FILES, ScalePlan, SuitePlan, TargetPlan};
 use crate::record::{
     Arrivals, Cell, CellInterpreter, CellStatus, ClientConfig, CpuExperiment, EmbeddedMode, Experiment, Interpreter,
     IoExperiment, LatencyDistribution, LatencySummary, ModelSpec, OpenRun, PySettings, PyTaskSettings, Report,
     RunRecord, SCHEMA_VERSION, ScaleExperiment, Tenth, cell_keys, timestamp_now,
 };
+use crate::segment::TaskSet;
 use crate::target::Target;
 use crate::workload::WorkloadSpec;
 use crate::workload::io::IoWorkload;
@@ -135,6 +139,7 @@ fn new_report() -> Report {
         complete: false,
         environment,
         experiments: Vec::new(),
+        segments: None,
     }
 }
 
@@ -170,6 +175,8 @@ struct Bench<'a> {
     target: Option<&'a Target>,
     env: &'a ModelEnv,
     stop: &'a Stop,
+    /// The segment this process runs of a split run (the whole run otherwise).
+    split: &'a Split,
 }
 
 /// Runs every cell of the report's last experiment by its schedule (warm-ups first, then
@@ -180,7 +187,11 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
     let cells = experiment.cells().len();
     let order = experiment.schedule().order(cells);
     let arrivals = experiment.arrivals().cloned();
+    let all_tasks = experiment.task_count();
     let mut merged: Vec<Merged> = vec![Merged::default(); cells];
+    if report.experiments.len() == 1 {
+        split::wait_for_start(bench.split, bench.stop);
+    }
     for (step, &(round, index, warmup)) in order.iter().enumerate() {
         if bench.stop.requested() {
             break;
@@ -193,8 +204,10 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
         let (model, tasks, interpreter) = (cell.model, cell.tasks_per_run, cell.interpreter.clone());
         let open = cell.offered_per_s.zip(arrivals.as_ref()).map(|(rate, a)| open_plan(rate, a, bench.target));
         observer.cell_started(step, order.len(), &model, tasks);
-        let outcome = run_once(&model, interpreter.as_ref(), tasks, bench, round, open)
+        let ids = if bench.split.is_split() { bench.split.part().tasks(0..all_tasks) } else { TaskSet::from(0..tasks) };
+        let outcome = run_once(&model, interpreter.as_ref(), ids, bench, round, open)
             .unwrap_or_else(|e| RunOutcome { failure: Some(format!("{e:#}")), ..RunOutcome::default() });
+        split::note_run(report, outcome.record.as_ref(), warmup);
         let interrupted = bench.stop.requested();
         let whole = outcome.record.as_ref().is_some_and(|r| r.ok + r.failed == r.tasks as u64);
         if interrupted && !(whole && outcome.failure.is_none()) {
@@ -280,7 +293,8 @@ fn finish(report: &mut Report, stop: &Stop) {
 fn io_experiment(plan: &IoPlan, target: &Target) -> Experiment {
     let s = &plan.settings;
     let rate = s.open.as_ref().map(|o| o.rate_per_s);
-    let cells = pending_cells(&s.models, s.python.as_ref(), |m| s.tasks_per_run(m), s.requests);
+    let share = |n| plan.split.part().share(n);
+    let cells = pending_cells(&s.models, s.python.as_ref(), |m| share(s.tasks_per_run(m)), share(s.requests));
     Experiment::Io(IoExperiment {
         cells: cells.into_iter().map(|c| c.at_rate(rate)).collect(),
         settings: s.clone(),
@@ -292,7 +306,8 @@ fn io_experiment(plan: &IoPlan, target: &Target) -> Experiment {
 fn scale_experiment(plan: &ScalePlan, target: &Target) -> Experiment {
     let s = &plan.settings;
     // One interpreter at most (the plan checks it): a model is one cell.
-    let cells = |models: &[ModelSpec]| pending_cells(models, s.python.as_ref(), |_| s.requests, s.requests);
+    let share = plan.split.part().share(s.requests);
+    let cells = |models: &[ModelSpec]| pending_cells(models, s.python.as_ref(), |_| share, share);
     Experiment::Scale(ScaleExperiment {
         baseline: cells(&s.baseline.into_iter().collect::<Vec<_>>()).pop().map(Box::new),
         points: cells(&s.points()),
@@ -304,11 +319,12 @@ fn scale_experiment(plan: &ScalePlan, target: &Target) -> Experiment {
 /// The `cpu` experiment of a plan.
 fn cpu_experiment(plan: &CpuPlan) -> Experiment {
     let s = &plan.settings;
-    let sizes: Vec<u64> = (0..s.tasks).map(|i| s.spec.size(i)).collect();
+    let ids = plan.split.part().tasks(0..s.tasks);
+    let sizes: Vec<u64> = ids.iter().map(|i| s.spec.size(i)).collect();
     Experiment::Cpu(CpuExperiment {
         reference_counts: crate::workload::cpu::reference_counts(&sizes),
         task_sizes: sizes,
-        cells: pending_cells(&s.models, s.python.as_ref(), |_| s.tasks, s.tasks),
+        cells: pending_cells(&s.models, s.python.as_ref(), |_| ids.len(), ids.len()),
         settings: s.clone(),
     })
 }
@@ -333,7 +349,7 @@ pub fn run_io(plan: &IoPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow
     let session =
         Session::start(&plan.target, &plan.requests, &s.client.config, plan.max_connections(), s.task.as_ref())?;
     observer.target_ready(&session.target);
-    let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
+    let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop, split: &plan.split };
     one_experiment(io_experiment(plan, &session.target), &bench, observer)
 }
 
@@ -343,20 +359,21 @@ pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer, stop: &Stop) -> 
     let session =
         Session::start(&plan.target, &plan.requests, &s.client.config, plan.max_connections(), s.task.as_ref())?;
     observer.target_ready(&session.target);
-    let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop };
+    let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop, split: &plan.split };
     one_experiment(scale_experiment(plan, &session.target), &bench, observer)
 }
 
 /// Runs a `cpu` plan: every model on the prime-counting tasks; no target.
 pub fn run_cpu(plan: &CpuPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let spec = WorkloadSpec::Cpu(plan.settings.spec.clone());
-    let bench = Bench { spec: &spec, target: None, env: &plan.env, stop };
+    let bench = Bench { spec: &spec, target: None, env: &plan.env, stop, split: &plan.split };
     one_experiment(cpu_experiment(plan), &bench, observer)
 }
 
 /// A report of one experiment.
 fn one_experiment(experiment: Experiment, bench: &Bench, observer: &mut dyn Observer) -> anyhow::Result<Report> {
     let mut report = new_report();
+    report.segments = split::segments(bench.split, split::preflight_tries(bench.target, bench.spec));
     run_experiment(&mut report, experiment, bench, observer)?;
     finish(&mut report, bench.stop);
     Ok(report)
@@ -366,6 +383,7 @@ fn one_experiment(experiment: Experiment, bench: &Bench, observer: &mut dyn Obse
 /// holds the most connections, with `io`'s settings when it runs), then `cpu`.
 pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
     let mut report = new_report();
+    report.segments = split::segments(&plan.split, 0);
     let http = [
         plan.io.as_ref().map(|p| (&p.target, &p.requests, &p.settings.client.config, &p.env, p.max_connections())),
         plan.scale.as_ref().map(|p| (&p.target, &p.requests, &p.settings.client.config, &p.env, p.max_connections())),
@@ -374,7 +392,7 @@ pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> 
     if let (Some(&(target, requests, client, env, _)), Some(max)) = (http.iter().flatten().next(), most) {
         let session = Session::start(target, requests, client, max, None)?;
         observer.target_ready(&session.target);
-        let bench = Bench { spec: &session.spec, target: Some(&session.target), env, stop };
+        let bench = Bench { spec: &session.spec, target: Some(&session.target), env, stop, split: &plan.split };
         if let Some(io) = &plan.io {
             run_experiment(&mut report, io_experiment(io, &session.target), &bench, observer)?;
         }
@@ -384,7 +402,7 @@ pub fn run_suite(plan: &SuitePlan, observer: &mut dyn Observer, stop: &Stop) -> 
     }
     if let Some(cpu) = plan.cpu.as_ref().filter(|_| !stop.requested()) {
         let spec = WorkloadSpec::Cpu(cpu.settings.spec.clone());
-        let bench = Bench { spec: &spec, target: None, env: &cpu.env, stop };
+        let bench = Bench { spec: &spec, target: None, env: &cpu.env, stop, split: &plan.split };
         run_experiment(&mut report, cpu_experiment(cpu), &bench, observer)?;
     }
     finish(&mut report, stop);
@@ -407,7 +425,7 @@ struct RunOutcome {
 fn run_once(
     model: &ModelSpec,
     interpreter: Option<&CellInterpreter>,
-    tasks: usize,
+    ids: TaskSet,
     bench: &Bench,
     round: usize,
     open: Option<OpenPlan>,
@@ -415,9 +433,10 @@ fn run_once(
     if let Some(target) = bench.target {
         target.reset_stats()?;
     }
+    let tasks = ids.len();
     let workload = bench.spec.build(model.concurrency(tasks))?;
-    let recorder = Arc::new(if open.is_some() { Recorder::open(0..tasks) } else { Recorder::new() });
-    let mut job = Job::new(workload, Some(bench.spec.clone()), 0..tasks, recorder.clone(), bench.stop.clone());
+    let recorder = Arc::new(if open.is_some() { Recorder::open(0..ids.end) } else { Recorder::new() });
+    let mut job = Job::new(workload, Some(bench.spec.clone()), ids, recorder.clone(), bench.stop.clone());
     if let Some(plan) = open {
         job = job.open(plan);
     }
@@ -426,6 +445,7 @@ fn run_once(
     let executed = crate::model::build(model, &env).execute(&job, &mut meter);
     let released = job.finish();
     drop(job);
+    let meter_started = meter.started_at();
     let measured = meter.finish();
     let mut tally =
         Arc::try_unwrap(recorder).map(Recorder::finish).map_err(|_| anyhow::anyhow!("a task outlived its run"))?;
@@ -434,7 +454,10 @@ fn run_once(
         Ok(facts) => (facts, None),
         Err(e) => (Default::default(), Some(format!("{e:#}"))),
     };
-    let opened = open.zip(tally.open.take()).map(|(plan, o)| open_run(plan.times.rate_per_s, o, tally.ok, released));
+    let raw = bench.split.is_split().then(|| split::raw_run(meter_started, &tally, released.as_ref())).flatten();
+    let share = bench.split.part().count as f64;
+    let opened =
+        open.zip(tally.open.take()).map(|(plan, o)| open_run(plan.times.rate_per_s / share, o, tally.ok, released));
     let record = measured.map(|measured| RunRecord {
         round,
         tasks,
@@ -451,6 +474,7 @@ fn run_once(
         facts,
         server,
         open: opened.as_ref().map(|(run, _)| run.clone()),
+        raw,
     });
     let open = opened.map(|(_, h)| h).unwrap_or_default();
     let ok = (!tally.ok_latency.is_empty()).then_some(tally.ok_latency);
@@ -472,7 +496,7 @@ fn open_run(rate: f64, o: OpenTally, ok: u64, released: Option<Released>) -> (Op
     let run = OpenRun {
         offered_per_s: rate,
         achieved_per_s: o.achieved_per_s(ok),
-        scheduled: o.tasks.len() as u64,
+        scheduled: released.as_ref().map_or(o.tasks.len() as u64, |r| r.scheduled),
         released: released.as_ref().map_or(0, |r| r.released),
         dropped: o.dropped,
         queue_peak: released.as_ref().map_or(0, |r| r.queue_peak),

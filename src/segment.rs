@@ -9,6 +9,7 @@
 //! union of their schedules is the whole one.
 
 use std::ops::Range;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +117,56 @@ impl TaskSet {
     }
 }
 
+/// `--start-at`: when every segment's first measured run starts. Clocks are assumed synchronised
+/// (NTP): each segment waits for the instant on its own clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartAt {
+    /// An absolute wall-clock time: RFC 3339 (`2026-12-01T10:00:00Z`) or `@` and Unix seconds.
+    At(SystemTime),
+    /// `+5s`: this long after the plan is made (resolved once, where the plan is made).
+    After(Duration),
+}
+
+impl StartAt {
+    /// The instant, a relative one counted from `now`.
+    pub fn resolve(self, now: SystemTime) -> SystemTime {
+        match self {
+            StartAt::At(t) => t,
+            StartAt::After(d) => now + d,
+        }
+    }
+}
+
+impl std::str::FromStr for StartAt {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if let Some(after) = t.strip_prefix('+') {
+            return crate::units::parse_duration(after).map(StartAt::After).map_err(|e| format!("--start-at {s}: {e}"));
+        }
+        if let Some(unix) = t.strip_prefix('@') {
+            let secs: f64 =
+                unix.parse().map_err(|_| format!("--start-at {s}: @ takes Unix seconds, e.g. @1764583200"))?;
+            return (secs.is_finite() && secs >= 0.0)
+                .then(|| StartAt::At(UNIX_EPOCH + Duration::from_secs_f64(secs)))
+                .ok_or_else(|| format!("--start-at {s}: Unix seconds must be 0 or more"));
+        }
+        humantime::parse_rfc3339_weak(t).map(StartAt::At).map_err(|_| {
+            format!("--start-at {s}: write a wall-clock time (2026-12-01T10:00:00Z, @UNIX-SECONDS) or +DURATION (+30s)")
+        })
+    }
+}
+
+/// Nanoseconds since the Unix epoch (0 before it).
+pub fn unix_ns(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The instant `ns` nanoseconds after the Unix epoch.
+pub fn from_unix_ns(ns: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_nanos(ns)
+}
+
 /// Where a segment's rank and the number of segments came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Launcher {
@@ -216,6 +267,19 @@ mod tests {
         }
         assert_eq!(TaskSet::from(3..8).iter().collect::<Vec<_>>(), vec![3, 4, 5, 6, 7]);
         assert!(Segment::new(4, 5).unwrap().tasks(0..3).is_empty());
+    }
+
+    #[test]
+    fn start_times_are_absolute_or_after_the_plan() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        assert_eq!("+5s".parse::<StartAt>().unwrap().resolve(now), now + Duration::from_secs(5));
+        assert_eq!("@1764583200".parse::<StartAt>(), Ok(StartAt::At(UNIX_EPOCH + Duration::from_secs(1_764_583_200))));
+        let at = "2025-12-01T10:00:00Z".parse::<StartAt>().unwrap();
+        assert_eq!(at, StartAt::At(UNIX_EPOCH + Duration::from_secs(1_764_583_200)));
+        assert_eq!(from_unix_ns(unix_ns(now)), now);
+        for bad in ["+x", "tomorrow", "@-3", "@x", ""] {
+            assert!(bad.parse::<StartAt>().is_err(), "{bad}");
+        }
     }
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {

@@ -11,6 +11,7 @@ pub mod model;
 pub mod open;
 pub mod outcome;
 pub mod python;
+pub mod segment;
 pub mod server;
 pub mod settings;
 
@@ -26,6 +27,7 @@ pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKi
 pub use open::{ArrivalProcess, Arrivals, LATENESS_BOUND, OpenLoad, OpenRun, Tenth};
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
+pub use segment::{RawHistograms, RawRun, SegmentInfo, SegmentPart, Segments};
 pub use server::{
     FaultCounts, Faults, LatencyExcess, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot,
 };
@@ -53,6 +55,10 @@ pub struct Report {
     pub complete: bool,
     pub environment: Environment,
     pub experiments: Vec<Experiment>,
+    /// A split run's segments: this one alone in a segment's report, all of them once merged
+    /// (`concbench merge`). `None`: a run of one piece.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Segments>,
 }
 
 /// One experiment of the suite.
@@ -87,6 +93,15 @@ impl Experiment {
                 (None, i) => &mut s.points[i],
             },
             Experiment::Cpu(c) => &mut c.cells[i],
+        }
+    }
+
+    /// The tasks of the experiment (every cell's, none sampled): its requests or CPU tasks.
+    pub fn task_count(&self) -> usize {
+        match self {
+            Experiment::Io(e) => e.settings.requests,
+            Experiment::Scale(e) => e.settings.requests,
+            Experiment::Cpu(e) => e.settings.tasks,
         }
     }
 
@@ -369,6 +384,10 @@ pub struct RunRecord {
     /// What an open model's run measured (`--rate`); `None` in a closed loop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<OpenRun>,
+    /// A segment's run: its start on the wall clock and raw histograms, to merge exactly (and
+    /// once merged, every segment's part); `None` in a run of one piece.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<RawRun>,
 }
 
 #[cfg(test)]
@@ -392,6 +411,7 @@ impl RunRecord {
             facts: ExecutionFacts::default(),
             server: None,
             open: None,
+            raw: None,
         }
     }
 }
@@ -434,9 +454,15 @@ impl Report {
     /// edited, and no figure of it can be trusted. The layout itself (fields, types) is checked
     /// by reading it into these types, which mirror `schema/results.schema.json`.
     pub fn check(&self) -> Result<(), String> {
+        // A segment's report is about its share of the tasks.
+        let part = self.segments.as_ref().filter(|s| !s.merged).and_then(|s| s.parts.first());
+        let part = match part {
+            Some(p) => crate::segment::Segment::new(p.index, p.count).map_err(|e| format!("segments: {e}"))?,
+            None => crate::segment::Segment::WHOLE,
+        };
         for (e, experiment) in self.experiments.iter().enumerate() {
             let at = |what: String| format!("experiments[{e}] ({}): {what}", experiment.kind_name());
-            experiment.check().map_err(at)?;
+            experiment.check(part).map_err(at)?;
             let schedule = experiment.schedule();
             for cell in experiment.cells() {
                 cell.check(schedule).map_err(|w| at(format!("cell {}: {w}", cell.label())))?;
@@ -447,8 +473,8 @@ impl Report {
 }
 
 impl Experiment {
-    /// The cells are those its settings list, with their task counts.
-    fn check(&self) -> Result<(), String> {
+    /// The cells are those its settings list, with their task counts (`part`'s share of them).
+    fn check(&self, part: crate::segment::Segment) -> Result<(), String> {
         let (models, total): (Vec<ModelSpec>, usize) = match self {
             Experiment::Io(x) => (x.settings.models.clone(), x.settings.requests),
             Experiment::Scale(x) => {
@@ -457,7 +483,7 @@ impl Experiment {
                 (m, x.settings.requests)
             }
             Experiment::Cpu(x) => {
-                let n = x.settings.tasks;
+                let n = part.share(x.settings.tasks);
                 if x.task_sizes.len() != n || x.reference_counts.len() != n {
                     return Err(format!(
                         "{} task sizes and {} reference counts for {n} tasks",
@@ -465,9 +491,10 @@ impl Experiment {
                         x.reference_counts.len()
                     ));
                 }
-                (x.settings.models.clone(), n)
+                (x.settings.models.clone(), x.settings.tasks)
             }
         };
+        let total = part.share(total);
         let cells: Vec<(ModelSpec, Option<CellInterpreter>)> =
             self.cells().iter().map(|c| (c.model, c.interpreter.clone())).collect();
         if cells != cell_keys(&models, self.python()) {

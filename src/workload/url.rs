@@ -179,6 +179,15 @@ impl UrlList {
         Ok(UrlList { lines })
     }
 
+    /// Its lines as [`UrlList::parse`] reads them back.
+    pub fn text(&self) -> String {
+        let line = |l: &UrlLine| match l {
+            UrlLine::Absolute(u) => u.as_str().to_string(),
+            UrlLine::Path(p) => p.clone(),
+        };
+        self.lines.iter().map(line).collect::<Vec<_>>().join("\n")
+    }
+
     /// How many URLs it holds.
     pub fn len(&self) -> usize {
         self.lines.len()

@@ -58,6 +58,7 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
         facts: ExecutionFacts { peak_tasks_in_flight: 1, ..ExecutionFacts::default() },
         server: None,
         open: None,
+        raw: None,
     }
 }
 
@@ -143,6 +144,7 @@ fn report(experiment: Experiment) -> Report {
             python: Vec::new(),
         },
         experiments: vec![experiment],
+        segments: None,
     }
 }
 
