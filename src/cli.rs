@@ -173,6 +173,12 @@ pub struct SegmentArgs {
     /// instant. Clocks are assumed NTP-synchronised.
     #[arg(allow_hyphen_values = true, long, value_name = "TIME")]
     pub start_at: Option<crate::segment::StartAt>,
+
+    /// With --start-at: run k of the schedule (warm-ups included) starts at the start + k × D on
+    /// every segment, so every run is aligned, not only the first; D must exceed the longest
+    /// run (one that overruns starts the next late, which the merge shows).
+    #[arg(allow_hyphen_values = true, long, value_name = "D", value_parser = duration, requires = "start_at")]
+    pub run_slot: Option<Duration>,
 }
 
 /// `--segment`: a part, or `auto` (from the launcher's environment).

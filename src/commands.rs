@@ -237,7 +237,47 @@ pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::AllOk)
 }
 
-/// `concbench merge DIR… --out MERGED`: the segments of one split run, merged into one result.
-pub fn merge(_args: &cli::MergeArgs) -> anyhow::Result<Outcome> {
-    Err(Error::Usage("merge: not yet".into()).into())
+/// The segments' results in `dirs`: each a segment's folder (with `results.json`) or a folder of
+/// `segment-I/` folders.
+fn segment_files(dirs: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        let own = dir.join("results.json");
+        if own.is_file() {
+            files.push(own);
+            continue;
+        }
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::Usage(format!("{}: {e}", dir.display())))?;
+        let mut found: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("segment-")))
+            .map(|p| p.join("results.json"))
+            .filter(|p| p.is_file())
+            .collect();
+        if found.is_empty() {
+            return Err(Error::Usage(format!("{}: holds no results.json and no segment-I/ folder", dir.display())));
+        }
+        found.sort();
+        files.append(&mut found);
+    }
+    Ok(files)
+}
+
+/// `concbench merge DIR… --out MERGED`: the segments of one split run, merged into one result
+/// and one report. Refused (exit 2, nothing written) unless they are every segment of one plan.
+pub fn merge(args: &cli::MergeArgs) -> anyhow::Result<Outcome> {
+    plan::check_out_dir(&args.out, args.force, &plan::folder_files(&plan::FOLDER_FORMATS))?;
+    let mut reports = Vec::new();
+    for file in segment_files(&args.dirs)? {
+        let report = crate::record::load(&file).map_err(|e| Error::Usage(e.to_string()))?;
+        reports.push((file.display().to_string(), report));
+    }
+    let segments = crate::merge::check(reports).map_err(Error::Usage)?;
+    let merged = crate::merge::merge(segments).map_err(Error::Usage)?;
+    merged.check().map_err(|e| Error::Usage(format!("the merged result: {e}")))?;
+    let dir = ReportDir::new(args.out.clone(), args.lang, plan::FOLDER_FORMATS.to_vec());
+    dir.save(&merged)?;
+    output::print(&exporter(args.format, args.lang, false).render(&merged)?)?;
+    eprintln!("report: {}", args.out.join("report.html").display());
+    Ok(if runner::any_failed(&merged) { Outcome::SomeFailed } else { Outcome::AllOk })
 }

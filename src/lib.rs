@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod interrupt;
 pub mod measure;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod plan;

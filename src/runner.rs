@@ -189,10 +189,15 @@ fn run_schedule(report: &mut Report, bench: &Bench, observer: &mut dyn Observer)
     let arrivals = experiment.arrivals().cloned();
     let all_tasks = experiment.task_count();
     let mut merged: Vec<Merged> = vec![Merged::default(); cells];
-    if report.experiments.len() == 1 {
-        split::wait_for_start(bench.split, bench.stop);
-    }
+    let steps_before: usize = report
+        .experiments
+        .iter()
+        .rev()
+        .skip(1)
+        .map(|e| e.cells().len() * (e.schedule().runs + e.schedule().warmup))
+        .sum();
     for (step, &(round, index, warmup)) in order.iter().enumerate() {
+        split::wait_for_slot(bench.split, steps_before + step, bench.stop);
         if bench.stop.requested() {
             break;
         }

@@ -83,7 +83,8 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
         .filter_map(|cell| {
             let figures = Figures::of(cell)?;
             let kind = cell.model.kind;
-            let n = cell.model.cpu_parallelism(exp.settings.tasks, cores);
+            // A merged split run's model ran in every segment.
+            let n = super::segments::workers_in_all(cell, cell.model.cpu_parallelism(exp.settings.tasks, cores));
             let theoretical = n.min(cores).max(1);
             let speedup = base.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
             let stated = speedup.and_then(|s| s.ratio);

@@ -8,6 +8,7 @@ pub mod io;
 pub mod machine;
 pub mod open;
 pub mod scaling;
+pub mod segments;
 pub mod stats;
 pub mod sweep;
 

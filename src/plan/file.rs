@@ -44,6 +44,9 @@ pub struct Planned {
     /// The aligned start (`--start-at`), in nanoseconds since the Unix epoch.
     #[serde(default)]
     pub start_at_unix_ns: Option<u64>,
+    /// Run k starts at the start + k × this (`--run-slot`), in nanoseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_slot_ns: Option<u64>,
     pub experiment: PlannedExperiment,
 }
 
@@ -277,7 +280,8 @@ impl Loaded {
                 cpu: p.cpu.as_ref().map(PlannedCpu::of),
             },
         };
-        Planned { start_at_unix_ns: self.split().start_at.map(unix_ns), experiment }
+        let run_slot_ns = self.split().run_slot.map(|d| d.as_nanos() as u64);
+        Planned { start_at_unix_ns: self.split().start_at.map(unix_ns), run_slot_ns, experiment }
     }
 
     /// The same plan with its content hash in every split (what the segments' results carry).
@@ -348,7 +352,8 @@ impl PlanFile {
         force: bool,
     ) -> Result<Loaded, Error> {
         let start_at = self.plan.start_at_unix_ns.map(from_unix_ns);
-        let split = Split { segment, start_at, plan_hash: self.hash.clone() };
+        let run_slot = self.plan.run_slot_ns.map(Duration::from_nanos);
+        let split = Split { segment, start_at, run_slot, plan_hash: self.hash.clone() };
         let mut output = output;
         output.out_dir = split.out_dir(output.out_dir.as_deref(), force)?;
         let sampled = match &self.plan.experiment {

@@ -3,7 +3,7 @@
 //! starts (`--start-at`), and the checks a split needs, all before any work.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::cli::{SegmentArgs, SegmentChoice};
 use crate::error::Error;
@@ -16,6 +16,8 @@ pub struct Split {
     pub segment: Option<(Segment, String)>,
     /// When the first measured run starts (`--start-at`, resolved).
     pub start_at: Option<SystemTime>,
+    /// Run k of the schedule starts at `start_at` + k × this (`--run-slot`).
+    pub run_slot: Option<Duration>,
     /// The content hash of the plan every segment shares (set once the plan is whole).
     pub plan_hash: String,
 }
@@ -53,12 +55,15 @@ pub fn segment(
 pub fn of_args(args: &SegmentArgs) -> Result<Split, Error> {
     let segment = segment(args.segment, args.segments, |k| std::env::var(k).ok())?;
     let start_at = args.start_at.map(|s| s.resolve(SystemTime::now()));
-    if let (Some(StartAt::At(at)), Some(_)) = (args.start_at, segment.as_ref())
+    if args.run_slot.is_some_and(|d| d.is_zero()) {
+        return Err(usage("--run-slot must be above zero".into()));
+    }
+    if let Some(StartAt::At(at)) = args.start_at
         && at < SystemTime::now()
     {
         return Err(usage(format!("--start-at {}: that time has passed", humantime::format_rfc3339_millis(at))));
     }
-    Ok(Split { segment, start_at, plan_hash: String::new() })
+    Ok(Split { segment, start_at, run_slot: args.run_slot, plan_hash: String::new() })
 }
 
 /// The split of an experiment command whose output is `output` (its folder checked for reports
@@ -76,6 +81,15 @@ pub fn apply(
 }
 
 impl Split {
+    /// When step `k` of the schedule may start: `None` when only the first waits (or none).
+    pub fn slot(&self, k: usize) -> Option<SystemTime> {
+        match (self.start_at, self.run_slot) {
+            (Some(at), Some(slot)) => Some(at + slot * k as u32),
+            (Some(at), None) if k == 0 => Some(at),
+            _ => None,
+        }
+    }
+
     /// Whether the run is split (into one segment or more).
     pub fn is_split(&self) -> bool {
         self.segment.is_some()

@@ -15,19 +15,22 @@ use crate::segment::unix_ns;
 use crate::target::Target;
 use crate::workload::WorkloadSpec;
 
-/// Waits, when the split says when to start, for that instant on this machine's clock (a stop
-/// ends the wait). Says on stderr which segment this is and how it was found.
-pub fn wait_for_start(split: &Split, stop: &Stop) {
-    if let Some((segment, source)) = &split.segment {
+/// Waits, when the split says when step `k` of the schedule (over all experiments) starts, for
+/// that instant on this machine's clock (a stop ends the wait). At the first step, says on
+/// stderr which segment this is and how it was found.
+pub fn wait_for_slot(split: &Split, k: usize, stop: &Stop) {
+    if let (0, Some((segment, source))) = (k, &split.segment) {
         eprintln!("segment {segment} of plan {}: {source}", split.plan_hash);
     }
-    let Some(at) = split.start_at else { return };
+    let Some(at) = split.slot(k) else { return };
     let Ok(ahead) = at.duration_since(SystemTime::now()) else {
         let late = SystemTime::now().duration_since(at).unwrap_or_default();
-        eprintln!("--start-at passed {} ago: starting now", crate::units::fmt_duration(late));
+        eprintln!("run {k} is {} late for its start: starting now", crate::units::fmt_duration(late));
         return;
     };
-    eprintln!("starting at {} (in {})", humantime::format_rfc3339_millis(at), crate::units::fmt_duration(ahead));
+    if k == 0 {
+        eprintln!("starting at {} (in {})", humantime::format_rfc3339_millis(at), crate::units::fmt_duration(ahead));
+    }
     Pacer::default().sleep_until_or(Instant::now() + ahead, || stop.requested());
 }
 

@@ -10,6 +10,7 @@ mod doc;
 mod io;
 mod open;
 mod scale;
+mod segments;
 pub mod words;
 
 pub use common::{CHARTS, chart};
@@ -62,6 +63,7 @@ pub fn report(report: &Report, t: &Text) -> Document {
         }
         common::document_tail(&mut doc, t, experiment);
     }
+    segments::push(&mut doc, t, report);
     common::environment(&mut doc, t, report);
     doc
 }
