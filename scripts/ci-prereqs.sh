@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the Rust toolchain, from Debian's packages, when missing:
-# strace (tests/it/threads.rs counts thread creations exactly with it). Idempotent; run by
+# strace (tests/it/threads.rs counts thread creations exactly with it), openmpi-bin (mpirun:
+# tests/it/segments.rs runs a plan's segments on MPI ranks). Idempotent; run by
 # .ci/run before `cargo test`, and by hand on a fresh machine (as root, or with sudo).
 set -euo pipefail
 
 need=()
 command -v strace >/dev/null || need+=(strace)
+[ -x /usr/bin/mpirun ] || need+=(openmpi-bin)
 
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""

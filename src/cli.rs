@@ -177,7 +177,7 @@ pub struct SegmentArgs {
     /// With --start-at: run k of the schedule (warm-ups included) starts at the start + k × D on
     /// every segment, so every run is aligned, not only the first; D must exceed the longest
     /// run (one that overruns starts the next late, which the merge shows).
-    #[arg(allow_hyphen_values = true, long, value_name = "D", value_parser = duration, requires = "start_at")]
+    #[arg(allow_hyphen_values = true, long, value_name = "D", value_parser = duration)]
     pub run_slot: Option<Duration>,
 }
 
@@ -258,6 +258,11 @@ pub struct MergeArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+
+    /// The base URL of the one `concbench serve` every segment sent to (http://HOST:PORT): its
+    /// counters (GET /stats) are read now and reconciled with the merged tries.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
 }
 
 /// `concbench python ...`.

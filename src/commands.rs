@@ -273,11 +273,32 @@ pub fn merge(args: &cli::MergeArgs) -> anyhow::Result<Outcome> {
         reports.push((file.display().to_string(), report));
     }
     let segments = crate::merge::check(reports).map_err(Error::Usage)?;
-    let merged = crate::merge::merge(segments).map_err(Error::Usage)?;
+    let mut merged = crate::merge::merge(segments).map_err(Error::Usage)?;
+    if let (Some(url), Some(s)) = (&args.server, merged.segments.as_mut()) {
+        s.shared_server = Some(shared_stats(url)?);
+    }
     merged.check().map_err(|e| Error::Usage(format!("the merged result: {e}")))?;
     let dir = ReportDir::new(args.out.clone(), args.lang, plan::FOLDER_FORMATS.to_vec());
     dir.save(&merged)?;
     output::print(&exporter(args.format, args.lang, false).render(&merged)?)?;
     eprintln!("report: {}", args.out.join("report.html").display());
-    Ok(if runner::any_failed(&merged) { Outcome::SomeFailed } else { Outcome::AllOk })
+    let disagrees = crate::merge::shared_server_disagrees(&merged);
+    Ok(if runner::any_failed(&merged) || disagrees { Outcome::SomeFailed } else { Outcome::AllOk })
+}
+
+/// The counters of a `concbench serve` at `base` (`GET /stats`; no secret needed to read them).
+fn shared_stats(base: &str) -> anyhow::Result<crate::record::StatsSnapshot> {
+    let url = format!("{}/stats", base.trim_end_matches('/'));
+    let agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .proxy(None)
+        .build()
+        .new_agent();
+    let body = agent
+        .get(&url)
+        .call()
+        .and_then(|mut r| r.body_mut().read_to_string())
+        .map_err(|e| Error::Usage(format!("--server: GET {url}: {e}")))?;
+    Ok(serde_json::from_str(&body)
+        .map_err(|e| Error::Usage(format!("--server: {url} is not concbench's /stats: {e}")))?)
 }

@@ -87,6 +87,12 @@ pub fn check(reports: Vec<(String, Report)>) -> Result<Vec<(SegmentInfo, Report)
     Ok(segs.into_iter().map(|(_, info, report)| (info, report)).collect())
 }
 
+/// Whether the one API every segment sent to counted other than what they sent (see
+/// `analysis::segments::shared_server`): the merge then fails, as any reconciliation does.
+pub fn shared_server_disagrees(report: &Report) -> bool {
+    crate::analysis::segments::shared_server(report).is_some_and(|s| !s.agrees())
+}
+
 /// Merges the segments of one run (see the module docs); `check` them first.
 pub fn merge(segs: Vec<(SegmentInfo, Report)>) -> Result<Report, String> {
     let (infos, reports): (Vec<SegmentInfo>, Vec<Report>) = segs.into_iter().unzip();
@@ -112,7 +118,7 @@ pub fn merge(segs: Vec<(SegmentInfo, Report)>) -> Result<Report, String> {
         complete: true,
         environment,
         experiments,
-        segments: Some(Segments { merged: true, parts: infos }),
+        segments: Some(Segments { merged: true, parts: infos, shared_server: None }),
         ..first.clone()
     })
 }

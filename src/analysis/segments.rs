@@ -68,6 +68,34 @@ fn spread<'a>(experiment: &'static str, cell: &'a Cell) -> Option<Spread<'a>> {
     })
 }
 
+/// The one API every segment sent to, reconciled with what they sent: every try of every
+/// measured run, and the tries no run records (preflights, warm-ups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedServer {
+    pub tries: u64,
+    pub server_requests: u64,
+    /// No try failed: the two must be equal (else the server may have counted fewer).
+    pub exact: bool,
+}
+
+impl SharedServer {
+    pub fn agrees(&self) -> bool {
+        if self.exact { self.server_requests == self.tries } else { self.server_requests <= self.tries }
+    }
+}
+
+/// The reconciliation of a merged report with its shared API's counters (`None` without them).
+pub fn shared_server(report: &Report) -> Option<SharedServer> {
+    let segments = report.segments.as_ref().filter(|s| s.merged)?;
+    let server = segments.shared_server.as_ref()?;
+    let runs: Vec<&crate::record::RunRecord> =
+        report.experiments.iter().flat_map(|e| e.cells()).flat_map(|c| c.runs.iter()).collect();
+    let unrecorded: u64 = segments.parts.iter().map(|p| p.unrecorded_tries).sum();
+    let tries = runs.iter().map(|r| super::integrity::tries(r)).sum::<u64>() + unrecorded;
+    let exact = runs.iter().all(|r| r.failed == 0 && r.retries == 0);
+    Some(SharedServer { tries, server_requests: server.requests, exact })
+}
+
 /// `None` unless the report is a merge of segments.
 pub fn analyse(report: &Report) -> Option<SegmentsAnalysis<'_>> {
     let segments = report.segments.as_ref().filter(|s| s.merged)?;

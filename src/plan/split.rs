@@ -46,7 +46,7 @@ pub fn segment(
         Some(SegmentChoice::Part(s)) => Ok(Some((s, format!("--segment {s}")))),
         Some(SegmentChoice::Auto) => {
             let (s, launcher) = crate::segment::from_launcher(var, segments).map_err(usage)?;
-            Ok(Some((s, format!("{} ({s})", launcher.describe()))))
+            Ok(Some((s, launcher.describe().to_string())))
         }
     }
 }
@@ -55,6 +55,9 @@ pub fn segment(
 pub fn of_args(args: &SegmentArgs) -> Result<Split, Error> {
     let segment = segment(args.segment, args.segments, |k| std::env::var(k).ok())?;
     let start_at = args.start_at.map(|s| s.resolve(SystemTime::now()));
+    if args.run_slot.is_some() && args.start_at.is_none() {
+        return Err(usage("--run-slot spaces the runs from the aligned start: give --start-at too".into()));
+    }
     if args.run_slot.is_some_and(|d| d.is_zero()) {
         return Err(usage("--run-slot must be above zero".into()));
     }

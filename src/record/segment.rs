@@ -15,6 +15,10 @@ pub struct Segments {
     pub merged: bool,
     /// This segment alone, or every segment in order once merged.
     pub parts: Vec<SegmentInfo>,
+    /// The counters of the one API every segment sent to (`concbench serve`, given to merge
+    /// with `--server`), read after the run: reconciled with the merged tries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_server: Option<super::StatsSnapshot>,
 }
 
 /// One segment of a split run.

@@ -25,11 +25,11 @@ pub fn wait_for_slot(split: &Split, k: usize, stop: &Stop) {
     let Some(at) = split.slot(k) else { return };
     let Ok(ahead) = at.duration_since(SystemTime::now()) else {
         let late = SystemTime::now().duration_since(at).unwrap_or_default();
-        eprintln!("run {k} is {} late for its start: starting now", crate::units::fmt_duration(late));
+        eprintln!("run {k} is {:.3} s late for its start: starting now", late.as_secs_f64());
         return;
     };
     if k == 0 {
-        eprintln!("starting at {} (in {})", humantime::format_rfc3339_millis(at), crate::units::fmt_duration(ahead));
+        eprintln!("starting at {} (in {:.3} s)", humantime::format_rfc3339_millis(at), ahead.as_secs_f64());
     }
     Pacer::default().sleep_until_or(Instant::now() + ahead, || stop.requested());
 }
@@ -50,7 +50,7 @@ pub fn segments(split: &Split, preflight: u64) -> Option<Segments> {
         last_end_unix_ns: None,
         unrecorded_tries: preflight,
     };
-    Some(Segments { merged: false, parts: vec![info] })
+    Some(Segments { merged: false, parts: vec![info], shared_server: None })
 }
 
 /// Requests sent before any run: the preflight GET to an external target (the embedded API's is

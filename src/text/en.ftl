@@ -574,3 +574,5 @@ segments-col-speedup = Speed-up over sequential
 segments-col-per-core = Per core of all segments
 segments-straggler = ⚠️ { $model }: segment { $segment } on { $host } took { $cost }x the segments' mean time; the merged time waits for it.
 segments-shared-hosts = ⚠️ { $segments } segments ran on { $hosts } host(s): segments that shared a machine shared its cores, so each ran slower than alone, and a one-at-a-time model's summed time (the baseline of the speed-ups) counts that contention; compare with a run of one piece on one machine.
+segments-server-agrees = ✓ The API every segment sent to counted { $server } requests; the segments sent { $tries } (every try of every run, their preflights and warm-ups): they agree.
+segments-server-disagrees = ✗ The API every segment sent to counted { $server } requests, but the segments sent { $tries } (every try of every run, their preflights and warm-ups): something else sent to it, or a segment's requests were not counted.

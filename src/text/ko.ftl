@@ -564,3 +564,5 @@ segments-col-speedup = sequential 대비 속도 향상
 segments-col-per-core = 모든 세그먼트의 코어당
 segments-straggler = ⚠️ { $model }: 호스트 { $host }의 세그먼트 { $segment }가 세그먼트 평균 시간의 { $cost }배 걸렸습니다. 합친 시간은 이 세그먼트를 기다린 시간입니다.
 segments-shared-hosts = ⚠️ 세그먼트 { $segments }개가 호스트 { $hosts }개에서 실행되었습니다: 한 기계를 나눠 쓴 세그먼트들은 그 코어도 나눠 썼으므로 각자 혼자일 때보다 느렸고, 한 번에 하나씩 하는 모델의 합친 시간(속도 향상의 기준)에는 그 경합이 들어 있습니다. 한 기계에서 나누지 않고 실행한 결과와 비교하세요.
+segments-server-agrees = ✓ 모든 세그먼트가 보낸 API가 요청 { $server }개를 셌고, 세그먼트들은 { $tries }개를 보냈습니다 (모든 실행의 모든 시도, 사전 점검과 워밍업 포함): 일치합니다.
+segments-server-disagrees = ✗ 모든 세그먼트가 보낸 API가 요청 { $server }개를 셌지만, 세그먼트들은 { $tries }개를 보냈습니다 (모든 실행의 모든 시도, 사전 점검과 워밍업 포함): 다른 무언가가 보냈거나, 어떤 세그먼트의 요청이 세어지지 않았습니다.

@@ -55,6 +55,11 @@ fn merged(doc: &mut Document, t: &Text, report: &Report, a: &SegmentsAnalysis) {
         doc.push(Show::Both, Block::Note(t.msg("segments-shared-hosts", &args).into()));
     }
     doc.push(Show::Both, Block::Table(segments_table(t, &a.rows)));
+    if let Some(shared) = crate::analysis::segments::shared_server(report) {
+        let args = [("server", shared.server_requests.into()), ("tries", shared.tries.into())];
+        let id = if shared.agrees() { "segments-server-agrees" } else { "segments-server-disagrees" };
+        doc.push(Show::Both, Block::Paragraph(t.msg(id, &args).into()));
+    }
     doc.heading(2, t.get("segments-spread-title"));
     doc.push(Show::Both, Block::Table(spread_table(t, report, &a.spreads)));
     let lines: Vec<Item> = a.spreads.iter().filter_map(|s| straggler_line(t, a, s)).map(Item::from).collect();

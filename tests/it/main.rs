@@ -26,6 +26,7 @@ mod python;
 mod report;
 mod requests;
 mod scale;
+mod segments;
 mod server;
 mod suite;
 mod support;
