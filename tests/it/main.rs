@@ -13,6 +13,7 @@ mod cli;
 mod client;
 mod compare;
 mod cpu;
+mod deploy;
 mod faults;
 mod fixtures;
 mod golden;
