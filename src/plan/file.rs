@@ -64,18 +64,39 @@ pub enum PlannedExperiment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedIo {
     pub settings: IoSettings,
-    pub target: PlannedTarget,
-    pub requests: PlannedRequests,
+    #[serde(flatten)]
+    pub http: PlannedHttp,
     pub connections: Option<usize>,
-    pub env: PlannedEnv,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedScale {
     pub settings: ScaleSettings,
+    #[serde(flatten)]
+    pub http: PlannedHttp,
+}
+
+/// What an HTTP experiment runs against and with: its target, its requests, the models' needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedHttp {
     pub target: PlannedTarget,
     pub requests: PlannedRequests,
     pub env: PlannedEnv,
+}
+
+impl PlannedHttp {
+    fn of(target: &TargetPlan, requests: &RequestPlan, env: &ModelEnv) -> Self {
+        PlannedHttp {
+            target: PlannedTarget::of(target),
+            requests: PlannedRequests::of(requests),
+            env: PlannedEnv::of(env),
+        }
+    }
+
+    /// The target, the requests and the models' environment, made whole here.
+    fn parts(&self) -> Result<(TargetPlan, RequestPlan, ModelEnv), Error> {
+        Ok((self.target.target()?, self.requests.requests()?, self.env.env()?))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,47 +225,25 @@ impl PlannedRequests {
 
 impl PlannedIo {
     fn of(p: &IoPlan) -> Self {
-        PlannedIo {
-            settings: p.settings.clone(),
-            target: PlannedTarget::of(&p.target),
-            requests: PlannedRequests::of(&p.requests),
-            connections: p.connections,
-            env: PlannedEnv::of(&p.env),
-        }
+        let http = PlannedHttp::of(&p.target, &p.requests, &p.env);
+        PlannedIo { settings: p.settings.clone(), http, connections: p.connections }
     }
 
     fn plan(&self, output: OutputPlan, split: Split) -> Result<IoPlan, Error> {
-        Ok(IoPlan {
-            settings: self.settings.clone(),
-            target: self.target.target()?,
-            requests: self.requests.requests()?,
-            env: self.env.env()?,
-            output,
-            connections: self.connections,
-            split,
-        })
+        let (target, requests, env) = self.http.parts()?;
+        let settings = self.settings.clone();
+        Ok(IoPlan { settings, target, requests, env, output, connections: self.connections, split })
     }
 }
 
 impl PlannedScale {
     fn of(p: &ScalePlan) -> Self {
-        PlannedScale {
-            settings: p.settings.clone(),
-            target: PlannedTarget::of(&p.target),
-            requests: PlannedRequests::of(&p.requests),
-            env: PlannedEnv::of(&p.env),
-        }
+        PlannedScale { settings: p.settings.clone(), http: PlannedHttp::of(&p.target, &p.requests, &p.env) }
     }
 
     fn plan(&self, output: OutputPlan, split: Split) -> Result<ScalePlan, Error> {
-        Ok(ScalePlan {
-            settings: self.settings.clone(),
-            target: self.target.target()?,
-            requests: self.requests.requests()?,
-            env: self.env.env()?,
-            output,
-            split,
-        })
+        let (target, requests, env) = self.http.parts()?;
+        Ok(ScalePlan { settings: self.settings.clone(), target, requests, env, output, split })
     }
 }
 
