@@ -536,7 +536,11 @@ fn open_requests(rate: f64, arrivals: &Arrivals, requests: Option<u64>) -> Resul
 /// whose latency is known. Refuses a rate the open-files limit cannot hold, naming both.
 fn open_connections(rate: f64, models: &[ModelSpec], tasks: usize, target: &TargetPlan) -> Result<usize, Error> {
     let most = models.iter().map(|m| m.concurrency(tasks)).max().unwrap_or(1);
-    let TargetPlan::Embedded { server, .. } = target else { return Ok(most) };
+    let usable = |limit: u64| limit.saturating_sub(SPARE_FILES) as usize;
+    let TargetPlan::Embedded { server, .. } = target else {
+        // An external API's latency is unknown: as many as the limit holds (more fail to connect).
+        return Ok(crate::env::open_files_hard_limit().map_or(most, |limit| most.min(usable(limit))));
+    };
     let latency = server.config.latency.typical();
     let little = crate::record::open::little_in_flight(rate, latency).min(most);
     let per_connection = if server.mode == EmbeddedMode::InProcess { 2 } else { 1 };
@@ -549,7 +553,7 @@ fn open_connections(rate: f64, models: &[ModelSpec], tasks: usize, target: &Targ
         )));
     }
     // Room for the queue to grow past Little's law while the model falls behind.
-    Ok((2 * little + 64).min(most).min(((limit - SPARE_FILES) / per_connection) as usize))
+    Ok((2 * little + 64).min(most).min(usable(limit) / per_connection as usize))
 }
 
 /// Descriptors kept free beyond the connections a model holds.
