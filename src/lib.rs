@@ -104,6 +104,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let plan = plan::IoPlan::from_args(&args)?;
             commands::experiment(&plan.output, |observer, stop| runner::run_io(&plan, observer, stop))
         }
+        Some(Command::Scale(args)) if !args.rates.is_empty() => {
+            let plan = plan::RatesPlan::from_args(&args)?;
+            commands::experiment(&plan.output, |observer, stop| runner::run_rates(&plan, observer, stop))
+        }
         Some(Command::Scale(args)) => {
             let plan = plan::ScalePlan::from_args(&args)?;
             commands::experiment(&plan.output, |observer, stop| runner::run_scale(&plan, observer, stop))

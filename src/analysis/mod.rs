@@ -1,6 +1,7 @@
 //! Analysis: pure functions from measured figures to the ratios and verdicts a report states.
 //! Nothing here measures or prints; every function is tested on fixed inputs.
 
+pub mod capacity;
 pub mod cpu;
 pub mod figures;
 pub mod integrity;

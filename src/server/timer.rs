@@ -180,6 +180,7 @@ fn run(shared: &Shared) {
         let now = Instant::now();
         match pacer.next(next, now) {
             Wait::Ready => {
+                pacer.reached(next);
                 while heap.peek().is_some_and(|Reverse(e)| e.at <= now) {
                     let Reverse(entry) = heap.pop().expect("peeked");
                     due.extend(entry.slot.lock().take());

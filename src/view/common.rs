@@ -149,7 +149,7 @@ pub fn spread_notes(t: &Text, s: &CellSummary) -> Vec<String> {
 pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = Vec::new();
     for cell in cells {
-        let model = code(&cell.model.to_string());
+        let model = code(&cell.label());
         if let CellStatus::Failed { reason } = &cell.status {
             lines.push(rich(t, "fail-cell", &[("model", (&model).into()), ("reason", plain(reason).into())]));
         }
@@ -247,7 +247,10 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
         doc.doc(Block::Chart(chart));
     }
     let cells = experiment.cells();
-    spread(doc, t, experiment.schedule(), &cells);
+    // An open model's time is its schedule's: its spread says nothing of the model.
+    if experiment.arrivals().is_none() {
+        spread(doc, t, experiment.schedule(), &cells);
+    }
     let failures = failure_lines(t, &cells);
     if !failures.is_empty() {
         doc.heading(2, t.get("failures-title"));
@@ -275,11 +278,13 @@ pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
 }
 
 /// Every chart, in report order, with the kind of experiment it shows: the one list of them.
-pub const CHARTS: [(&str, &str); 5] = [
+pub const CHARTS: [(&str, &str); 7] = [
     (chart::IO_TIME, "io"),
     (chart::IO_MEMORY, "io"),
     (chart::IO_LATENCY, "io"),
     (chart::SCALE_TIME, "scale"),
+    (chart::RATES_LATENCY, "rates"),
+    (chart::RATES_THROUGHPUT, "rates"),
     (chart::CPU_SPEEDUP, "cpu"),
 ];
 
@@ -289,6 +294,8 @@ pub mod chart {
     pub const IO_MEMORY: &str = "io-memory";
     pub const IO_LATENCY: &str = "io-latency";
     pub const SCALE_TIME: &str = "scale-time";
+    pub const RATES_LATENCY: &str = "rates-latency";
+    pub const RATES_THROUGHPUT: &str = "rates-throughput";
     pub const CPU_SPEEDUP: &str = "cpu-speedup";
 }
 
@@ -413,7 +420,7 @@ fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSett
         .filter_map(|c| {
             let s = Figures::of(c)?.run.server.as_ref()?;
             let args = [
-                ("model", code(&c.model.to_string()).into()),
+                ("model", code(&c.label()).into()),
                 ("requests", s.requests.into()),
                 ("peak", s.peak_inflight.into()),
                 ("connections", s.connections_accepted.into()),
