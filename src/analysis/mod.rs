@@ -78,11 +78,14 @@ pub fn applied_latency(cells: &[&crate::record::Cell]) -> Option<(f64, f64, u64)
     })
 }
 
-/// How much later than asked the embedded API answered, over every run of `cells`: the merged
-/// histogram of applied − asked latency (see `StatsSnapshot::latency_excess`).
-pub fn latency_excess(cells: &[&crate::record::Cell]) -> Option<crate::record::LatencyExcess> {
+/// A histogram the embedded API keeps (`pick`: the applied − asked latency, the resume lag),
+/// merged over every run of `cells`.
+pub fn server_histogram(
+    cells: &[&crate::record::Cell],
+    pick: fn(&crate::record::StatsSnapshot) -> Option<&crate::record::MicrosHistogram>,
+) -> Option<crate::record::MicrosHistogram> {
     let runs = cells.iter().flat_map(|c| c.runs.iter());
-    let merged = crate::record::LatencyExcess::merged(runs.filter_map(|r| r.server.as_ref()?.latency_excess.as_ref()));
+    let merged = crate::record::MicrosHistogram::merged(runs.filter_map(|r| pick(r.server.as_ref()?)));
     (merged.count() > 0).then_some(merged)
 }
 

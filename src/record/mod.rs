@@ -27,7 +27,7 @@ pub use open::{ArrivalProcess, Arrivals, LATENESS_BOUND, OpenLoad, OpenRun, Tent
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
 pub use server::{
-    FaultCounts, Faults, LatencyExcess, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot,
+    FaultCounts, Faults, LatencyProfile, MicrosHistogram, Rate, ServerConfig, ServerProcess, StatsSnapshot,
 };
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,

@@ -453,8 +453,8 @@ target-external = { $strong } { $url } (external: server-side figures are not av
     .strong = Target:
 target-applied = { $strong } { $applied } ms on average (asked { $requested } ms; max { $max } ms): timers are coarse, this is the figure to compare with
     .strong = Latency the server really applied:
-target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, max { $max } µs over { $n } answers (one timer thread for every answer; never early)
-    .strong = How much later than asked the server answered:
+target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, max { $max } µs over { $n } answers (one timer thread for every answer; never early); their handlers ran again { $lag50 } µs after that at p50, { $lag99 } µs at p99 (the server's runtime, busy with other answers or short of a core)
+    .strong = How much later than asked the server's timer released the answers:
 target-settings = { $keepalive } { $mode ->
     [on] on (connections reused)
     [prewarm] on, async connections opened before each measured run (--prewarm)

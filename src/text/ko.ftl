@@ -443,8 +443,8 @@ target-external = { $strong } { $url } (외부 서버: 서버 측 수치는 알 
     .strong = 대상:
 target-applied = { $strong } 평균 { $applied } ms (요청값 { $requested } ms, 최대 { $max } ms): 타이머는 정밀하지 않으므로 이 값과 비교하세요
     .strong = 서버가 실제로 적용한 지연:
-target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, 최대 { $max } µs ({ $n }개 응답; 모든 응답을 타이머 스레드 하나가 처리하며, 요청한 시간보다 일찍 응답하지 않음)
-    .strong = 서버가 요청한 지연보다 늦게 응답한 정도:
+target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, 최대 { $max } µs ({ $n }개 응답; 모든 응답을 타이머 스레드 하나가 처리하며, 요청한 시간보다 일찍 내보내지 않음); 그 뒤 처리기가 다시 실행되기까지 p50 { $lag50 } µs, p99 { $lag99 } µs (다른 응답을 처리하거나 코어가 모자란 서버 런타임)
+    .strong = 서버 타이머가 요청한 지연보다 늦게 응답을 내보낸 정도:
 target-settings = { $keepalive } { $mode ->
     [on] 켜짐 (연결 재사용)
     [prewarm] 켜짐, 비동기 연결은 측정 전에 미리 열어 둠 (--prewarm)

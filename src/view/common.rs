@@ -357,11 +357,21 @@ fn where_to(t: &Text, target: &TargetInfo, cells: &[&Cell]) -> Vec<Inline> {
     lines
 }
 
-/// How late the embedded API's timer answered: applied − asked latency at p50, p99 and max.
+/// How late the embedded API's timer released the answers (applied − asked latency at p50, p99,
+/// max), and how long its runtime took to run a released answer's handler again.
 fn excess_line(t: &Text, cells: &[&Cell]) -> Option<Inline> {
-    let excess = crate::analysis::latency_excess(cells)?;
-    let us = |q: f64| Arg::from(excess.quantile_us(q).unwrap_or(0).to_string());
-    let args = [("p50", us(0.5)), ("p99", us(0.99)), ("max", us(1.0)), ("n", excess.count().into())];
+    let excess = crate::analysis::server_histogram(cells, |s| s.latency_excess.as_ref())?;
+    let lag = crate::analysis::server_histogram(cells, |s| s.resume_lag.as_ref()).unwrap_or_default();
+    let us =
+        |h: &crate::record::MicrosHistogram, q: f64| Arg::from(h.quantile_us(q).map_or(NONE.into(), |v| v.to_string()));
+    let args = [
+        ("p50", us(&excess, 0.5)),
+        ("p99", us(&excess, 0.99)),
+        ("max", us(&excess, 1.0)),
+        ("n", excess.count().into()),
+        ("lag50", us(&lag, 0.5)),
+        ("lag99", us(&lag, 0.99)),
+    ];
     Some(led(t, "target-excess", &args))
 }
 

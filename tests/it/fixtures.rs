@@ -7,7 +7,7 @@ use concbench::analysis::figures::summarize_cell;
 use concbench::record::{
     Arrivals, BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec,
     EmbeddedInfo, EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold,
-    IoExperiment, IoSettings, Kernel, LatencyExcess, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec,
+    IoExperiment, IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, MicrosHistogram, ModelKind, ModelSpec,
     OpenRun, PoolStats, RatesExperiment, RatesSettings, Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule,
     ServerConfig, ServerProcess, SizeRange, StatsSnapshot, TargetInfo, TargetKind, Tenth, Tool, WorkerFigures,
     WorkerUsage,
@@ -298,7 +298,8 @@ pub fn scale() -> Report {
                 heap_current_bytes: None,
                 heap_at_reset_bytes: None,
             },
-            latency_excess: Some(LatencyExcess { buckets_us: vec![(35, 120), (60, 70), (140, 8), (410, 2)] }),
+            latency_excess: Some(MicrosHistogram { buckets_us: vec![(35, 120), (60, 70), (140, 8), (410, 2)] }),
+            resume_lag: Some(MicrosHistogram { buckets_us: vec![(12, 150), (80, 40), (900, 10)] }),
         });
         cell(&format!("threads:{n}"), 200, 200, vec![r])
     };
