@@ -193,7 +193,8 @@ pub fn terminal_notes(doc: &mut Document, t: &Text, kind: &'static str, schedule
         doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
     doc.term(Block::Paragraph(schedule_line(t, schedule).into()));
-    let noted = cells.iter().filter_map(|c| {
+    // An open model's time is its schedule's: its spread says nothing of the model.
+    let noted = cells.iter().filter(|c| c.offered_per_s.is_none()).filter_map(|c| {
         let notes = spread_notes(t, &Figures::of(c)?.summary);
         let args = [("model", c.model.to_string().into()), ("notes", notes.join("; ").into())];
         (!notes.is_empty()).then(|| t.msg("term-spread", &args))
@@ -330,9 +331,11 @@ fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &
     let mut lines = where_to(t, target, cells);
     lines.extend(client_lines(t, client));
     match checksums_agree(cells.iter().copied()) {
-        Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
+        Some((true, Some(bytes))) => {
+            lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())]));
+        }
         Some((false, _)) => lines.push(led(t, "target-checksum-bad", &[])),
-        None => {}
+        Some((true, None)) | None => {}
     }
     lines
 }
