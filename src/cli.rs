@@ -56,6 +56,8 @@ Examples:
   concbench scale --workers 1,2,4,8,16,32,64 --server-max-inflight 16
                                                            a throttled API: watch the plateau and its cause
   concbench scale --model async --workers 1,10,100,1000    sweep the async in-flight limit instead
+  concbench scale --rates 100,200,400,800,1600 --models threads:50,async --duration 5s
+                                                           capacity: each model at each offered rate
 
 Each point runs all --requests with N workers; the baseline (async, all at once) runs first.
 The report gives, per point, the time against its ideal (Little's law: ceil(requests/N) x latency),
@@ -160,6 +162,7 @@ pub struct SegmentArgs {
     /// Run part I of N (I from 0): task ids I, I+N, I+2N, ... of the same plan, and with --rate
     /// their due times (R/N each). `auto` reads the rank and size from the launcher: Open MPI,
     /// PMI, Slurm, or a Kubernetes Indexed Job (with --segments). Results go to --out/segment-I/.
+    /// A capacity sweep (scale --rates) is never split.
     #[arg(long, value_name = "I/N|auto")]
     pub segment: Option<SegmentChoice>,
 
@@ -397,8 +400,15 @@ pub struct IoArgs {
     #[arg(allow_hyphen_values = true, long, value_parser = count)]
     pub sync_sample: Option<u64>,
 
+    /// Requests arrive at this rate, whether or not the model keeps up (an open model): 500/s,
+    /// 30/m, or a bare number per second. Latency is then measured from when each request was
+    /// due (corrected for coordinated omission) beside its service time. Needs --duration or an
+    /// explicit --requests.
+    #[arg(allow_hyphen_values = true, long, value_name = "RATE", value_parser = open_rate)]
+    pub rate: Option<f64>,
+
     #[command(flatten)]
-    pub open: OpenArgs,
+    pub arrivals: ArrivalArgs,
 
     #[command(flatten)]
     pub target: TargetArgs,
@@ -422,23 +432,16 @@ pub struct IoArgs {
     pub split: SegmentArgs,
 }
 
-/// An open model: requests arriving at a rate rather than each worker sending its next one when
-/// the last ended.
+/// How the requests of an open model (`--rate`, `--rates`) arrive.
 #[derive(Args, Debug, Clone)]
-pub struct OpenArgs {
-    /// Requests arrive at this rate, whether or not the model keeps up (an open model): 500/s,
-    /// 30/m, or a bare number per second. Latency is then measured from when each request was
-    /// due (corrected for coordinated omission) beside its service time. Needs --duration or an
-    /// explicit --requests.
-    #[arg(allow_hyphen_values = true, long, value_name = "RATE", value_parser = open_rate)]
-    pub rate: Option<f64>,
-
-    /// With --rate: requests arrive for this long; those due within it are all sent and awaited.
+pub struct ArrivalArgs {
+    /// With --rate(s): requests arrive for this long; those due within it are all sent and
+    /// awaited.
     #[arg(allow_hyphen_values = true, long, value_parser = duration)]
     pub duration: Option<Duration>,
 
-    /// With --rate: request i is due at i / rate (uniform) or after exponential gaps (poisson,
-    /// drawn from --arrival-seed).
+    /// With --rate(s): request i is due at i / rate (uniform) or after exponential gaps
+    /// (poisson, drawn from --arrival-seed).
     #[arg(long, value_enum, default_value = "uniform")]
     pub arrivals: ArrivalProcess,
 
@@ -446,8 +449,8 @@ pub struct OpenArgs {
     #[arg(long, default_value = "1")]
     pub arrival_seed: u64,
 
-    /// With --rate: at most N requests wait for a free worker; one due while N wait is dropped
-    /// and counted (default: none is dropped, however long the queue).
+    /// With --rate(s): at most N requests wait for a free worker; one due while N wait is
+    /// dropped and counted (default: none is dropped, however long the queue).
     #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
     pub max_queue: Option<u64>,
 }
@@ -655,22 +658,42 @@ pub struct CpuArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct ScaleArgs {
-    /// Requests per point (task ids 0..N).
-    #[arg(allow_hyphen_values = true, long, short = 'n', default_value = "200", value_parser = count)]
-    pub requests: u64,
+    /// Requests per point (task ids 0..N) [default: 200].
+    #[arg(allow_hyphen_values = true, long, short = 'n', value_parser = count)]
+    pub requests: Option<u64>,
 
     /// The model whose N is swept: threads, gil-threads, processes, rayon (workers) or async,
-    /// async-mt (in-flight limit).
-    #[arg(long, default_value = "threads", value_parser = model_kind)]
-    pub model: ModelKind,
+    /// async-mt (in-flight limit) [default: threads].
+    #[arg(long, value_parser = model_kind)]
+    pub model: Option<ModelKind>,
 
-    /// The N values to sweep, comma-separated (run lowest first).
-    #[arg(allow_hyphen_values = true, long, short, value_delimiter = ',', default_value = "50,100,200,1000", value_parser = count)]
+    /// The N values to sweep, comma-separated (run lowest first) [default: 50,100,200,1000].
+    #[arg(allow_hyphen_values = true, long, short, value_delimiter = ',', value_parser = count)]
     pub workers: Vec<u64>,
 
-    /// The model every point is compared with.
-    #[arg(long, default_value = "async")]
-    pub baseline: ModelSpec,
+    /// The model every point is compared with [default: async].
+    #[arg(long)]
+    pub baseline: Option<ModelSpec>,
+
+    /// A capacity sweep instead: every model of --models at each of these offered rates,
+    /// comma-separated (100,200,400/s; a bare number is per second), in an open model (see io
+    /// --rate). Needs --duration or an explicit --requests; takes no --workers.
+    #[arg(allow_hyphen_values = true, long, value_delimiter = ',', value_name = "RATES", value_parser = open_rate)]
+    pub rates: Vec<f64>,
+
+    /// With --rates: the models to load, comma-separated `NAME[:N]` specs (a pool named without N
+    /// gets 50).
+    #[arg(long, value_delimiter = ',')]
+    pub models: Vec<ModelSpec>,
+
+    /// With --rates: the latency p99 (as users see it) a rate must stay within [default: twice
+    /// the p99 of each model at the lowest rate]. A rate also fails when less than 95% of it is
+    /// achieved.
+    #[arg(allow_hyphen_values = true, long, value_parser = duration)]
+    pub slo: Option<Duration>,
+
+    #[command(flatten)]
+    pub arrivals: ArrivalArgs,
 
     /// Run no baseline.
     #[arg(long, conflicts_with = "baseline")]

@@ -82,6 +82,12 @@ pub fn run_plan(plan: Loaded) -> anyhow::Result<Outcome> {
     }
 }
 
+/// `concbench scale --rates …`: a capacity sweep, run whole (it is never split, so it has no
+/// plan file and no seal).
+pub fn rates(plan: &plan::RatesPlan) -> anyhow::Result<Outcome> {
+    experiment(&plan.output, |observer, stop| runner::run_rates(plan, observer, stop))
+}
+
 /// `concbench plan <experiment> … --out plan.json`: writes the validated plan; nothing runs.
 pub fn plan(args: &cli::PlanArgs) -> anyhow::Result<Outcome> {
     let (plan, path) = plan::file::from_plan_args(args)?;

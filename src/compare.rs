@@ -4,7 +4,8 @@
 //! median(B) / median(A) of the time for all tasks, with a bootstrap interval that resamples both
 //! results' runs. A change is called only when its interval excludes 1, and only between runs of
 //! the same set-up: when the workload, the target or the cores granted differ, the differences are
-//! listed and the cells are shown but not judged. A model that failed on either side is not compared.
+//! listed and the cells are shown but not judged. A model that failed on either side is not compared,
+//! nor an open model's run (`--rate`: its time is its schedule's, not a speed).
 
 use std::path::Path;
 
@@ -125,6 +126,8 @@ pub enum Reason {
     OnlyIn(Side),
     FailedIn(Side),
     NoRuns,
+    /// An open model (`--rate`): its time is its schedule's, not a speed.
+    OpenModel,
 }
 
 /// An experiment (`model: None`) or a cell that was not compared, and why.
@@ -152,6 +155,7 @@ impl std::fmt::Display for Unmatched {
             Reason::OnlyIn(side) => write!(f, "{what} (only in {side:?})"),
             Reason::FailedIn(side) => write!(f, "{what} (failed in {side:?})"),
             Reason::NoRuns => write!(f, "{what} (no runs to compare)"),
+            Reason::OpenModel => write!(f, "{what} (an open model: not compared)"),
         }
     }
 }
@@ -217,6 +221,11 @@ fn setup(e: &Experiment) -> Vec<(Setting, Value)> {
             v.extend(client(&s.settings.client));
             v
         }
+        Experiment::Rates(r) => {
+            let mut v = target(&r.target);
+            v.extend(client(&r.settings.client));
+            v
+        }
         Experiment::Cpu(c) => vec![
             (Setting::Tasks, text(c.settings.tasks.to_string())),
             (Setting::Range, text(c.settings.spec.range.to_string())),
@@ -244,6 +253,10 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
         reason,
     };
     for ea in &a.experiments {
+        if ea.arrivals().is_some() {
+            out.unmatched.push(unmatched(ea, None, Reason::OpenModel));
+            continue;
+        }
         let Some(eb) = b.experiments.iter().find(|eb| kind(eb) == kind(ea)) else {
             out.unmatched.push(unmatched(ea, None, Reason::OnlyIn(Side::A)));
             continue;

@@ -104,6 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Suite(args)) => commands::suite(&args),
         Some(Command::Report(args)) => commands::report(&args),
         Some(Command::Io(args)) => commands::run_plan(Loaded::Io(Box::new(plan::IoPlan::from_args(&args)?))),
+        Some(Command::Scale(args)) if !args.rates.is_empty() => commands::rates(&plan::RatesPlan::from_args(&args)?),
         Some(Command::Scale(args)) => commands::run_plan(Loaded::Scale(Box::new(plan::ScalePlan::from_args(&args)?))),
         Some(Command::Cpu(args)) => commands::run_plan(Loaded::Cpu(Box::new(plan::CpuPlan::from_args(&args)?))),
         Some(Command::Task(args)) => commands::run_plan(Loaded::Io(Box::new(plan::IoPlan::from_task_args(&args)?))),

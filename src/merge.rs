@@ -26,8 +26,8 @@ use crate::analysis::figures::summarize_cell;
 use crate::record::segment::{decode, encode};
 use crate::record::{
     Cell, CellStatus, Concurrency, CpuExperiment, ErrorTally, Experiment, HeapUse, LatencyDistribution, LatencySummary,
-    Measured, OpenRun, RawHistograms, RawRun, Report, RunRecord, SegmentInfo, SegmentPart, Segments, StatsSnapshot,
-    Tenth,
+    Measured, MicrosHistogram, OpenRun, RawHistograms, RawRun, Report, RunRecord, SegmentInfo, SegmentPart, Segments,
+    StatsSnapshot, Tenth,
 };
 
 /// Histograms' bounds: those the recorder uses (1 µs to one hour, 3 significant figures).
@@ -340,8 +340,11 @@ fn merge_servers(runs: &[&RunRecord]) -> Option<StatsSnapshot> {
             f.bad_requests + g.bad_requests,
         );
     }
-    let excess = all.iter().filter_map(|s| s.latency_excess.as_ref());
-    s.latency_excess = Some(crate::record::LatencyExcess::merged(excess)).filter(|e| e.count() > 0);
+    let merged = |h: fn(&StatsSnapshot) -> Option<&MicrosHistogram>| {
+        Some(MicrosHistogram::merged(all.iter().filter_map(|s| h(s)))).filter(|e| e.count() > 0)
+    };
+    s.latency_excess = merged(|s| s.latency_excess.as_ref());
+    s.resume_lag = merged(|s| s.resume_lag.as_ref());
     Some(s)
 }
 

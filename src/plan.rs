@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{
-    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OpenArgs, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs,
+    ArrivalArgs, ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs,
     Section, ServeArgs, Size, SuiteArgs, TargetArgs, TaskArgs,
 };
 use crate::error::Error;
@@ -24,7 +24,7 @@ use crate::record::server::HEADER_READ_TIMEOUT;
 use crate::record::{
     Arrivals, BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings,
     LATENESS_BOUND, LatencyProfile, MAX_CONCURRENCY, Method, ModelKind, ModelSpec, OpenLoad, PySettings,
-    PyTaskSettings, RequestSettings, ScaleSettings, Schedule, ServerConfig, SizeRange, Skipped,
+    PyTaskSettings, RatesSettings, RequestSettings, ScaleSettings, Schedule, ServerConfig, SizeRange, Skipped,
 };
 use crate::render::Format;
 use crate::text::Lang;
@@ -499,7 +499,7 @@ fn requests(n: u64) -> Result<usize, Error> {
 
 /// How requests arrive in an open model, from `--arrivals`, `--arrival-seed`, `--duration` and
 /// `--max-queue` (which mean nothing without `--rate`, and are refused then).
-fn arrivals(o: &OpenArgs, rate: bool) -> Result<Arrivals, Error> {
+fn arrivals(o: &ArrivalArgs, rate: bool) -> Result<Arrivals, Error> {
     if !rate && (o.duration.is_some() || o.max_queue.is_some()) {
         return Err(usage(
             "--duration and --max-queue shape an open model: give --rate too (e.g. --rate 500/s)".into(),
@@ -541,7 +541,11 @@ fn open_requests(rate: f64, arrivals: &Arrivals, requests: Option<u64>) -> Resul
 /// whose latency is known. Refuses a rate the open-files limit cannot hold, naming both.
 fn open_connections(rate: f64, models: &[ModelSpec], tasks: usize, target: &TargetPlan) -> Result<usize, Error> {
     let most = models.iter().map(|m| m.concurrency(tasks)).max().unwrap_or(1);
-    let TargetPlan::Embedded { server, .. } = target else { return Ok(most) };
+    let usable = |limit: u64| limit.saturating_sub(SPARE_FILES) as usize;
+    let TargetPlan::Embedded { server, .. } = target else {
+        // An external API's latency is unknown: as many as the limit holds (more fail to connect).
+        return Ok(crate::env::open_files_hard_limit().map_or(most, |limit| most.min(usable(limit))));
+    };
     let latency = server.config.latency.typical();
     let little = crate::record::open::little_in_flight(rate, latency).min(most);
     let per_connection = if server.mode == EmbeddedMode::InProcess { 2 } else { 1 };
@@ -554,7 +558,7 @@ fn open_connections(rate: f64, models: &[ModelSpec], tasks: usize, target: &Targ
         )));
     }
     // Room for the queue to grow past Little's law while the model falls behind.
-    Ok((2 * little + 64).min(most).min(((limit - SPARE_FILES) / per_connection) as usize))
+    Ok((2 * little + 64).min(most).min(usable(limit) / per_connection as usize))
 }
 
 /// Descriptors kept free beyond the connections a model holds.
@@ -563,8 +567,8 @@ pub const SPARE_FILES: u64 = 256;
 /// An `io` run's open model (`--rate`) and its request count; `None` and the closed loop's
 /// count without `--rate`.
 fn io_load(args: &IoArgs) -> Result<(Option<OpenLoad>, usize), Error> {
-    let arrivals = arrivals(&args.open, args.open.rate.is_some())?;
-    let Some(rate) = args.open.rate else {
+    let arrivals = arrivals(&args.arrivals, args.rate.is_some())?;
+    let Some(rate) = args.rate else {
         return Ok((None, requests(args.requests.unwrap_or(DEFAULT_REQUESTS))?));
     };
     if let Some(n) = args.sync_sample {
@@ -719,18 +723,33 @@ pub struct ScalePlan {
     pub split: split::Split,
 }
 
+/// The N values a sweep runs when `--workers` is not given.
+pub const DEFAULT_WORKERS: [u64; 4] = [50, 100, 200, 1000];
+
+/// Refuses the options of a capacity sweep (`--rates`) in a sweep of N.
+fn check_closed_sweep(args: &ScaleArgs) -> Result<(), Error> {
+    if !args.rates.is_empty() {
+        return Err(usage("--rates makes a capacity sweep: plan it as one (RatesPlan)".into()));
+    }
+    if !args.models.is_empty() || args.slo.is_some() {
+        return Err(usage(
+            "--models and --slo belong to a capacity sweep: give --rates too (e.g. --rates 100,200,400)".into(),
+        ));
+    }
+    arrivals(&args.arrivals, false).map(drop)
+}
+
 impl ScalePlan {
     pub fn from_args(args: &ScaleArgs) -> Result<Self, Error> {
-        let requests = requests(args.requests)?;
-        let model = args.model;
+        check_closed_sweep(args)?;
+        let requests = requests(args.requests.unwrap_or(DEFAULT_REQUESTS))?;
+        let model = args.model.unwrap_or(ModelKind::Threads);
         if model.info().concurrency == Concurrency::One {
             return Err(usage(format!("{} has no N to sweep: sweep threads, async or async-mt", model.name())));
         }
-        if args.workers.is_empty() {
-            return Err(usage("--workers is empty: give the N values to sweep, e.g. 50,100,200,1000".into()));
-        }
-        let mut settings = Vec::with_capacity(args.workers.len());
-        for &w in &args.workers {
+        let workers = if args.workers.is_empty() { &DEFAULT_WORKERS[..] } else { &args.workers[..] };
+        let mut settings = Vec::with_capacity(workers.len());
+        for &w in workers {
             let w = at_least_one("--workers", w)?;
             if w > MAX_CONCURRENCY as u64 {
                 return Err(usage(format!("--workers {w} is more than the {MAX_CONCURRENCY} accepted")));
@@ -741,7 +760,8 @@ impl ScalePlan {
             settings.push(w as usize);
         }
         settings.sort_unstable();
-        let baseline = if args.no_baseline { None } else { Some(args.baseline) };
+        let async_all = ModelSpec::new(ModelKind::Async, None);
+        let baseline = if args.no_baseline { None } else { Some(args.baseline.unwrap_or(async_all)) };
         let most = ModelSpec::new(model, settings.last().copied());
         let cells: Vec<ModelSpec> = [Some(most), baseline].into_iter().flatten().collect();
         check_models(&cells, requests)?;
@@ -795,6 +815,108 @@ impl ScalePlan {
     pub fn max_connections(&self) -> usize {
         let s = &self.settings;
         s.points().iter().chain(s.baseline.iter()).map(|m| m.concurrency(s.requests)).max().unwrap_or(1)
+    }
+}
+
+/// A validated capacity sweep (`scale --rates`).
+#[derive(Debug, Clone)]
+pub struct RatesPlan {
+    /// The sweep as the report records it: the rates ascending, no duplicates.
+    pub settings: RatesSettings,
+    /// Requests of a point at each rate (in the order of `settings.rates_per_s`).
+    pub tasks: Vec<usize>,
+    pub target: TargetPlan,
+    pub requests: RequestPlan,
+    pub env: ModelEnv,
+    pub output: OutputPlan,
+    /// The most connections a point holds at once (Little's law at the highest rate).
+    pub connections: usize,
+}
+
+/// The pool size of a model named without N in a capacity sweep (as `io`'s `--workers`).
+pub const RATES_DEFAULT_WORKERS: usize = 50;
+
+/// Why a capacity sweep is not split into segments: each point's verdict (the first rate whose
+/// p99 passes the objective, checked against Little's law) needs the whole offered rate through
+/// one client, and the merge has no rule for a rates experiment.
+pub const RATES_UNSPLIT: &str = "--segment: a capacity sweep (scale --rates) cannot be split into segments (each rate's verdict needs its whole schedule from one client): run it whole, or split an `io --rate R` run per rate";
+
+/// Refuses the options of a sweep of N in a capacity sweep, and a split.
+fn check_rates_sweep(args: &ScaleArgs) -> Result<(), Error> {
+    let refused = [
+        (
+            !args.workers.is_empty(),
+            "--workers sweeps N; --rates sweeps the offered rate: give each model its N in --models (threads:50)",
+        ),
+        (args.model.is_some(), "--model sweeps one model's N: with --rates, list the models with --models"),
+        (
+            args.baseline.is_some() || args.no_baseline,
+            "a capacity sweep compares its --models with each other: it has no --baseline",
+        ),
+        (args.task.py_task.is_some(), "--rates loads the HTTP workload: the user's Python task runs closed loops only"),
+        (args.split.segment.is_some() || args.split.segments.is_some(), RATES_UNSPLIT),
+        (
+            args.split.start_at.is_some() || args.split.run_slot.is_some(),
+            "--start-at and --run-slot align the segments of a split run, and a capacity sweep (scale --rates) is never split: run it without them",
+        ),
+    ];
+    match refused.iter().find(|(yes, _)| *yes) {
+        Some((_, why)) => Err(usage(why.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// The offered rates, ascending, each once.
+fn sweep_rates(rates: &[f64]) -> Result<Vec<f64>, Error> {
+    let mut sorted = rates.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(usage(format!("--rates lists {}/s twice", w[0])));
+    }
+    Ok(sorted)
+}
+
+impl RatesPlan {
+    pub fn from_args(args: &ScaleArgs) -> Result<Self, Error> {
+        check_rates_sweep(args)?;
+        let rates = sweep_rates(&args.rates)?;
+        if args.models.is_empty() {
+            return Err(usage("--rates loads --models: name them, e.g. --models threads:50,async".into()));
+        }
+        let models: Vec<ModelSpec> =
+            args.models.iter().map(|m| m.with_default_workers(RATES_DEFAULT_WORKERS)).collect();
+        check_open_models(&models)?;
+        if args.slo.is_some_and(|d| d.is_zero()) {
+            return Err(usage("--slo must be above zero (e.g. 250ms)".into()));
+        }
+        let arrivals = arrivals(&args.arrivals, true)?;
+        let tasks: Vec<usize> =
+            rates.iter().map(|&r| open_requests(r, &arrivals, args.requests)).collect::<Result<_, _>>()?;
+        check_models(&models, tasks.iter().copied().max().unwrap_or(1))?;
+        let shape = request_plan(&args.target)?;
+        let env = model_env(&args.model_opts)?;
+        let client = client_settings(&args.target, &args.client, &shape, &env)?;
+        let target = target_plan(&args.target, &shape)?;
+        let (top, most) = (rates.last().copied().unwrap_or(1.0), tasks.iter().copied().max().unwrap_or(1));
+        let connections = open_connections(top, &models, most, &target)?;
+        Ok(RatesPlan {
+            settings: RatesSettings {
+                models,
+                rates_per_s: rates,
+                arrivals,
+                requests: args.requests.map(|n| n as usize),
+                slo: args.slo,
+                client,
+                schedule: schedule(&args.repeat)?,
+                min_success: min_success(&args.repeat)?,
+            },
+            tasks,
+            target,
+            requests: shape,
+            env,
+            output: output_plan(&args.output)?,
+            connections,
+        })
     }
 }
 
@@ -924,7 +1046,7 @@ impl SuitePlan {
             (a.repeat, a.model_opts, a.output.quiet) = (args.repeat.clone(), args.model_opts.clone(), true);
             shared_target(&mut a.target);
             if smoke {
-                (a.requests, a.workers) = (20, vec![2, 4]);
+                (a.requests, a.workers) = (Some(20), vec![2, 4]);
             }
             Some(ScalePlan::from_args(&a)?)
         } else {

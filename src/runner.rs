@@ -18,11 +18,11 @@ use crate::model::arrivals::ArrivalTimes;
 use crate::model::dispatch::Released;
 use crate::model::{Job, ModelEnv, OpenPlan};
 use crate::plan::split::Split;
-use crate::plan::{CpuPlan, IoPlan, SPARE_FILES, ScalePlan, SuitePlan, TargetPlan};
+use crate::plan::{CpuPlan, IoPlan, RatesPlan, SPARE_FILES, ScalePlan, SuitePlan, TargetPlan};
 use crate::record::{
     Arrivals, Cell, CellInterpreter, CellStatus, ClientConfig, CpuExperiment, EmbeddedMode, Experiment, Interpreter,
-    IoExperiment, LatencyDistribution, LatencySummary, ModelSpec, OpenRun, PySettings, PyTaskSettings, Report,
-    RunRecord, SCHEMA_VERSION, ScaleExperiment, Tenth, cell_keys, timestamp_now,
+    IoExperiment, LatencyDistribution, LatencySummary, ModelSpec, OpenRun, PySettings, PyTaskSettings, RatesExperiment,
+    Report, RunRecord, SCHEMA_VERSION, ScaleExperiment, Tenth, cell_keys, timestamp_now,
 };
 use crate::segment::TaskSet;
 use crate::target::Target;
@@ -366,6 +366,28 @@ pub fn run_scale(plan: &ScalePlan, observer: &mut dyn Observer, stop: &Stop) -> 
     observer.target_ready(&session.target);
     let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop, split: &plan.split };
     one_experiment(scale_experiment(plan, &session.target), &bench, observer)
+}
+
+/// The capacity sweep of a plan: every model at every rate, model by model, lowest rate first.
+fn rates_experiment(plan: &RatesPlan, target: &Target) -> Experiment {
+    let s = &plan.settings;
+    let points: Vec<(f64, usize)> = s.rates_per_s.iter().copied().zip(plan.tasks.iter().copied()).collect();
+    let cells = s
+        .models
+        .iter()
+        .flat_map(|&m| points.iter().map(move |&(rate, n)| Cell::pending(m, n, n).at_rate(Some(rate))))
+        .collect();
+    Experiment::Rates(RatesExperiment { settings: s.clone(), target: target.info(), cells })
+}
+
+/// Runs a capacity sweep: every model at every offered rate against one target.
+pub fn run_rates(plan: &RatesPlan, observer: &mut dyn Observer, stop: &Stop) -> anyhow::Result<Report> {
+    let session = Session::start(&plan.target, &plan.requests, &plan.settings.client.config, plan.connections, None)?;
+    observer.target_ready(&session.target);
+    // A capacity sweep is never split (its plan refuses --segment and --start-at): it runs whole.
+    let whole = Split::default();
+    let bench = Bench { spec: &session.spec, target: Some(&session.target), env: &plan.env, stop, split: &whole };
+    one_experiment(rates_experiment(plan, &session.target), &bench, observer)
 }
 
 /// Runs a `cpu` plan: every model on the prime-counting tasks; no target.

@@ -161,6 +161,7 @@ mod tests {
                 heap_at_reset_bytes: None,
             },
             latency_excess: None,
+            resume_lag: None,
         }
     }
 

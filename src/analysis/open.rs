@@ -72,17 +72,18 @@ impl<'a> OpenFigures<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::analysis::figures::summarize_cell;
     use crate::record::{CellStatus, Measured, ModelSpec, OpenRun, RunRecord};
 
-    fn latency(p50_ms: u64, p99_ms: u64) -> LatencySummary {
-        let us = |ms: u64| ms * 1000;
+    /// A latency summary of p50 and p99 in milliseconds.
+    pub(crate) fn latency(p50_ms: f64, p99_ms: f64) -> LatencySummary {
+        let us = |ms: f64| (ms * 1000.0) as u64;
         LatencySummary {
             count: 100,
             min_us: us(p50_ms),
-            mean_us: us(p50_ms) as f64,
+            mean_us: p50_ms * 1000.0,
             p50_us: us(p50_ms),
             p90_us: us(p99_ms),
             p99_us: us(p99_ms),
@@ -90,24 +91,27 @@ mod tests {
         }
     }
 
-    fn cell(achieved: f64, lateness_p99_us: u64) -> Cell {
+    /// A cell of `model` offered `rate`, one run: it achieved `achieved` per second, with latency
+    /// p99 `p99_ms` as users saw it, served in 50 ms (p50) to 51 ms (p99); the generator was
+    /// `late_us` late at p99; its corrected latency grew from 60 ms to 510 ms over the tenths.
+    pub(crate) fn open_cell(model: &str, rate: f64, achieved: f64, p99_ms: f64, late_us: u64) -> Cell {
         let tenth = |ms: f64| Tenth { ok: 10, corrected_mean_us: ms * 1e3, service_mean_us: 50e3 };
         let open = OpenRun {
-            offered_per_s: 160.0,
+            offered_per_s: rate,
             achieved_per_s: Some(achieved),
             scheduled: 100,
             released: 100,
             dropped: 0,
             queue_peak: 40,
-            lateness: Some(LatencySummary { p99_us: lateness_p99_us, ..latency(0, 0) }),
-            queue: Some(latency(200, 480)),
-            corrected: Some(latency(250, 530)),
+            lateness: Some(LatencySummary { p99_us: late_us, ..latency(0.0, 0.0) }),
+            queue: Some(latency(200.0, 480.0)),
+            corrected: Some(latency(p99_ms / 2.0, p99_ms)),
             tenths: (0..10).map(|i| tenth(60.0 + 50.0 * i as f64)).collect(),
         };
         let measured = Measured { wall_ns: 1_000_000_000, ..Measured::blank() };
-        let run =
-            RunRecord { measured, latency_ok: Some(latency(50, 51)), open: Some(open), ..RunRecord::blank(100, 100) };
-        let mut c = Cell::pending("threads:4".parse::<ModelSpec>().unwrap(), 100, 100).at_rate(Some(160.0));
+        let service = Some(latency(50.0, 51.0));
+        let run = RunRecord { measured, latency_ok: service, open: Some(open), ..RunRecord::blank(100, 100) };
+        let mut c = Cell::pending(model.parse::<ModelSpec>().unwrap(), 100, 100).at_rate(Some(rate));
         c.status = CellStatus::Ok;
         c.runs = vec![run];
         c.summary = summarize_cell(&c);
@@ -116,7 +120,7 @@ mod tests {
 
     #[test]
     fn an_open_cell_says_whether_it_kept_up_and_how_its_wait_grew() {
-        let behind = cell(80.0, 300);
+        let behind = open_cell("threads:4", 160.0, 80.0, 530.0, 300);
         let f = OpenFigures::of(&behind).unwrap();
         assert!(!f.kept_up(), "80 of 160 offered");
         assert!(!f.tool_bound(1000));
@@ -124,7 +128,7 @@ mod tests {
         assert_eq!(f.service.unwrap().p99_us, 51_000);
         let growth = f.growth().unwrap();
         assert!((growth - 510.0 / 60.0).abs() < 1e-9, "{growth}");
-        let fine = cell(158.0, 1500);
+        let fine = open_cell("threads:4", 160.0, 158.0, 60.0, 1500);
         let f = OpenFigures::of(&fine).unwrap();
         assert!(f.kept_up() && f.tool_bound(1000));
         assert!(OpenFigures::of(&Cell::pending("async".parse().unwrap(), 1, 1)).is_none());

@@ -413,6 +413,11 @@ pub fn from_plan_args(args: &crate::cli::PlanArgs) -> Result<(Loaded, std::path:
             let path = plan_path(&mut a.output.out, &a.split)?;
             (Loaded::Io(Box::new(IoPlan::from_task_args(&a)?)), path, a.output.force)
         }
+        C::Scale(a) if !a.rates.is_empty() => {
+            return Err(usage(
+                "concbench plan: a capacity sweep (scale --rates) cannot be split into segments, so it has no plan file: run `concbench scale --rates …` itself".into(),
+            ));
+        }
         C::Scale(mut a) => {
             let path = plan_path(&mut a.output.out, &a.split)?;
             (Loaded::Scale(Box::new(ScalePlan::from_args(&a)?)), path, a.output.force)

@@ -29,11 +29,11 @@ pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
 pub use segment::{RawHistograms, RawRun, SegmentInfo, SegmentPart, Segments};
 pub use server::{
-    FaultCounts, Faults, LatencyExcess, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot,
+    FaultCounts, Faults, LatencyProfile, MicrosHistogram, Rate, ServerConfig, ServerProcess, StatsSnapshot,
 };
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
-    Method, RequestSettings, ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
+    Method, RatesSettings, RequestSettings, ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
 };
 
 /// Version of the JSON layout; bumped on any incompatible change.
@@ -71,6 +71,8 @@ pub enum Experiment {
     Scale(ScaleExperiment),
     /// Sections 4 and 5: CPU-bound prime counting under every model.
     Cpu(CpuExperiment),
+    /// A capacity sweep (`scale --rates`): every model at every offered rate, in an open model.
+    Rates(RatesExperiment),
 }
 
 impl Experiment {
@@ -80,6 +82,7 @@ impl Experiment {
             Experiment::Io(_) => "io",
             Experiment::Scale(_) => "scale",
             Experiment::Cpu(_) => "cpu",
+            Experiment::Rates(_) => "rates",
         }
     }
 
@@ -93,6 +96,7 @@ impl Experiment {
                 (None, i) => &mut s.points[i],
             },
             Experiment::Cpu(c) => &mut c.cells[i],
+            Experiment::Rates(r) => &mut r.cells[i],
         }
     }
 
@@ -102,6 +106,8 @@ impl Experiment {
             Experiment::Io(e) => e.settings.requests,
             Experiment::Scale(e) => e.settings.requests,
             Experiment::Cpu(e) => e.settings.tasks,
+            // Its points differ in length (a capacity sweep is never split): the longest.
+            Experiment::Rates(e) => e.cells.iter().map(|c| c.tasks_per_run).max().unwrap_or(0),
         }
     }
 
@@ -111,6 +117,7 @@ impl Experiment {
             Experiment::Io(e) => e.settings.min_success,
             Experiment::Scale(e) => e.settings.min_success,
             Experiment::Cpu(e) => e.settings.min_success,
+            Experiment::Rates(e) => e.settings.min_success,
         }
     }
 
@@ -120,6 +127,7 @@ impl Experiment {
             Experiment::Io(e) => &e.settings.schedule,
             Experiment::Scale(e) => &e.settings.schedule,
             Experiment::Cpu(e) => &e.settings.schedule,
+            Experiment::Rates(e) => &e.settings.schedule,
         }
     }
 
@@ -129,6 +137,7 @@ impl Experiment {
             Experiment::Io(io) => io.cells.iter().collect(),
             Experiment::Scale(s) => s.baseline.iter().map(|b| &**b).chain(s.points.iter()).collect(),
             Experiment::Cpu(c) => c.cells.iter().collect(),
+            Experiment::Rates(r) => r.cells.iter().collect(),
         }
     }
 
@@ -138,6 +147,7 @@ impl Experiment {
             Experiment::Io(e) => e.settings.python.as_ref(),
             Experiment::Scale(e) => e.settings.python.as_ref(),
             Experiment::Cpu(e) => e.settings.python.as_ref(),
+            Experiment::Rates(_) => None,
         }
     }
 
@@ -146,7 +156,7 @@ impl Experiment {
         match self {
             Experiment::Io(e) => e.settings.task.as_ref(),
             Experiment::Scale(e) => e.settings.task.as_ref(),
-            Experiment::Cpu(_) => None,
+            Experiment::Cpu(_) | Experiment::Rates(_) => None,
         }
     }
 
@@ -155,6 +165,7 @@ impl Experiment {
         match self {
             Experiment::Io(e) => Some(&e.target),
             Experiment::Scale(e) => Some(&e.target),
+            Experiment::Rates(e) => Some(&e.target),
             Experiment::Cpu(_) => None,
         }
     }
@@ -163,6 +174,7 @@ impl Experiment {
     pub fn arrivals(&self) -> Option<&Arrivals> {
         match self {
             Experiment::Io(e) => e.settings.open.as_ref().map(|o| &o.arrivals),
+            Experiment::Rates(e) => Some(&e.settings.arrivals),
             Experiment::Scale(_) | Experiment::Cpu(_) => None,
         }
     }
@@ -172,6 +184,7 @@ impl Experiment {
         match self {
             Experiment::Io(e) => Some(&e.settings.client),
             Experiment::Scale(e) => Some(&e.settings.client),
+            Experiment::Rates(e) => Some(&e.settings.client),
             Experiment::Cpu(_) => None,
         }
     }
@@ -192,6 +205,22 @@ pub struct ScaleExperiment {
     pub baseline: Option<Box<Cell>>,
     /// One cell per swept setting, in the order of `settings.settings`.
     pub points: Vec<Cell>,
+}
+
+/// A capacity sweep: every model at every offered rate, each cell one (model, rate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatesExperiment {
+    pub settings: RatesSettings,
+    pub target: TargetInfo,
+    /// Model by model (in the order of `settings.models`), each at every rate, lowest first.
+    pub cells: Vec<Cell>,
+}
+
+impl RatesExperiment {
+    /// The cells of `model`, lowest rate first.
+    pub fn cells_of(&self, model: &ModelSpec) -> Vec<&Cell> {
+        self.cells.iter().filter(|c| c.model == *model).collect()
+    }
 }
 
 /// Sections 4 and 5: prime counting under every model.
@@ -282,11 +311,16 @@ impl Cell {
         self.tasks_per_run < self.tasks_total
     }
 
-    /// The model as written, with its interpreter for a py model: `py-threads:2 [3.13.5t, no GIL]`.
+    /// The model as written, with its interpreter for a py model (`py-threads:2 [3.13.5t, no
+    /// GIL]`) and its offered rate in an open model (`threads:50 @ 800/s`).
     pub fn label(&self) -> String {
-        match &self.interpreter {
+        let model = match &self.interpreter {
             Some(i) => format!("{} [{}]", self.model, i.label()),
             None => self.model.to_string(),
+        };
+        match self.offered_per_s {
+            Some(rate) => format!("{model} @ {rate}/s"),
+            None => model,
         }
     }
 }
@@ -472,10 +506,25 @@ impl Report {
     }
 }
 
+impl RatesExperiment {
+    /// Its cells are its models at its rates, in order.
+    fn check(&self) -> Result<(), String> {
+        let s = &self.settings;
+        let keys: Vec<(ModelSpec, Option<f64>)> =
+            s.models.iter().flat_map(|&m| s.rates_per_s.iter().map(move |&r| (m, Some(r)))).collect();
+        let cells: Vec<(ModelSpec, Option<f64>)> = self.cells.iter().map(|c| (c.model, c.offered_per_s)).collect();
+        if cells != keys {
+            return Err(format!("its cells ({}) are not its models at its rates", cells.len()));
+        }
+        Ok(())
+    }
+}
+
 impl Experiment {
     /// The cells are those its settings list, with their task counts (`part`'s share of them).
     fn check(&self, part: crate::segment::Segment) -> Result<(), String> {
         let (models, total): (Vec<ModelSpec>, usize) = match self {
+            Experiment::Rates(x) => return x.check(),
             Experiment::Io(x) => (x.settings.models.clone(), x.settings.requests),
             Experiment::Scale(x) => {
                 let mut m: Vec<ModelSpec> = x.settings.baseline.into_iter().collect();

@@ -54,6 +54,20 @@ pub struct Arrivals {
     pub lateness_bound_us: u64,
 }
 
+impl Default for Arrivals {
+    /// Uniform arrivals, seed 1, no duration (a request count), no bound on the queue, the
+    /// [`LATENESS_BOUND`].
+    fn default() -> Self {
+        Arrivals {
+            process: ArrivalProcess::Uniform,
+            seed: 1,
+            duration: None,
+            max_queue: None,
+            lateness_bound_us: LATENESS_BOUND.as_micros() as u64,
+        }
+    }
+}
+
 /// Requests in flight at once when `rate` arrive per second and each takes `latency` (Little's
 /// law), rounded up.
 pub fn little_in_flight(rate: f64, latency: Duration) -> usize {

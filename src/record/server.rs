@@ -291,23 +291,29 @@ pub struct StatsSnapshot {
     #[serde(default)]
     pub faults: FaultCounts,
     pub process: ServerProcess,
-    /// How much later than asked each answer came: applied − asked latency (never negative: the
-    /// timer never answers early). `None` before any answer, and from servers that did not say.
+    /// How much later than asked each answer was released by the latency timer: applied − asked
+    /// latency (never negative: the timer never releases early). `None` before any answer, and
+    /// from servers that did not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_excess: Option<LatencyExcess>,
+    pub latency_excess: Option<MicrosHistogram>,
+    /// How long after its release each answer's handler ran again: the server's runtime busy with
+    /// other answers (a burst of them due at once) or short of a core. The client waits for it
+    /// too, beyond the applied latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_lag: Option<MicrosHistogram>,
 }
 
-/// A histogram of applied − asked latency, in microseconds: every value recorded with its count,
-/// ascending (an HDR histogram's buckets, 3 significant figures), so runs can be merged.
+/// A histogram in microseconds: every value recorded with its count, ascending (an HDR
+/// histogram's buckets, 3 significant figures), so runs can be merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LatencyExcess {
+pub struct MicrosHistogram {
     pub buckets_us: Vec<(u64, u64)>,
 }
 
-impl LatencyExcess {
+impl MicrosHistogram {
     /// The buckets of `h` (empty when it is).
     pub fn of(h: &hdrhistogram::Histogram<u64>) -> Self {
-        LatencyExcess { buckets_us: h.iter_recorded().map(|v| (v.value_iterated_to(), v.count_at_value())).collect() }
+        MicrosHistogram { buckets_us: h.iter_recorded().map(|v| (v.value_iterated_to(), v.count_at_value())).collect() }
     }
 
     /// Answers counted.
@@ -316,12 +322,12 @@ impl LatencyExcess {
     }
 
     /// Several histograms as one (their buckets added up).
-    pub fn merged<'a>(all: impl IntoIterator<Item = &'a LatencyExcess>) -> LatencyExcess {
+    pub fn merged<'a>(all: impl IntoIterator<Item = &'a MicrosHistogram>) -> MicrosHistogram {
         let mut sum: std::collections::BTreeMap<u64, u64> = Default::default();
         for (us, n) in all.into_iter().flat_map(|e| e.buckets_us.iter()) {
             *sum.entry(*us).or_default() += n;
         }
-        LatencyExcess { buckets_us: sum.into_iter().collect() }
+        MicrosHistogram { buckets_us: sum.into_iter().collect() }
     }
 
     /// The value at quantile `q` (0 to 1) in microseconds; `None` when empty.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Concurrency, ModelKind, ModelSpec};
-use super::open::OpenLoad;
+use super::open::{Arrivals, OpenLoad};
 use super::python::{PySettings, PyTaskSettings};
 use super::server::ServerConfig;
 
@@ -341,6 +341,30 @@ impl ScaleSettings {
     pub fn points(&self) -> Vec<ModelSpec> {
         self.settings.iter().map(|&n| ModelSpec::new(self.model, Some(n))).collect()
     }
+}
+
+/// Settings of a capacity sweep (`scale --rates`): every model at every offered rate, in an open
+/// model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatesSettings {
+    pub models: Vec<ModelSpec>,
+    /// Requests offered per second, one point each, ascending.
+    pub rates_per_s: Vec<f64>,
+    #[serde(flatten)]
+    pub arrivals: Arrivals,
+    /// Requests per point when given as a count (`--requests`); `None`: those due within the
+    /// duration, at each rate.
+    #[serde(default)]
+    pub requests: Option<usize>,
+    /// The latency p99 (as users see it) a point must stay within (`--slo`); `None`: twice the
+    /// p99 the model showed at the lowest rate.
+    #[serde(default, rename = "slo_ms", with = "crate::units::serde_ms_opt")]
+    pub slo: Option<Duration>,
+    pub client: ClientSettings,
+    pub schedule: Schedule,
+    /// See [`IoSettings::min_success`].
+    #[serde(default = "all_must_succeed")]
+    pub min_success: f64,
 }
 
 /// Settings of the CPU-bound experiment.

@@ -40,7 +40,7 @@ use serde::Serialize;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
-use crate::record::{FaultCounts, LatencyExcess, ServerConfig, ServerProcess, StatsSnapshot};
+use crate::record::{FaultCounts, MicrosHistogram, ServerConfig, ServerProcess, StatsSnapshot};
 pub use faults::{Draw, Fault};
 pub use latency::Sample;
 
@@ -81,39 +81,47 @@ struct Stats {
     cpu_user_us_at_reset: AtomicU64,
     cpu_sys_us_at_reset: AtomicU64,
     /// Applied − asked latency of every answer, in microseconds.
-    excess_us: ExcessHistogram,
+    excess_us: MicrosRecorder,
+    /// From an answer's release by the timer to its handler running again, in microseconds.
+    resume_lag_us: MicrosRecorder,
 }
 
-/// Applied − asked latency in microseconds, up to a minute late, 3 significant figures.
-struct ExcessHistogram(Mutex<Histogram<u64>>);
+/// Durations in microseconds, up to a minute, 3 significant figures.
+struct MicrosRecorder(Mutex<Histogram<u64>>);
 
-impl Default for ExcessHistogram {
+impl Default for MicrosRecorder {
     fn default() -> Self {
-        ExcessHistogram(Mutex::new(Histogram::new_with_bounds(1, 60_000_000, 3).expect("static bounds are valid")))
+        MicrosRecorder(Mutex::new(Histogram::new_with_bounds(1, 60_000_000, 3).expect("static bounds are valid")))
     }
 }
 
-impl ExcessHistogram {
+impl MicrosRecorder {
     fn lock(&self) -> std::sync::MutexGuard<'_, Histogram<u64>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn record(&self, d: Duration) {
+        self.lock().saturating_record(d.as_micros() as u64);
+    }
+
+    /// Its buckets, when it holds any.
+    fn buckets(&self) -> Option<MicrosHistogram> {
+        let h = self.lock();
+        (!h.is_empty()).then(|| MicrosHistogram::of(&h))
     }
 }
 
 impl Stats {
-    /// Counts one answer's latency: asked `want`, waited `applied`.
-    fn applied(&self, want: Duration, applied: Duration) {
+    /// Counts one answer's latency: asked `want`, released by the timer after `applied`, its
+    /// handler running again `lag` after that.
+    fn applied(&self, want: Duration, applied: Duration, lag: Duration) {
         self.latency_requested_us_total.fetch_add(want.as_micros() as u64, Relaxed);
         let applied_us = applied.as_micros() as u64;
         self.latency_applied_us_total.fetch_add(applied_us, Relaxed);
         self.latency_applied_us_min.fetch_min(applied_us, Relaxed);
         self.latency_applied_us_max.fetch_max(applied_us, Relaxed);
-        let excess = applied.saturating_sub(want).as_micros() as u64;
-        self.excess_us.lock().saturating_record(excess);
-    }
-
-    fn excess(&self) -> Option<LatencyExcess> {
-        let h = self.excess_us.lock();
-        (!h.is_empty()).then(|| LatencyExcess::of(&h))
+        self.excess_us.record(applied.saturating_sub(want));
+        self.resume_lag_us.record(lag);
     }
 }
 
@@ -230,7 +238,8 @@ impl Shared {
                 heap_current_bytes: heap.map(|h| h.current_bytes as u64),
                 heap_at_reset_bytes: heap.map(|_| s.heap_at_reset.load(Relaxed)),
             },
-            latency_excess: s.excess(),
+            latency_excess: s.excess_us.buckets(),
+            resume_lag: s.resume_lag_us.buckets(),
         }
     }
 
@@ -258,6 +267,7 @@ impl Shared {
             counter.store(0, Relaxed);
         }
         s.excess_us.lock().reset();
+        s.resume_lag_us.lock().reset();
         let heap = crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64);
         s.heap_at_reset.store(heap, Relaxed);
         let (user_us, sys_us) = cpu_us();
@@ -398,10 +408,8 @@ async fn item(
     }
     let want = shared.cfg.latency.sample(shared.cfg.seed, id);
     let t0 = Instant::now();
-    if !want.is_zero() {
-        shared.timer.sleep_until(t0 + want).await;
-    }
-    s.applied(want, t0.elapsed());
+    let released = if want.is_zero() { t0 } else { shared.timer.sleep_until(t0 + want).await };
+    s.applied(want, released - t0, released.elapsed());
     s.responses.fetch_add(1, Relaxed);
     if let Fault::Error(code) = fault {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

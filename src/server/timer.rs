@@ -23,15 +23,29 @@ use std::time::Instant;
 
 use crate::measure::clock::{Pacer, Wait, spin_until, tight_timer_slack};
 
-/// The waker of one pending sleep: taken when it fires, emptied when the sleep is dropped.
+/// One pending sleep: its waker (taken when it fires, emptied when the sleep is dropped) and
+/// when the timer released it.
 #[derive(Default)]
 struct Slot {
-    waker: Mutex<Option<Waker>>,
+    state: Mutex<SlotState>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    waker: Option<Waker>,
+    released: Option<Instant>,
 }
 
 impl Slot {
-    fn lock(&self) -> MutexGuard<'_, Option<Waker>> {
-        self.waker.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, SlotState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The timer's release at `now`: the waker to wake, unless the sleep was dropped.
+    fn release(&self, now: Instant) -> Option<Waker> {
+        let mut s = self.lock();
+        s.released = Some(now);
+        s.waker.take()
     }
 }
 
@@ -104,7 +118,8 @@ impl Timer {
         Ok(Timer { _thread: Arc::new(ThreadGuard(shared.clone())), shared })
     }
 
-    /// A future ready once `at` has passed.
+    /// A future ready once `at` has passed, with the instant the timer released it (or, when it
+    /// found the deadline passed on its own, the instant it did).
     pub fn sleep_until(&self, at: Instant) -> Sleep<'_> {
         Sleep { timer: self, at, slot: None }
     }
@@ -128,29 +143,37 @@ pub struct Sleep<'a> {
     slot: Option<Arc<Slot>>,
 }
 
-impl Future for Sleep<'_> {
-    type Output = ();
+impl Sleep<'_> {
+    /// When it was released, once its deadline has passed: by the timer, or now.
+    fn released(&self, now: Instant) -> Option<Instant> {
+        (now >= self.at).then(|| self.slot.as_ref().and_then(|s| s.lock().released).unwrap_or(now))
+    }
+}
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if Instant::now() >= self.at {
-            return Poll::Ready(());
+impl Future for Sleep<'_> {
+    type Output = Instant;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Instant> {
+        if let Some(at) = self.released(Instant::now()) {
+            return Poll::Ready(at);
         }
         match &self.slot {
             None => {
-                let slot = Arc::new(Slot { waker: Mutex::new(Some(cx.waker().clone())) });
+                let state = SlotState { waker: Some(cx.waker().clone()), released: None };
+                let slot = Arc::new(Slot { state: Mutex::new(state) });
                 self.timer.register(self.at, slot.clone());
                 self.slot = Some(slot);
             }
             Some(slot) => {
-                let mut waker = slot.lock();
-                if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                    *waker = Some(cx.waker().clone());
+                let mut s = slot.lock();
+                if !s.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    s.waker = Some(cx.waker().clone());
                 }
-                drop(waker);
+                drop(s);
                 // The timer may have fired (taking the old waker) before the new one was stored:
                 // then the deadline has passed.
-                if Instant::now() >= self.at {
-                    return Poll::Ready(());
+                if let Some(at) = self.released(Instant::now()) {
+                    return Poll::Ready(at);
                 }
             }
         }
@@ -161,7 +184,7 @@ impl Future for Sleep<'_> {
 impl Drop for Sleep<'_> {
     fn drop(&mut self) {
         if let Some(slot) = &self.slot {
-            slot.lock().take();
+            slot.lock().waker.take();
         }
     }
 }
@@ -182,7 +205,7 @@ fn run(shared: &Shared) {
             Wait::Ready => {
                 while heap.peek().is_some_and(|Reverse(e)| e.at <= now) {
                     let Reverse(entry) = heap.pop().expect("peeked");
-                    due.extend(entry.slot.lock().take());
+                    due.extend(entry.slot.release(now));
                 }
                 drop(heap);
                 due.drain(..).for_each(Waker::wake);
@@ -220,8 +243,8 @@ mod tests {
                 let timer = timer.clone();
                 set.spawn(async move {
                     let at = Instant::now() + Duration::from_micros(2_000 + 37 * (i % 100));
-                    timer.sleep_until(at).await;
-                    Instant::now() >= at
+                    let released = timer.sleep_until(at).await;
+                    released >= at && Instant::now() >= released
                 });
             }
             while let Some(on_time) = set.join_next().await {
@@ -242,5 +265,53 @@ mod tests {
             tokio::time::timeout(Duration::from_secs(5), timer.sleep_until(soon)).await.expect("woken");
             assert!(Instant::now() >= soon);
         });
+    }
+}
+/// A probe run by hand (`cargo test --release --lib -- --ignored timer_probe --nocapture`):
+/// 200 sleeps due 100 ms ahead, at one instant or spread, and how late the timer released them
+/// and their tasks resumed. It prints; it asserts nothing (the figures are the machine's).
+#[cfg(test)]
+mod probe {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    #[ignore]
+    fn timer_probe() {
+        let timer = Timer::start().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        for spread_us in [0u64, 10, 100] {
+            let all: Vec<(u64, u64)> = rt.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                let base = Instant::now() + Duration::from_millis(100);
+                for i in 0..200u64 {
+                    let timer = timer.clone();
+                    set.spawn(async move {
+                        let at = base + Duration::from_micros(spread_us * i);
+                        let released = timer.sleep_until(at).await;
+                        ((released - at).as_micros() as u64, (Instant::now() - at).as_micros() as u64)
+                    });
+                }
+                let mut v = Vec::new();
+                while let Some(x) = set.join_next().await {
+                    v.push(x.unwrap());
+                }
+                v
+            });
+            for (what, mut late) in [
+                ("released", all.iter().map(|x| x.0).collect::<Vec<_>>()),
+                ("resumed", all.iter().map(|x| x.1).collect()),
+            ] {
+                late.sort_unstable();
+                let q = |p: usize| late[p * late.len() / 100];
+                println!(
+                    "spread {spread_us} µs, {what}: p50 {} p90 {} p99 {} max {} µs",
+                    q(50),
+                    q(90),
+                    q(99),
+                    late[late.len() - 1]
+                );
+            }
+        }
     }
 }

@@ -258,6 +258,40 @@ term-queue-peak = queue
 term-dropped = dropped
 term-late-p99 = late p99
 
+## A capacity sweep (scale --rates): every model at every offered rate.
+
+rates-title = Capacity: latency as users see it against the offered rate
+rates-models = Models
+rates-rates = Offered rates
+rates-length = Requests per point
+rates-length-duration = those due within { $duration } at each rate
+rates-slo = Latency objective (p99 as users see it)
+rates-slo-default = { $factor }x the p99 each model showed at the lowest rate
+rates-slo-from-lowest = { $slo }, twice its p99 at the lowest rate
+rates-ok = ✓
+rates-fail-latency = ✗ p99
+rates-fail-throughput = ✗ throughput
+rates-little = { $x } req/s
+rates-little-none = no bound (no limit on requests in flight)
+rates-why-latency = its p99 as users see it was { $p99 }, above the objective of { $slo }
+rates-why-throughput = it achieved less than { $share }% of the rate offered
+rates-saturates = 📉 { $strong } (Little's law: { $little }): it first failed at { $rate } req/s offered, where { $why }; objective { $slo }
+    .strong = { $model } saturates at ~{ $capacity } req/s
+rates-holds = ✅ { $strong }, up to { $rate } req/s, at p99 { $p99 } as users see it (objective { $slo }; Little's law: { $little })
+    .strong = { $model } holds every rate tried
+rates-none = { $model }: no rate was measured
+rates-tool-bound = ⛔ { $strong } at { $rates } req/s the generator released requests later than its bound: those points are limited by concbench, not the model
+    .strong = { $model }, limited by the tool:
+col-verdict = Verdict
+term-verdict = verdict
+term-rates = concbench scale --rates: { $models } at { $rates } req/s to { $to }
+chart-rates-latency = Latency p99 as users see it against the offered rate (log scales): where a model saturates, its latency turns up
+chart-rates-throughput = Achieved against offered rate (log scales): a model that keeps up stays on the diagonal
+chart-offered = offered rate (req/s, log scale)
+chart-p99-ms = p99 as users see it (ms, log scale)
+chart-achieved = achieved (req/s, log scale)
+chart-diagonal = achieved = offered
+
 ## Section 4.
 
 s4-title = Multithread vs multiprocess, CPU-bound
@@ -417,10 +451,10 @@ target-embedded = { $strong } the embedded mock API over loopback HTTP ({ $mode 
     .strong = Target:
 target-external = { $strong } { $url } (external: server-side figures are not available)
     .strong = Target:
-target-applied = { $strong } { $applied } ms on average (asked { $requested } ms; max { $max } ms): timers are coarse, this is the figure to compare with
+target-applied = { $strong } { $applied } ms on average (asked { $requested } ms; max { $max } ms): the figure to compare the client's latency with
     .strong = Latency the server really applied:
-target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, max { $max } µs over { $n } answers (one timer thread for every answer; never early)
-    .strong = How much later than asked the server answered:
+target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, max { $max } µs over { $n } answers (one timer thread for every answer; never early); their handlers ran again { $lag50 } µs after that at p50, { $lag99 } µs at p99 (the server's runtime, busy with other answers or short of a core)
+    .strong = How much later than asked the server's timer released the answers:
 target-settings = { $keepalive } { $mode ->
     [on] on (connections reused)
     [prewarm] on, async connections opened before each measured run (--prewarm)
@@ -528,6 +562,7 @@ compare-setting = { $experiment }: { $setting } { $a } → { $b }
 compare-unmatched = not compared: { $what }
 compare-only-in = { $what } (only in { $side })
 compare-failed-in = { $what } (failed in { $side })
+compare-open = { $what } (an open model, --rate: its time is its schedule's, not a speed)
 compare-no-runs = { $what } (no runs to compare)
 setup-requests = requests
 setup-latency = latency

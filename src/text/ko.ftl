@@ -251,6 +251,40 @@ term-queue-peak = 대기열
 term-dropped = 버림
 term-late-p99 = 지각 p99
 
+## 용량 스윕 (scale --rates): 모든 방식을 모든 요청률로.
+
+rates-title = 용량: 제시한 요청률에 따른 사용자가 겪는 지연
+rates-models = 방식
+rates-rates = 제시한 요청률
+rates-length = 지점당 요청 수
+rates-length-duration = 각 요청률에서 { $duration } 안에 도착하는 요청
+rates-slo = 지연 목표 (사용자가 겪는 p99)
+rates-slo-default = 가장 낮은 요청률에서 각 방식의 p99의 { $factor }배
+rates-slo-from-lowest = { $slo } (가장 낮은 요청률에서의 p99의 두 배)
+rates-ok = ✓
+rates-fail-latency = ✗ p99
+rates-fail-throughput = ✗ 처리량
+rates-little = 초당 { $x }개
+rates-little-none = 한계 없음 (동시 요청 제한 없음)
+rates-why-latency = 사용자가 겪는 p99가 { $p99 }로 목표 { $slo }를 넘었습니다
+rates-why-throughput = 제시한 요청률의 { $share }%에 못 미쳤습니다
+rates-saturates = 📉 { $strong } (리틀의 법칙: { $little }): 처음 실패한 요청률은 초당 { $rate }개로, { $why }; 목표 { $slo }
+    .strong = { $model }: 초당 약 { $capacity }개에서 포화
+rates-holds = ✅ { $strong }: 초당 { $rate }개까지, 사용자가 겪는 p99 { $p99 } (목표 { $slo }; 리틀의 법칙: { $little })
+    .strong = { $model }: 시험한 모든 요청률을 감당
+rates-none = { $model }: 측정된 요청률 없음
+rates-tool-bound = ⛔ { $strong } 초당 { $rates }개에서 생성기가 한도보다 늦게 요청을 내보냈습니다: 그 지점은 방식이 아니라 concbench가 한계입니다
+    .strong = { $model }, 도구가 한계:
+col-verdict = 판정
+term-verdict = 판정
+term-rates = concbench scale --rates: { $models }, 초당 { $rates }개, 대상 { $to }
+chart-rates-latency = 제시한 요청률에 따른 사용자가 겪는 지연 p99 (로그 축): 방식이 포화하는 곳에서 지연이 꺾여 올라감
+chart-rates-throughput = 제시한 요청률에 따른 달성 처리량 (로그 축): 따라가는 방식은 대각선 위에 머묾
+chart-offered = 제시한 요청률 (초당 요청, 로그 축)
+chart-p99-ms = 사용자가 겪는 p99 (ms, 로그 축)
+chart-achieved = 달성 (초당 요청, 로그 축)
+chart-diagonal = 달성 = 제시
+
 ## 4장.
 
 s4-title = 멀티스레드 vs 멀티프로세스 CPU 바운드 성능 비교
@@ -407,10 +441,10 @@ target-embedded = { $strong } 내장 모의 API, 루프백 HTTP ({ $mode }), 지
     .strong = 대상:
 target-external = { $strong } { $url } (외부 서버: 서버 측 수치는 알 수 없음)
     .strong = 대상:
-target-applied = { $strong } 평균 { $applied } ms (요청값 { $requested } ms, 최대 { $max } ms): 타이머는 정밀하지 않으므로 이 값과 비교하세요
+target-applied = { $strong } 평균 { $applied } ms (요청값 { $requested } ms, 최대 { $max } ms): 클라이언트의 지연은 이 값과 비교하세요
     .strong = 서버가 실제로 적용한 지연:
-target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, 최대 { $max } µs ({ $n }개 응답; 모든 응답을 타이머 스레드 하나가 처리하며, 요청한 시간보다 일찍 응답하지 않음)
-    .strong = 서버가 요청한 지연보다 늦게 응답한 정도:
+target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, 최대 { $max } µs ({ $n }개 응답; 모든 응답을 타이머 스레드 하나가 처리하며, 요청한 시간보다 일찍 내보내지 않음); 그 뒤 처리기가 다시 실행되기까지 p50 { $lag50 } µs, p99 { $lag99 } µs (다른 응답을 처리하거나 코어가 모자란 서버 런타임)
+    .strong = 서버 타이머가 요청한 지연보다 늦게 응답을 내보낸 정도:
 target-settings = { $keepalive } { $mode ->
     [on] 켜짐 (연결 재사용)
     [prewarm] 켜짐, 비동기 연결은 측정 전에 미리 열어 둠 (--prewarm)
@@ -518,6 +552,7 @@ compare-setting = { $experiment }: { $setting } { $a } → { $b }
 compare-unmatched = 비교하지 않음: { $what }
 compare-only-in = { $what } ({ $side }에만 있음)
 compare-failed-in = { $what } ({ $side }에서 실패)
+compare-open = { $what } (개방형 모델, --rate: 시간은 일정이 정하므로 속도가 아님)
 compare-no-runs = { $what } (비교할 실행 없음)
 setup-requests = 요청 수
 setup-latency = 지연

@@ -149,7 +149,7 @@ pub fn spread_notes(t: &Text, s: &CellSummary) -> Vec<String> {
 pub fn failure_lines(t: &Text, cells: &[&Cell]) -> Vec<Inline> {
     let mut lines = Vec::new();
     for cell in cells {
-        let model = code(&cell.model.to_string());
+        let model = code(&cell.label());
         if let CellStatus::Failed { reason } = &cell.status {
             lines.push(rich(t, "fail-cell", &[("model", (&model).into()), ("reason", plain(reason).into())]));
         }
@@ -193,7 +193,8 @@ pub fn terminal_notes(doc: &mut Document, t: &Text, kind: &'static str, schedule
         doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
     doc.term(Block::Paragraph(schedule_line(t, schedule).into()));
-    let noted = cells.iter().filter_map(|c| {
+    // An open model's time is its schedule's: its spread says nothing of the model.
+    let noted = cells.iter().filter(|c| c.offered_per_s.is_none()).filter_map(|c| {
         let notes = spread_notes(t, &Figures::of(c)?.summary);
         let args = [("model", c.model.to_string().into()), ("notes", notes.join("; ").into())];
         (!notes.is_empty()).then(|| t.msg("term-spread", &args))
@@ -247,7 +248,10 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment) {
         doc.doc(Block::Chart(chart));
     }
     let cells = experiment.cells();
-    spread(doc, t, experiment.schedule(), &cells);
+    // An open model's time is its schedule's: its spread says nothing of the model.
+    if experiment.arrivals().is_none() {
+        spread(doc, t, experiment.schedule(), &cells);
+    }
     let failures = failure_lines(t, &cells);
     if !failures.is_empty() {
         doc.heading(2, t.get("failures-title"));
@@ -275,11 +279,13 @@ pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
 }
 
 /// Every chart, in report order, with the kind of experiment it shows: the one list of them.
-pub const CHARTS: [(&str, &str); 5] = [
+pub const CHARTS: [(&str, &str); 7] = [
     (chart::IO_TIME, "io"),
     (chart::IO_MEMORY, "io"),
     (chart::IO_LATENCY, "io"),
     (chart::SCALE_TIME, "scale"),
+    (chart::RATES_LATENCY, "rates"),
+    (chart::RATES_THROUGHPUT, "rates"),
     (chart::CPU_SPEEDUP, "cpu"),
 ];
 
@@ -289,6 +295,8 @@ pub mod chart {
     pub const IO_MEMORY: &str = "io-memory";
     pub const IO_LATENCY: &str = "io-latency";
     pub const SCALE_TIME: &str = "scale-time";
+    pub const RATES_LATENCY: &str = "rates-latency";
+    pub const RATES_THROUGHPUT: &str = "rates-throughput";
     pub const CPU_SPEEDUP: &str = "cpu-speedup";
 }
 
@@ -323,9 +331,11 @@ fn target_lines(t: &Text, target: &TargetInfo, client: &ClientSettings, cells: &
     let mut lines = where_to(t, target, cells);
     lines.extend(client_lines(t, client));
     match checksums_agree(cells.iter().copied()) {
-        Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
+        Some((true, Some(bytes))) => {
+            lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())]));
+        }
         Some((false, _)) => lines.push(led(t, "target-checksum-bad", &[])),
-        None => {}
+        Some((true, None)) | None => {}
     }
     lines
 }
@@ -350,11 +360,21 @@ fn where_to(t: &Text, target: &TargetInfo, cells: &[&Cell]) -> Vec<Inline> {
     lines
 }
 
-/// How late the embedded API's timer answered: applied − asked latency at p50, p99 and max.
+/// How late the embedded API's timer released the answers (applied − asked latency at p50, p99,
+/// max), and how long its runtime took to run a released answer's handler again.
 fn excess_line(t: &Text, cells: &[&Cell]) -> Option<Inline> {
-    let excess = crate::analysis::latency_excess(cells)?;
-    let us = |q: f64| Arg::from(excess.quantile_us(q).unwrap_or(0).to_string());
-    let args = [("p50", us(0.5)), ("p99", us(0.99)), ("max", us(1.0)), ("n", excess.count().into())];
+    let excess = crate::analysis::server_histogram(cells, |s| s.latency_excess.as_ref())?;
+    let lag = crate::analysis::server_histogram(cells, |s| s.resume_lag.as_ref()).unwrap_or_default();
+    let us =
+        |h: &crate::record::MicrosHistogram, q: f64| Arg::from(h.quantile_us(q).map_or(NONE.into(), |v| v.to_string()));
+    let args = [
+        ("p50", us(&excess, 0.5)),
+        ("p99", us(&excess, 0.99)),
+        ("max", us(&excess, 1.0)),
+        ("n", excess.count().into()),
+        ("lag50", us(&lag, 0.5)),
+        ("lag99", us(&lag, 0.99)),
+    ];
     Some(led(t, "target-excess", &args))
 }
 
@@ -413,7 +433,7 @@ fn target(doc: &mut Document, t: &Text, target: &TargetInfo, client: &ClientSett
         .filter_map(|c| {
             let s = Figures::of(c)?.run.server.as_ref()?;
             let args = [
-                ("model", code(&c.model.to_string()).into()),
+                ("model", code(&c.label()).into()),
                 ("requests", s.requests.into()),
                 ("peak", s.peak_inflight.into()),
                 ("connections", s.connections_accepted.into()),

@@ -9,6 +9,7 @@ mod cpu;
 mod doc;
 mod io;
 mod open;
+mod rates;
 mod scale;
 mod segments;
 pub mod words;
@@ -17,8 +18,8 @@ pub use common::{CHARTS, chart};
 pub use doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Span, Table};
 
 /// Every chart id a report can have.
-pub const CHART_IDS: [&str; 5] = {
-    let mut ids = [""; 5];
+pub const CHART_IDS: [&str; CHARTS.len()] = {
+    let mut ids = [""; CHARTS.len()];
     let mut i = 0;
     while i < CHARTS.len() {
         ids[i] = CHARTS[i].0;
@@ -60,6 +61,7 @@ pub fn report(report: &Report, t: &Text) -> Document {
             Experiment::Io(e) => io::push(&mut doc, t, e),
             Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
             Experiment::Cpu(e) => cpu::push(&mut doc, t, e, cores),
+            Experiment::Rates(e) => rates::push(&mut doc, t, e),
         }
         common::document_tail(&mut doc, t, experiment);
     }

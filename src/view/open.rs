@@ -3,7 +3,7 @@
 //! omission) beside its service time, the queue and drops, and whether the generator kept to its
 //! schedule; then how the wait grew over the run. The terminal shows the same table and lines.
 
-use super::common::{NONE, at, col, or_none, row, rss_peak, table, target_headline, terminal_notes};
+use super::common::{Col, NONE, at, col, or_none, row, rss_peak, table, target_headline, terminal_notes};
 use super::doc::{Block, Document, Inline, Item, Row, Show, Table};
 use super::words::{code, count, led, rich, secs};
 use crate::analysis::open::{KEPT_UP, OpenFigures};
@@ -37,7 +37,7 @@ pub fn rate_text(per_s: f64) -> String {
 }
 
 /// `–` or a latency percentile.
-fn ms(l: Option<LatencySummary>, q: fn(&LatencySummary) -> u64) -> Inline {
+pub(super) fn ms(l: Option<LatencySummary>, q: fn(&LatencySummary) -> u64) -> Inline {
     or_none(l, |l| fmt_ms_us(q(&l) as f64))
 }
 
@@ -65,30 +65,47 @@ fn facts(t: &Text, io: &IoExperiment, load: &OpenLoad) -> Vec<(String, Inline)> 
     ]
 }
 
-/// Every model's row: offered and achieved, latency corrected and served, the queue, the
-/// generator's lateness, memory and CPU.
-fn open_table(t: &Text, io: &IoExperiment, figures: &[Option<OpenFigures>]) -> Table {
+/// The columns of an open model's figures, for rows `R` that hold them (`of`): offered and
+/// achieved, latency as users see it and service time, the queue, drops, the generator's lateness.
+pub(super) fn figure_columns<'f, R: 'f>(t: &Text, of: fn(&R) -> &OpenFigures<'_>) -> Vec<Col<'f, R>> {
     let h = |id: &str| t.get(id);
     let per_s = |v: Option<f64>| or_none(v, rate_text);
-    let columns = vec![
-        col(h("term-model"), h("col-spec"), |f: &OpenFigures| Inline::code(f.figures.cell.model.to_string())),
-        col(h("term-ok-failed"), h("col-ok-failed"), |f: &OpenFigures| {
-            format!("{}/{}", f.figures.run.ok, f.figures.run.failed).into()
+    vec![
+        col(h("term-offered"), h("col-offered"), move |r: &R| per_s(Some(of(r).offered_per_s))),
+        col(h("term-achieved"), h("col-achieved"), move |r: &R| per_s(of(r).achieved_per_s)),
+        col(h("term-corrected-p50"), h("col-corrected-p50"), move |r: &R| ms(of(r).corrected, |l| l.p50_us)),
+        col(h("term-corrected-p99"), h("col-corrected-p99"), move |r: &R| ms(of(r).corrected, |l| l.p99_us)),
+        col(h("term-service-p50"), h("col-service-p50"), move |r: &R| ms(of(r).service, |l| l.p50_us)),
+        col(h("term-service-p99"), h("col-service-p99"), move |r: &R| ms(of(r).service, |l| l.p99_us)),
+        col(h("term-queue-peak"), h("col-queue-peak"), move |r: &R| of(r).queue_peak.to_string().into()),
+        col(h("term-dropped"), h("col-dropped"), move |r: &R| of(r).dropped.to_string().into()),
+        col(h("term-late-p99"), h("col-late-p99"), move |r: &R| ms(of(r).lateness, |l| l.p99_us)),
+        col(h("term-peak-rss"), h("col-peak-rss"), move |r: &R| rss_peak(&of(r).figures)),
+    ]
+}
+
+/// A model's spec and its tasks' ok/failed, the first columns of a row of open figures.
+pub(super) fn model_columns<'f, R: 'f>(t: &Text, of: fn(&R) -> &OpenFigures<'_>) -> Vec<Col<'f, R>> {
+    let h = |id: &str| t.get(id);
+    vec![
+        col(h("term-model"), h("col-spec"), move |r: &R| Inline::code(of(r).figures.cell.model.to_string())),
+        col(h("term-ok-failed"), h("col-ok-failed"), move |r: &R| {
+            format!("{}/{}", of(r).figures.run.ok, of(r).figures.run.failed).into()
         }),
-        col(h("term-offered"), h("col-offered"), move |f: &OpenFigures| per_s(Some(f.offered_per_s))),
-        col(h("term-achieved"), h("col-achieved"), move |f: &OpenFigures| per_s(f.achieved_per_s)),
-        col(h("term-corrected-p50"), h("col-corrected-p50"), |f: &OpenFigures| ms(f.corrected, |l| l.p50_us)),
-        col(h("term-corrected-p99"), h("col-corrected-p99"), |f: &OpenFigures| ms(f.corrected, |l| l.p99_us)),
-        col(h("term-service-p50"), h("col-service-p50"), |f: &OpenFigures| ms(f.service, |l| l.p50_us)),
-        col(h("term-service-p99"), h("col-service-p99"), |f: &OpenFigures| ms(f.service, |l| l.p99_us)),
-        col(h("term-queue-peak"), h("col-queue-peak"), |f: &OpenFigures| f.queue_peak.to_string().into()),
-        col(h("term-dropped"), h("col-dropped"), |f: &OpenFigures| f.dropped.to_string().into()),
-        col(h("term-late-p99"), h("col-late-p99"), |f: &OpenFigures| ms(f.lateness, |l| l.p99_us)),
-        col(h("term-peak-rss"), h("col-peak-rss"), |f: &OpenFigures| rss_peak(&f.figures)),
-        at(Some(h("term-cpu-time")), Some(h("col-cpu")), |f: &OpenFigures| {
-            secs(t, f.figures.run.measured.cpu()).into()
-        }),
-    ];
+    ]
+}
+
+/// The figures of a row that is them.
+fn itself<'r>(f: &'r OpenFigures<'_>) -> &'r OpenFigures<'r> {
+    f
+}
+
+/// Every model's row: its open figures, then the CPU it used.
+fn open_table(t: &Text, io: &IoExperiment, figures: &[Option<OpenFigures>]) -> Table {
+    let mut columns = model_columns(t, itself);
+    columns.extend(figure_columns(t, itself));
+    let cpu = |f: &OpenFigures| secs(t, f.figures.run.measured.cpu()).into();
+    columns.push(at(Some(t.get("term-cpu-time")), Some(t.get("col-cpu")), cpu));
     let rows: Vec<Row> = io
         .cells
         .iter()

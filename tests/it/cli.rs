@@ -261,6 +261,37 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
             "--rate: py-async runs closed loops only",
         ),
         (&["cpu", "--rate", "100/s"], "--rate 100/s: cpu tasks are all there at the start"),
+        // A capacity sweep.
+        (&["scale", "--rates", "100,200", "--models", "async", "--workers", "4"], "--workers sweeps N; --rates sweeps"),
+        (&["scale", "--rates", "100,200", "--models", "async", "--model", "threads"], "--model sweeps one model's N"),
+        (&["scale", "--rates", "100,200", "--models", "async", "--baseline", "threads:2"], "has no --baseline"),
+        (&["scale", "--rates", "100,200", "--duration", "1s"], "--rates loads --models"),
+        (&["scale", "--rates", "100,200", "--models", "threads:2"], "--rate 100/s needs a length"),
+        (&["scale", "--rates", "100,0", "--models", "async", "--duration", "1s"], "'0/s': the rate must be above 0"),
+        (&["scale", "--rates", "100,100/s", "--models", "async", "--duration", "1s"], "--rates lists 100/s twice"),
+        (
+            &["scale", "--rates", "1,100", "--models", "async", "--duration", "500ms"],
+            "--duration 500ms at --rate 1/s is too short",
+        ),
+        (&["scale", "--rates", "100", "--models", "py-async", "--duration", "1s"], "py-async runs closed loops only"),
+        (
+            &["scale", "--rates", "100", "--models", "async", "--duration", "1s", "--slo", "0"],
+            "--slo must be above zero",
+        ),
+        // A capacity sweep is never split into segments (nor planned for them).
+        (
+            &["scale", "--rates", "100,200", "--models", "async", "--duration", "1s", "--segment", "0/2", "--out", "d"],
+            "a capacity sweep (scale --rates) cannot be split into segments",
+        ),
+        (&["scale", "--rates", "100", "--models", "async", "--segment", "auto", "--segments", "2"], "cannot be split"),
+        (&["scale", "--rates", "100", "--models", "async", "--duration", "1s", "--start-at", "+10s"], "is never split"),
+        (
+            &["plan", "scale", "--rates", "100", "--models", "async", "--duration", "1s", "--out", "p.json"],
+            "so it has no plan file",
+        ),
+        (&["scale", "--models", "async"], "give --rates too"),
+        (&["scale", "--slo", "100ms"], "give --rates too"),
+        (&["scale", "--duration", "1s"], "give --rate too"),
     ];
     let mut cases = cases.to_vec();
     // Thread counts past the machine's limit (it grows with memory, so only where it is below).

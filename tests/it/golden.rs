@@ -62,3 +62,8 @@ fn golden_scale() {
 fn golden_cpu() {
     check("cpu", &fixtures::cpu());
 }
+
+#[test]
+fn golden_rates() {
+    check("rates", &fixtures::rates());
+}

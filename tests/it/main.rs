@@ -24,6 +24,7 @@ mod layers;
 mod open;
 mod props;
 mod python;
+mod rates;
 mod report;
 mod requests;
 mod scale;
