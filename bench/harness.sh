@@ -5,6 +5,7 @@
 #   ROUNDS=5 bench/harness.sh   # more repetitions (default 3)
 #   SECTIONS="1 2" WITH_OHA=skip bench/harness.sh   # sections 1 and 2 only, no oha unless installed
 #   CONCBENCH_BIN=/path/to/concbench bench/harness.sh  # measure that binary, not this tree's build
+#   SECTIONS="6 7 8" bench/harness.sh   # the open model: generator lateness, the server's timer, oha -q
 #
 # Not a test and not part of CI: a benchmark, run on purpose on a quiet machine. It installs what
 # it needs when missing (wrk and nginx from Debian's packages, oha with `cargo install --locked`,
@@ -20,7 +21,10 @@ PORT_SERVE=${PORT_SERVE:-18182}
 REQUESTS=${REQUESTS:-100000}
 CONNS=${CONNS:-50}
 DURATION=${DURATION:-5}
-SECTIONS=${SECTIONS:-"1 2 3 4 5"}
+SECTIONS=${SECTIONS:-"1 2 3 4 5 6 7 8 9"}
+OPEN_RATE=${OPEN_RATE:-10000}     # section 6: the generator's lateness at this rate
+OHA_RATES=${OHA_RATES:-"1000 10000"}   # section 8: rates both tools offer
+PORT_OPEN=${PORT_OPEN:-18183}
 WITH_OHA=${WITH_OHA:-install}   # install: build oha when it is missing; skip: leave it out then
 CONCBENCH_BIN=${CONCBENCH_BIN:-}
 work=$(mktemp -d)
@@ -36,7 +40,7 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! command -v oha >/dev/null && [ "$WITH_OHA" = install ] && want 2; then
+if ! command -v oha >/dev/null && [ "$WITH_OHA" = install ] && { want 2 || want 8; }; then
     say "installing oha (cargo install --locked oha; about 15 minutes on 2 cores)..."
     cargo install --locked --quiet oha
 fi
@@ -202,4 +206,127 @@ echo "|---|---|"
 echo "| on | $on |"
 echo "| off | $off |"
 echo "| cost | $(python3 -c "print(f'{(1-$on/$off)*100:.1f}%')") |"
+fi
+
+# --- open model helpers ------------------------------------------------------------------------------
+# Percentiles (µs) of an open run's JSON: lateness p50 p99 max, corrected p99, achieved, CPU s.
+open_json() { python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1])); c=d["experiments"][0]["cells"][0]; r=c["runs"][0]; o=r["open"]
+l=c["lateness"]["summary"]; k=c["corrected_latency"]["summary"]
+print(l["p50_us"], l["p99_us"], l["max_us"], k["p99_us"], round(o["achieved_per_s"] or 0), (r["cpu_user_ns"]+r["cpu_sys_ns"])/1e9)' "$1"; }
+# A histogram of the embedded API's /stats (latency_excess: applied − asked; resume_lag: release to
+# handler) over every run of a JSON, in µs: p50 p99 max count.
+excess_json() { python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1])); b={}
+for c in d["experiments"][0]["cells"]:
+    for r in c["runs"]:
+        for us,n in ((r.get("server") or {}).get(sys.argv[2]) or {}).get("buckets_us",[]):
+            b[us]=b.get(us,0)+n
+total=sum(b.values())
+def q(p):
+    seen=0
+    for us in sorted(b):
+        seen+=b[us]
+        if seen>=max(1,p*total): return us
+print(q(.5), q(.99), q(1.0), total)' "$1" "${2:-latency_excess}"; }
+start_open_server() { # pinned to core 1, latency 100 ms
+    $SERVER "$cb" serve --port "$PORT_OPEN" --latency 100ms --threads 1 >/dev/null 2>&1 &
+    for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT_OPEN/health" >/dev/null && break; sleep 0.1; done
+}
+OPEN_URL="http://127.0.0.1:$PORT_OPEN/api/items/{i}"
+
+# --- 6. the generator's lateness ------------------------------------------------------------------------
+if want 6; then
+echo
+echo "### 6. Open model: the generator's own lateness at $OPEN_RATE requests/s (async, --prewarm, client core 0, server core 1)"
+echo
+echo "Lateness is when the generator released a request minus when it was due (target: p99 ≤ 0.5 ms)."
+echo
+start_open_server
+declare -a L50 L99 LMAX K99 ACH CPU6
+for r in $(seq "$ROUNDS"); do
+    timeout 120 $CLIENT "$cb" io --url "$OPEN_URL" --models async --rate "$OPEN_RATE/s" --duration "${DURATION}s" --prewarm --runs 1 --format json --quiet > "$work/open6.json" 2>/dev/null || true
+    read -r a b c d e f < <(open_json "$work/open6.json"); L50+=("$a"); L99+=("$b"); LMAX+=("$c"); K99+=("$d"); ACH+=("$e"); CPU6+=("$f")
+done
+echo "| rate offered | achieved | lateness p50 | lateness p99 | lateness max | latency p99 as users see it | client CPU |"
+echo "|---|---|---|---|---|---|---|"
+echo "| $OPEN_RATE/s | $(median "${ACH[@]}")/s | $(median "${L50[@]}") µs | $(median "${L99[@]}") µs | $(median "${LMAX[@]}") µs | $(python3 -c "print(f'{$(median "${K99[@]}")/1e3:.1f} ms')") | $(median "${CPU6[@]}") s |"
+kill %% 2>/dev/null || true
+fi
+
+# --- 7. the embedded API's timer --------------------------------------------------------------------------
+if want 7; then
+echo
+echo "### 7. The embedded API's latency timer: applied − asked at 100 ms (its /stats histograms, all rounds)"
+echo
+echo "Applied is when the timer released the answer; the resume lag is from then until the answer's"
+echo "handler ran again (the server's runtime, busy writing other answers or short of a core)."
+echo
+echo "| load | answers | applied − asked p50 | p99 | max | resume lag p50 | p99 |"
+echo "|---|---|---|---|---|---|---|"
+timeout 300 "$cb" io --models async --requests 200 --latency 100ms --prewarm --runs "$ROUNDS" --format json --quiet > "$work/timer200.json" 2>/dev/null || true
+read -r a b c n < <(excess_json "$work/timer200.json"); read -r d e _ _ < <(excess_json "$work/timer200.json" resume_lag)
+echo "| closed loop, 200 at once | $n | $a µs | $b µs | $c µs | $d µs | $e µs |"
+timeout 300 "$cb" io --models async --rate 10000/s --duration 3s --latency 100ms --prewarm --runs "$ROUNDS" --format json --quiet > "$work/timer1000.json" 2>/dev/null || true
+read -r a b c n < <(excess_json "$work/timer1000.json"); read -r d e _ _ < <(excess_json "$work/timer1000.json" resume_lag)
+echo "| open, 10,000/s: 1,000 in flight | $n | $a µs | $b µs | $c µs | $d µs | $e µs |"
+fi
+
+# --- 8. against oha's rate mode -----------------------------------------------------------------------------
+if want 8; then
+echo
+echo "### 8. Against oha's rate mode on the same target (\`concbench serve\` at 100 ms, core 1; clients core 0)"
+echo
+echo "oha: \`oha -q R --latency-correction -z ${DURATION}s\` with 2 × R × 100 ms connections; concbench: \`io --rate R --duration ${DURATION}s --models async --prewarm\`."
+echo "Medians of $ROUNDS interleaved rounds."
+echo
+start_open_server
+echo "| tool | offered | achieved | latency p99 as users see it | generator lateness p99 |"
+echo "|---|---|---|---|---|"
+for rate in $OHA_RATES; do
+    declare -a CA CP CL OA OP; CA=(); CP=(); CL=(); OA=(); OP=()
+    conns=$((rate / 5)); [ "$conns" -lt 50 ] && conns=50
+    for r in $(seq "$ROUNDS"); do
+        timeout 120 $CLIENT "$cb" io --url "$OPEN_URL" --models async --rate "$rate/s" --duration "${DURATION}s" --prewarm --runs 1 --format json --quiet > "$work/cb8.json" 2>/dev/null || true
+        read -r _ l99 _ k99 ach _ < <(open_json "$work/cb8.json"); CA+=("$ach"); CP+=("$k99"); CL+=("$l99")
+        if command -v oha >/dev/null; then
+            timeout 120 $CLIENT oha -q "$rate" --latency-correction -z "${DURATION}s" -c "$conns" --no-tui --output-format json "${OPEN_URL//\{i\}/7}" > "$work/oha8.json" 2>/dev/null || true
+            read -r ach p99 < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["summary"]["requestsPerSec"]), d["latencyPercentiles"]["p99"]*1e6)' "$work/oha8.json"); OA+=("$ach"); OP+=("$p99")
+        fi
+    done
+    echo "| concbench \`async\` | $rate/s | $(median "${CA[@]}")/s | $(python3 -c "print(f'{$(median "${CP[@]}")/1e3:.1f} ms')") | $(median "${CL[@]}") µs |"
+    if [ "${#OA[@]}" -gt 0 ]; then
+        echo "| oha -q $rate -c $conns --latency-correction | $rate/s | $(median "${OA[@]}")/s | $(python3 -c "print(f'{$(median "${OP[@]}")/1e3:.1f} ms')") | n/a (oha reports none) |"
+    else
+        echo "| oha | not installed (WITH_OHA=skip) | | | |"
+    fi
+done
+kill %% 2>/dev/null || true
+fi
+
+# --- 9. a capacity sweep ---------------------------------------------------------------------------------------
+if want 9; then
+echo
+echo "### 9. Capacity: \`scale --rates 100,200,400,800,1600 --models threads:50,async --latency 100ms --duration 5s\`"
+echo
+timeout 1800 "$cb" scale --rates 100,200,400,800,1600 --models threads:50,async --latency 100ms --duration 5s --runs "$ROUNDS" --format json --quiet > "$work/rates9.json" 2>/dev/null || true
+python3 - "$work/rates9.json" <<'PY'
+import json,sys
+d=json.load(open(sys.argv[1])); e=d["experiments"][0]
+print("| model | capacity (achieved at the first failing rate) | failed at | why | Little's law |")
+print("|---|---|---|---|---|")
+for m in d["analysis"][0]["capacity"]:
+    cap = f'{m["capacity_per_s"]:.0f}/s' if m["capacity_per_s"] else "holds every rate"
+    little = f'{m["little_per_s"]:.0f}/s' if m["little_per_s"] else "no bound"
+    print(f'| `{m["model"]}` | {cap} | {m["saturated_at_per_s"] or "–"} | {m["reason"] or "–"} | {little} |')
+print()
+print("| model | offered | achieved | p50 as users see it | p99 as users see it | service p99 | generator lateness p99 |")
+print("|---|---|---|---|---|---|---|")
+for c in e["cells"]:
+    runs=c["runs"]; k=c["corrected_latency"]["summary"]; l=c["lateness"]["summary"]; s=c["latency_ok"]["summary"]
+    ach=sorted(r["open"]["achieved_per_s"] or 0 for r in runs)[len(runs)//2]
+    print(f'| `{c["model"]}` | {c["offered_per_s"]:.0f}/s | {ach:.0f}/s | {k["p50_us"]/1e3:.1f} ms | {k["p99_us"]/1e3:.1f} ms | {s["p99_us"]/1e3:.1f} ms | {l["p99_us"]} µs |')
+PY
 fi

@@ -456,10 +456,15 @@ def build_workload(desc):
 # --- one run's results, kept in arrays allocated before the span -----------------------------------
 
 
+def task_ids(run):
+    """The run's task ids: first..end, every step-th (a segment's share)."""
+    return range(run["first"], run["end"], run.get("step", 1))
+
+
 class Results:
-    def __init__(self, first, end):
-        n = end - first
-        self.first = first
+    def __init__(self, ids):
+        n = len(ids)
+        self.first, self.step = ids.start, ids.step
         self.start = array("d", bytes(8 * n))
         self.end = array("d", bytes(8 * n))
         self.done = bytearray(n)
@@ -469,7 +474,7 @@ class Results:
         self.pid = array("q", bytes(8 * n))
 
     def put(self, i, t0, t1, outcome, pid=0):
-        k = i - self.first
+        k = (i - self.first) // self.step
         self.start[k], self.end[k], self.done[k], self.pid[k] = t0, t1, 1, pid
         if isinstance(outcome, TaskFailed):
             self.failure[k] = outcome
@@ -482,7 +487,7 @@ class Results:
             if not self.done[k]:
                 continue
             line = {
-                "task": self.first + k,
+                "task": self.first + k * self.step,
                 "start_ns": max(0, int((self.start[k] - span0) * 1e9)),
                 "end_ns": max(0, int((self.end[k] - span0) * 1e9)),
                 "attempts": self.attempts[k] or 1,
@@ -540,7 +545,7 @@ def run_sequential(run, work, results, stop, facts):
         local.loop = asyncio.new_event_loop()
     occupancy = Occupancy()
     span0 = time.perf_counter()
-    for i in range(run["first"], run["end"]):
+    for i in task_ids(run):
         if stop.is_set():
             break
         call(work, i, local, occupancy, results, stop)
@@ -556,7 +561,7 @@ def run_threads(run, work, results, stop, facts):
     occupancy = Occupancy()
     span0 = time.perf_counter()
     pool = ThreadPoolExecutor(max_workers=run["n"], thread_name_prefix="py-threads")
-    futures = [pool.submit(call, work, i, local, occupancy, results, stop) for i in range(run["first"], run["end"])]
+    futures = [pool.submit(call, work, i, local, occupancy, results, stop) for i in task_ids(run)]
     watch_stop(stop, pool, futures)
     pool.shutdown(wait=True)
     span1 = time.perf_counter()
@@ -598,7 +603,7 @@ def run_async(run, work, results, stop, facts):
         occupancy.now -= 1
 
     async def everything():
-        gathered = asyncio.gather(*(one(i) for i in range(run["first"], run["end"])))
+        gathered = asyncio.gather(*(one(i) for i in task_ids(run)))
         while not gathered.done():
             await asyncio.wait([gathered], timeout=0.05)
             if stop.is_set():
@@ -680,7 +685,7 @@ def run_processes(run, work_desc, results, stop, facts, channel_fd):
         initializer=init_worker,
         initargs=(work_desc, run["switch_interval_s"], channel_fd if ctx.get_start_method() == "fork" else None),
     )
-    futures = [pool.submit(worker_call, i) for i in range(run["first"], run["end"])]
+    futures = [pool.submit(worker_call, i) for i in task_ids(run)]
     watch_stop(stop, pool, futures)
     workers = {}
     for f in futures:
@@ -746,7 +751,7 @@ def measured_run(run, cache, stop, channel_fd):
         tracemalloc.start()
     elif not run["tracemalloc"] and tracemalloc.is_tracing():
         tracemalloc.stop()
-    results = Results(run["first"], run["end"])
+    results = Results(task_ids(run))
     facts = {}
     if tracemalloc.is_tracing():
         tracemalloc.reset_peak()

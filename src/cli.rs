@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::record::{EmbeddedMode, Kernel, LatencyProfile, ModelKind, ModelSpec, SizeRange, StatusSet};
+use crate::record::{
+    ArrivalProcess, EmbeddedMode, Kernel, LatencyProfile, Method, ModelKind, ModelSpec, SizeRange, StatusSet,
+};
 use crate::render::{CompareFormat, Format};
 use crate::text::Lang;
 use crate::units::{parse_count, parse_duration};
@@ -54,6 +56,8 @@ Examples:
   concbench scale --workers 1,2,4,8,16,32,64 --server-max-inflight 16
                                                            a throttled API: watch the plateau and its cause
   concbench scale --model async --workers 1,10,100,1000    sweep the async in-flight limit instead
+  concbench scale --rates 100,200,400,800,1600 --models threads:50,async --duration 5s
+                                                           capacity: each model at each offered rate
 
 Each point runs all --requests with N workers; the baseline (async, all at once) runs first.
 The report gives, per point, the time against its ideal (Little's law: ceil(requests/N) x latency),
@@ -116,6 +120,14 @@ pub enum Command {
     /// The Python side: `concbench python setup` makes the private environments (aiohttp,
     /// requests) of the py models now, rather than on first use.
     Python(PythonCommandArgs),
+    /// Write the validated plan of an experiment (io, scale, cpu, task, suite) to a file, for
+    /// `concbench run` on every segment: its --out is the plan file.
+    #[command(after_help = PLAN_AFTER_HELP)]
+    Plan(PlanArgs),
+    /// Run a plan file (from `concbench plan`), or one segment of it (--segment I/N or auto).
+    Run(RunPlanArgs),
+    /// Merge the segments of one split run into one result and one report.
+    Merge(MergeArgs),
     /// A worker process of the `processes` model (started by concbench itself).
     #[command(hide = true)]
     Worker,
@@ -132,6 +144,129 @@ Each call func(i) is one task (ids 0..--tasks); an integer it returns enters the
 model must agree on; an exception is a failed task, counted by its type. The embedded API's URL is
 in CONCBENCH_API_URL (GET $CONCBENCH_API_URL/api/items/{i}). The task runs in the interpreter as
 given: its imports are yours to install.";
+
+const PLAN_AFTER_HELP: &str = "\
+Examples:
+  concbench plan io --url 'http://10.0.0.5:8080/api/items/{i}' --rate 2000/s --duration 30s \\
+                 --models async --start-at +20s --out plan.json
+  mpirun -np 4 concbench run plan.json --segment auto --out results/
+  concbench merge results/ --out merged/
+
+Every segment runs exactly these settings (nothing is parsed again on the runners); --start-at +D
+is resolved now, so every segment starts its first measured run at the same instant (clocks
+assumed NTP-synchronised).";
+
+/// The parts of a split run (`--segment`), and when they start (`--start-at`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SegmentArgs {
+    /// Run part I of N (I from 0): task ids I, I+N, I+2N, ... of the same plan, and with --rate
+    /// their due times (R/N each). `auto` reads the rank and size from the launcher: Open MPI,
+    /// PMI, Slurm, or a Kubernetes Indexed Job (with --segments). Results go to --out/segment-I/.
+    /// A capacity sweep (scale --rates) is never split.
+    #[arg(long, value_name = "I/N|auto")]
+    pub segment: Option<SegmentChoice>,
+
+    /// The number of segments, for --segment auto under a launcher that gives only the rank
+    /// (JOB_COMPLETION_INDEX of an Indexed Job: its completions).
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
+    pub segments: Option<u64>,
+
+    /// Start the first measured run at this wall-clock time: RFC 3339 (2026-12-01T10:00:00Z),
+    /// @UNIX-SECONDS, or +30s (from when the plan is made), so every segment starts at the same
+    /// instant. Clocks are assumed NTP-synchronised.
+    #[arg(allow_hyphen_values = true, long, value_name = "TIME")]
+    pub start_at: Option<crate::segment::StartAt>,
+
+    /// With --start-at: run k of the schedule (warm-ups included) starts at the start + k × D on
+    /// every segment, so every run is aligned, not only the first; D must exceed the longest
+    /// run (one that overruns starts the next late, which the merge shows).
+    #[arg(allow_hyphen_values = true, long, value_name = "D", value_parser = duration)]
+    pub run_slot: Option<Duration>,
+}
+
+/// `--segment`: a part, or `auto` (from the launcher's environment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentChoice {
+    Auto,
+    Part(crate::segment::Segment),
+}
+
+impl std::str::FromStr for SegmentChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.trim() == "auto" { Ok(SegmentChoice::Auto) } else { s.parse().map(SegmentChoice::Part) }
+    }
+}
+
+/// `concbench plan <experiment> ... --out plan.json`.
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    #[command(subcommand)]
+    pub experiment: PlanCommand,
+}
+
+/// The experiment a plan file holds, with its own command's options (its --out names the file).
+#[derive(Subcommand, Debug, Clone)]
+pub enum PlanCommand {
+    #[command(allow_negative_numbers = true)]
+    Io(IoArgs),
+    #[command(allow_negative_numbers = true)]
+    Scale(ScaleArgs),
+    #[command(allow_negative_numbers = true)]
+    Cpu(CpuArgs),
+    #[command(allow_negative_numbers = true)]
+    Task(TaskArgs),
+    #[command(allow_negative_numbers = true)]
+    Suite(SuiteArgs),
+}
+
+/// `concbench run plan.json`.
+#[derive(Args, Debug, Clone)]
+pub struct RunPlanArgs {
+    /// A plan file written by `concbench plan`.
+    pub plan: PathBuf,
+
+    /// Run part I of N of it, or `auto` (the launcher's rank and size).
+    #[arg(long, value_name = "I/N|auto")]
+    pub segment: Option<SegmentChoice>,
+
+    /// The number of segments, for --segment auto under an Indexed Job (JOB_COMPLETION_INDEX).
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
+    pub segments: Option<u64>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `concbench merge DIR... --out MERGED`.
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// Folders of segments: each a segment's folder (holding results.json) or one holding
+    /// segment-I/ folders.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// The merged report folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Replace report files already in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// The base URL of the one `concbench serve` every segment sent to (http://HOST:PORT): its
+    /// counters (GET /stats) are read now and reconciled with the merged tries.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
 
 /// `concbench python ...`.
 #[derive(Args, Debug, Clone)]
@@ -226,6 +361,13 @@ pub struct TaskArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
+}
+
+fn method(s: &str) -> Result<Method, String> {
+    s.parse()
 }
 
 fn count(s: &str) -> Result<u64, String> {
@@ -245,9 +387,9 @@ pub enum OnOff {
 
 #[derive(Args, Debug, Clone)]
 pub struct IoArgs {
-    /// Requests per model (task ids 0..N).
-    #[arg(allow_hyphen_values = true, long, short = 'n', default_value = "200", value_parser = count)]
-    pub requests: u64,
+    /// Requests per model (task ids 0..N) [default: 200].
+    #[arg(allow_hyphen_values = true, long, short = 'n', value_parser = count)]
+    pub requests: Option<u64>,
 
     /// Models to run, comma-separated `NAME[:N]` specs (see below).
     #[arg(long, short, value_delimiter = ',', default_value = "async,sequential,threads")]
@@ -258,9 +400,20 @@ pub struct IoArgs {
     pub workers: u64,
 
     /// Sequential runs only this many requests and extrapolates to all, labelled "estimated",
-    /// as the source report did (20 of 200). Set it to the request count to run them all.
-    #[arg(allow_hyphen_values = true, long, default_value = "20", value_parser = count)]
-    pub sync_sample: u64,
+    /// as the source report did (20 of 200) [default: 20]. Set it to the request count to run
+    /// them all.
+    #[arg(allow_hyphen_values = true, long, value_parser = count)]
+    pub sync_sample: Option<u64>,
+
+    /// Requests arrive at this rate, whether or not the model keeps up (an open model): 500/s,
+    /// 30/m, or a bare number per second. Latency is then measured from when each request was
+    /// due (corrected for coordinated omission) beside its service time. Needs --duration or an
+    /// explicit --requests.
+    #[arg(allow_hyphen_values = true, long, value_name = "RATE", value_parser = open_rate)]
+    pub rate: Option<f64>,
+
+    #[command(flatten)]
+    pub arrivals: ArrivalArgs,
 
     #[command(flatten)]
     pub target: TargetArgs,
@@ -279,6 +432,38 @@ pub struct IoArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
+}
+
+/// How the requests of an open model (`--rate`, `--rates`) arrive.
+#[derive(Args, Debug, Clone)]
+pub struct ArrivalArgs {
+    /// With --rate(s): requests arrive for this long; those due within it are all sent and
+    /// awaited.
+    #[arg(allow_hyphen_values = true, long, value_parser = duration)]
+    pub duration: Option<Duration>,
+
+    /// With --rate(s): request i is due at i / rate (uniform) or after exponential gaps
+    /// (poisson, drawn from --arrival-seed).
+    #[arg(long, value_enum, default_value = "uniform")]
+    pub arrivals: ArrivalProcess,
+
+    /// Seed of the Poisson arrivals.
+    #[arg(long, default_value = "1")]
+    pub arrival_seed: u64,
+
+    /// With --rate(s): at most N requests wait for a free worker; one due while N wait is
+    /// dropped and counted (default: none is dropped, however long the queue).
+    #[arg(allow_hyphen_values = true, long, value_name = "N", value_parser = count)]
+    pub max_queue: Option<u64>,
+}
+
+/// A rate for `--rate`: `500/s`, `30/m`, or a bare number per second.
+pub fn open_rate(s: &str) -> Result<f64, String> {
+    let text = if s.contains('/') { s.to_string() } else { format!("{}/s", s.trim()) };
+    text.parse::<crate::record::Rate>().map(|r| r.per_second).map_err(|e| format!("--rate {s}: {e}"))
 }
 
 fn model_kind(s: &str) -> Result<ModelKind, String> {
@@ -380,6 +565,9 @@ pub struct SuiteArgs {
     /// py-processes' workers).
     #[arg(long, value_enum)]
     pub py_tracemalloc: Option<OnOff>,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 impl SuiteArgs {
@@ -479,6 +667,10 @@ pub struct CpuArgs {
     #[arg(long, value_enum, default_value = "plain")]
     pub kernel: Kernel,
 
+    /// Refused: CPU tasks do not arrive at a rate (an open model is for `io`).
+    #[arg(allow_hyphen_values = true, long, hide = true, value_name = "RATE")]
+    pub rate: Option<String>,
+
     /// Models to run, comma-separated `NAME[:N]` specs.
     #[arg(long, short, value_delimiter = ',', default_value = "sequential,threads,processes,gil-threads")]
     pub models: Vec<ModelSpec>,
@@ -498,26 +690,49 @@ pub struct CpuArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct ScaleArgs {
-    /// Requests per point (task ids 0..N).
-    #[arg(allow_hyphen_values = true, long, short = 'n', default_value = "200", value_parser = count)]
-    pub requests: u64,
+    /// Requests per point (task ids 0..N) [default: 200].
+    #[arg(allow_hyphen_values = true, long, short = 'n', value_parser = count)]
+    pub requests: Option<u64>,
 
     /// The model whose N is swept: threads, gil-threads, processes, rayon (workers) or async,
-    /// async-mt (in-flight limit).
-    #[arg(long, default_value = "threads", value_parser = model_kind)]
-    pub model: ModelKind,
+    /// async-mt (in-flight limit) [default: threads].
+    #[arg(long, value_parser = model_kind)]
+    pub model: Option<ModelKind>,
 
-    /// The N values to sweep, comma-separated (run lowest first).
-    #[arg(allow_hyphen_values = true, long, short, value_delimiter = ',', default_value = "50,100,200,1000", value_parser = count)]
+    /// The N values to sweep, comma-separated (run lowest first) [default: 50,100,200,1000].
+    #[arg(allow_hyphen_values = true, long, short, value_delimiter = ',', value_parser = count)]
     pub workers: Vec<u64>,
 
-    /// The model every point is compared with.
-    #[arg(long, default_value = "async")]
-    pub baseline: ModelSpec,
+    /// The model every point is compared with [default: async].
+    #[arg(long)]
+    pub baseline: Option<ModelSpec>,
+
+    /// A capacity sweep instead: every model of --models at each of these offered rates,
+    /// comma-separated (100,200,400/s; a bare number is per second), in an open model (see io
+    /// --rate). Needs --duration or an explicit --requests; takes no --workers.
+    #[arg(allow_hyphen_values = true, long, value_delimiter = ',', value_name = "RATES", value_parser = open_rate)]
+    pub rates: Vec<f64>,
+
+    /// With --rates: the models to load, comma-separated `NAME[:N]` specs (a pool named without N
+    /// gets 50).
+    #[arg(long, value_delimiter = ',')]
+    pub models: Vec<ModelSpec>,
+
+    /// With --rates: the latency p99 (as users see it) a rate must stay within [default: twice
+    /// the p99 of each model at the lowest rate]. A rate also fails when less than 95% of it is
+    /// achieved.
+    #[arg(allow_hyphen_values = true, long, value_parser = duration)]
+    pub slo: Option<Duration>,
+
+    #[command(flatten)]
+    pub arrivals: ArrivalArgs,
 
     /// Run no baseline.
     #[arg(long, conflicts_with = "baseline")]
@@ -549,6 +764,9 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub split: SegmentArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -561,6 +779,26 @@ pub struct TargetArgs {
     /// Extra request header, 'Name: value' (repeatable), e.g. an API key.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<Header>,
+
+    /// HTTP method of every request: GET, POST, PUT, PATCH or DELETE (default GET; POST when a
+    /// body is given).
+    #[arg(long, value_name = "METHOD", value_parser = method)]
+    pub method: Option<Method>,
+
+    /// Body of every request, sent with its Content-Length (set its type with -H
+    /// 'Content-Type: ...'). A request with a body is never sent twice.
+    #[arg(allow_hyphen_values = true, long, value_name = "TEXT", conflicts_with = "body_file")]
+    pub body: Option<String>,
+
+    /// The body of every request, read from this file.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+
+    /// URLs to send to, one per line ({i} allowed), cycled: request i goes to line i mod their
+    /// count. A line starting with / is a path on the target (the embedded API or --url's
+    /// origin); absolute URLs must share one origin. Blank lines and # comments are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub urls_file: Option<PathBuf>,
 
     /// Latency of the embedded API: fixed:100ms (or 100ms), uniform:50ms..150ms,
     /// normal:100ms,20ms, lognormal:100ms,0.5.

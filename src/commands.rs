@@ -4,6 +4,9 @@
 use crate::error::Error;
 use crate::interrupt::Stop;
 use crate::output::{self, ReportDir};
+use anyhow::Context as _;
+
+use crate::plan::file::{Loaded, PlanFile};
 use crate::plan::{self, OutputPlan, ServePlan, SuitePlan};
 use crate::progress::Progress;
 use crate::record::Report;
@@ -65,8 +68,47 @@ pub fn experiment(
 
 /// `concbench suite` (and `concbench` alone).
 pub fn suite(args: &cli::SuiteArgs) -> anyhow::Result<Outcome> {
-    let plan = SuitePlan::from_args(args)?;
-    experiment(&plan.output, |observer, stop| runner::run_suite(&plan, observer, stop))
+    run_plan(Loaded::Suite(Box::new(SuitePlan::from_args(args)?)))
+}
+
+/// Runs a validated plan (an experiment command's, or a plan file's), sealed with its content
+/// hash (which a split run's segments carry).
+pub fn run_plan(plan: Loaded) -> anyhow::Result<Outcome> {
+    match &plan.sealed() {
+        Loaded::Io(p) => experiment(&p.output, |observer, stop| runner::run_io(p, observer, stop)),
+        Loaded::Scale(p) => experiment(&p.output, |observer, stop| runner::run_scale(p, observer, stop)),
+        Loaded::Cpu(p) => experiment(&p.output, |observer, stop| runner::run_cpu(p, observer, stop)),
+        Loaded::Suite(p) => experiment(&p.output, |observer, stop| runner::run_suite(p, observer, stop)),
+    }
+}
+
+/// `concbench scale --rates …`: a capacity sweep, run whole (it is never split, so it has no
+/// plan file and no seal).
+pub fn rates(plan: &plan::RatesPlan) -> anyhow::Result<Outcome> {
+    experiment(&plan.output, |observer, stop| runner::run_rates(plan, observer, stop))
+}
+
+/// `concbench plan <experiment> … --out plan.json`: writes the validated plan; nothing runs.
+pub fn plan(args: &cli::PlanArgs) -> anyhow::Result<Outcome> {
+    let (plan, path) = plan::file::from_plan_args(args)?;
+    let file = PlanFile::of(&plan);
+    let mut text = serde_json::to_string_pretty(&file)?;
+    text.push('\n');
+    output::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    let start =
+        file.start_at().map_or(String::new(), |t| format!(", first run at {}", humantime::format_rfc3339_millis(t)));
+    eprintln!(
+        "plan {} written to {}{start}: run it with `concbench run {} --segment auto --out DIR`",
+        file.hash,
+        path.display(),
+        path.display()
+    );
+    Ok(Outcome::AllOk)
+}
+
+/// `concbench run plan.json`: the plan file's experiment, or one segment of it.
+pub fn run_file(args: &cli::RunPlanArgs) -> anyhow::Result<Outcome> {
+    run_plan(plan::file::from_run_args(args)?)
 }
 
 /// `concbench report results.json`: renders saved results again; nothing is run.
@@ -199,4 +241,70 @@ pub fn serve(args: &cli::ServeArgs) -> anyhow::Result<Outcome> {
     rt.block_on(server::serve(listener, plan.config, admin, shutdown))?;
     rt.shutdown_background();
     Ok(Outcome::AllOk)
+}
+
+/// The segments' results in `dirs`: each a segment's folder (with `results.json`) or a folder of
+/// `segment-I/` folders.
+fn segment_files(dirs: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        let own = dir.join("results.json");
+        if own.is_file() {
+            files.push(own);
+            continue;
+        }
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::Usage(format!("{}: {e}", dir.display())))?;
+        let mut found: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("segment-")))
+            .map(|p| p.join("results.json"))
+            .filter(|p| p.is_file())
+            .collect();
+        if found.is_empty() {
+            return Err(Error::Usage(format!("{}: holds no results.json and no segment-I/ folder", dir.display())));
+        }
+        found.sort();
+        files.append(&mut found);
+    }
+    Ok(files)
+}
+
+/// `concbench merge DIR… --out MERGED`: the segments of one split run, merged into one result
+/// and one report. Refused (exit 2, nothing written) unless they are every segment of one plan.
+pub fn merge(args: &cli::MergeArgs) -> anyhow::Result<Outcome> {
+    plan::check_out_dir(&args.out, args.force, &plan::folder_files(&plan::FOLDER_FORMATS))?;
+    let mut reports = Vec::new();
+    for file in segment_files(&args.dirs)? {
+        let report = crate::record::load(&file).map_err(|e| Error::Usage(e.to_string()))?;
+        reports.push((file.display().to_string(), report));
+    }
+    let segments = crate::merge::check(reports).map_err(Error::Usage)?;
+    let mut merged = crate::merge::merge(segments).map_err(Error::Usage)?;
+    if let (Some(url), Some(s)) = (&args.server, merged.segments.as_mut()) {
+        s.shared_server = Some(shared_stats(url)?);
+    }
+    merged.check().map_err(|e| Error::Usage(format!("the merged result: {e}")))?;
+    let dir = ReportDir::new(args.out.clone(), args.lang, plan::FOLDER_FORMATS.to_vec());
+    dir.save(&merged)?;
+    output::print(&exporter(args.format, args.lang, false).render(&merged)?)?;
+    eprintln!("report: {}", args.out.join("report.html").display());
+    let disagrees = crate::merge::shared_server_disagrees(&merged);
+    Ok(if runner::any_failed(&merged) || disagrees { Outcome::SomeFailed } else { Outcome::AllOk })
+}
+
+/// The counters of a `concbench serve` at `base` (`GET /stats`; no secret needed to read them).
+fn shared_stats(base: &str) -> anyhow::Result<crate::record::StatsSnapshot> {
+    let url = format!("{}/stats", base.trim_end_matches('/'));
+    let agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .proxy(None)
+        .build()
+        .new_agent();
+    let body = agent
+        .get(&url)
+        .call()
+        .and_then(|mut r| r.body_mut().read_to_string())
+        .map_err(|e| Error::Usage(format!("--server: GET {url}: {e}")))?;
+    Ok(serde_json::from_str(&body)
+        .map_err(|e| Error::Usage(format!("--server: {url} is not concbench's /stats: {e}")))?)
 }

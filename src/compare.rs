@@ -6,7 +6,8 @@
 //! median(B) / median(A) of the time for all tasks, with a bootstrap interval that resamples both
 //! results' runs. A change is called only when its interval excludes 1, and only between runs of
 //! the same set-up: when the workload, the target or the cores granted differ, the differences are
-//! listed and the cells are shown but not judged. A model that failed on either side is not compared.
+//! listed and the cells are shown but not judged. A model that failed on either side is not compared,
+//! nor an open model's run (`--rate`: its time is its schedule's, not a speed).
 
 use std::path::Path;
 
@@ -38,6 +39,9 @@ pub enum Setting {
     Prewarm,
     InterpCost,
     Retries,
+    Method,
+    Body,
+    Urls,
     Tasks,
     Range,
     Seed,
@@ -56,6 +60,9 @@ impl Setting {
             Setting::Prewarm => "prewarm",
             Setting::InterpCost => "interp cost",
             Setting::Retries => "retries",
+            Setting::Method => "method",
+            Setting::Body => "body",
+            Setting::Urls => "urls",
             Setting::Tasks => "tasks",
             Setting::Range => "range",
             Setting::Seed => "seed",
@@ -121,6 +128,8 @@ pub enum Reason {
     OnlyIn(Side),
     FailedIn(Side),
     NoRuns,
+    /// An open model (`--rate`): its time is its schedule's, not a speed.
+    OpenModel,
 }
 
 /// An experiment (`model: None`) or a cell that was not compared, and why.
@@ -151,6 +160,7 @@ impl std::fmt::Display for Unmatched {
             Reason::OnlyIn(side) => write!(f, "{what} (only in {side:?})"),
             Reason::FailedIn(side) => write!(f, "{what} (failed in {side:?})"),
             Reason::NoRuns => write!(f, "{what} (no runs to compare)"),
+            Reason::OpenModel => write!(f, "{what} (an open model: not compared)"),
         }
     }
 }
@@ -222,6 +232,9 @@ fn setup(e: &Experiment) -> Vec<(Setting, Value)> {
             (Setting::Prewarm, Value::Flag(c.config.prewarm)),
             (Setting::InterpCost, text(crate::units::fmt_duration(c.config.interp_cost))),
             (Setting::Retries, text(c.config.retries.to_string())),
+            (Setting::Method, text(c.request.method.to_string())),
+            (Setting::Body, c.request.body_bytes.map_or(Value::Unset, |b| text(format!("{b} B")))),
+            (Setting::Urls, c.request.urls.map_or(Value::Unset, |n| text(n.to_string()))),
         ]
     };
     match e {
@@ -235,6 +248,11 @@ fn setup(e: &Experiment) -> Vec<(Setting, Value)> {
             let mut v = vec![(Setting::Requests, text(s.settings.requests.to_string()))];
             v.extend(target(&s.target));
             v.extend(client(&s.settings.client));
+            v
+        }
+        Experiment::Rates(r) => {
+            let mut v = target(&r.target);
+            v.extend(client(&r.settings.client));
             v
         }
         Experiment::Cpu(c) => vec![
@@ -265,6 +283,10 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
         reason,
     };
     for ea in &a.experiments {
+        if ea.arrivals().is_some() {
+            out.unmatched.push(unmatched(ea, None, Reason::OpenModel));
+            continue;
+        }
         let Some(eb) = b.experiments.iter().find(|eb| key(eb) == key(ea)) else {
             out.unmatched.push(unmatched(ea, None, Reason::OnlyIn(Side::A)));
             continue;

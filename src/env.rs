@@ -71,6 +71,16 @@ fn kernel() -> Option<String> {
 /// This program, to start as a child (worker processes, the embedded API). On Linux it is
 /// `/proc/self/exe`, which still starts the running binary after a rebuild replaced (deleted) the
 /// file on disk mid-run; elsewhere the path it was started from.
+/// This machine's host name (`HOSTNAME` in a container whose kernel name differs is not read:
+/// the kernel's is), or `unknown`.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
 pub fn self_exe() -> std::io::Result<std::path::PathBuf> {
     let proc_exe = std::path::Path::new("/proc/self/exe");
     if cfg!(target_os = "linux") && proc_exe.exists() {
@@ -117,6 +127,17 @@ pub fn thread_limit() -> Option<(u64, &'static str)> {
         (parse("/proc/sys/kernel/threads-max"), "kernel.threads-max"),
     ];
     candidates.into_iter().filter_map(|(v, name)| v.map(|v| (v, name))).min_by_key(|(v, _)| *v)
+}
+
+/// The open-files hard limit: the most descriptors this process may ever hold (`None` where it
+/// cannot be read, or there is none).
+pub fn open_files_hard_limit() -> Option<u64> {
+    // SAFETY: getrlimit on a zeroed struct we own, with a valid resource id.
+    let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 || lim.rlim_max == libc::RLIM_INFINITY {
+        return None;
+    }
+    Some(lim.rlim_max)
 }
 
 /// Raises this process's open-files soft limit so `needed` descriptors fit (up to the hard limit);

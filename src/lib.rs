@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod interrupt;
 pub mod measure;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod plan;
@@ -23,6 +24,7 @@ pub mod record;
 pub mod render;
 pub mod runner;
 pub mod seed;
+pub mod segment;
 pub mod server;
 pub mod target;
 pub mod text;
@@ -38,6 +40,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 pub use commands::Outcome;
 pub use error::{EXIT_USAGE, Error};
+use plan::file::Loaded;
 
 /// The binary: parse, run, print the error on one line, exit with the right code.
 pub fn main_entry() -> ExitCode {
@@ -100,22 +103,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         None => commands::suite(&cli::SuiteArgs::default()),
         Some(Command::Suite(args)) => commands::suite(&args),
         Some(Command::Report(args)) => commands::report(&args),
-        Some(Command::Io(args)) => {
-            let plan = plan::IoPlan::from_args(&args)?;
-            commands::experiment(&plan.output, |observer, stop| runner::run_io(&plan, observer, stop))
-        }
-        Some(Command::Scale(args)) => {
-            let plan = plan::ScalePlan::from_args(&args)?;
-            commands::experiment(&plan.output, |observer, stop| runner::run_scale(&plan, observer, stop))
-        }
-        Some(Command::Cpu(args)) => {
-            let plan = plan::CpuPlan::from_args(&args)?;
-            commands::experiment(&plan.output, |observer, stop| runner::run_cpu(&plan, observer, stop))
-        }
-        Some(Command::Task(args)) => {
-            let plan = plan::IoPlan::from_task_args(&args)?;
-            commands::experiment(&plan.output, |observer, stop| runner::run_io(&plan, observer, stop))
-        }
+        Some(Command::Io(args)) => commands::run_plan(Loaded::Io(Box::new(plan::IoPlan::from_args(&args)?))),
+        Some(Command::Scale(args)) if !args.rates.is_empty() => commands::rates(&plan::RatesPlan::from_args(&args)?),
+        Some(Command::Scale(args)) => commands::run_plan(Loaded::Scale(Box::new(plan::ScalePlan::from_args(&args)?))),
+        Some(Command::Cpu(args)) => commands::run_plan(Loaded::Cpu(Box::new(plan::CpuPlan::from_args(&args)?))),
+        Some(Command::Task(args)) => commands::run_plan(Loaded::Io(Box::new(plan::IoPlan::from_task_args(&args)?))),
+        Some(Command::Plan(args)) => commands::plan(&args),
+        Some(Command::Run(args)) => commands::run_file(&args),
+        Some(Command::Merge(args)) => commands::merge(&args),
         Some(Command::Python(args)) => commands::python(&args),
         Some(Command::Compare(args)) => commands::compare(&args),
         Some(Command::Serve(args)) => commands::serve(&args),

@@ -1,30 +1,36 @@
 //! Arguments → a validated, typed plan. Every input check lives here and runs before any work
 //! starts, so bad input ends with one line and exit code 2, and nothing is written.
 
+pub mod file;
+pub mod split;
+
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{
-    ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs, ServeArgs,
-    TargetArgs, TaskArgs,
+    ArrivalArgs, ClientArgs, CpuArgs, IoArgs, ModelArgs, OnOff, OutputArgs, PyTaskArgs, PythonArgs, RunArgs, ScaleArgs,
+    ServeArgs, TargetArgs, TaskArgs,
 };
 use crate::error::Error;
 use crate::model::ModelEnv;
+use crate::model::arrivals::ArrivalTimes;
 use crate::protocol::TaskFlavour;
 use crate::python::{Install, Runtime};
 use crate::record::Concurrency;
 use crate::record::python::PY_TIMEOUTS;
 use crate::record::server::HEADER_READ_TIMEOUT;
 use crate::record::{
-    BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, IoSettings, LatencyProfile,
-    MAX_CONCURRENCY, ModelKind, ModelSpec, PySettings, PyTaskSettings, ScaleSettings, Schedule, ServerConfig, Skipped,
+    Arrivals, BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings,
+    LATENESS_BOUND, LatencyProfile, MAX_CONCURRENCY, Method, ModelKind, ModelSpec, OpenLoad, PySettings,
+    PyTaskSettings, RatesSettings, RequestSettings, ScaleSettings, Schedule, ServerConfig, Skipped,
 };
 use crate::render::Format;
 use crate::text::Lang;
+use crate::workload::io::RequestPlan;
 use crate::workload::io::{ASYNC_CLIENT, BLOCKING_CLIENT, BLOCKING_INPUT_BUFFER_BYTES, BLOCKING_OUTPUT_BUFFER_BYTES};
-use crate::workload::{Header, UrlTemplate};
+use crate::workload::{UrlList, UrlTemplate};
 
 mod suite;
 pub use suite::{QUICK_SHARED_TASKS, SuitePlan};
@@ -59,15 +65,20 @@ pub struct OutputPlan {
 }
 
 /// A validated `io` experiment: its settings as the report will record them (models in run
-/// order, each with its N resolved), the target, and the extra headers (values included: they
-/// are sent, never recorded).
+/// order, each with its N resolved), the target, and what every request sends (the extra
+/// headers' values included: they are sent, never recorded).
 #[derive(Debug, Clone)]
 pub struct IoPlan {
     pub settings: IoSettings,
     pub target: TargetPlan,
-    pub headers: Vec<Header>,
+    pub requests: RequestPlan,
     pub env: ModelEnv,
     pub output: OutputPlan,
+    /// The most connections an open model holds at once (Little's law: rate × latency);
+    /// `None` in a closed loop (each model's concurrency).
+    pub connections: Option<usize>,
+    /// The segment of a split run this process runs (`--segment`), and its start.
+    pub split: split::Split,
 }
 
 fn usage(message: String) -> Error {
@@ -176,14 +187,56 @@ fn server_config(
     })
 }
 
-fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
-    Ok(match &t.url {
-        Some(_) if t.faults.any() => {
+/// What every request sends (`--method`, `--body`, `--body-file`, `--urls-file`), its files read
+/// and checked now.
+fn request_plan(t: &TargetArgs) -> Result<RequestPlan, Error> {
+    let body = match (&t.body, &t.body_file) {
+        (Some(text), _) => Some(text.clone().into_bytes()),
+        (None, Some(path)) => {
+            Some(std::fs::read(path).map_err(|e| usage(format!("--body-file {}: {e}", path.display())))?)
+        }
+        (None, None) => None,
+    };
+    let method = t.method.unwrap_or(if body.is_some() { Method::Post } else { Method::Get });
+    if body.is_some() && method == Method::Get {
+        return Err(usage("--method GET carries no body: give --method POST, PUT, PATCH or DELETE with --body".into()));
+    }
+    let urls = match &t.urls_file {
+        None => None,
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| usage(format!("--urls-file {}: {e}", path.display())))?;
+            let list = UrlList::parse(&text).map_err(|e| usage(format!("--urls-file {}: {e}", path.display())))?;
+            if let Some(url) = &t.url {
+                list.resolve(url.origin_text()).map_err(|e| usage(format!("--urls-file {}: {e}", path.display())))?;
+            }
+            Some(list)
+        }
+    };
+    Ok(RequestPlan { headers: t.headers.clone(), method, body, urls })
+}
+
+/// The requests as the report records them: the method, the body's size, how many URLs.
+fn request_settings(r: &RequestPlan) -> RequestSettings {
+    RequestSettings {
+        method: r.method,
+        body_bytes: r.body.as_ref().map(|b| b.len() as u64),
+        urls: r.urls.as_ref().map(UrlList::len),
+    }
+}
+
+/// The target: `--url`, else the origin of the first absolute URL of `--urls-file`, else the
+/// embedded API.
+fn target_plan(t: &TargetArgs, requests: &RequestPlan) -> Result<TargetPlan, Error> {
+    let url = t.url.clone().or_else(|| requests.urls.as_ref().and_then(|l| l.first_absolute().cloned()));
+    let embedded_only = t.faults.any() || t.server_max_inflight.is_some() || t.server_barrier.is_some();
+    Ok(match url {
+        Some(_) if embedded_only => {
             return Err(usage(
-                "fault options (--error-rate, ...) shape the embedded API: they cannot be used with --url".into(),
+                "fault options (--error-rate, ...) and --server-max-inflight shape the embedded API: they cannot be used with --url or absolute URLs in --urls-file".into(),
             ));
         }
-        Some(url) => TargetPlan::External { url: url.clone() },
+        Some(url) => TargetPlan::External { url },
         None => TargetPlan::Embedded {
             server: EmbeddedInfo {
                 config: server_config(
@@ -204,7 +257,15 @@ fn target_plan(t: &TargetArgs) -> Result<TargetPlan, Error> {
 
 /// The clients' settings as the report records them: their configuration, the names of the
 /// extra headers, which clients they are, and the interpreter lock's switch interval.
-fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<ClientSettings, Error> {
+fn client_settings(
+    t: &TargetArgs,
+    c: &ClientArgs,
+    requests: &RequestPlan,
+    env: &ModelEnv,
+) -> Result<ClientSettings, Error> {
+    if requests.body.is_some() && c.retries > 0 {
+        return Err(usage("a request with a body is never sent twice: --retries cannot be used with --body".into()));
+    }
     if c.timeout.is_zero() || c.connect_timeout.is_zero() {
         return Err(usage("--timeout and --connect-timeout must be above zero".into()));
     }
@@ -230,6 +291,7 @@ fn client_settings(t: &TargetArgs, c: &ClientArgs, env: &ModelEnv) -> Result<Cli
         async_client: ASYNC_CLIENT.into(),
         blocking_buffer_bytes: BufferSizes { input: BLOCKING_INPUT_BUFFER_BYTES, output: BLOCKING_OUTPUT_BUFFER_BYTES },
         switch_interval_ms: env.switch_interval.as_secs_f64() * 1e3,
+        request: request_settings(requests),
     })
 }
 
@@ -314,8 +376,13 @@ fn python_plan(
 }
 
 /// Refuses options that mean nothing to the py models.
-fn check_py_options(models: &[ModelSpec], client: &ClientArgs) -> Result<(), Error> {
+fn check_py_options(models: &[ModelSpec], client: &ClientArgs, requests: &RequestPlan) -> Result<(), Error> {
     let Some(py) = models.iter().find(|m| m.kind.is_python()) else { return Ok(()) };
+    if !request_settings(requests).is_plain() {
+        return Err(usage(format!(
+            "--method, --body and --urls-file shape the Rust clients' requests: {py} sends GETs of one URL template"
+        )));
+    }
     if !client.interp_cost.is_zero() {
         return Err(usage(format!(
             "--interp-cost charges the emulated interpreter's cost: it has no meaning for {py} (CPython pays its own)"
@@ -430,6 +497,12 @@ fn output_plan(o: &OutputArgs) -> Result<OutputPlan, Error> {
     })
 }
 
+/// Requests per model when `--requests` is not given.
+pub const DEFAULT_REQUESTS: u64 = 200;
+
+/// Requests sequential really runs when `--sync-sample` is not given.
+pub const DEFAULT_SYNC_SAMPLE: u64 = 20;
+
 fn requests(n: u64) -> Result<usize, Error> {
     let n = at_least_one("--requests", n)?;
     if n > MAX_REQUESTS {
@@ -438,29 +511,136 @@ fn requests(n: u64) -> Result<usize, Error> {
     Ok(n as usize)
 }
 
+/// How requests arrive in an open model, from `--arrivals`, `--arrival-seed`, `--duration` and
+/// `--max-queue` (which mean nothing without `--rate`, and are refused then).
+fn arrivals(o: &ArrivalArgs, rate: bool) -> Result<Arrivals, Error> {
+    if !rate && (o.duration.is_some() || o.max_queue.is_some()) {
+        return Err(usage(
+            "--duration and --max-queue shape an open model: give --rate too (e.g. --rate 500/s)".into(),
+        ));
+    }
+    let max_queue = o.max_queue.map(|n| at_least_one("--max-queue", n)).transpose()?;
+    Ok(Arrivals {
+        process: o.arrivals,
+        seed: o.arrival_seed,
+        duration: o.duration,
+        max_queue: max_queue.map(|n| n as usize),
+        lateness_bound_us: LATENESS_BOUND.as_micros() as u64,
+    })
+}
+
+/// Requests an open run at `rate` holds: the explicit `--requests`, or those due within
+/// `--duration` (one of them, not both).
+fn open_requests(rate: f64, arrivals: &Arrivals, requests: Option<u64>) -> Result<usize, Error> {
+    let per = crate::units::fmt_duration(Duration::from_secs_f64(1.0 / rate));
+    match (arrivals.duration, requests) {
+        (Some(_), Some(_)) => Err(usage("--rate takes --duration or --requests as its length, not both".into())),
+        (None, None) => {
+            Err(usage(format!("--rate {rate}/s needs a length: --duration (e.g. 10s) or an explicit --requests")))
+        }
+        (None, Some(n)) => self::requests(n),
+        (Some(d), None) if rate * d.as_secs_f64() < 1.0 => Err(usage(format!(
+            "--duration {} at --rate {rate}/s is too short for one request (one is due every {per})",
+            crate::units::fmt_duration(d)
+        ))),
+        (Some(d), None) => {
+            let times = ArrivalTimes { rate_per_s: rate, process: arrivals.process, seed: arrivals.seed };
+            self::requests(times.count_within(d) as u64)
+        }
+    }
+}
+
+/// The connections an open model of `models` needs at `rate` against `target`: each model holds
+/// at most its concurrency, and about rate × latency (Little's law) against the embedded API,
+/// whose latency is known. Refuses a rate the open-files limit cannot hold, naming both.
+fn open_connections(rate: f64, models: &[ModelSpec], tasks: usize, target: &TargetPlan) -> Result<usize, Error> {
+    let most = models.iter().map(|m| m.concurrency(tasks)).max().unwrap_or(1);
+    let usable = |limit: u64| limit.saturating_sub(SPARE_FILES) as usize;
+    let TargetPlan::Embedded { server, .. } = target else {
+        // An external API's latency is unknown: as many as the limit holds (more fail to connect).
+        return Ok(crate::env::open_files_hard_limit().map_or(most, |limit| most.min(usable(limit))));
+    };
+    let latency = server.config.latency.typical();
+    let little = crate::record::open::little_in_flight(rate, latency).min(most);
+    let per_connection = if server.mode == EmbeddedMode::InProcess { 2 } else { 1 };
+    let needed = little as u64 * per_connection + SPARE_FILES;
+    let Some(limit) = crate::env::open_files_hard_limit() else { return Ok(little) };
+    if needed > limit {
+        return Err(usage(format!(
+            "--rate {rate}/s at a latency of {} keeps about {little} requests in flight (Little's law: rate × latency), which needs {needed} open files, but the limit is {limit} (ulimit -Hn): lower the rate or raise the limit",
+            crate::units::fmt_duration(latency)
+        )));
+    }
+    // Room for the queue to grow past Little's law while the model falls behind.
+    Ok((2 * little + 64).min(most).min(usable(limit) / per_connection as usize))
+}
+
+/// Descriptors kept free beyond the connections a model holds.
+pub const SPARE_FILES: u64 = 256;
+
+/// An `io` run's open model (`--rate`) and its request count; `None` and the closed loop's
+/// count without `--rate`.
+fn io_load(args: &IoArgs) -> Result<(Option<OpenLoad>, usize), Error> {
+    let arrivals = arrivals(&args.arrivals, args.rate.is_some())?;
+    let Some(rate) = args.rate else {
+        return Ok((None, requests(args.requests.unwrap_or(DEFAULT_REQUESTS))?));
+    };
+    if let Some(n) = args.sync_sample {
+        return Err(usage(format!(
+            "--sync-sample {n} estimates a closed loop from a sample: with --rate every request is sent, none estimated"
+        )));
+    }
+    let requests = open_requests(rate, &arrivals, args.requests)?;
+    Ok((Some(OpenLoad { rate_per_s: rate, arrivals }), requests))
+}
+
+/// Refuses an open model for the py models: their driver runs closed loops only.
+fn check_open_models(models: &[ModelSpec]) -> Result<(), Error> {
+    match models.iter().find(|m| m.kind.is_python()) {
+        Some(py) => Err(usage(format!(
+            "--rate: {py} runs closed loops only (the CPython driver has no arrival schedule yet); rate the Rust models"
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl IoPlan {
     pub fn from_args(args: &IoArgs) -> Result<Self, Error> {
-        let requests = requests(args.requests)?;
+        let (open, requests) = io_load(args)?;
         let workers = at_least_one("--workers", args.workers)?;
         if workers > MAX_CONCURRENCY as u64 {
             return Err(usage(format!("--workers must be at most {MAX_CONCURRENCY}")));
         }
         let workers = workers as usize;
-        let sync_sample = (at_least_one("--sync-sample", args.sync_sample)? as usize).min(requests);
+        let sample = args.sync_sample.unwrap_or(DEFAULT_SYNC_SAMPLE);
+        let sync_sample = (at_least_one("--sync-sample", sample)? as usize).min(requests);
 
         if args.models.is_empty() {
             return Err(usage("--models is empty: name at least one model".into()));
         }
         let mut models: Vec<ModelSpec> = args.models.iter().map(|m| m.with_default_workers(workers)).collect();
         check_models(&models, requests)?;
-        check_py_options(&models, &args.client)?;
+        let shape = request_plan(&args.target)?;
+        check_py_options(&models, &args.client, &shape)?;
         let mut env = model_env(&args.model_opts)?;
-        let client = client_settings(&args.target, &args.client, &env)?;
+        let client = client_settings(&args.target, &args.client, &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
-        let target = target_plan(&args.target)?;
+        let target = target_plan(&args.target, &shape)?;
+        let connections = match &open {
+            Some(load) => {
+                check_open_models(&models)?;
+                Some(open_connections(load.rate_per_s, &models, requests, &target)?)
+            }
+            None => None,
+        };
         let output = output_plan(&args.output)?;
+        let sampled = models.iter().find(|m| m.kind.info().concurrency == Concurrency::One && open.is_none());
+        let sampled = sampled.filter(|_| sync_sample < requests).map(ModelSpec::to_string);
+        let (split, output) = split::apply(&args.split, output, args.output.force, sampled)?;
         let python = python_plan(&args.python, &mut models, PyNeeds::Http, &mut env)?;
         Ok(IoPlan {
+            split,
+            connections,
             settings: IoSettings {
                 requests,
                 sync_sample,
@@ -471,9 +651,10 @@ impl IoPlan {
                 python,
                 task: None,
                 min_success: min_success(&args.repeat)?,
+                open,
             },
             target,
-            headers: args.target.headers.clone(),
+            requests: shape,
             env,
             output,
         })
@@ -501,11 +682,14 @@ impl IoPlan {
         }
         let task = py_task(&args.task, &args.python)?.expect("checked above");
         let (mut models, skipped) = task_models(models, &task)?;
+        let shape = request_plan(&args.target)?;
+        check_py_options(&models, &ClientArgs::default(), &shape)?;
         let mut env = model_env(&args.model_opts)?;
-        let client = client_settings(&args.target, &ClientArgs::default(), &env)?;
+        let client = client_settings(&args.target, &ClientArgs::default(), &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
-        let target = target_plan(&args.target)?;
+        let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
+        let (split, output) = split::apply(&args.split, output, args.output.force, None)?;
         let mut python = python_plan(&args.python, &mut models, PyNeeds::Stdlib, &mut env)?;
         if let Some(p) = python.as_mut() {
             p.skipped.splice(0..0, skipped);
@@ -521,18 +705,22 @@ impl IoPlan {
                 python,
                 task: Some(task),
                 min_success: min_success(&args.repeat)?,
+                open: None,
             },
             target,
-            headers: args.target.headers.clone(),
+            requests: shape,
             env,
             output,
+            connections: None,
+            split,
         })
     }
 
     /// The most connections any model holds at once.
     pub fn max_connections(&self) -> usize {
         let s = &self.settings;
-        s.models.iter().map(|m| m.concurrency(s.tasks_per_run(m))).max().unwrap_or(1)
+        let closed = || s.models.iter().map(|m| m.concurrency(s.tasks_per_run(m))).max().unwrap_or(1);
+        self.connections.unwrap_or_else(closed)
     }
 }
 
@@ -542,23 +730,40 @@ pub struct ScalePlan {
     /// The sweep as the report records it: the N values ascending, no duplicates.
     pub settings: ScaleSettings,
     pub target: TargetPlan,
-    pub headers: Vec<Header>,
+    pub requests: RequestPlan,
     pub env: ModelEnv,
     pub output: OutputPlan,
+    /// See [`IoPlan::split`].
+    pub split: split::Split,
+}
+
+/// The N values a sweep runs when `--workers` is not given.
+pub const DEFAULT_WORKERS: [u64; 4] = [50, 100, 200, 1000];
+
+/// Refuses the options of a capacity sweep (`--rates`) in a sweep of N.
+fn check_closed_sweep(args: &ScaleArgs) -> Result<(), Error> {
+    if !args.rates.is_empty() {
+        return Err(usage("--rates makes a capacity sweep: plan it as one (RatesPlan)".into()));
+    }
+    if !args.models.is_empty() || args.slo.is_some() {
+        return Err(usage(
+            "--models and --slo belong to a capacity sweep: give --rates too (e.g. --rates 100,200,400)".into(),
+        ));
+    }
+    arrivals(&args.arrivals, false).map(drop)
 }
 
 impl ScalePlan {
     pub fn from_args(args: &ScaleArgs) -> Result<Self, Error> {
-        let requests = requests(args.requests)?;
-        let model = args.model;
+        check_closed_sweep(args)?;
+        let requests = requests(args.requests.unwrap_or(DEFAULT_REQUESTS))?;
+        let model = args.model.unwrap_or(ModelKind::Threads);
         if model.info().concurrency == Concurrency::One {
             return Err(usage(format!("{} has no N to sweep: sweep threads, async or async-mt", model.name())));
         }
-        if args.workers.is_empty() {
-            return Err(usage("--workers is empty: give the N values to sweep, e.g. 50,100,200,1000".into()));
-        }
-        let mut settings = Vec::with_capacity(args.workers.len());
-        for &w in &args.workers {
+        let workers = if args.workers.is_empty() { &DEFAULT_WORKERS[..] } else { &args.workers[..] };
+        let mut settings = Vec::with_capacity(workers.len());
+        for &w in workers {
             let w = at_least_one("--workers", w)?;
             if w > MAX_CONCURRENCY as u64 {
                 return Err(usage(format!("--workers {w} is more than the {MAX_CONCURRENCY} accepted")));
@@ -569,11 +774,13 @@ impl ScalePlan {
             settings.push(w as usize);
         }
         settings.sort_unstable();
-        let baseline = if args.no_baseline { None } else { Some(args.baseline) };
+        let async_all = ModelSpec::new(ModelKind::Async, None);
+        let baseline = if args.no_baseline { None } else { Some(args.baseline.unwrap_or(async_all)) };
         let most = ModelSpec::new(model, settings.last().copied());
         let mut cells: Vec<ModelSpec> = [Some(most), baseline].into_iter().flatten().collect();
         check_models(&cells, requests)?;
-        check_py_options(&cells, &args.client)?;
+        let shape = request_plan(&args.target)?;
+        check_py_options(&cells, &args.client, &shape)?;
         if !(0.0..1.0).contains(&args.knee_gain) {
             return Err(usage("--knee-gain must be a share from 0 up to, not including, 1 (e.g. 10% or 0.1)".into()));
         }
@@ -590,10 +797,11 @@ impl ScalePlan {
             }
         }
         let mut env = model_env(&args.model_opts)?;
-        let client = client_settings(&args.target, &args.client, &env)?;
+        let client = client_settings(&args.target, &args.client, &shape, &env)?;
         let schedule = schedule(&args.repeat)?;
-        let target = target_plan(&args.target)?;
+        let target = target_plan(&args.target, &shape)?;
         let output = output_plan(&args.output)?;
+        let (split, output) = split::apply(&args.split, output, args.output.force, None)?;
         let needs = if task.is_some() { PyNeeds::Stdlib } else { PyNeeds::Http };
         let python = python_plan(&args.python, &mut cells, needs, &mut env)?;
         Ok(ScalePlan {
@@ -610,9 +818,10 @@ impl ScalePlan {
                 min_success: min_success(&args.repeat)?,
             },
             target,
-            headers: args.target.headers.clone(),
+            requests: shape,
             env,
             output,
+            split,
         })
     }
 
@@ -620,6 +829,108 @@ impl ScalePlan {
     pub fn max_connections(&self) -> usize {
         let s = &self.settings;
         s.points().iter().chain(s.baseline.iter()).map(|m| m.concurrency(s.requests)).max().unwrap_or(1)
+    }
+}
+
+/// A validated capacity sweep (`scale --rates`).
+#[derive(Debug, Clone)]
+pub struct RatesPlan {
+    /// The sweep as the report records it: the rates ascending, no duplicates.
+    pub settings: RatesSettings,
+    /// Requests of a point at each rate (in the order of `settings.rates_per_s`).
+    pub tasks: Vec<usize>,
+    pub target: TargetPlan,
+    pub requests: RequestPlan,
+    pub env: ModelEnv,
+    pub output: OutputPlan,
+    /// The most connections a point holds at once (Little's law at the highest rate).
+    pub connections: usize,
+}
+
+/// The pool size of a model named without N in a capacity sweep (as `io`'s `--workers`).
+pub const RATES_DEFAULT_WORKERS: usize = 50;
+
+/// Why a capacity sweep is not split into segments: each point's verdict (the first rate whose
+/// p99 passes the objective, checked against Little's law) needs the whole offered rate through
+/// one client, and the merge has no rule for a rates experiment.
+pub const RATES_UNSPLIT: &str = "--segment: a capacity sweep (scale --rates) cannot be split into segments (each rate's verdict needs its whole schedule from one client): run it whole, or split an `io --rate R` run per rate";
+
+/// Refuses the options of a sweep of N in a capacity sweep, and a split.
+fn check_rates_sweep(args: &ScaleArgs) -> Result<(), Error> {
+    let refused = [
+        (
+            !args.workers.is_empty(),
+            "--workers sweeps N; --rates sweeps the offered rate: give each model its N in --models (threads:50)",
+        ),
+        (args.model.is_some(), "--model sweeps one model's N: with --rates, list the models with --models"),
+        (
+            args.baseline.is_some() || args.no_baseline,
+            "a capacity sweep compares its --models with each other: it has no --baseline",
+        ),
+        (args.task.py_task.is_some(), "--rates loads the HTTP workload: the user's Python task runs closed loops only"),
+        (args.split.segment.is_some() || args.split.segments.is_some(), RATES_UNSPLIT),
+        (
+            args.split.start_at.is_some() || args.split.run_slot.is_some(),
+            "--start-at and --run-slot align the segments of a split run, and a capacity sweep (scale --rates) is never split: run it without them",
+        ),
+    ];
+    match refused.iter().find(|(yes, _)| *yes) {
+        Some((_, why)) => Err(usage(why.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// The offered rates, ascending, each once.
+fn sweep_rates(rates: &[f64]) -> Result<Vec<f64>, Error> {
+    let mut sorted = rates.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(usage(format!("--rates lists {}/s twice", w[0])));
+    }
+    Ok(sorted)
+}
+
+impl RatesPlan {
+    pub fn from_args(args: &ScaleArgs) -> Result<Self, Error> {
+        check_rates_sweep(args)?;
+        let rates = sweep_rates(&args.rates)?;
+        if args.models.is_empty() {
+            return Err(usage("--rates loads --models: name them, e.g. --models threads:50,async".into()));
+        }
+        let models: Vec<ModelSpec> =
+            args.models.iter().map(|m| m.with_default_workers(RATES_DEFAULT_WORKERS)).collect();
+        check_open_models(&models)?;
+        if args.slo.is_some_and(|d| d.is_zero()) {
+            return Err(usage("--slo must be above zero (e.g. 250ms)".into()));
+        }
+        let arrivals = arrivals(&args.arrivals, true)?;
+        let tasks: Vec<usize> =
+            rates.iter().map(|&r| open_requests(r, &arrivals, args.requests)).collect::<Result<_, _>>()?;
+        check_models(&models, tasks.iter().copied().max().unwrap_or(1))?;
+        let shape = request_plan(&args.target)?;
+        let env = model_env(&args.model_opts)?;
+        let client = client_settings(&args.target, &args.client, &shape, &env)?;
+        let target = target_plan(&args.target, &shape)?;
+        let (top, most) = (rates.last().copied().unwrap_or(1.0), tasks.iter().copied().max().unwrap_or(1));
+        let connections = open_connections(top, &models, most, &target)?;
+        Ok(RatesPlan {
+            settings: RatesSettings {
+                models,
+                rates_per_s: rates,
+                arrivals,
+                requests: args.requests.map(|n| n as usize),
+                slo: args.slo,
+                client,
+                schedule: schedule(&args.repeat)?,
+                min_success: min_success(&args.repeat)?,
+            },
+            tasks,
+            target,
+            requests: shape,
+            env,
+            output: output_plan(&args.output)?,
+            connections,
+        })
     }
 }
 
@@ -633,10 +944,17 @@ pub struct CpuPlan {
     pub settings: CpuSettings,
     pub env: ModelEnv,
     pub output: OutputPlan,
+    /// See [`IoPlan::split`].
+    pub split: split::Split,
 }
 
 impl CpuPlan {
     pub fn from_args(args: &CpuArgs) -> Result<Self, Error> {
+        if let Some(rate) = &args.rate {
+            return Err(usage(format!(
+                "--rate {rate}: cpu tasks are all there at the start, none arrives later; an open model is for io (concbench io --rate)"
+            )));
+        }
         let tasks = at_least_one("--tasks", args.tasks)?;
         if tasks > MAX_TASKS {
             return Err(usage(format!("--tasks {tasks} is more than the {MAX_TASKS} accepted")));
@@ -658,8 +976,10 @@ impl CpuPlan {
         let mut env = model_env(&args.model_opts)?;
         let schedule = schedule(&args.repeat)?;
         let output = output_plan(&args.output)?;
+        let (split, output) = split::apply(&args.split, output, args.output.force, None)?;
         let python = python_plan(&args.python, &mut models, PyNeeds::Stdlib, &mut env)?;
         Ok(CpuPlan {
+            split,
             settings: CpuSettings {
                 tasks,
                 spec: CpuSpec { range: args.range, seed: args.seed, kernel: args.kernel },

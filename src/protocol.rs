@@ -96,14 +96,24 @@ pub struct DriverRun {
     pub model: PyExecutor,
     /// Pool size (threads, processes) or aiohttp's connector limit (`None`: no limit).
     pub n: Option<usize>,
-    /// Task ids `first..end`.
+    /// Task ids `first..end`, every `step`-th (a segment's share; 1: all of them).
     pub first: usize,
     pub end: usize,
+    #[serde(default = "step_one", skip_serializing_if = "is_step_one")]
+    pub step: usize,
     pub workload: DriverWorkload,
     /// Trace the heap with `tracemalloc` (reset between runs).
     pub tracemalloc: bool,
     /// `sys.setswitchinterval`.
     pub switch_interval_s: f64,
+}
+
+fn step_one() -> usize {
+    1
+}
+
+fn is_step_one(step: &usize) -> bool {
+    *step == 1
 }
 
 /// How a driver runs the tasks of a run: the executors of the py models.

@@ -33,10 +33,10 @@ fn soak(latency: Duration) {
     let admin = ureq::Agent::new_with_defaults();
     let bearer = format!("Bearer {}", server.admin_token().secret());
     admin.post(format!("{base}/stats/reset")).header("authorization", &bearer).send_empty().unwrap();
-    let spec = WorkloadSpec::Io(IoSpec {
-        url: UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).unwrap(),
-        headers: vec![],
-        client: ClientConfig {
+    let spec = WorkloadSpec::Io(IoSpec::get(
+        UrlTemplate::parse(&format!("{base}/api/items/{{i}}")).unwrap(),
+        vec![],
+        ClientConfig {
             keep_alive: true,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(30),
@@ -46,7 +46,7 @@ fn soak(latency: Duration) {
             prewarm: false,
             ok_status: Default::default(),
         },
-    });
+    ));
     let recorder = Arc::new(Recorder::new());
     let job = Job::new(spec.build(REQUESTS).unwrap(), None, 0..REQUESTS, recorder.clone(), Stop::new());
     let mut meter = Meter::new();

@@ -135,7 +135,8 @@ fn baseline_of<'a>(exp: &'a CpuExperiment, cell: &Cell) -> Option<&'a Cell> {
 
 fn row<'a>(exp: &'a CpuExperiment, cell: &'a Cell, cores: usize) -> Option<CpuRow<'a>> {
     let figures = Figures::of(cell)?;
-    let n = cell.model.cpu_parallelism(exp.settings.tasks, cores);
+    // A merged split run's model ran in every segment.
+    let n = super::segments::workers_in_all(cell, cell.model.cpu_parallelism(exp.settings.tasks, cores));
     let theoretical = n.min(cores).max(1);
     let baseline = baseline_of(exp, cell);
     let speedup = baseline.and_then(|b| time_ratio(b, cell, exp.settings.min_success));

@@ -131,7 +131,7 @@ pub fn resets_refused(report: &Report) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{CellStatus, ErrorTally, ExecutionFacts, FaultCounts, Measured, ModelSpec, ServerProcess};
+    use crate::record::{CellStatus, ErrorTally, FaultCounts, ModelSpec, ServerProcess};
 
     fn server(requests: u64, responses: u64, peak: u64) -> StatsSnapshot {
         StatsSnapshot {
@@ -163,37 +163,13 @@ mod tests {
                 heap_current_bytes: None,
                 heap_at_reset_bytes: None,
             },
+            latency_excess: None,
+            resume_lag: None,
         }
     }
 
     fn run(ok: u64, failed: u64, retries: u64, s: StatsSnapshot) -> RunRecord {
-        RunRecord {
-            round: 0,
-            tasks: (ok + failed) as usize,
-            ok,
-            failed,
-            errors: Default::default(),
-            value_sum: 0,
-            measured: Measured {
-                wall_ns: 1,
-                heap: None,
-                rss_peak_bytes: None,
-                rss_start_bytes: None,
-                rss_peak_reset: true,
-                cpu_user_ns: 0,
-                cpu_sys_ns: 0,
-                voluntary_switches: 0,
-                involuntary_switches: 0,
-                system_busy_ns: None,
-            },
-            latency_ok: None,
-            latency_failed: None,
-            retries,
-            ok_after_retry: 0,
-            ramp_up_ns: None,
-            facts: ExecutionFacts::default(),
-            server: Some(s),
-        }
+        RunRecord { retries, server: Some(s), ..RunRecord::blank((ok + failed) as usize, ok) }
     }
 
     fn cell(model: &str) -> Cell {

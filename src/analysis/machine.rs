@@ -94,36 +94,16 @@ pub fn quiet(report: &Report) -> Quiet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{ExecutionFacts, Measured};
+    use crate::record::Measured;
 
     fn run(wall_ms: u64, own_ms: u64, system_ms: Option<u64>) -> RunRecord {
-        RunRecord {
-            round: 0,
-            tasks: 1,
-            ok: 1,
-            failed: 0,
-            errors: Default::default(),
-            value_sum: 0,
-            measured: Measured {
-                wall_ns: wall_ms * 1_000_000,
-                heap: None,
-                rss_peak_bytes: None,
-                rss_start_bytes: None,
-                rss_peak_reset: true,
-                cpu_user_ns: own_ms * 1_000_000,
-                cpu_sys_ns: 0,
-                voluntary_switches: 0,
-                involuntary_switches: 0,
-                system_busy_ns: system_ms.map(|m| m * 1_000_000),
-            },
-            latency_ok: None,
-            latency_failed: None,
-            retries: 0,
-            ok_after_retry: 0,
-            ramp_up_ns: None,
-            facts: ExecutionFacts::default(),
-            server: None,
-        }
+        let measured = Measured {
+            wall_ns: wall_ms * 1_000_000,
+            cpu_user_ns: own_ms * 1_000_000,
+            system_busy_ns: system_ms.map(|m| m * 1_000_000),
+            ..Measured::blank()
+        };
+        RunRecord { measured, ..RunRecord::blank(1, 1) }
     }
 
     #[test]

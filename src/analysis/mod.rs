@@ -1,12 +1,15 @@
 //! Analysis: pure functions from measured figures to the ratios and verdicts a report states.
 //! Nothing here measures or prints; every function is tested on fixed inputs.
 
+pub mod capacity;
 pub mod cpu;
 pub mod figures;
 pub mod integrity;
 pub mod io;
 pub mod machine;
+pub mod open;
 pub mod scaling;
+pub mod segments;
 pub mod stats;
 pub mod sweep;
 pub mod task;
@@ -19,16 +22,23 @@ pub fn failed(cell: &crate::record::Cell) -> u64 {
 }
 
 /// Whether every cell that completed all its tasks without a failure received the same total
-/// (body bytes for I/O): `Some(true)` when they agree, `None` when fewer than two can be compared.
-pub fn checksums_agree<'a>(cells: impl IntoIterator<Item = &'a crate::record::Cell>) -> Option<(bool, u64)> {
-    let sums: Vec<u64> = cells
+/// (body bytes for I/O) as every other run of as many tasks (a capacity sweep's points differ in
+/// length): `Some(true, bytes)` when they agree, the bytes when every run had as many tasks;
+/// `None` when no two runs can be compared.
+pub fn checksums_agree<'a>(cells: impl IntoIterator<Item = &'a crate::record::Cell>) -> Option<(bool, Option<u64>)> {
+    let mut sums: std::collections::BTreeMap<usize, Vec<u64>> = Default::default();
+    let runs = cells
         .into_iter()
         .filter(|c| c.status == crate::record::CellStatus::Ok && !c.is_sampled())
         .flat_map(|c| c.runs.iter())
-        .filter(|r| r.failed == 0)
-        .map(|r| r.value_sum)
-        .collect();
-    (sums.len() >= 2).then(|| (sums.windows(2).all(|w| w[0] == w[1]), sums[0]))
+        .filter(|r| r.failed == 0);
+    for r in runs {
+        sums.entry(r.tasks).or_default().push(r.value_sum);
+    }
+    let compared: Vec<&Vec<u64>> = sums.values().filter(|s| s.len() >= 2).collect();
+    let same = compared.iter().all(|s| s.windows(2).all(|w| w[0] == w[1]));
+    let bytes = (sums.len() == 1).then(|| compared.first().map(|s| s[0])).flatten();
+    (!compared.is_empty()).then_some((same, bytes))
 }
 
 /// `a / b` when both are finite and `b > 0`.
@@ -77,6 +87,17 @@ pub fn applied_latency(cells: &[&crate::record::Cell]) -> Option<(f64, f64, u64)
     })
 }
 
+/// A histogram the embedded API keeps (`pick`: the applied − asked latency, the resume lag),
+/// merged over every run of `cells`.
+pub fn server_histogram(
+    cells: &[&crate::record::Cell],
+    pick: fn(&crate::record::StatsSnapshot) -> Option<&crate::record::MicrosHistogram>,
+) -> Option<crate::record::MicrosHistogram> {
+    let runs = cells.iter().flat_map(|c| c.runs.iter());
+    let merged = crate::record::MicrosHistogram::merged(runs.filter_map(|r| pick(r.server.as_ref()?)));
+    (merged.count() > 0).then_some(merged)
+}
+
 /// The load average at the start, when it says the machine was busy (above half its cores).
 pub fn busy(report: &crate::record::Report) -> Option<f64> {
     let load = report.environment.load_average_start?;
@@ -93,6 +114,21 @@ mod tests {
         assert_eq!(ratio(1.0, 0.0), None);
         assert_eq!(ratio(f64::NAN, 1.0), None);
         assert_eq!(ratio(-1.0, 1.0), None);
+    }
+
+    #[test]
+    fn checksums_agree_among_runs_of_as_many_tasks() {
+        let with = |tasks: usize, sum: u64| {
+            let mut c = open::tests::open_cell("async", 100.0, 100.0, 100.0, 10);
+            (c.tasks_total, c.tasks_per_run) = (tasks, tasks);
+            (c.runs[0].tasks, c.runs[0].ok, c.runs[0].value_sum) = (tasks, tasks as u64, sum);
+            c
+        };
+        let (a, b, long) = (with(100, 7), with(100, 7), with(200, 14));
+        assert_eq!(checksums_agree([&a, &b]), Some((true, Some(7))));
+        assert_eq!(checksums_agree([&a, &b, &long]), Some((true, None)), "agreeing, but of two lengths");
+        assert_eq!(checksums_agree([&a, &long]), None, "no two runs of as many tasks");
+        assert_eq!(checksums_agree([&a, &with(100, 8)]).map(|c| c.0), Some(false));
     }
 
     #[test]

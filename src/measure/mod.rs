@@ -6,14 +6,15 @@
 //! time and context switches (`getrusage`) and peak RSS (reset at the start of each window).
 
 pub mod alloc;
+pub mod clock;
 pub mod process;
 pub mod recorder;
 pub mod system;
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::record::Measured;
-pub use recorder::{Recorder, Tally};
+pub use recorder::{OpenTally, Recorder, Release, Tally};
 
 struct Open {
     t0: Instant,
@@ -29,6 +30,8 @@ struct Open {
 pub struct Meter {
     open: Option<Open>,
     done: Option<Measured>,
+    /// When the window opened, on the wall clock (a split run's segments are merged by it).
+    started: Option<SystemTime>,
 }
 
 impl Meter {
@@ -45,6 +48,12 @@ impl Meter {
         let usage = process::usage(process::Who::SelfProcess);
         let system_busy = system::busy();
         self.open = Some(Open { t0: Instant::now(), heap, usage, rss_start, rss_reset, system_busy });
+        self.started = Some(SystemTime::now());
+    }
+
+    /// When the window opened, on the wall clock (`None` if it never did).
+    pub fn started_at(&self) -> Option<SystemTime> {
+        self.started
     }
 
     /// Closes the window. The clock is read first. Does nothing if never started.

@@ -3,6 +3,7 @@
 //! histograms do not count as the model's heap.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,54 @@ pub struct Tally {
     /// When each task started, in microseconds after the recorder was made: shows how long the
     /// model took to get its tasks going (thread start-up, connection set-up).
     pub starts: Histogram<u64>,
+    /// An open model's figures (see `record::open`); `None` in a closed loop.
+    pub open: Option<OpenTally>,
+}
+
+/// When an open model's request was due and when the generator released it (see `record::open`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    pub due: Instant,
+    pub dispatched: Instant,
+}
+
+/// An open model's figures of one run, recorded per request.
+#[derive(Debug, Clone)]
+pub struct OpenTally {
+    /// The run's task ids, for its tenths.
+    pub tasks: Range<usize>,
+    /// done − due of the successes, in microseconds.
+    pub corrected: Histogram<u64>,
+    /// sent − dispatched of every request a worker took, in microseconds.
+    pub queue: Histogram<u64>,
+    /// Per tenth of the tasks (by id): successes, and the sums of their corrected latency and
+    /// service time in microseconds.
+    pub tenths: [(u64, f64, f64); 10],
+    /// Requests dropped because the queue was full.
+    pub dropped: u64,
+    /// When the first and the last success ended.
+    pub answers: Option<(Instant, Instant)>,
+}
+
+impl OpenTally {
+    fn new(tasks: Range<usize>) -> Self {
+        let (corrected, queue) = (new_histogram(), new_histogram());
+        OpenTally { tasks, corrected, queue, tenths: [(0, 0.0, 0.0); 10], dropped: 0, answers: None }
+    }
+
+    /// Successes per second from the first answer to the last: the model's pace once it
+    /// answers, free of the wait for the first answer and of the run's ramp. `None` below two.
+    pub fn achieved_per_s(&self, ok: u64) -> Option<f64> {
+        let (first, last) = self.answers?;
+        let span = last.saturating_duration_since(first).as_secs_f64();
+        (ok >= 2 && span > 0.0).then(|| (ok - 1) as f64 / span)
+    }
+
+    /// The tenth task `task` belongs to.
+    fn tenth(&self, task: usize) -> usize {
+        let n = self.tasks.len().max(1);
+        (task.saturating_sub(self.tasks.start) * 10 / n).min(9)
+    }
 }
 
 impl Tally {
@@ -62,22 +111,68 @@ impl Default for Recorder {
     }
 }
 
+/// Microseconds, for a histogram (at least 1, at most its bound).
+fn micros(d: Duration) -> u64 {
+    (d.as_micros() as u64).clamp(1, HIST_MAX_US)
+}
+
+impl Tally {
+    fn new(open: Option<OpenTally>) -> Self {
+        Tally {
+            ok: 0,
+            failed: 0,
+            retries: 0,
+            ok_after_retry: 0,
+            value_sum: 0,
+            errors: BTreeMap::new(),
+            ok_latency: new_histogram(),
+            failed_latency: new_histogram(),
+            starts: new_histogram(),
+            open,
+        }
+    }
+
+    /// Counts one task that started `start` after the epoch and took `elapsed`; whether it
+    /// succeeded.
+    fn add(&mut self, start: Duration, elapsed: Duration, result: Result<TaskOutcome, TaskError>) -> bool {
+        self.starts.saturating_record(micros(start));
+        match result {
+            Ok(outcome) => {
+                self.ok += 1;
+                self.retries += u64::from(outcome.attempts.saturating_sub(1));
+                self.ok_after_retry += u64::from(outcome.attempts > 1);
+                self.value_sum = self.value_sum.wrapping_add(outcome.value);
+                self.ok_latency.saturating_record(micros(elapsed));
+                true
+            }
+            Err(e) => {
+                self.failed += 1;
+                self.retries += u64::from(e.attempts.saturating_sub(1));
+                self.failed_latency.saturating_record(micros(elapsed));
+                self.count_error(e);
+                false
+            }
+        }
+    }
+
+    fn count_error(&mut self, e: TaskError) {
+        self.errors.entry(e.kind).and_modify(|x| x.count += 1).or_insert(ErrorTally { count: 1, example: e.message });
+    }
+}
+
 impl Recorder {
     pub fn new() -> Self {
-        Recorder {
-            epoch: Instant::now(),
-            tally: Mutex::new(Tally {
-                ok: 0,
-                failed: 0,
-                retries: 0,
-                ok_after_retry: 0,
-                value_sum: 0,
-                errors: BTreeMap::new(),
-                ok_latency: new_histogram(),
-                failed_latency: new_histogram(),
-                starts: new_histogram(),
-            }),
-        }
+        Recorder { epoch: Instant::now(), tally: Mutex::new(Tally::new(None)) }
+    }
+
+    /// A recorder of an open model's run of `tasks`: it also keeps their corrected latency, their
+    /// wait in the queue and their tenths.
+    pub fn open(tasks: Range<usize>) -> Self {
+        Recorder { epoch: Instant::now(), tally: Mutex::new(Tally::new(Some(OpenTally::new(tasks)))) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Records one task that started at `started` and ended now, with its result.
@@ -88,33 +183,51 @@ impl Recorder {
     /// Records one task timed elsewhere (a child process's clock): it started `start` after a
     /// common origin and took `elapsed`. Start times only ever count relative to each other.
     pub fn record_timed(&self, start: Duration, elapsed: Duration, result: Result<TaskOutcome, TaskError>) {
-        let start_us = (start.as_micros() as u64).clamp(1, HIST_MAX_US);
-        let us = (elapsed.as_micros() as u64).clamp(1, HIST_MAX_US);
-        let mut t = self.tally.lock().unwrap_or_else(|p| p.into_inner());
-        t.starts.saturating_record(start_us);
-        match result {
-            Ok(outcome) => {
-                t.ok += 1;
-                t.retries += u64::from(outcome.attempts.saturating_sub(1));
-                t.ok_after_retry += u64::from(outcome.attempts > 1);
-                t.value_sum = t.value_sum.wrapping_add(outcome.value);
-                t.ok_latency.saturating_record(us);
+        self.lock().add(start, elapsed, result);
+    }
+
+    /// Records an open model's task `task`, released by the generator as `release`, taken by a
+    /// worker at `sent` and ended now.
+    pub fn record_released(
+        &self,
+        task: usize,
+        release: Release,
+        sent: Instant,
+        result: Result<TaskOutcome, TaskError>,
+    ) {
+        let done = Instant::now();
+        let service = done.saturating_duration_since(sent);
+        let corrected = done.saturating_duration_since(release.due);
+        let mut t = self.lock();
+        let ok = t.add(sent.saturating_duration_since(self.epoch), service, result);
+        if let Some(open) = t.open.as_mut() {
+            open.queue.saturating_record(micros(sent.saturating_duration_since(release.dispatched)));
+            if ok {
+                open.answers =
+                    Some(open.answers.map_or((done, done), |(first, last)| (first.min(done), last.max(done))));
+                open.corrected.saturating_record(micros(corrected));
+                let tenth = &mut open.tenths[open.tenth(task)];
+                tenth.0 += 1;
+                tenth.1 += corrected.as_secs_f64() * 1e6;
+                tenth.2 += service.as_secs_f64() * 1e6;
             }
-            Err(e) => {
-                t.failed += 1;
-                t.retries += u64::from(e.attempts.saturating_sub(1));
-                t.failed_latency.saturating_record(us);
-                t.errors
-                    .entry(e.kind)
-                    .and_modify(|x| x.count += 1)
-                    .or_insert(ErrorTally { count: 1, example: e.message });
-            }
+        }
+    }
+
+    /// Records an open model's request that was due while its queue was full: never sent, a
+    /// failure of kind `dropped`.
+    pub fn record_dropped(&self) {
+        let mut t = self.lock();
+        t.failed += 1;
+        t.count_error(TaskError::new(ErrorKind::Dropped, "due while the queue was full (--max-queue)"));
+        if let Some(open) = t.open.as_mut() {
+            open.dropped += 1;
         }
     }
 
     /// Tasks recorded so far (for progress).
     pub fn done(&self) -> u64 {
-        let t = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+        let t = self.lock();
         t.ok + t.failed
     }
 

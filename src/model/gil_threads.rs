@@ -19,7 +19,7 @@ impl Model for GilThreads {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
         let wanted = self.threads.min(job.len()).max(1);
         let gil = Gil::new(self.switch_interval);
-        meter.start();
+        job.start(meter)?;
         let started = super::run_threads(wanted, "gil", |id| {
             gil.take(id);
             let me = GilThread { gil: &gil, id };

@@ -1,10 +1,14 @@
 //! Execution models: ways to run a workload's tasks. A kind is described once, in
 //! `record::model` ([`ModelKind::ALL`]); what runs it is one file here and one arm in [`build`].
 //!
-//! Every model pulls task ids from the one queue of its [`Job`] and runs them through the job's
+//! Every model pulls its tasks from the one queue of its [`Job`] and runs them through the job's
 //! loops ([`Job::run_tasks`], [`Job::run_tasks_async`]), which record every outcome and honour the
-//! stop token the job was handed: no model counts tasks or checks for Ctrl-C on its own.
+//! stop token the job was handed: no model counts tasks or checks for Ctrl-C on its own. Whether
+//! the queue is closed (the next task as soon as a worker is free) or open (tickets released at
+//! their due times by a generator, `--rate`) is the job's business: every model runs either.
 
+pub mod arrivals;
+pub mod dispatch;
 pub mod gil;
 pub mod gil_threads;
 pub mod process_pool;
@@ -14,17 +18,21 @@ pub mod sequential;
 pub mod thread_pool;
 pub mod tokio_async;
 
-use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
+
 use crate::interrupt::Stop;
 use crate::measure::{Meter, Recorder};
 use crate::protocol::PyExecutor;
-use crate::record::{ExecutionFacts, ModelKind, ModelSpec};
+use crate::record::{ExecutionFacts, ModelKind, ModelSpec, TaskError, TaskOutcome};
+use crate::segment::TaskSet;
 use crate::workload::{TaskCx, Workload, WorkloadSpec};
+use dispatch::{Closed, Dispatcher, Released};
+pub use dispatch::{OpenPlan, Ticket};
 
 /// What building a model may need beyond its spec.
 #[derive(Debug, Clone)]
@@ -83,28 +91,57 @@ pub fn build(spec: &ModelSpec, env: &ModelEnv) -> Box<dyn Model> {
 
 /// One run's work: which tasks of which workload, where their outcomes go, and when to stop.
 /// Cheap to clone (an async model moves a clone into each of its tasks); every clone shares one
-/// queue of task ids.
+/// queue of tasks.
+///
+/// The queue is closed (a counter: a worker takes the next task as soon as it is free, today's
+/// "N workers, each sends the next request when the last one ended") or open ([`Job::open`]: a
+/// generator releases tickets at their due times, see [`dispatch`]). Every model runs either
+/// through the same calls: [`Job::start`], [`Job::next_ticket`] (or [`Job::next_ticket_async`]),
+/// [`Job::record`], or the loops built on them ([`Job::run_tasks`], [`Job::run_tasks_async`]).
 #[derive(Clone)]
 pub struct Job {
     pub workload: Arc<dyn Workload>,
     /// The workload as data, for models that rebuild it elsewhere (worker processes).
     pub spec: Option<Arc<WorkloadSpec>>,
-    pub tasks: Range<usize>,
+    /// The task ids of the run: `0..n`, or a segment's share of them (see `crate::segment`).
+    pub tasks: TaskSet,
     pub recorder: Arc<Recorder>,
     pub stop: Stop,
-    next: Arc<AtomicUsize>,
+    queue: Arc<Queue>,
+}
+
+/// Connections an open job without a known latency expects to hold at once, at most.
+pub const OPEN_IN_FLIGHT: usize = 1024;
+
+/// Where a job's tasks come from.
+enum Queue {
+    /// How many tasks were handed out: the next is the task set's `k`-th, for whoever asks.
+    Closed(AtomicUsize),
+    /// Tickets released at their due times.
+    Open(Arc<Dispatcher>),
 }
 
 impl Job {
     pub fn new(
         workload: Arc<dyn Workload>,
         spec: Option<WorkloadSpec>,
-        tasks: Range<usize>,
+        tasks: impl Into<TaskSet>,
         recorder: Arc<Recorder>,
         stop: Stop,
     ) -> Self {
-        let next = Arc::new(AtomicUsize::new(tasks.start));
-        Job { workload, spec: spec.map(Arc::new), tasks, recorder, stop, next }
+        let tasks = tasks.into();
+        let queue = Arc::new(Queue::Closed(AtomicUsize::new(0)));
+        Job { workload, spec: spec.map(Arc::new), tasks, recorder, stop, queue }
+    }
+
+    /// The same job with its tasks arriving as `plan` says: an open model.
+    pub fn open(self, plan: OpenPlan) -> Self {
+        let queue = Arc::new(Queue::Open(Arc::new(Dispatcher::new(plan, self.tasks))));
+        Job { queue, ..self }
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(*self.queue, Queue::Open(_))
     }
 
     /// Tasks the run is made of.
@@ -112,45 +149,95 @@ impl Job {
         self.tasks.len()
     }
 
+    /// The most tasks that can be under way at once: all of them in a closed queue, about rate ×
+    /// latency in an open one (when the latency is known; else at most [`OPEN_IN_FLIGHT`]). What a
+    /// model without a limit opens connections ahead for.
+    pub fn in_flight(&self) -> usize {
+        match &*self.queue {
+            Queue::Closed(_) => self.len(),
+            Queue::Open(d) => d.plan().in_flight.unwrap_or(OPEN_IN_FLIGHT).min(self.len()),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()
     }
 
-    /// The next task id to run: `None` once every task was handed out, or a stop was asked for.
-    pub fn next_task(&self) -> Option<usize> {
+    /// Opens the measured window when the first task may start; an open job's arrival clock
+    /// starts with it.
+    pub fn start(&self, meter: &mut Meter) -> anyhow::Result<()> {
+        meter.start();
+        if let Queue::Open(d) = &*self.queue {
+            d.start(self.recorder.clone(), self.stop.clone()).context("starting the arrival generator")?;
+        }
+        Ok(())
+    }
+
+    /// The next task on a free thread (see [`Job::next_ticket`]).
+    pub fn next_task(&self) -> Option<Ticket> {
+        self.next_ticket(&TaskCx::FREE)
+    }
+
+    /// The next task to run: `None` once every task was handed out, or a stop was asked for. In
+    /// an open job it waits for the next ticket's release, without the interpreter lock of `cx`.
+    pub fn next_ticket(&self, cx: &TaskCx) -> Option<Ticket> {
         if self.stop.requested() {
             return None;
         }
-        let task = self.next.fetch_add(1, Relaxed);
-        (task < self.tasks.end).then_some(task)
+        match &*self.queue {
+            Queue::Closed(next) => {
+                let task = self.tasks.nth(next.fetch_add(1, Relaxed))?;
+                Some(Ticket { task, release: None })
+            }
+            Queue::Open(d) => match d.take() {
+                Ok(Some(ticket)) => Some(ticket),
+                Ok(None) => cx.blocking(|| d.wait(&self.stop)),
+                Err(Closed) => None,
+            },
+        }
     }
 
-    /// Records the outcome of a task that started at `started` and ended now.
-    pub fn record(&self, started: Instant, result: Result<crate::record::TaskOutcome, crate::record::TaskError>) {
-        self.recorder.record(started, result);
+    /// The same, awaited on the caller's event loop.
+    pub async fn next_ticket_async(&self) -> Option<Ticket> {
+        match &*self.queue {
+            Queue::Open(d) if !self.stop.requested() => d.next().await,
+            _ => self.next_task(),
+        }
+    }
+
+    /// Records the outcome of `ticket`, whose task a worker took at `sent` and which ended now.
+    pub fn record(&self, ticket: &Ticket, sent: Instant, result: Result<TaskOutcome, TaskError>) {
+        match ticket.release {
+            Some(release) => self.recorder.record_released(ticket.task, release, sent, result),
+            None => self.recorder.record(sent, result),
+        }
     }
 
     /// Records the outcome of a task timed elsewhere (a child interpreter's clock): it started
     /// `start` after the run's origin and took `elapsed`.
-    pub fn record_timed(
-        &self,
-        start: Duration,
-        elapsed: Duration,
-        result: Result<crate::record::TaskOutcome, crate::record::TaskError>,
-    ) {
+    pub fn record_timed(&self, start: Duration, elapsed: Duration, result: Result<TaskOutcome, TaskError>) {
         self.recorder.record_timed(start, elapsed, result);
     }
 
-    /// The loop of every blocking worker: pulls task ids until none are left, runs each on this
+    /// What an open job's generator did (it is stopped if it still runs); `None` for a closed
+    /// job, or one never started.
+    pub fn finish(&self) -> Option<Released> {
+        match &*self.queue {
+            Queue::Open(d) => d.finish(),
+            Queue::Closed(_) => None,
+        }
+    }
+
+    /// The loop of every blocking worker: takes tasks until none are left, runs each on this
     /// thread with `cx` (inside `occupancy` when given), records its outcome. Returns how many it
     /// ran.
     pub fn run_tasks(&self, cx: &TaskCx, occupancy: Option<&Occupancy>) -> usize {
         let mut done = 0;
-        while let Some(task) = self.next_task() {
+        while let Some(ticket) = self.next_ticket(cx) {
             let _inside = occupancy.map(Occupancy::enter);
-            let t0 = Instant::now();
-            let result = self.workload.run_blocking(task, cx);
-            self.record(t0, result);
+            let sent = Instant::now();
+            let result = self.workload.run_blocking(ticket.task, cx);
+            self.record(&ticket, sent, result);
             done += 1;
         }
         done
@@ -159,13 +246,18 @@ impl Job {
     /// The same loop as a future on the caller's event loop.
     pub async fn run_tasks_async(&self) -> usize {
         let mut done = 0;
-        while let Some(task) = self.next_task() {
-            let t0 = Instant::now();
-            let result = self.workload.run_async(task).await;
-            self.record(t0, result);
+        while let Some(ticket) = self.next_ticket_async().await {
+            self.run_ticket_async(ticket).await;
             done += 1;
         }
         done
+    }
+
+    /// Runs one ticket's task as a future and records its outcome.
+    pub async fn run_ticket_async(&self, ticket: Ticket) {
+        let sent = Instant::now();
+        let result = self.workload.run_async(ticket.task).await;
+        self.record(&ticket, sent, result);
     }
 }
 
@@ -249,11 +341,20 @@ mod tests {
         let stop = Stop::new();
         let job = Job::new(Arc::new(Count), None, 3..8, Arc::new(Recorder::new()), stop.clone());
         let other = job.clone();
-        assert_eq!((job.next_task(), other.next_task()), (Some(3), Some(4)), "clones share one queue");
+        let task = |t: Option<Ticket>| t.map(|t| t.task);
+        assert_eq!((task(job.next_task()), task(other.next_task())), (Some(3), Some(4)), "clones share one queue");
         assert_eq!(job.run_tasks(&TaskCx::FREE, None), 3);
         assert_eq!(job.next_task(), None);
         let job = Job::new(Arc::new(Count), None, 0..100, Arc::new(Recorder::new()), stop.clone());
         stop.request();
         assert_eq!(job.run_tasks(&TaskCx::FREE, None), 0, "a stop ends the loop before the next task");
+    }
+
+    #[test]
+    fn a_segments_queue_hands_out_its_share_of_the_ids() {
+        let tasks = crate::segment::Segment::new(1, 3).unwrap().tasks(0..10);
+        let job = Job::new(Arc::new(Count), None, tasks, Arc::new(Recorder::new()), Stop::new());
+        let ids: Vec<usize> = std::iter::from_fn(|| job.next_task().map(|t| t.task)).collect();
+        assert_eq!((ids, job.len()), (vec![1, 4, 7], 3));
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
 
-use super::{Job, Model};
+use super::{Job, Model, Ticket};
 use crate::measure::Meter;
 use crate::protocol::{self, FromWorker, WorkerInit};
 use crate::record::{ExecutionFacts, PoolStats, TaskError, TaskOutcome, WorkerFigures, WorkerUsage};
@@ -95,23 +95,24 @@ impl Drop for Worker {
     }
 }
 
-/// One parent thread: drives its worker through its first task, then the shared queue.
+/// One parent thread: drives its worker through its first task (in a closed queue), then the
+/// shared queue.
 fn drive(
     exe: &PathBuf,
     spec: &WorkloadSpec,
     job: &Job,
-    first: usize,
+    first: Option<Ticket>,
     broken: &AtomicBool,
 ) -> anyhow::Result<WorkerFigures> {
     let (mut worker, startup) = Worker::spawn(exe, spec)?;
     let mut done = 0;
-    let mut task = Some(first);
-    while let Some(t) = task.filter(|_| !broken.load(Ordering::Relaxed)) {
-        let t0 = Instant::now();
-        let result = worker.run(t).with_context(|| format!("while running task {t}"))?;
-        job.record(t0, result);
+    let mut ticket = first.or_else(|| job.next_task());
+    while let Some(t) = ticket.filter(|_| !broken.load(Ordering::Relaxed)) {
+        let sent = Instant::now();
+        let result = worker.run(t.task).with_context(|| format!("while running task {}", t.task))?;
+        job.record(&t, sent, result);
         done += 1;
-        task = job.next_task();
+        ticket = job.next_task();
     }
     let pid = worker.pid;
     let usage = worker.finish()?;
@@ -126,12 +127,16 @@ impl Model for ProcessPool {
             None => crate::env::self_exe()?,
         };
         let n = self.processes.min(job.len()).max(1);
-        // Worker k runs the k-th task first, so all n provably work when there are n tasks.
-        let firsts: Vec<usize> = std::iter::from_fn(|| job.next_task()).take(n).collect();
+        // Worker k runs the k-th task first, so all n provably work when there are n tasks; in an
+        // open queue each takes the next ticket released once it is ready.
+        let firsts: Vec<Option<Ticket>> = match job.is_open() {
+            false => std::iter::from_fn(|| job.next_task()).take(n).map(Some).collect(),
+            true => vec![None; n],
+        };
         let n = firsts.len().max(1);
         let broken = AtomicBool::new(false);
         let results = Mutex::new(Vec::with_capacity(n));
-        meter.start();
+        job.start(meter)?;
         std::thread::scope(|scope| {
             for &first in &firsts {
                 let (exe, broken, results) = (&exe, &broken, &results);

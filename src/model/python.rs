@@ -60,14 +60,18 @@ fn next_run() -> u64 {
 
 impl Model for PyModel {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
+        if job.is_open() {
+            bail!("the py models run closed loops only: the driver has no arrival schedule (--rate)");
+        }
         let runtime = self.runtime.as_ref().context("a py model needs an interpreter (--python)")?;
         let spec = job.spec.as_ref().context("a py model needs a serialisable workload")?;
         let run = DriverRun {
             run: next_run(),
             model: self.executor,
             n: self.n,
-            first: job.tasks.start,
+            first: job.tasks.first,
             end: job.tasks.end,
+            step: job.tasks.step,
             workload: driver_workload(spec, self.executor)?,
             tracemalloc: self.tracemalloc,
             switch_interval_s: self.switch_interval.as_secs_f64(),

@@ -19,18 +19,18 @@ impl Model for Rayon {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
         let threads = self.threads.max(1);
         let occupancy = Occupancy::default();
-        meter.start();
+        job.start(meter)?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("rayon-{i}"))
             .build()
             .context("starting the rayon pool")?;
         pool.install(|| {
-            std::iter::from_fn(|| job.next_task()).par_bridge().for_each(|task| {
+            std::iter::from_fn(|| job.next_task()).par_bridge().for_each(|ticket| {
                 let _inside = occupancy.enter();
-                let t0 = Instant::now();
-                let result = job.workload.run_blocking(task, &TaskCx::FREE);
-                job.record(t0, result);
+                let sent = Instant::now();
+                let result = job.workload.run_blocking(ticket.task, &TaskCx::FREE);
+                job.record(&ticket, sent, result);
             })
         });
         drop(pool);

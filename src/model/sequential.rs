@@ -9,7 +9,7 @@ pub struct Sequential;
 
 impl Model for Sequential {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
-        meter.start();
+        job.start(meter)?;
         job.run_tasks(&TaskCx::FREE, None);
         meter.stop();
         let one = 1.min(job.len());

@@ -15,7 +15,7 @@ impl Model for ThreadPool {
     fn execute(&self, job: &Job, meter: &mut Meter) -> anyhow::Result<ExecutionFacts> {
         let wanted = self.threads.min(job.len()).max(1);
         let occupancy = Occupancy::default();
-        meter.start();
+        job.start(meter)?;
         let started = super::run_threads(wanted, "pool", |_| {
             job.run_tasks(&TaskCx::FREE, Some(&occupancy));
         });

@@ -9,8 +9,8 @@
 use std::time::Duration;
 
 use super::{
-    CpuPlan, IoPlan, OutputPlan, ScalePlan, check_out_dir, default_report_dir, folder_files, is_terminal_stderr,
-    is_terminal_stdout, usage,
+    CpuPlan, DEFAULT_REQUESTS, IoPlan, OutputPlan, ScalePlan, check_out_dir, default_report_dir, folder_files,
+    is_terminal_stderr, is_terminal_stdout, split, usage,
 };
 use crate::cli::{CpuArgs, IoArgs, PythonArgs, ScaleArgs, Section, Size, SuiteArgs, TargetArgs};
 use crate::error::Error;
@@ -34,6 +34,8 @@ pub struct SuitePlan {
     pub scale: Vec<ScalePlan>,
     pub cpu: Option<CpuPlan>,
     pub output: OutputPlan,
+    /// See [`IoPlan::split`]; each section's plan holds the same.
+    pub split: split::Split,
 }
 
 /// `models` and CPython's `py` after them.
@@ -63,7 +65,11 @@ impl Shared<'_> {
         (a.repeat, a.model_opts, a.output.quiet) = (self.args.repeat.clone(), self.args.model_opts.clone(), true);
         self.target(&mut a.target);
         if self.smoke {
-            (a.requests, a.sync_sample, a.workers) = (20, 5, 5);
+            (a.requests, a.sync_sample, a.workers) = (Some(20), Some(5), 5);
+        }
+        if self.args.split.segment.is_some() {
+            // A sample cannot be split: split, sequential runs every request.
+            a.sync_sample = Some(a.requests.unwrap_or(DEFAULT_REQUESTS));
         }
         (a.models, a.python) = (with_py(&a.models, &PY_IO), self.python.clone());
         IoPlan::from_args(&a)
@@ -76,10 +82,10 @@ impl Shared<'_> {
         (a.repeat, a.model_opts, a.output.quiet) = (self.args.repeat.clone(), self.args.model_opts.clone(), true);
         self.target(&mut a.target);
         if self.smoke {
-            (a.requests, a.workers) = (20, vec![2, 4]);
+            (a.requests, a.workers) = (Some(20), vec![2, 4]);
         }
         let mut rust = ScalePlan::from_args(&a)?;
-        (a.model, a.baseline) = (ModelKind::PyThreads, ModelSpec::new(ModelKind::PyAsync, None));
+        (a.model, a.baseline) = (Some(ModelKind::PyThreads), Some(ModelSpec::new(ModelKind::PyAsync, None)));
         a.python = PythonArgs { python: self.python.python[..1].to_vec(), ..self.python.clone() };
         let py = ScalePlan::from_args(&a)?;
         let ran = py.settings.python.as_ref().is_some_and(|p| !p.interpreters.is_empty());
@@ -144,16 +150,22 @@ impl SuitePlan {
             }
             None => default_report_dir(),
         };
+        let split = split::of_args(&args.split)?;
+        let out_dir = split.out_dir(Some(&out_dir), args.force)?.unwrap_or(out_dir);
         let (python, cpu_python) = (args.python_args(false), args.python_args(true));
         let shared = Shared { args, latency, smoke: args.size == Size::Smoke, python, cpu_python };
         let has = |s: Section| args.sections.contains(&s);
-        let io = if has(Section::Io) { Some(shared.io()?) } else { None };
-        let scale = if has(Section::Scale) { shared.scale()? } else { Vec::new() };
-        let cpu = if has(Section::Cpu) { Some(shared.cpu()?) } else { None };
+        let mut io = if has(Section::Io) { Some(shared.io()?) } else { None };
+        let mut scale = if has(Section::Scale) { shared.scale()? } else { Vec::new() };
+        let mut cpu = if has(Section::Cpu) { Some(shared.cpu()?) } else { None };
+        io.iter_mut().for_each(|p| p.split = split.clone());
+        scale.iter_mut().for_each(|p| p.split = split.clone());
+        cpu.iter_mut().for_each(|p| p.split = split.clone());
         Ok(SuitePlan {
             io,
             scale,
             cpu,
+            split,
             output: OutputPlan {
                 stdout: Format::Text,
                 out_dir: Some(out_dir),

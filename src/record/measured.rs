@@ -30,6 +30,23 @@ pub struct Measured {
 }
 
 impl Measured {
+    /// A window of 1 ns that saw nothing (for tests to fill in).
+    #[cfg(test)]
+    pub(crate) fn blank() -> Self {
+        Measured {
+            wall_ns: 1,
+            heap: None,
+            rss_peak_bytes: None,
+            rss_start_bytes: None,
+            rss_peak_reset: true,
+            cpu_user_ns: 0,
+            cpu_sys_ns: 0,
+            voluntary_switches: 0,
+            involuntary_switches: 0,
+            system_busy_ns: None,
+        }
+    }
+
     pub fn wall(&self) -> Duration {
         Duration::from_nanos(self.wall_ns)
     }

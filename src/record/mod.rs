@@ -8,8 +8,10 @@ pub mod env;
 pub mod facts;
 pub mod measured;
 pub mod model;
+pub mod open;
 pub mod outcome;
 pub mod python;
+pub mod segment;
 pub mod server;
 pub mod settings;
 
@@ -22,12 +24,16 @@ pub use env::{Environment, Tool};
 pub use facts::{ExecutionFacts, GilStats, Hold, PoolStats, WorkerFigures, WorkerUsage};
 pub use measured::{ErrorTally, HeapUse, LatencySummary, Measured, OthersLoad, Summary};
 pub use model::{Concurrency, CpuParallelism, MAX_CONCURRENCY, ModelInfo, ModelKind, ModelSpec, Runtime};
+pub use open::{ArrivalProcess, Arrivals, LATENESS_BOUND, OpenLoad, OpenRun, Tenth};
 pub use outcome::{ErrorKind, TaskError, TaskOutcome};
 pub use python::{CellInterpreter, Interpreter, PyRunFacts, PySettings, PyTaskSettings, Skipped};
-pub use server::{FaultCounts, Faults, LatencyProfile, Rate, ServerConfig, ServerProcess, StatsSnapshot};
+pub use segment::{RawHistograms, RawRun, SegmentInfo, SegmentPart, Segments};
+pub use server::{
+    FaultCounts, Faults, LatencyProfile, MicrosHistogram, Rate, ServerConfig, ServerProcess, StatsSnapshot,
+};
 pub use settings::{
     BufferSizes, ClientConfig, ClientSettings, CpuSettings, CpuSpec, EmbeddedInfo, EmbeddedMode, IoSettings, Kernel,
-    ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
+    Method, RatesSettings, RequestSettings, ScaleSettings, Schedule, SizeRange, StatusSet, TargetInfo, TargetKind,
 };
 
 /// Version of the JSON layout; bumped on any incompatible change.
@@ -49,6 +55,10 @@ pub struct Report {
     pub complete: bool,
     pub environment: Environment,
     pub experiments: Vec<Experiment>,
+    /// A split run's segments: this one alone in a segment's report, all of them once merged
+    /// (`concbench merge`). `None`: a run of one piece.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Segments>,
 }
 
 /// One experiment of the suite.
@@ -61,6 +71,8 @@ pub enum Experiment {
     Scale(ScaleExperiment),
     /// Sections 4 and 5: CPU-bound prime counting under every model.
     Cpu(CpuExperiment),
+    /// A capacity sweep (`scale --rates`): every model at every offered rate, in an open model.
+    Rates(RatesExperiment),
 }
 
 impl Experiment {
@@ -70,6 +82,7 @@ impl Experiment {
             Experiment::Io(_) => "io",
             Experiment::Scale(_) => "scale",
             Experiment::Cpu(_) => "cpu",
+            Experiment::Rates(_) => "rates",
         }
     }
 
@@ -83,6 +96,18 @@ impl Experiment {
                 (None, i) => &mut s.points[i],
             },
             Experiment::Cpu(c) => &mut c.cells[i],
+            Experiment::Rates(r) => &mut r.cells[i],
+        }
+    }
+
+    /// The tasks of the experiment (every cell's, none sampled): its requests or CPU tasks.
+    pub fn task_count(&self) -> usize {
+        match self {
+            Experiment::Io(e) => e.settings.requests,
+            Experiment::Scale(e) => e.settings.requests,
+            Experiment::Cpu(e) => e.settings.tasks,
+            // Its points differ in length (a capacity sweep is never split): the longest.
+            Experiment::Rates(e) => e.cells.iter().map(|c| c.tasks_per_run).max().unwrap_or(0),
         }
     }
 
@@ -92,6 +117,7 @@ impl Experiment {
             Experiment::Io(e) => e.settings.min_success,
             Experiment::Scale(e) => e.settings.min_success,
             Experiment::Cpu(e) => e.settings.min_success,
+            Experiment::Rates(e) => e.settings.min_success,
         }
     }
 
@@ -101,6 +127,7 @@ impl Experiment {
             Experiment::Io(e) => &e.settings.schedule,
             Experiment::Scale(e) => &e.settings.schedule,
             Experiment::Cpu(e) => &e.settings.schedule,
+            Experiment::Rates(e) => &e.settings.schedule,
         }
     }
 
@@ -110,6 +137,7 @@ impl Experiment {
             Experiment::Io(io) => io.cells.iter().collect(),
             Experiment::Scale(s) => s.baseline.iter().map(|b| &**b).chain(s.points.iter()).collect(),
             Experiment::Cpu(c) => c.cells.iter().collect(),
+            Experiment::Rates(r) => r.cells.iter().collect(),
         }
     }
 
@@ -119,6 +147,7 @@ impl Experiment {
             Experiment::Io(e) => e.settings.python.as_ref(),
             Experiment::Scale(e) => e.settings.python.as_ref(),
             Experiment::Cpu(e) => e.settings.python.as_ref(),
+            Experiment::Rates(_) => None,
         }
     }
 
@@ -127,7 +156,7 @@ impl Experiment {
         match self {
             Experiment::Io(e) => e.settings.task.as_ref(),
             Experiment::Scale(e) => e.settings.task.as_ref(),
-            Experiment::Cpu(_) => None,
+            Experiment::Cpu(_) | Experiment::Rates(_) => None,
         }
     }
 
@@ -136,7 +165,17 @@ impl Experiment {
         match self {
             Experiment::Io(e) => Some(&e.target),
             Experiment::Scale(e) => Some(&e.target),
+            Experiment::Rates(e) => Some(&e.target),
             Experiment::Cpu(_) => None,
+        }
+    }
+
+    /// How requests arrived, in an open model (`None`: a closed loop, or CPU work).
+    pub fn arrivals(&self) -> Option<&Arrivals> {
+        match self {
+            Experiment::Io(e) => e.settings.open.as_ref().map(|o| &o.arrivals),
+            Experiment::Rates(e) => Some(&e.settings.arrivals),
+            Experiment::Scale(_) | Experiment::Cpu(_) => None,
         }
     }
 
@@ -145,6 +184,7 @@ impl Experiment {
         match self {
             Experiment::Io(e) => Some(&e.settings.client),
             Experiment::Scale(e) => Some(&e.settings.client),
+            Experiment::Rates(e) => Some(&e.settings.client),
             Experiment::Cpu(_) => None,
         }
     }
@@ -165,6 +205,22 @@ pub struct ScaleExperiment {
     pub baseline: Option<Box<Cell>>,
     /// One cell per swept setting, in the order of `settings.settings`.
     pub points: Vec<Cell>,
+}
+
+/// A capacity sweep: every model at every offered rate, each cell one (model, rate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatesExperiment {
+    pub settings: RatesSettings,
+    pub target: TargetInfo,
+    /// Model by model (in the order of `settings.models`), each at every rate, lowest first.
+    pub cells: Vec<Cell>,
+}
+
+impl RatesExperiment {
+    /// The cells of `model`, lowest rate first.
+    pub fn cells_of(&self, model: &ModelSpec) -> Vec<&Cell> {
+        self.cells.iter().filter(|c| c.model == *model).collect()
+    }
 }
 
 /// Sections 4 and 5: prime counting under every model.
@@ -192,6 +248,9 @@ pub struct Cell {
     /// The interpreter a py model ran in (`None` for the Rust models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpreter: Option<CellInterpreter>,
+    /// The rate requests were offered at, in an open model (`--rate`); `None` in a closed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_per_s: Option<f64>,
     /// Tasks the experiment is about (e.g. 200 requests).
     pub tasks_total: usize,
     /// Tasks each run executed: fewer than `tasks_total` for a sampled model, whose time for all
@@ -206,9 +265,17 @@ pub struct Cell {
     /// Summaries over the runs (derived from `runs`; stored for readers of the JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<CellSummary>,
-    /// Latency of successful tasks over all runs, from the merged histograms.
+    /// Latency of successful tasks over all runs, from the merged histograms (in an open model:
+    /// their service time, done − sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ok: Option<LatencyDistribution>,
+    /// An open model's latency of successful tasks corrected for coordinated omission (done −
+    /// due), over all runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_latency: Option<LatencyDistribution>,
+    /// An open model's generator lateness (dispatched − due), over all runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<LatencyDistribution>,
 }
 
 impl Cell {
@@ -217,6 +284,7 @@ impl Cell {
         Cell {
             model,
             interpreter: None,
+            offered_per_s: None,
             tasks_total,
             tasks_per_run,
             status: CellStatus::Pending,
@@ -224,6 +292,8 @@ impl Cell {
             runs: Vec::new(),
             summary: None,
             latency_ok: None,
+            corrected_latency: None,
+            lateness: None,
         }
     }
 
@@ -232,13 +302,23 @@ impl Cell {
         Cell { interpreter, ..self }
     }
 
+    /// The same cell, its requests offered at `rate` per second (an open model).
+    pub fn at_rate(self, rate: Option<f64>) -> Self {
+        Cell { offered_per_s: rate, ..self }
+    }
+
     pub fn is_sampled(&self) -> bool {
         self.tasks_per_run < self.tasks_total
     }
 
-    /// The model as written, with its interpreter for a py model: `py-threads:2 [3.13.5t, no GIL]`.
+    /// The model as written, with its interpreter for a py model (`py-threads:2 [3.13.5t, no
+    /// GIL]`) and its offered rate in an open model (`threads:50 @ 800/s`).
     pub fn label(&self) -> String {
-        label(&self.model, self.interpreter.as_ref())
+        let model = label(&self.model, self.interpreter.as_ref());
+        match self.offered_per_s {
+            Some(rate) => format!("{model} @ {rate}/s"),
+            None => model,
+        }
     }
 }
 
@@ -341,6 +421,39 @@ pub struct RunRecord {
     pub facts: ExecutionFacts,
     /// The embedded API's counters for this run alone (reset before it).
     pub server: Option<StatsSnapshot>,
+    /// What an open model's run measured (`--rate`); `None` in a closed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<OpenRun>,
+    /// A segment's run: its start on the wall clock and raw histograms, to merge exactly (and
+    /// once merged, every segment's part); `None` in a run of one piece.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<RawRun>,
+}
+
+#[cfg(test)]
+impl RunRecord {
+    /// A run of `tasks` tasks, `ok` of them successes, that measured nothing else: for a test to
+    /// fill in what it is about.
+    pub(crate) fn blank(tasks: usize, ok: u64) -> Self {
+        RunRecord {
+            round: 0,
+            tasks,
+            ok,
+            failed: tasks as u64 - ok,
+            errors: Default::default(),
+            value_sum: 0,
+            measured: Measured::blank(),
+            latency_ok: None,
+            latency_failed: None,
+            retries: 0,
+            ok_after_retry: 0,
+            ramp_up_ns: None,
+            facts: ExecutionFacts::default(),
+            server: None,
+            open: None,
+            raw: None,
+        }
+    }
 }
 
 /// Now, as RFC 3339 UTC to the second.
@@ -381,9 +494,15 @@ impl Report {
     /// edited, and no figure of it can be trusted. The layout itself (fields, types) is checked
     /// by reading it into these types, which mirror `schema/results.schema.json`.
     pub fn check(&self) -> Result<(), String> {
+        // A segment's report is about its share of the tasks.
+        let part = self.segments.as_ref().filter(|s| !s.merged).and_then(|s| s.parts.first());
+        let part = match part {
+            Some(p) => crate::segment::Segment::new(p.index, p.count).map_err(|e| format!("segments: {e}"))?,
+            None => crate::segment::Segment::WHOLE,
+        };
         for (e, experiment) in self.experiments.iter().enumerate() {
             let at = |what: String| format!("experiments[{e}] ({}): {what}", experiment.kind_name());
-            experiment.check().map_err(at)?;
+            experiment.check(part).map_err(at)?;
             let schedule = experiment.schedule();
             for cell in experiment.cells() {
                 cell.check(schedule).map_err(|w| at(format!("cell {}: {w}", cell.label())))?;
@@ -393,10 +512,25 @@ impl Report {
     }
 }
 
-impl Experiment {
-    /// The cells are those its settings list, with their task counts.
+impl RatesExperiment {
+    /// Its cells are its models at its rates, in order.
     fn check(&self) -> Result<(), String> {
+        let s = &self.settings;
+        let keys: Vec<(ModelSpec, Option<f64>)> =
+            s.models.iter().flat_map(|&m| s.rates_per_s.iter().map(move |&r| (m, Some(r)))).collect();
+        let cells: Vec<(ModelSpec, Option<f64>)> = self.cells.iter().map(|c| (c.model, c.offered_per_s)).collect();
+        if cells != keys {
+            return Err(format!("its cells ({}) are not its models at its rates", cells.len()));
+        }
+        Ok(())
+    }
+}
+
+impl Experiment {
+    /// The cells are those its settings list, with their task counts (`part`'s share of them).
+    fn check(&self, part: crate::segment::Segment) -> Result<(), String> {
         let (models, total): (Vec<ModelSpec>, usize) = match self {
+            Experiment::Rates(x) => return x.check(),
             Experiment::Io(x) => (x.settings.models.clone(), x.settings.requests),
             Experiment::Scale(x) => {
                 let mut m: Vec<ModelSpec> = x.settings.baseline.into_iter().collect();
@@ -404,7 +538,7 @@ impl Experiment {
                 (m, x.settings.requests)
             }
             Experiment::Cpu(x) => {
-                let n = x.settings.tasks;
+                let n = part.share(x.settings.tasks);
                 if x.task_sizes.len() != n || x.reference_counts.len() != n {
                     return Err(format!(
                         "{} task sizes and {} reference counts for {n} tasks",
@@ -412,9 +546,10 @@ impl Experiment {
                         x.reference_counts.len()
                     ));
                 }
-                (x.settings.models.clone(), n)
+                (x.settings.models.clone(), x.settings.tasks)
             }
         };
+        let total = part.share(total);
         let cells: Vec<(ModelSpec, Option<CellInterpreter>)> =
             self.cells().iter().map(|c| (c.model, c.interpreter.clone())).collect();
         if cells != cell_keys(&models, self.python()) {

@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Other,
     /// The user's Python task raised this exception type (`ValueError`, `mymodule.Oops`).
     Exception(String),
+    /// An open model's request due while its queue was full (`--max-queue`): never sent.
+    Dropped,
 }
 
 /// How an [`ErrorKind::Exception`] is written: `exception:ValueError`.
@@ -55,6 +57,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Body => f.write_str("body"),
             ErrorKind::Protocol => f.write_str("protocol"),
             ErrorKind::Other => f.write_str("other"),
+            ErrorKind::Dropped => f.write_str("dropped"),
             ErrorKind::Exception(name) => write!(f, "{EXCEPTION_PREFIX}{name}"),
         }
     }
@@ -70,6 +73,7 @@ impl std::str::FromStr for ErrorKind {
             "body" => ErrorKind::Body,
             "protocol" => ErrorKind::Protocol,
             "other" => ErrorKind::Other,
+            "dropped" => ErrorKind::Dropped,
             _ => match (s.strip_prefix("http_").and_then(|c| c.parse().ok()), s.strip_prefix(EXCEPTION_PREFIX)) {
                 (Some(code), _) => ErrorKind::Status(code),
                 (None, Some(name)) if !name.is_empty() => ErrorKind::Exception(name.to_string()),
@@ -100,7 +104,7 @@ impl TaskError {
         match self.kind {
             ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Reset | ErrorKind::Body => true,
             ErrorKind::Status(code) => code == 429 || code >= 500,
-            ErrorKind::Protocol | ErrorKind::Other | ErrorKind::Exception(_) => false,
+            ErrorKind::Protocol | ErrorKind::Other | ErrorKind::Exception(_) | ErrorKind::Dropped => false,
         }
     }
 }

@@ -291,6 +291,61 @@ pub struct StatsSnapshot {
     #[serde(default)]
     pub faults: FaultCounts,
     pub process: ServerProcess,
+    /// How much later than asked each answer was released by the latency timer: applied − asked
+    /// latency (never negative: the timer never releases early). `None` before any answer, and
+    /// from servers that did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_excess: Option<MicrosHistogram>,
+    /// How long after its release each answer's handler ran again: the server's runtime busy with
+    /// other answers (a burst of them due at once) or short of a core. The client waits for it
+    /// too, beyond the applied latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_lag: Option<MicrosHistogram>,
+}
+
+/// A histogram in microseconds: every value recorded with its count, ascending (an HDR
+/// histogram's buckets, 3 significant figures), so runs can be merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MicrosHistogram {
+    pub buckets_us: Vec<(u64, u64)>,
+}
+
+impl MicrosHistogram {
+    /// The buckets of `h` (empty when it is).
+    pub fn of(h: &hdrhistogram::Histogram<u64>) -> Self {
+        MicrosHistogram { buckets_us: h.iter_recorded().map(|v| (v.value_iterated_to(), v.count_at_value())).collect() }
+    }
+
+    /// Answers counted.
+    pub fn count(&self) -> u64 {
+        self.buckets_us.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Several histograms as one (their buckets added up).
+    pub fn merged<'a>(all: impl IntoIterator<Item = &'a MicrosHistogram>) -> MicrosHistogram {
+        let mut sum: std::collections::BTreeMap<u64, u64> = Default::default();
+        for (us, n) in all.into_iter().flat_map(|e| e.buckets_us.iter()) {
+            *sum.entry(*us).or_default() += n;
+        }
+        MicrosHistogram { buckets_us: sum.into_iter().collect() }
+    }
+
+    /// The value at quantile `q` (0 to 1) in microseconds; `None` when empty.
+    pub fn quantile_us(&self, q: f64) -> Option<u64> {
+        let total = self.count();
+        if total == 0 {
+            return None;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * total as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        self.buckets_us
+            .iter()
+            .find(|(_, n)| {
+                seen += n;
+                seen >= rank
+            })
+            .map(|(us, _)| *us)
+    }
 }
 
 /// Faults the server injected.

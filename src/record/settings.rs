@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Concurrency, ModelKind, ModelSpec};
+use super::open::{Arrivals, OpenLoad};
 use super::python::{PySettings, PyTaskSettings};
 use super::server::ServerConfig;
 
@@ -193,6 +194,74 @@ pub struct ClientSettings {
     /// The emulated interpreter lock's switch interval (for `gil-threads`).
     #[serde(default)]
     pub switch_interval_ms: f64,
+    /// What every request sends beyond its URL (GET without a body unless told otherwise).
+    #[serde(default, skip_serializing_if = "RequestSettings::is_plain")]
+    pub request: RequestSettings,
+}
+
+/// How the requests were shaped (`--method`, `--body`, `--urls-file`), as the report records it:
+/// the body's size, never the body (it may hold secrets).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSettings {
+    pub method: Method,
+    /// Bytes of the body every request carries (sent with Content-Length); `None`: no body.
+    #[serde(default)]
+    pub body_bytes: Option<u64>,
+    /// URLs from `--urls-file`, cycled (request i goes to line i mod their count); `None`: the
+    /// one URL template.
+    #[serde(default)]
+    pub urls: Option<usize>,
+}
+
+impl RequestSettings {
+    /// A GET without a body to one URL template: what every run sent before these settings.
+    pub fn is_plain(&self) -> bool {
+        *self == RequestSettings::default()
+    }
+}
+
+/// The HTTP method of a run's requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[default]
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete];
+
+    /// As HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let accepted = || Method::ALL.map(Method::as_str).join(", ");
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown method '{s}' (accepted: {})", accepted()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +290,10 @@ pub struct IoSettings {
     /// The share of its tasks a model must complete for its time to be compared (`--min-success`).
     #[serde(default = "all_must_succeed")]
     pub min_success: f64,
+    /// Requests arrive at a rate (`--rate`): an open model. `None`: each model's workers send the
+    /// next request when the last one ended (a closed loop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<OpenLoad>,
 }
 
 /// The default of `--min-success`: every task must succeed.
@@ -233,7 +306,7 @@ impl IoSettings {
     /// task at a time, whose time for all is then extrapolated; all requests otherwise.
     pub fn tasks_per_run(&self, model: &ModelSpec) -> usize {
         match model.kind.info().concurrency {
-            Concurrency::One => self.sync_sample,
+            Concurrency::One if self.open.is_none() => self.sync_sample,
             _ => self.requests,
         }
     }
@@ -268,6 +341,30 @@ impl ScaleSettings {
     pub fn points(&self) -> Vec<ModelSpec> {
         self.settings.iter().map(|&n| ModelSpec::new(self.model, Some(n))).collect()
     }
+}
+
+/// Settings of a capacity sweep (`scale --rates`): every model at every offered rate, in an open
+/// model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatesSettings {
+    pub models: Vec<ModelSpec>,
+    /// Requests offered per second, one point each, ascending.
+    pub rates_per_s: Vec<f64>,
+    #[serde(flatten)]
+    pub arrivals: Arrivals,
+    /// Requests per point when given as a count (`--requests`); `None`: those due within the
+    /// duration, at each rate.
+    #[serde(default)]
+    pub requests: Option<usize>,
+    /// The latency p99 (as users see it) a point must stay within (`--slo`); `None`: twice the
+    /// p99 the model showed at the lowest rate.
+    #[serde(default, rename = "slo_ms", with = "crate::units::serde_ms_opt")]
+    pub slo: Option<Duration>,
+    pub client: ClientSettings,
+    pub schedule: Schedule,
+    /// See [`IoSettings::min_success`].
+    #[serde(default = "all_must_succeed")]
+    pub min_success: f64,
 }
 
 /// Settings of the CPU-bound experiment.

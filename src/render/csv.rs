@@ -1,6 +1,7 @@
 //! A writer (the top of the pipeline, reading the records): CSV, one row per measured run, for
 //! spreadsheets and notebooks. Units are in the column names; a py model's row names its
-//! interpreter (`3.13.5t, no GIL`), a Rust model's leaves it empty.
+//! interpreter (`3.13.5t, no GIL`), a Rust model's leaves it empty; an open model's columns
+//! (offered rate to drops) are empty for a closed loop.
 
 use super::Exporter;
 use crate::analysis::figures::total_time;
@@ -11,7 +12,7 @@ pub const WRITER: super::Writer = super::Writer { file_name: "results.csv", char
 
 pub struct Csv;
 
-const HEADER: [&str; 25] = [
+const HEADER: [&str; 32] = [
     "experiment",
     "model",
     "interpreter",
@@ -37,6 +38,13 @@ const HEADER: [&str; 25] = [
     "server_peak_inflight",
     "server_requests",
     "value_sum",
+    "offered_per_s",
+    "achieved_per_s",
+    "corrected_p50_us",
+    "corrected_p99_us",
+    "lateness_p99_us",
+    "queue_peak",
+    "dropped",
 ];
 
 impl Exporter for Csv {
@@ -80,6 +88,13 @@ impl Exporter for Csv {
                         opt(r.server.as_ref().map(|s| s.peak_inflight.to_string())),
                         opt(r.server.as_ref().map(|s| s.requests.to_string())),
                         r.value_sum.to_string(),
+                        opt(r.open.as_ref().map(|o| o.offered_per_s.to_string())),
+                        opt(r.open.as_ref().and_then(|o| o.achieved_per_s.map(|a| format!("{a:.3}")))),
+                        opt(r.open.as_ref().and_then(|o| o.corrected.map(|l| l.p50_us.to_string()))),
+                        opt(r.open.as_ref().and_then(|o| o.corrected.map(|l| l.p99_us.to_string()))),
+                        opt(r.open.as_ref().and_then(|o| o.lateness.map(|l| l.p99_us.to_string()))),
+                        opt(r.open.as_ref().map(|o| o.queue_peak.to_string())),
+                        opt(r.open.as_ref().map(|o| o.dropped.to_string())),
                     ])?;
                 }
             }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Exporter;
 use crate::analysis::figures::{Judged, Side};
-use crate::analysis::{cpu, io, sweep, task};
+use crate::analysis::{capacity, cpu, io, sweep, task};
 use crate::record::{CellInterpreter, Experiment, Report};
 
 /// The json writer, as [`super::Format`] knows it.
@@ -45,6 +45,47 @@ struct SideCount<'a> {
 struct ExperimentAnalysis<'a> {
     experiment: &'static str,
     ratios: Vec<NamedRatio<'a>>,
+    /// A capacity sweep's verdict per model.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    capacity: Vec<Capacity>,
+}
+
+/// One model of a capacity sweep: where it first failed and what it achieved there (its
+/// capacity), or that it held every rate; what Little's law allows it.
+#[derive(Serialize)]
+struct Capacity {
+    model: String,
+    /// The first offered rate it failed at (`null`: it held every rate).
+    saturated_at_per_s: Option<f64>,
+    /// What it achieved there.
+    capacity_per_s: Option<f64>,
+    /// `latency` (p99 above the objective) or `throughput` (below 95 % of the rate).
+    reason: Option<&'static str>,
+    slo_us: Option<u64>,
+    little_per_s: Option<f64>,
+    /// Rates at which the generator was later than its bound.
+    tool_bound_at_per_s: Vec<f64>,
+}
+
+fn capacities(x: &crate::record::RatesExperiment) -> Vec<Capacity> {
+    capacity::analyse(x)
+        .iter()
+        .map(|m| {
+            let failing = m.points.iter().find(|p| p.fails.is_some());
+            Capacity {
+                model: m.model.to_string(),
+                saturated_at_per_s: m.saturates.map(|(rate, _)| rate),
+                capacity_per_s: m.saturates.and_then(|(_, achieved)| achieved),
+                reason: failing.and_then(|p| p.fails).map(|f| match f {
+                    capacity::Failure::Latency { .. } => "latency",
+                    capacity::Failure::Throughput { .. } => "throughput",
+                }),
+                slo_us: m.slo.map(|(d, _)| d.as_micros() as u64),
+                little_per_s: m.little_per_s,
+                tool_bound_at_per_s: m.tool_bound.clone(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -83,7 +124,14 @@ fn named<'a>(name: impl Into<String>, j: Judged<'a>) -> NamedRatio<'a> {
 
 fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis<'_> {
     let mut ratios = Vec::new();
+    let mut capacity = Vec::new();
     let experiment = match e {
+        Experiment::Rates(x) => {
+            capacity = capacities(x);
+            "rates"
+        }
+        // An open model's times are its schedule's: no speed-up to state.
+        Experiment::Io(x) if x.settings.open.is_some() => "io",
         Experiment::Io(x) if x.settings.task.is_some() => {
             for r in task::analyse(x, cores).rows {
                 if let Some(s) = r.speedup.filter(|_| r.baseline.is_some_and(|b| !std::ptr::eq(b, r.figures.cell))) {
@@ -144,7 +192,7 @@ fn ratios(e: &Experiment, cores: usize) -> ExperimentAnalysis<'_> {
             "cpu"
         }
     };
-    ExperimentAnalysis { experiment, ratios }
+    ExperimentAnalysis { experiment, ratios, capacity }
 }
 
 impl Exporter for Json {

@@ -3,6 +3,7 @@
 //!
 //! Routes:
 //! - `GET /api/items/{id}`: a small JSON body after a delay drawn from the latency profile;
+//!   `POST`, `PUT` and `PATCH` answer with the size of the body they sent, after the same delay;
 //! - `GET /stats`: counters since the last reset ([`StatsSnapshot`]);
 //! - `POST /stats/reset`: zero the counters (peaks restart from what is in flight now); the one
 //!   route that changes state, so it needs `Authorization: Bearer <secret>` ([`AdminToken`]): a
@@ -19,6 +20,7 @@
 pub mod child;
 pub mod faults;
 pub mod latency;
+pub mod timer;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -33,11 +35,12 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use hdrhistogram::Histogram;
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
-use crate::record::{FaultCounts, ServerConfig, ServerProcess, StatsSnapshot};
+use crate::record::{FaultCounts, MicrosHistogram, ServerConfig, ServerProcess, StatsSnapshot};
 pub use faults::{Draw, Fault};
 pub use latency::Sample;
 
@@ -77,10 +80,55 @@ struct Stats {
     admin_refused: AtomicU64,
     cpu_user_us_at_reset: AtomicU64,
     cpu_sys_us_at_reset: AtomicU64,
+    /// Applied − asked latency of every answer, in microseconds.
+    excess_us: MicrosRecorder,
+    /// From an answer's release by the timer to its handler running again, in microseconds.
+    resume_lag_us: MicrosRecorder,
+}
+
+/// Durations in microseconds, up to a minute, 3 significant figures.
+struct MicrosRecorder(Mutex<Histogram<u64>>);
+
+impl Default for MicrosRecorder {
+    fn default() -> Self {
+        MicrosRecorder(Mutex::new(Histogram::new_with_bounds(1, 60_000_000, 3).expect("static bounds are valid")))
+    }
+}
+
+impl MicrosRecorder {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Histogram<u64>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn record(&self, d: Duration) {
+        self.lock().saturating_record(d.as_micros() as u64);
+    }
+
+    /// Its buckets, when it holds any.
+    fn buckets(&self) -> Option<MicrosHistogram> {
+        let h = self.lock();
+        (!h.is_empty()).then(|| MicrosHistogram::of(&h))
+    }
+}
+
+impl Stats {
+    /// Counts one answer's latency: asked `want`, released by the timer after `applied`, its
+    /// handler running again `lag` after that.
+    fn applied(&self, want: Duration, applied: Duration, lag: Duration) {
+        self.latency_requested_us_total.fetch_add(want.as_micros() as u64, Relaxed);
+        let applied_us = applied.as_micros() as u64;
+        self.latency_applied_us_total.fetch_add(applied_us, Relaxed);
+        self.latency_applied_us_min.fetch_min(applied_us, Relaxed);
+        self.latency_applied_us_max.fetch_max(applied_us, Relaxed);
+        self.excess_us.record(applied.saturating_sub(want));
+        self.resume_lag_us.record(lag);
+    }
 }
 
 struct Shared {
     cfg: ServerConfig,
+    /// Applies every request's latency (one thread for all of them).
+    timer: timer::Timer,
     admin: AdminToken,
     stats: Stats,
     slots: Option<Semaphore>,
@@ -190,6 +238,8 @@ impl Shared {
                 heap_current_bytes: heap.map(|h| h.current_bytes as u64),
                 heap_at_reset_bytes: heap.map(|_| s.heap_at_reset.load(Relaxed)),
             },
+            latency_excess: s.excess_us.buckets(),
+            resume_lag: s.resume_lag_us.buckets(),
         }
     }
 
@@ -216,6 +266,8 @@ impl Shared {
         ] {
             counter.store(0, Relaxed);
         }
+        s.excess_us.lock().reset();
+        s.resume_lag_us.lock().reset();
         let heap = crate::measure::alloc::snapshot().map_or(0, |h| h.current_bytes as u64);
         s.heap_at_reset.store(heap, Relaxed);
         let (user_us, sys_us) = cpu_us();
@@ -258,6 +310,24 @@ struct Item {
     price_cents: u64,
 }
 
+/// The answer to a request with a body (POST, PUT, PATCH): how much of it arrived.
+#[derive(Serialize)]
+struct Received {
+    id: u64,
+    received_bytes: u64,
+}
+
+/// Bytes of a request's body, read to its end (and dropped).
+async fn body_bytes(body: axum::body::Body) -> Result<u64, axum::Error> {
+    use futures_util::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    let mut n = 0;
+    while let Some(chunk) = stream.next().await {
+        n += chunk?.len() as u64;
+    }
+    Ok(n)
+}
+
 pub use crate::workload::url::ATTEMPT_HEADER;
 
 /// Pieces a slow body is sent in.
@@ -274,14 +344,20 @@ fn counter(s: &Stats, fault: Fault) -> Option<&AtomicU64> {
     }
 }
 
-/// `GET /api/items/{id}`. A request whose id or query does not parse is answered 400 before it
-/// counts as a request (the 400 counts as a bad request, see [`Shared::count_answer`]).
+/// `GET /api/items/{id}` (and `POST`, `PUT`, `PATCH`, answered with the size of the body they
+/// sent, read whole first). A request whose id, query or body does not parse is answered 400
+/// before it counts as a request (the 400 counts as a bad request, see [`Shared::count_answer`]).
 async fn item(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<u64>,
     Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Response {
+    let (request, body) = request.into_parts();
+    let received = match body_bytes(body).await {
+        Ok(n) => (request.method != axum::http::Method::GET).then_some(n),
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("unreadable body: {e}\n")).into_response(),
+    };
     let s = &shared.stats;
     let faults = if query.is_empty() {
         std::borrow::Cow::Borrowed(&shared.cfg.faults)
@@ -322,7 +398,7 @@ async fn item(
         shared.arrivals.send_modify(|a| *a += 1);
         let _ = tokio::time::timeout(BARRIER_TIMEOUT, arrivals.wait_for(|&a| a >= n)).await;
     }
-    let attempt = request.headers().get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
+    let attempt = request.headers.get(ATTEMPT_HEADER).and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
     let fault = faults.draw(shared.cfg.seed, id, attempt);
     if let Some(c) = counter(s, fault) {
         c.fetch_add(1, Relaxed);
@@ -332,21 +408,22 @@ async fn item(
     }
     let want = shared.cfg.latency.sample(shared.cfg.seed, id);
     let t0 = Instant::now();
-    if !want.is_zero() {
-        tokio::time::sleep(want).await;
-    }
-    let applied = t0.elapsed().as_micros() as u64;
-    s.latency_requested_us_total.fetch_add(want.as_micros() as u64, Relaxed);
-    s.latency_applied_us_total.fetch_add(applied, Relaxed);
-    s.latency_applied_us_min.fetch_min(applied, Relaxed);
-    s.latency_applied_us_max.fetch_max(applied, Relaxed);
+    let released = if want.is_zero() { t0 } else { shared.timer.sleep_until(t0 + want).await };
+    s.applied(want, released - t0, released.elapsed());
     s.responses.fetch_add(1, Relaxed);
     if let Fault::Error(code) = fault {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, "injected error\n").into_response();
     }
-    let item = Item { id, name: format!("item-{id}"), price_cents: crate::seed::derive(shared.cfg.seed, id) % 100_000 };
-    let body = serde_json::to_vec(&item).unwrap_or_default();
+    let body = match received {
+        Some(received_bytes) => serde_json::to_vec(&Received { id, received_bytes }),
+        None => serde_json::to_vec(&Item {
+            id,
+            name: format!("item-{id}"),
+            price_cents: crate::seed::derive(shared.cfg.seed, id) % 100_000,
+        }),
+    };
+    let body = body.unwrap_or_default();
     match fault {
         Fault::Reset => streamed(body, Duration::ZERO, true),
         Fault::SlowBody => streamed(body, faults.slow_body, false),
@@ -474,6 +551,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (user_us, sys_us) = cpu_us();
     let shared = Arc::new(Shared {
+        timer: timer::Timer::start()?,
         admin,
         slots: cfg.max_inflight.map(Semaphore::new),
         arrivals: watch::Sender::new(0),
@@ -490,7 +568,7 @@ pub async fn serve(
         cfg,
     });
     let app = axum::Router::new()
-        .route("/api/items/{id}", get(item))
+        .route("/api/items/{id}", get(item).post(item).put(item).patch(item))
         .route("/stats", get(stats))
         .route("/stats/reset", post(reset))
         .route("/health", get(|| async { "ok\n" }))

@@ -287,6 +287,84 @@ diag-unexplained = { $strong } At { $at } the run took { $ideal }x its ideal tim
 diag-no-data = { $strong } no point was measured.
     .strong = Bottleneck: unknown:
 
+## An open model (--rate): requests arriving at a rate.
+
+open-title = Requests arriving at { $rate }/s: latency as users see it
+open-reading = In an open model requests arrive on schedule whether or not the model keeps up. Latency as users see it (corrected) runs from when a request was due to when its answer arrived, so the time it waited for a free worker counts; service time runs from when a worker took it. A closed loop measures only the second: when the server stalls its workers stop sending, and the wait never enters its figures (coordinated omission).
+open-offered = Offered rate
+open-per-s = { $rate } requests/s
+open-arrivals = Arrivals
+open-uniform = uniform (request i due at i / rate)
+open-poisson = Poisson (exponential gaps, seed { $seed })
+open-length = Requests per model
+open-length-duration = { $requests } (due within { $duration })
+open-queue = Queue
+open-queue-unbounded = unbounded (no request is dropped)
+open-queue-bound = at most { $n } waiting; one due beyond that is dropped and counted
+open-bound = Generator lateness bound (p99)
+open-kept-up = ✅ { $strong } { $achieved } of { $offered } req/s; latency p99 { $corrected } as users see it, { $service } of it service time
+    .strong = { $model } kept up:
+open-behind = ⚠️ { $strong } { $achieved } of { $offered } req/s (below { $share }%); latency p99 { $corrected } as users see it against { $service } of service time: requests waited for a free worker, up to { $peak } at once, and the wait grew { $growth }x from the first tenth of the run to the last
+    .strong = { $model } fell behind:
+open-dropped = ✗ { $model }: { $dropped } requests dropped, due while { $max } were waiting (--max-queue)
+open-tool-bound = ⛔ { $strong } the generator released requests { $late } late at p99 (bound { $bound }): these figures are limited by concbench, not by { $model }
+    .strong = Limited by the tool:
+open-tenths-title = Latency over the run: mean latency as users see it, per tenth of the requests (in order of arrival)
+col-offered = Offered (req/s)
+col-achieved = Achieved (req/s)
+col-corrected-p50 = p50 as users see it
+col-corrected-p99 = p99 as users see it
+col-service-p50 = Service p50
+col-service-p99 = Service p99
+col-queue-peak = Queue peak
+col-dropped = Dropped
+col-late-p99 = Generator late p99
+col-tenth = { $k }/10
+term-open = concbench io --rate { $rate }/s: { $requests } requests per model to { $to }
+term-offered = offered
+term-achieved = achieved
+term-corrected-p50 = p50
+term-corrected-p99 = p99
+term-service-p50 = svc p50
+term-service-p99 = svc p99
+term-queue-peak = queue
+term-dropped = dropped
+term-late-p99 = late p99
+
+## A capacity sweep (scale --rates): every model at every offered rate.
+
+rates-title = Capacity: latency as users see it against the offered rate
+rates-models = Models
+rates-rates = Offered rates
+rates-length = Requests per point
+rates-length-duration = those due within { $duration } at each rate
+rates-slo = Latency objective (p99 as users see it)
+rates-slo-default = { $factor }x the p99 each model showed at the lowest rate
+rates-slo-from-lowest = { $slo }, twice its p99 at the lowest rate
+rates-ok = ✓
+rates-fail-latency = ✗ p99
+rates-fail-throughput = ✗ throughput
+rates-little = { $x } req/s
+rates-little-none = no bound (no limit on requests in flight)
+rates-why-latency = its p99 as users see it was { $p99 }, above the objective of { $slo }
+rates-why-throughput = it achieved less than { $share }% of the rate offered
+rates-saturates = 📉 { $strong } (Little's law: { $little }): it first failed at { $rate } req/s offered, where { $why }; objective { $slo }
+    .strong = { $model } saturates at ~{ $capacity } req/s
+rates-holds = ✅ { $strong }, up to { $rate } req/s, at p99 { $p99 } as users see it (objective { $slo }; Little's law: { $little })
+    .strong = { $model } holds every rate tried
+rates-none = { $model }: no rate was measured
+rates-tool-bound = ⛔ { $strong } at { $rates } req/s the generator released requests later than its bound: those points are limited by concbench, not the model
+    .strong = { $model }, limited by the tool:
+col-verdict = Verdict
+term-verdict = verdict
+term-rates = concbench scale --rates: { $models } at { $rates } req/s to { $to }
+chart-rates-latency = Latency p99 as users see it against the offered rate (log scales): where a model saturates, its latency turns up
+chart-rates-throughput = Achieved against offered rate (log scales): a model that keeps up stays on the diagonal
+chart-offered = offered rate (req/s, log scale)
+chart-p99-ms = p99 as users see it (ms, log scale)
+chart-achieved = achieved (req/s, log scale)
+chart-diagonal = achieved = offered
+
 ## Section 4.
 
 s4-title = Multithread vs multiprocess, CPU-bound
@@ -495,8 +573,10 @@ target-embedded = { $strong } the embedded mock API over loopback HTTP ({ $mode 
     .strong = Target:
 target-external = { $strong } { $url } (external: server-side figures are not available)
     .strong = Target:
-target-applied = { $strong } { $applied } ms on average (asked { $requested } ms; max { $max } ms): timers are coarse, this is the figure to compare with
+target-applied = { $strong } { $applied } ms on average (asked { $requested } ms; max { $max } ms): the figure to compare the client's latency with
     .strong = Latency the server really applied:
+target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, max { $max } µs over { $n } answers (one timer thread for every answer; never early); their handlers ran again { $lag50 } µs after that at p50, { $lag99 } µs at p99 (the server's runtime, busy with other answers or short of a core)
+    .strong = How much later than asked the server's timer released the answers:
 target-settings = { $keepalive } { $mode ->
     [on] on (connections reused)
     [prewarm] on, async connections opened before each measured run (--prewarm)
@@ -504,6 +584,14 @@ target-settings = { $keepalive } { $mode ->
 }; { $timeout } { $time } per request, { $connect } to connect
     .keepalive = Keep-alive:
     .timeout = timeout:
+target-request = { $strong } { $method }{ $body ->
+    [0] {""}
+   *[other] , with a body of { $body } bytes (never sent twice)
+}{ $urls ->
+    [0] {""}
+   *[other] , to { $urls } URLs from --urls-file in turn
+}
+    .strong = Requests:
 target-no-retries = { $strong } none (a failure is final)
     .strong = Retries:
 target-retries = { $strong } up to { $retries } per request for timeouts, broken connections, 429 and 5xx; backoff from { $backoff }, doubling, with jitter; Retry-After honoured
@@ -630,6 +718,7 @@ compare-setting = { $experiment }: { $setting } { $a } → { $b }
 compare-unmatched = not compared: { $what }
 compare-only-in = { $what } (only in { $side })
 compare-failed-in = { $what } (failed in { $side })
+compare-open = { $what } (an open model, --rate: its time is its schedule's, not a speed)
 compare-no-runs = { $what } (no runs to compare)
 setup-requests = requests
 setup-latency = latency
@@ -639,6 +728,9 @@ setup-keep-alive = keep-alive
 setup-prewarm = prewarm
 setup-interp-cost = interp cost
 setup-retries = retries
+setup-method = method
+setup-body = body
+setup-urls = URLs (--urls-file)
 setup-tasks = tasks
 setup-range = range
 setup-seed = seed
@@ -647,3 +739,31 @@ setup-none = none
 setup-on = true
 setup-off = false
 setup-embedded = embedded API
+
+segments-title = Segments: { $n } parts of one plan, merged
+segments-reading = Each segment ran its share of the task ids (I, I + N, I + 2N, …) of plan { $plan }, with the same settings and seed; with an arrival rate, each offered its ids at their due times, so together they offered the whole schedule. Counts are summed, and latency percentiles come from the segments' histograms added together, never from averaged percentiles. A model's time runs from the earliest segment's start to the last one's end, except for a model that runs one task at a time (sequential), whose time is the sum of its segments' times: the time one worker would need for all the tasks.
+segments-clocks = Clocks are assumed NTP-synchronised: each segment waited for the aligned start on its own clock, so a segment's start lateness includes its clock's offset from the others'.
+segments-own = This is segment { $index } of { $count } of plan { $plan } ({ $source }, host { $host }): its figures are its share of the tasks; concbench merge combines the segments into the whole run.
+segments-plan = Plan
+segments-count = Segments
+segments-hosts = Hosts
+segments-start-at = Aligned start
+segments-start-none = none (each started when it was launched)
+segments-start-spread = Spread of the segments' starts
+segments-col-segment = Segment
+segments-col-host = Host
+segments-col-source = Chosen by
+segments-col-lateness = Start lateness
+segments-col-span = Wall time (all its runs)
+segments-spread-title = Spread of the segments' times (each model's median run)
+segments-col-model = Model
+segments-col-fastest = Fastest segment
+segments-col-slowest = Slowest segment (its number)
+segments-col-straggler = Straggler cost (slowest / mean)
+segments-col-workers = Workers in all
+segments-col-speedup = Speed-up over sequential
+segments-col-per-core = Per core of all segments
+segments-straggler = ⚠️ { $model }: segment { $segment } on { $host } took { $cost }x the segments' mean time; the merged time waits for it.
+segments-shared-hosts = ⚠️ { $segments } segments ran on { $hosts } host(s): segments that shared a machine shared its cores, so each ran slower than alone, and a one-at-a-time model's summed time (the baseline of the speed-ups) counts that contention; compare with a run of one piece on one machine.
+segments-server-agrees = ✓ The API every segment sent to counted { $server } requests; the segments sent { $tries } (every try of every run, their preflights and warm-ups): they agree.
+segments-server-disagrees = ✗ The API every segment sent to counted { $server } requests, but the segments sent { $tries } (every try of every run, their preflights and warm-ups): something else sent to it, or a segment's requests were not counted.

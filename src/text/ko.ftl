@@ -280,6 +280,84 @@ diag-unexplained = { $strong } { $at }에서 이상적 시간의 { $ideal }배�
 diag-no-data = { $strong } 측정된 점이 없음.
     .strong = 병목: 알 수 없음:
 
+## 개방형 모델 (--rate): 일정한 속도로 도착하는 요청.
+
+open-title = 초당 { $rate }개로 도착하는 요청: 사용자가 겪는 지연
+open-reading = 개방형 모델에서는 모델이 따라가든 못 따라가든 요청이 일정에 맞춰 도착합니다. 사용자가 겪는 지연(보정값)은 요청이 도착했어야 할 시각부터 응답이 도착할 때까지이므로, 빈 워커를 기다린 시간도 포함됩니다. 서비스 시간은 워커가 요청을 맡은 시각부터입니다. 폐쇄형 루프는 뒤의 것만 잽니다: 서버가 멈추면 워커도 보내기를 멈추므로, 그 대기 시간은 수치에 들어가지 않습니다 (coordinated omission).
+open-offered = 제시한 요청률
+open-per-s = 초당 요청 { $rate }개
+open-arrivals = 도착 방식
+open-uniform = 균일 (요청 i는 i / 요청률 시각에 도착)
+open-poisson = 포아송 (지수 분포 간격, 시드 { $seed })
+open-length = 모델당 요청 수
+open-length-duration = { $requests }개 ({ $duration } 안에 도착)
+open-queue = 대기열
+open-queue-unbounded = 제한 없음 (버리는 요청 없음)
+open-queue-bound = 최대 { $n }개 대기; 그 이상 도착한 요청은 버리고 셈
+open-bound = 생성기 지각 한도 (p99)
+open-kept-up = ✅ { $strong } 초당 { $offered }개 중 { $achieved }개; 사용자가 겪는 지연 p99 { $corrected }, 그중 서비스 시간 { $service }
+    .strong = { $model } 따라감:
+open-behind = ⚠️ { $strong } 초당 { $offered }개 중 { $achieved }개 ({ $share }% 미만); 사용자가 겪는 지연 p99 { $corrected }, 서비스 시간은 { $service }: 요청이 빈 워커를 기다렸고 (한때 최대 { $peak }개), 대기 시간이 실행의 첫 10분의 1에서 마지막까지 { $growth }배로 늘었습니다
+    .strong = { $model } 뒤처짐:
+open-dropped = ✗ { $model }: { $max }개가 대기 중일 때 도착한 요청 { $dropped }개를 버림 (--max-queue)
+open-tool-bound = ⛔ { $strong } 생성기가 요청을 p99 기준 { $late } 늦게 내보냈습니다 (한도 { $bound }): 이 수치는 { $model }이 아니라 concbench가 한계입니다
+    .strong = 도구가 한계:
+open-tenths-title = 실행 중 지연: 요청을 도착 순서대로 10등분했을 때 각 구간의 사용자가 겪는 평균 지연
+col-offered = 제시 (초당 요청)
+col-achieved = 달성 (초당 요청)
+col-corrected-p50 = 사용자 지연 p50
+col-corrected-p99 = 사용자 지연 p99
+col-service-p50 = 서비스 p50
+col-service-p99 = 서비스 p99
+col-queue-peak = 대기열 최대
+col-dropped = 버림
+col-late-p99 = 생성기 지각 p99
+col-tenth = { $k }/10
+term-open = concbench io --rate { $rate }/s: 모델당 요청 { $requests }개, 대상 { $to }
+term-offered = 제시
+term-achieved = 달성
+term-corrected-p50 = p50
+term-corrected-p99 = p99
+term-service-p50 = 서비스 p50
+term-service-p99 = 서비스 p99
+term-queue-peak = 대기열
+term-dropped = 버림
+term-late-p99 = 지각 p99
+
+## 용량 스윕 (scale --rates): 모든 방식을 모든 요청률로.
+
+rates-title = 용량: 제시한 요청률에 따른 사용자가 겪는 지연
+rates-models = 방식
+rates-rates = 제시한 요청률
+rates-length = 지점당 요청 수
+rates-length-duration = 각 요청률에서 { $duration } 안에 도착하는 요청
+rates-slo = 지연 목표 (사용자가 겪는 p99)
+rates-slo-default = 가장 낮은 요청률에서 각 방식의 p99의 { $factor }배
+rates-slo-from-lowest = { $slo } (가장 낮은 요청률에서의 p99의 두 배)
+rates-ok = ✓
+rates-fail-latency = ✗ p99
+rates-fail-throughput = ✗ 처리량
+rates-little = 초당 { $x }개
+rates-little-none = 한계 없음 (동시 요청 제한 없음)
+rates-why-latency = 사용자가 겪는 p99가 { $p99 }로 목표 { $slo }를 넘었습니다
+rates-why-throughput = 제시한 요청률의 { $share }%에 못 미쳤습니다
+rates-saturates = 📉 { $strong } (리틀의 법칙: { $little }): 처음 실패한 요청률은 초당 { $rate }개로, { $why }; 목표 { $slo }
+    .strong = { $model }: 초당 약 { $capacity }개에서 포화
+rates-holds = ✅ { $strong }: 초당 { $rate }개까지, 사용자가 겪는 p99 { $p99 } (목표 { $slo }; 리틀의 법칙: { $little })
+    .strong = { $model }: 시험한 모든 요청률을 감당
+rates-none = { $model }: 측정된 요청률 없음
+rates-tool-bound = ⛔ { $strong } 초당 { $rates }개에서 생성기가 한도보다 늦게 요청을 내보냈습니다: 그 지점은 방식이 아니라 concbench가 한계입니다
+    .strong = { $model }, 도구가 한계:
+col-verdict = 판정
+term-verdict = 판정
+term-rates = concbench scale --rates: { $models }, 초당 { $rates }개, 대상 { $to }
+chart-rates-latency = 제시한 요청률에 따른 사용자가 겪는 지연 p99 (로그 축): 방식이 포화하는 곳에서 지연이 꺾여 올라감
+chart-rates-throughput = 제시한 요청률에 따른 달성 처리량 (로그 축): 따라가는 방식은 대각선 위에 머묾
+chart-offered = 제시한 요청률 (초당 요청, 로그 축)
+chart-p99-ms = 사용자가 겪는 p99 (ms, 로그 축)
+chart-achieved = 달성 (초당 요청, 로그 축)
+chart-diagonal = 달성 = 제시
+
 ## 4장.
 
 s4-title = 멀티스레드 vs 멀티프로세스 CPU 바운드 성능 비교
@@ -485,8 +563,10 @@ target-embedded = { $strong } 내장 모의 API, 루프백 HTTP ({ $mode }), 지
     .strong = 대상:
 target-external = { $strong } { $url } (외부 서버: 서버 측 수치는 알 수 없음)
     .strong = 대상:
-target-applied = { $strong } 평균 { $applied } ms (요청값 { $requested } ms, 최대 { $max } ms): 타이머는 정밀하지 않으므로 이 값과 비교하세요
+target-applied = { $strong } 평균 { $applied } ms (요청값 { $requested } ms, 최대 { $max } ms): 클라이언트의 지연은 이 값과 비교하세요
     .strong = 서버가 실제로 적용한 지연:
+target-excess = { $strong } p50 { $p50 } µs, p99 { $p99 } µs, 최대 { $max } µs ({ $n }개 응답; 모든 응답을 타이머 스레드 하나가 처리하며, 요청한 시간보다 일찍 내보내지 않음); 그 뒤 처리기가 다시 실행되기까지 p50 { $lag50 } µs, p99 { $lag99 } µs (다른 응답을 처리하거나 코어가 모자란 서버 런타임)
+    .strong = 서버 타이머가 요청한 지연보다 늦게 응답을 내보낸 정도:
 target-settings = { $keepalive } { $mode ->
     [on] 켜짐 (연결 재사용)
     [prewarm] 켜짐, 비동기 연결은 측정 전에 미리 열어 둠 (--prewarm)
@@ -494,6 +574,14 @@ target-settings = { $keepalive } { $mode ->
 }; { $timeout } 요청당 { $time }, 연결 { $connect }
     .keepalive = Keep-alive:
     .timeout = 타임아웃:
+target-request = { $strong } { $method }{ $body ->
+    [0] {""}
+   *[other] , 본문 { $body }바이트 (다시 보내지 않음)
+}{ $urls ->
+    [0] {""}
+   *[other] , --urls-file의 URL { $urls }개에 차례로
+}
+    .strong = 요청:
 target-no-retries = { $strong } 없음 (실패는 그대로 실패)
     .strong = 재시도:
 target-retries = { $strong } 타임아웃, 끊긴 연결, 429, 5xx에 요청당 최대 { $retries }번; 대기 { $backoff }부터 두 배씩, 지터 포함; Retry-After 준수
@@ -620,6 +708,7 @@ compare-setting = { $experiment }: { $setting } { $a } → { $b }
 compare-unmatched = 비교하지 않음: { $what }
 compare-only-in = { $what } ({ $side }에만 있음)
 compare-failed-in = { $what } ({ $side }에서 실패)
+compare-open = { $what } (개방형 모델, --rate: 시간은 일정이 정하므로 속도가 아님)
 compare-no-runs = { $what } (비교할 실행 없음)
 setup-requests = 요청 수
 setup-latency = 지연
@@ -629,6 +718,9 @@ setup-keep-alive = 연결 재사용
 setup-prewarm = 연결 미리 열기
 setup-interp-cost = 인터프리터 비용
 setup-retries = 재시도
+setup-method = 메서드
+setup-body = 본문
+setup-urls = URL 수 (--urls-file)
 setup-tasks = 작업 수
 setup-range = 범위
 setup-seed = 시드
@@ -637,3 +729,31 @@ setup-none = 없음
 setup-on = 켜짐
 setup-off = 꺼짐
 setup-embedded = 내장 API
+
+segments-title = 세그먼트: 한 계획의 { $n }개 부분을 합친 결과
+segments-reading = 각 세그먼트는 계획 { $plan }의 작업 번호 중 자기 몫(I, I + N, I + 2N, …)을 같은 설정과 시드로 실행했습니다. 요청률이 있으면 각자 자기 번호를 예정 시각에 보냈으므로, 모두 합치면 전체 일정이 됩니다. 개수는 더하고, 지연 백분위수는 세그먼트들의 히스토그램을 더해서 구하며 백분위수의 평균은 쓰지 않습니다. 모델의 시간은 가장 먼저 시작한 세그먼트의 시작부터 마지막 세그먼트의 끝까지입니다. 단, 한 번에 작업 하나만 하는 모델(sequential)의 시간은 세그먼트 시간의 합, 즉 작업자 하나가 모든 작업에 들일 시간입니다.
+segments-clocks = 시계는 NTP로 맞춰져 있다고 가정합니다: 각 세그먼트는 자기 시계로 정렬된 시작 시각을 기다렸으므로, 세그먼트의 시작 지연에는 다른 세그먼트와의 시계 차이가 들어 있습니다.
+segments-own = 이 결과는 계획 { $plan }의 세그먼트 { $index }/{ $count }입니다 ({ $source }, 호스트 { $host }): 수치는 작업 중 이 세그먼트의 몫이며, concbench merge가 세그먼트들을 전체 실행으로 합칩니다.
+segments-plan = 계획
+segments-count = 세그먼트 수
+segments-hosts = 호스트 수
+segments-start-at = 정렬된 시작 시각
+segments-start-none = 없음 (각자 실행된 때 시작)
+segments-start-spread = 세그먼트 시작 시각의 폭
+segments-col-segment = 세그먼트
+segments-col-host = 호스트
+segments-col-source = 정한 방법
+segments-col-lateness = 시작 지연
+segments-col-span = 경과 시간 (모든 실행)
+segments-spread-title = 세그먼트 시간의 퍼짐 (모델별 중앙값 실행)
+segments-col-model = 모델
+segments-col-fastest = 가장 빠른 세그먼트
+segments-col-slowest = 가장 느린 세그먼트 (번호)
+segments-col-straggler = 낙오 비용 (가장 느림 / 평균)
+segments-col-workers = 전체 작업자 수
+segments-col-speedup = sequential 대비 속도 향상
+segments-col-per-core = 모든 세그먼트의 코어당
+segments-straggler = ⚠️ { $model }: 호스트 { $host }의 세그먼트 { $segment }가 세그먼트 평균 시간의 { $cost }배 걸렸습니다. 합친 시간은 이 세그먼트를 기다린 시간입니다.
+segments-shared-hosts = ⚠️ 세그먼트 { $segments }개가 호스트 { $hosts }개에서 실행되었습니다: 한 기계를 나눠 쓴 세그먼트들은 그 코어도 나눠 썼으므로 각자 혼자일 때보다 느렸고, 한 번에 하나씩 하는 모델의 합친 시간(속도 향상의 기준)에는 그 경합이 들어 있습니다. 한 기계에서 나누지 않고 실행한 결과와 비교하세요.
+segments-server-agrees = ✓ 모든 세그먼트가 보낸 API가 요청 { $server }개를 셌고, 세그먼트들은 { $tries }개를 보냈습니다 (모든 실행의 모든 시도, 사전 점검과 워밍업 포함): 일치합니다.
+segments-server-disagrees = ✗ 모든 세그먼트가 보낸 API가 요청 { $server }개를 셌지만, 세그먼트들은 { $tries }개를 보냈습니다 (모든 실행의 모든 시도, 사전 점검과 워밍업 포함): 다른 무언가가 보냈거나, 어떤 세그먼트의 요청이 세어지지 않았습니다.

@@ -203,7 +203,8 @@ pub fn terminal_notes(
         doc.term(Block::Paragraph(led(t, "target-checksum-bad", &[])));
     }
     doc.term(Block::Paragraph(schedule_line(t, schedule).into()));
-    let noted = cells.iter().filter_map(|c| {
+    // An open model's time is its schedule's: its spread says nothing of the model.
+    let noted = cells.iter().filter(|c| c.offered_per_s.is_none()).filter_map(|c| {
         let notes = spread_notes(t, &Figures::of(c)?.summary);
         let args = [("model", cell_spec(t, c).into()), ("notes", notes.join("; ").into())];
         (!notes.is_empty()).then(|| t.msg("term-spread", &args))
@@ -258,7 +259,10 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment, env:
         doc.doc(Block::Chart(chart));
     }
     let cells = experiment.cells();
-    spread(doc, t, experiment.schedule(), &cells);
+    // An open model's time is its schedule's: its spread says nothing of the model.
+    if experiment.arrivals().is_none() {
+        spread(doc, t, experiment.schedule(), &cells);
+    }
     let failures = failure_lines(t, &cells);
     if !failures.is_empty() {
         doc.heading(2, t.get("failures-title"));
@@ -277,15 +281,18 @@ pub fn document_tail(doc: &mut Document, t: &Text, experiment: &Experiment, env:
     super::python::settings(doc, t, experiment, env);
 }
 
-/// The charts of an experiment (the document shows those with data).
+/// The charts of an experiment (the document shows those with data). An open `io` run has none
+/// of the closed loop's (its time for all requests is the schedule's).
 pub fn charts(t: &Text, experiment: &Experiment) -> Vec<ChartRef> {
     let kind = match experiment {
         Experiment::Scale(s) if s.settings.model.is_python() => "scale-py",
         e => e.kind_name(),
     };
+    // An open model's io experiment has no section 1-2 charts (its figures are the schedule's).
+    let open = experiment.arrivals().is_some() && experiment.kind_name() == "io";
     CHARTS
         .iter()
-        .filter(|(_, of)| *of == kind)
+        .filter(|(_, of)| *of == kind && !open)
         .map(|&(id, _)| ChartRef { id, title: t.get(&format!("chart-{id}")) })
         .collect()
 }
@@ -296,12 +303,14 @@ pub fn scale_chart(exp: &crate::record::ScaleExperiment) -> &'static str {
 }
 
 /// Every chart, in report order, with the kind of experiment it shows: the one list of them.
-pub const CHARTS: [(&str, &str); 6] = [
+pub const CHARTS: [(&str, &str); 8] = [
     (chart::IO_TIME, "io"),
     (chart::IO_MEMORY, "io"),
     (chart::IO_LATENCY, "io"),
     (chart::SCALE_TIME, "scale"),
     (chart::SCALE_TIME_PY, "scale-py"),
+    (chart::RATES_LATENCY, "rates"),
+    (chart::RATES_THROUGHPUT, "rates"),
     (chart::CPU_SPEEDUP, "cpu"),
 ];
 
@@ -312,6 +321,8 @@ pub mod chart {
     pub const IO_LATENCY: &str = "io-latency";
     pub const SCALE_TIME: &str = "scale-time";
     pub const SCALE_TIME_PY: &str = "scale-time-py";
+    pub const RATES_LATENCY: &str = "rates-latency";
+    pub const RATES_THROUGHPUT: &str = "rates-throughput";
     pub const CPU_SPEEDUP: &str = "cpu-speedup";
 }
 
@@ -348,9 +359,11 @@ fn target_lines(t: &Text, target: &TargetInfo, client: Option<&ClientSettings>, 
     let Some(client) = client else { return lines };
     lines.extend(client_lines(t, client));
     match checksums_agree(cells.iter().copied()) {
-        Some((true, bytes)) => lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())])),
+        Some((true, Some(bytes))) => {
+            lines.push(led(t, "target-checksum-ok", &[("bytes", bytes.to_string().into())]));
+        }
         Some((false, _)) => lines.push(led(t, "target-checksum-bad", &[])),
-        None => {}
+        Some((true, None)) | None => {}
     }
     lines
 }
@@ -368,10 +381,29 @@ fn where_to(t: &Text, target: &TargetInfo, cells: &[&Cell]) -> Vec<Inline> {
                 let args = [("requested", ms(requested)), ("applied", ms(applied)), ("max", ms(max as f64))];
                 lines.push(led(t, "target-applied", &args));
             }
+            lines.extend(excess_line(t, cells));
         }
         _ => lines.push(led(t, "target-external", &[("url", code(&target.url_template).into())])),
     }
     lines
+}
+
+/// How late the embedded API's timer released the answers (applied − asked latency at p50, p99,
+/// max), and how long its runtime took to run a released answer's handler again.
+fn excess_line(t: &Text, cells: &[&Cell]) -> Option<Inline> {
+    let excess = crate::analysis::server_histogram(cells, |s| s.latency_excess.as_ref())?;
+    let lag = crate::analysis::server_histogram(cells, |s| s.resume_lag.as_ref()).unwrap_or_default();
+    let us =
+        |h: &crate::record::MicrosHistogram, q: f64| Arg::from(h.quantile_us(q).map_or(NONE.into(), |v| v.to_string()));
+    let args = [
+        ("p50", us(&excess, 0.5)),
+        ("p99", us(&excess, 0.99)),
+        ("max", us(&excess, 1.0)),
+        ("n", excess.count().into()),
+        ("lag50", us(&lag, 0.5)),
+        ("lag99", us(&lag, 0.99)),
+    ];
+    Some(led(t, "target-excess", &args))
 }
 
 /// How the clients behave: keep-alive and timeouts, retries, the clients and their buffers, the
@@ -393,6 +425,15 @@ fn client_lines(t: &Text, client: &ClientSettings) -> Vec<Inline> {
         ("connect", fmt_duration(c.connect_timeout).into()),
     ];
     lines.push(rich(t, "target-settings", &args));
+    let r = &client.request;
+    if !r.is_plain() {
+        let args = [
+            ("method", code(r.method.as_str()).into()),
+            ("body", r.body_bytes.unwrap_or(0).into()),
+            ("urls", r.urls.unwrap_or(0).into()),
+        ];
+        lines.push(led(t, "target-request", &args));
+    }
     lines.push(match c.retries {
         0 => led(t, "target-no-retries", &[]),
         n => led(t, "target-retries", &[("retries", n.into()), ("backoff", fmt_duration(c.retry_backoff).into())]),

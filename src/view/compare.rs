@@ -45,6 +45,7 @@ pub fn document(c: &Comparison, t: &Text) -> Document {
                 t.msg("compare-failed-in", &[&what[..], &[("side", side_name(side).into())]].concat())
             }
             Reason::NoRuns => t.msg("compare-no-runs", &what),
+            Reason::OpenModel => t.msg("compare-open", &what),
         };
         t.msg("compare-unmatched", &[("what", why.into())])
     });

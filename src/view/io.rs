@@ -50,6 +50,9 @@ fn parts<'a, T>(io: &'a IoExperiment, of: impl Fn(Stack<'a>) -> Option<T>) -> Ve
 
 /// Sections 1 and 2 and the table of every model.
 pub fn push(doc: &mut Document, t: &Text, io: &IoExperiment) {
+    if let Some(load) = &io.settings.open {
+        return super::open::push(doc, t, io, load);
+    }
     let s1 = parts(io, |stack| io_analysis::sync_vs_async_in(io, stack));
     let s2 = parts(io, |stack| io_analysis::threads_vs_async_in(io, stack));
     let names = Names::new(t, io.settings.python.as_ref());

@@ -9,8 +9,11 @@ mod cpu;
 mod doc;
 mod io;
 mod locks;
+mod open;
 mod python;
+mod rates;
 mod scale;
+mod segments;
 mod task;
 pub mod words;
 
@@ -18,8 +21,8 @@ pub use common::{CHARTS, chart, scale_chart};
 pub use doc::{Align, Block, ChartRef, Column, Document, Inline, Item, Row, Show, Span, Table};
 
 /// Every chart id a report can have.
-pub const CHART_IDS: [&str; 6] = {
-    let mut ids = [""; 6];
+pub const CHART_IDS: [&str; CHARTS.len()] = {
+    let mut ids = [""; CHARTS.len()];
     let mut i = 0;
     while i < CHARTS.len() {
         ids[i] = CHARTS[i].0;
@@ -87,6 +90,7 @@ pub fn report(report: &Report, t: &Text) -> Document {
             },
             Experiment::Scale(e) => scale::push(&mut doc, t, e, cores),
             Experiment::Cpu(e) => cpu::push(&mut doc, t, e, &report.environment),
+            Experiment::Rates(e) => rates::push(&mut doc, t, e),
         }
         common::document_tail(&mut doc, t, experiment, &report.environment);
         let skipped = experiment.python().map(|p| python::skipped(t, p)).unwrap_or_default();
@@ -94,6 +98,7 @@ pub fn report(report: &Report, t: &Text) -> Document {
             doc.term(bullets(skipped));
         }
     }
+    segments::push(&mut doc, t, report);
     common::environment(&mut doc, t, report);
     doc
 }

@@ -218,7 +218,11 @@ pub fn spec(t: &Text, model: &ModelSpec, i: Option<&CellInterpreter>) -> String 
 
 /// A cell's model as written, with its interpreter (see [`spec`]).
 pub fn cell_spec(t: &Text, cell: &Cell) -> String {
-    spec(t, &cell.model, cell.interpreter.as_ref())
+    let spec = spec(t, &cell.model, cell.interpreter.as_ref());
+    match cell.offered_per_s {
+        Some(rate) => format!("{spec} @ {rate}/s"),
+        None => spec,
+    }
 }
 
 /// A side of a ratio as written (see [`spec`]).

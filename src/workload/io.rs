@@ -18,9 +18,9 @@ use super::http::blocking::Blocking;
 use super::http::nonblocking::Nonblocking;
 use super::http::proto::{Answer, RequestHead};
 use super::http::{self, Client, Endpoint, Failure, Phase, Request, Settings};
-use super::url::{Header, UrlTemplate};
+use super::url::{Header, UrlList, UrlTemplate};
 use super::{BoxFuture, TaskCx, Workload, burn_cpu};
-use crate::record::ClientConfig;
+use crate::record::{ClientConfig, Method};
 use crate::record::{ErrorKind, StatusSet, TaskError, TaskOutcome};
 
 /// Receive buffer per blocking-client connection (it grows for a larger head).
@@ -31,14 +31,68 @@ pub const BLOCKING_OUTPUT_BUFFER_BYTES: usize = http::blocking::OUTPUT_BUFFER_BY
 /// The User-Agent every client sends (unless a header given replaces it).
 pub const USER_AGENT: &str = concat!("concbench/", env!("CARGO_PKG_VERSION"));
 
-/// The I/O workload, as data: where to send, the extra headers, and how the clients behave.
+/// The I/O workload, as data: where to send, what every request carries (the extra headers, the
+/// method and body), and how the clients behave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IoSpec {
     pub url: UrlTemplate,
     #[serde(default)]
     pub headers: Vec<Header>,
+    /// URLs cycled in place of `url` (`--urls-file`): request `i` goes to `urls[i % len]`, every
+    /// one of `url`'s origin.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<UrlTemplate>,
+    #[serde(default)]
+    pub method: Method,
+    /// Sent with every request (with its `Content-Length`); such a request is never sent twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Vec<u8>>,
     #[serde(flatten)]
     pub client: ClientConfig,
+}
+
+impl IoSpec {
+    /// GETs of `url` with `headers`, no body.
+    pub fn get(url: UrlTemplate, headers: Vec<Header>, client: ClientConfig) -> Self {
+        IoSpec { url, headers, urls: Vec::new(), method: Method::Get, body: None, client }
+    }
+
+    /// The URL of task `task`'s request.
+    pub fn url_of(&self, task: usize) -> &UrlTemplate {
+        match self.urls.len() {
+            0 => &self.url,
+            n => &self.urls[task % n],
+        }
+    }
+}
+
+/// What every request of a run sends beyond the target's URL, as the plan has it: the extra
+/// headers (values included: they are sent, never recorded), the method and body, and the URLs of
+/// `--urls-file` (resolved on the target's origin once it is known).
+#[derive(Debug, Clone, Default)]
+pub struct RequestPlan {
+    pub headers: Vec<Header>,
+    pub method: Method,
+    pub body: Option<Vec<u8>>,
+    pub urls: Option<UrlList>,
+}
+
+impl RequestPlan {
+    /// The workload of these requests to `url` (the target's), with `client`.
+    pub fn spec(&self, url: &UrlTemplate, client: &ClientConfig) -> Result<IoSpec, String> {
+        let urls = match &self.urls {
+            Some(list) => list.resolve(url.origin_text())?,
+            None => Vec::new(),
+        };
+        let (method, body) = (self.method, self.body.clone());
+        Ok(IoSpec { urls, method, body, ..IoSpec::get(url.clone(), self.headers.clone(), client.clone()) })
+    }
+
+    /// Whether the target may be sent a GET of its first URL to check it before the run (a
+    /// request of another method could change something there: then only a connection is made).
+    pub fn preflight_get(&self) -> bool {
+        self.method == Method::Get
+    }
 }
 
 /// The blocking client, as the report names it.
@@ -79,7 +133,8 @@ impl IoWorkload {
         let c = &spec.client;
         let endpoint = Arc::new(Endpoint::new(spec.url.origin()).context("setting up the HTTP clients")?);
         let headers: Vec<(String, String)> = spec.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
-        let head = RequestHead::new(&endpoint.origin, USER_AGENT, &headers, c.keep_alive);
+        let body = spec.body.as_deref().map(Arc::<[u8]>::from);
+        let head = RequestHead::new(&endpoint.origin, USER_AGENT, &headers, c.keep_alive).with(spec.method, body);
         let settings = Settings {
             keep_alive: c.keep_alive,
             timeout: c.timeout,
@@ -96,7 +151,7 @@ impl IoWorkload {
     /// Try `attempt` (none: the preflight) of task `task`, due within `--timeout` from now.
     fn request(&self, task: usize, attempt: Option<u32>) -> Request<'_> {
         let deadline = Instant::now() + self.spec.client.timeout;
-        Request { url: &self.spec.url, task, attempt, location: false, deadline }
+        Request { url: self.spec.url_of(task), task, attempt, location: false, deadline }
     }
 
     /// The blocking request, on the calling thread.
@@ -119,6 +174,13 @@ impl IoWorkload {
         let url = UrlTemplate::parse(url).map_err(|e| TaskError::new(ErrorKind::Other, e))?;
         let request = Request { url: &url, location: true, ..self.request(0, None) };
         http::run_blocking(self.blocking.exchange(&request)).map_err(TaskError::from)
+    }
+
+    /// Opens one connection to the target and closes it, outside any measurement: the check of a
+    /// target a preflight request must not be sent to (see [`RequestPlan::preflight_get`]).
+    pub fn connect_check(&self) -> Result<(), TaskError> {
+        http::run_blocking(self.blocking.probe(Instant::now() + self.spec.client.connect_timeout))
+            .map_err(TaskError::from)
     }
 }
 

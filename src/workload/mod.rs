@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use io::IoSpec;
-pub use url::{Header, UrlTemplate};
+pub use url::{Header, UrlList, UrlTemplate};
 
 use crate::record::{CpuSpec, PyTaskSettings, TaskError, TaskOutcome};
 

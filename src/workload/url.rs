@@ -131,6 +131,97 @@ impl TryFrom<String> for UrlTemplate {
     }
 }
 
+/// The lines of a `--urls-file`: absolute URLs, all of one origin, or paths on the target (a
+/// line starting with `/`), each with `{i}` allowed; blank lines and lines starting with `#` are
+/// skipped. Request `i` goes to line `i mod` their count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlList {
+    lines: Vec<UrlLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum UrlLine {
+    Absolute(UrlTemplate),
+    Path(String),
+}
+
+impl UrlList {
+    /// Checks every line; an error names the first bad one (`line 3: ...`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut lines = Vec::new();
+        let mut origin: Option<String> = None;
+        for (n, line) in text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = |e: String| format!("line {n}: {e}");
+            if line.starts_with('/') {
+                UrlTemplate::parse(&format!("http://localhost{line}")).map_err(at)?;
+                lines.push(UrlLine::Path(line.to_string()));
+                continue;
+            }
+            let url = UrlTemplate::parse(line).map_err(at)?;
+            match &origin {
+                Some(first) if first != url.origin_text() => {
+                    return Err(at(format!(
+                        "{} is not the origin of the first URL ({first}): a run sends to one origin (write paths, /items/{{i}}, for the target's)",
+                        url.origin_text()
+                    )));
+                }
+                Some(_) => {}
+                None => origin = Some(url.origin_text().to_string()),
+            }
+            lines.push(UrlLine::Absolute(url));
+        }
+        if lines.is_empty() {
+            return Err("holds no URL (one per line; blank lines and # comments are skipped)".into());
+        }
+        Ok(UrlList { lines })
+    }
+
+    /// Its lines as [`UrlList::parse`] reads them back.
+    pub fn text(&self) -> String {
+        let line = |l: &UrlLine| match l {
+            UrlLine::Absolute(u) => u.as_str().to_string(),
+            UrlLine::Path(p) => p.clone(),
+        };
+        self.lines.iter().map(line).collect::<Vec<_>>().join("\n")
+    }
+
+    /// How many URLs it holds.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The first absolute URL, whose origin every absolute line shares; `None` when every line is
+    /// a path.
+    pub fn first_absolute(&self) -> Option<&UrlTemplate> {
+        self.lines.iter().find_map(|l| match l {
+            UrlLine::Absolute(u) => Some(u),
+            UrlLine::Path(_) => None,
+        })
+    }
+
+    /// Every line as a URL, paths taken on `origin` (`scheme://authority`); an absolute line of
+    /// another origin is refused.
+    pub fn resolve(&self, origin: &str) -> Result<Vec<UrlTemplate>, String> {
+        self.lines
+            .iter()
+            .map(|l| match l {
+                UrlLine::Path(p) => UrlTemplate::parse(&format!("{origin}{p}")),
+                UrlLine::Absolute(u) if u.origin_text() == origin => Ok(u.clone()),
+                UrlLine::Absolute(u) => {
+                    Err(format!("{} is not the target's origin ({origin}): a run sends to one origin", u.as_str()))
+                }
+            })
+            .collect()
+    }
+}
+
 /// An HTTP header to send with every request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
@@ -195,6 +286,25 @@ mod tests {
             let err = UrlTemplate::parse(bad).unwrap_err();
             assert!(!err.contains('\n'), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn url_files_hold_urls_of_one_origin_or_paths_on_the_target() {
+        let list = UrlList::parse("# items\n/api/items/{i}\n\n  /api/items/7?x={i}  \n").unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(list.first_absolute().is_none());
+        let urls = list.resolve("http://127.0.0.1:9").unwrap();
+        assert_eq!(urls[0].render(3), "http://127.0.0.1:9/api/items/3");
+        assert_eq!(urls[1].render(3), "http://127.0.0.1:9/api/items/7?x=3");
+        let list = UrlList::parse("http://a:1/x/{i}\n/y\nhttp://a:1/z").unwrap();
+        assert_eq!(list.first_absolute().unwrap().origin_text(), "http://a:1");
+        assert_eq!(list.resolve("http://a:1").unwrap()[1].as_str(), "http://a:1/y");
+        assert!(list.resolve("http://b:1").unwrap_err().contains("not the target's origin"));
+        let e = UrlList::parse("http://a:1/x\nhttp://b:1/y").unwrap_err();
+        assert!(e.starts_with("line 2: http://b:1 is not the origin"), "{e}");
+        assert!(UrlList::parse("\n# nothing\n").unwrap_err().contains("holds no URL"));
+        assert!(UrlList::parse("/ok\nftp://x/y").unwrap_err().starts_with("line 2: "));
+        assert!(UrlList::parse("/a b").unwrap_err().contains("line 1"));
     }
 
     #[test]

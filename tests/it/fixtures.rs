@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use concbench::analysis::figures::summarize_cell;
 use concbench::record::{
-    BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec, EmbeddedInfo,
-    EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold, Interpreter,
-    IoExperiment, IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, ModelKind, ModelSpec, PoolStats,
-    PyRunFacts, PySettings, PyTaskSettings, Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig,
-    ServerProcess, SizeRange, StatsSnapshot, TargetInfo, TargetKind, Tool, WorkerFigures, WorkerUsage,
+    Arrivals, BufferSizes, Cell, CellStatus, ClientConfig, ClientSettings, CpuExperiment, CpuSettings, CpuSpec,
+    EmbeddedInfo, EmbeddedMode, Environment, ErrorTally, ExecutionFacts, Experiment, GilStats, HeapUse, Hold,
+    Interpreter, IoExperiment, IoSettings, Kernel, LatencyProfile, LatencySummary, Measured, MicrosHistogram,
+    ModelKind, ModelSpec, OpenRun, PoolStats, PyRunFacts, PySettings, PyTaskSettings, RatesExperiment, RatesSettings,
+    Report, RunRecord, ScaleExperiment, ScaleSettings, Schedule, ServerConfig, ServerProcess, SizeRange, StatsSnapshot,
+    TargetInfo, TargetKind, Tenth, Tool, WorkerFigures, WorkerUsage,
 };
 
 pub fn spec(s: &str) -> ModelSpec {
@@ -58,6 +59,8 @@ pub fn run(round: usize, tasks: usize, wall_ms: f64, peak_mib: f64, current_mib:
         ramp_up_ns: Some(1_500_000),
         facts: ExecutionFacts { peak_tasks_in_flight: 1, ..ExecutionFacts::default() },
         server: None,
+        open: None,
+        raw: None,
     }
 }
 
@@ -95,6 +98,7 @@ pub fn client() -> ClientSettings {
         async_client: "concbench's HTTP/1.1 client (tokio + httparse)".into(),
         blocking_buffer_bytes: BufferSizes { input: 16384, output: 8192 },
         switch_interval_ms: 5.0,
+        request: Default::default(),
     }
 }
 
@@ -142,6 +146,7 @@ fn report(experiment: Experiment) -> Report {
             python: Vec::new(),
         },
         experiments: vec![experiment],
+        segments: None,
     }
 }
 
@@ -166,6 +171,7 @@ pub fn io() -> Report {
             min_success: 0.99,
             python: None,
             task: None,
+            open: None,
         },
         target: target(None),
         cells: vec![
@@ -174,6 +180,85 @@ pub fn io() -> Report {
             cell("threads:50", 200, 200, vec![threads]),
             failed,
         ],
+    }))
+}
+
+/// A latency summary of `count` requests: p50 and p99 in milliseconds.
+fn ms_latency(count: u64, p50_ms: f64, p99_ms: f64) -> LatencySummary {
+    let us = |ms: f64| (ms * 1000.0) as u64;
+    LatencySummary {
+        count,
+        min_us: us(p50_ms * 0.99),
+        mean_us: p50_ms * 1000.0,
+        p50_us: us(p50_ms),
+        p90_us: us((p50_ms + p99_ms) / 2.0),
+        p99_us: us(p99_ms),
+        max_us: us(p99_ms * 1.05),
+    }
+}
+
+/// One open run of `model` offered `rate` for 5 s: it achieved `achieved`, its latency p99 as
+/// users saw it was `p99_ms` (served in 100.4 ms), its generator `late_us` late at p99.
+fn open_point(model: &str, rate: f64, achieved: f64, p99_ms: f64, late_us: u64) -> Cell {
+    let n = (rate * 5.0) as usize;
+    let behind = achieved < 0.95 * rate;
+    let wall_ms = if behind { n as f64 / achieved * 1e3 } else { 5_100.0 };
+    let mut r = run(0, n, wall_ms, 0.5 + rate / 800.0, 0.1, n as u64);
+    r.latency_ok = Some(ms_latency(n as u64, 100.4, 101.9));
+    let (first, last) = if behind { (140.0, p99_ms * 0.95) } else { (100.6, 100.7) };
+    let tenths = (0..10)
+        .map(|k| Tenth {
+            ok: n as u64 / 10,
+            corrected_mean_us: (first + (last - first) * k as f64 / 9.0) * 1e3,
+            service_mean_us: 100.4e3,
+        })
+        .collect();
+    r.open = Some(OpenRun {
+        offered_per_s: rate,
+        achieved_per_s: Some(achieved),
+        scheduled: n as u64,
+        released: n as u64,
+        dropped: 0,
+        queue_peak: if behind { (n as f64 * (1.0 - achieved / rate)) as u64 } else { 1 },
+        lateness: Some(ms_latency(n as u64, 0.002, late_us as f64 / 1e3)),
+        queue: Some(ms_latency(n as u64, if behind { p99_ms / 2.0 } else { 0.02 }, if behind { p99_ms } else { 0.1 })),
+        corrected: Some(ms_latency(n as u64, if behind { p99_ms / 2.0 } else { 100.6 }, p99_ms)),
+        tenths,
+    });
+    cell(model, n, n, vec![r]).at_rate(Some(rate))
+}
+
+/// A capacity sweep: threads:50 saturates at about 490 req/s (Little's law: 498), async holds
+/// every rate up to 1600/s; the generator was late beyond its bound once.
+pub fn rates() -> Report {
+    const RATES: [f64; 5] = [100.0, 200.0, 400.0, 800.0, 1600.0];
+    let threads = RATES.map(|r| match r {
+        800.0 => open_point("threads:50", r, 490.0, 3_180.0, 90),
+        1600.0 => open_point("threads:50", r, 492.0, 11_050.0, 120),
+        _ => open_point("threads:50", r, r, 102.0, 60),
+    });
+    let unlimited = RATES.map(|r| {
+        open_point("async", r, r, if r >= 1600.0 { 103.4 } else { 102.1 }, if r >= 1600.0 { 1_300 } else { 80 })
+    });
+    report(Experiment::Rates(RatesExperiment {
+        settings: RatesSettings {
+            models: vec![spec("threads:50"), spec("async")],
+            rates_per_s: RATES.to_vec(),
+            arrivals: Arrivals { duration: Some(Duration::from_secs(5)), ..Arrivals::default() },
+            requests: None,
+            slo: None,
+            client: client(),
+            schedule: Schedule::default(),
+            min_success: 1.0,
+        },
+        target: TargetInfo {
+            embedded: target(None).embedded.map(|mut e| {
+                e.config.latency = LatencyProfile::Fixed(Duration::from_millis(100));
+                e
+            }),
+            ..target(None)
+        },
+        cells: threads.into_iter().chain(unlimited).collect(),
     }))
 }
 
@@ -216,6 +301,8 @@ pub fn scale() -> Report {
                 heap_current_bytes: None,
                 heap_at_reset_bytes: None,
             },
+            latency_excess: Some(MicrosHistogram { buckets_us: vec![(35, 120), (60, 70), (140, 8), (410, 2)] }),
+            resume_lag: Some(MicrosHistogram { buckets_us: vec![(12, 150), (80, 40), (900, 10)] }),
         });
         cell(&format!("threads:{n}"), 200, 200, vec![r])
     };
@@ -511,6 +598,7 @@ pub fn py_io() -> Report {
             min_success: 1.0,
             python: Some(py_settings(std::slice::from_ref(&i), true)),
             task: None,
+            open: None,
         },
         target: target(None),
         cells: vec![
@@ -620,6 +708,7 @@ pub fn py_task() -> Report {
             min_success: 0.9,
             python: Some(python),
             task: Some(task),
+            open: None,
         },
         target: {
             let mut t = target(None);

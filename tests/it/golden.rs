@@ -77,3 +77,8 @@ fn golden_with_py_cells() {
         check(name, &report);
     }
 }
+
+#[test]
+fn golden_rates() {
+    check("rates", &fixtures::rates());
+}

@@ -126,6 +126,15 @@ fn a_live_scale_run_in_korean_prints_no_english() {
 }
 
 #[test]
+fn live_open_runs_in_korean_print_no_english() {
+    let common = ["--embedded", "in-process", "--latency", "10ms", "--runs", "1", "--quiet", "--duration", "300ms"];
+    let io = [&["io", "--models", "threads:2,async", "--rate", "50/s"][..], &common[..]].concat();
+    assert_korean("io --rate", &korean_stdout(&io));
+    let rates = [&["scale", "--models", "threads:1,async", "--rates", "20,200"][..], &common[..]].concat();
+    assert_korean("scale --rates", &korean_stdout(&rates));
+}
+
+#[test]
 fn compare_in_korean_prints_no_english() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, r: &concbench::record::Report| {

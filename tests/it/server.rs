@@ -36,6 +36,32 @@ fn items_answer_json_and_count_in_stats() {
     assert_eq!(stats(&base).requests, 0);
 }
 
+/// The timer applies at least the latency asked, to every answer, whatever the load; `/stats`
+/// holds the histogram of how much later (no bound is asserted on that: it is the machine's).
+#[test]
+fn every_answer_waits_at_least_the_latency_asked_and_its_excess_is_counted() {
+    let profile: LatencyProfile = "uniform:2ms..20ms".parse().unwrap();
+    let cfg = ServerConfig { latency: profile, ..Default::default() };
+    let server = InProcess::start(cfg, ([127, 0, 0, 1], 0).into(), 2).unwrap();
+    let base = format!("http://{}", server.addr());
+    std::thread::scope(|s| {
+        for i in 0..60 {
+            let base = &base;
+            s.spawn(move || assert_eq!(get(&format!("{base}/api/items/{i}")).0, 200));
+        }
+    });
+    let st = stats(&base);
+    assert_eq!(st.responses, 60);
+    let least = (0..60).map(|id| concbench::server::Sample::sample(&profile, 42, id)).min().unwrap();
+    assert!(st.latency_applied_us_min.unwrap() >= least.as_micros() as u64, "{st:?}");
+    assert!(st.latency_applied_us_total >= st.latency_requested_us_total, "{st:?}");
+    let excess = st.latency_excess.expect("a histogram once answers were sent");
+    assert_eq!(excess.count(), 60);
+    assert!(excess.quantile_us(0.0).is_some());
+    assert_eq!(reset(&base, server.admin_token()), 204);
+    assert!(stats(&base).latency_excess.is_none(), "a reset empties it");
+}
+
 #[test]
 fn the_cap_queues_requests_beyond_it() {
     // 12 concurrent requests, a cap of 3 and a barrier of 3: exactly 3 are ever worked on at once.
@@ -149,6 +175,11 @@ fn slowloris_connections_are_cut_after_the_header_timeout() {
     assert!(buf.is_empty() || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"), "{buf:?}");
 }
 
+fn delete(url: &str) -> u16 {
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    agent.delete(url).call().expect("server answers").status().as_u16()
+}
+
 fn post(url: &str) -> u16 {
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
     agent.post(url).send_empty().expect("server answers").status().as_u16()
@@ -171,7 +202,7 @@ fn every_4xx_answer_counts_as_a_bad_request_once() {
     assert_eq!(get(&format!("{base}/api/items/abc")).0, 400, "the id does not parse");
     assert_eq!(get(&format!("{base}/api/items/-1")).0, 400);
     assert_eq!(get(&format!("{base}/api/items/1?error_rate=x")).0, 400, "a bad query override");
-    assert_eq!(post(&format!("{base}/api/items/1")), 405);
+    assert_eq!(delete(&format!("{base}/api/items/1")), 405, "items take GET, POST, PUT and PATCH");
     assert_eq!(get(&format!("{base}/nowhere")).0, 404);
     assert_eq!(get(&format!("{base}/stats/reset")).0, 405);
     // Neither good requests nor admin ones count.

@@ -19,10 +19,13 @@ pub fn plan(args: &[&str]) -> IoPlan {
         argv.extend(["--embedded", "in-process"]);
     }
     argv.extend_from_slice(args);
-    match Cli::try_parse_from(argv).expect("arguments parse").command {
+    let mut plan = match Cli::try_parse_from(argv).expect("arguments parse").command {
         Some(Command::Io(io)) => IoPlan::from_args(&io).expect("plan is valid"),
         _ => unreachable!(),
-    }
+    };
+    // `processes` starts workers of the binary (the test binary has no `worker` command).
+    plan.env.worker_exe = Some(env!("CARGO_BIN_EXE_concbench").into());
+    plan
 }
 
 /// Runs `concbench io ARGS` in-process.

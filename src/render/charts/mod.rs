@@ -6,6 +6,8 @@ mod cpu_speedup;
 mod io_latency;
 mod io_memory;
 mod io_time;
+mod rates_latency;
+mod rates_throughput;
 mod scale_time;
 
 use std::sync::Once;
@@ -322,6 +324,7 @@ pub fn all(report: &Report, t: &crate::text::Text) -> anyhow::Result<Vec<Chart>>
     let mut charts = Vec::new();
     for experiment in &report.experiments {
         match experiment {
+            Experiment::Io(io) if io.settings.open.is_some() => {}
             Experiment::Io(io) => {
                 charts.extend(io_time::chart(io, t)?);
                 charts.extend(io_memory::chart(io, t)?);
@@ -329,6 +332,10 @@ pub fn all(report: &Report, t: &crate::text::Text) -> anyhow::Result<Vec<Chart>>
             }
             Experiment::Scale(s) => charts.extend(scale_time::chart(s, report.environment.cores_granted, t)?),
             Experiment::Cpu(c) => charts.extend(cpu_speedup::chart(c, report.environment.cores_granted, t)?),
+            Experiment::Rates(r) => {
+                charts.extend(rates_latency::chart(r, t)?);
+                charts.extend(rates_throughput::chart(r, t)?);
+            }
         }
     }
     Ok(charts)

@@ -24,7 +24,8 @@
 //!   chunks, with no byte left over; taking it out again checks that nothing arrived on it since
 //!   (no late answer, no close): a connection with unread bytes is never reused;
 //! - a request is sent again only when the idle connection it reused turned out closed before any
-//!   byte of an answer, once, on a fresh connection, within the same `--timeout`;
+//!   byte of an answer, once, on a fresh connection, within the same `--timeout`, and never when
+//!   it carries a body (`--body`: the server may have acted on it);
 //! - `--timeout` bounds the whole request (connecting, sending, the head and the whole body),
 //!   `--connect-timeout` the TCP connect and TLS handshake;
 //! - failures are classified by [`failure::classify`] alone.
@@ -256,6 +257,9 @@ impl<T: Transport> Client<T> {
         self.head.write(request.url, request.task, request.attempt, &mut conn.send);
         let late = || Instant::now() >= deadline;
         conn.stream.write_all(&conn.send, deadline).await.map_err(|e| Failure::io(Phase::Sending, e, late(), limit))?;
+        if let Some(body) = self.head.body_after(request.attempt) {
+            conn.stream.write_all(body, deadline).await.map_err(|e| Failure::io(Phase::Sending, e, late(), limit))?;
+        }
         let mut exchange = Exchange::new(request.location);
         loop {
             if let Step::Done(answer) = exchange.advance(&mut conn.recv)? {
@@ -273,11 +277,12 @@ impl<T: Transport> Client<T> {
     }
 
     /// One try of `request`: on an idle connection when one is quiet, else on a new one. A
-    /// reused connection found closed before any answer is replaced once.
+    /// reused connection found closed before any answer is replaced once, unless the request
+    /// carries a body: the server may have acted on it, so it is never sent twice.
     pub async fn exchange(&self, request: &Request<'_>) -> Result<Answer, Failure> {
         if let Some(mut conn) = self.take_quiet() {
             match self.send(&mut conn, request).await {
-                Err(f) if f.stale() => {}
+                Err(f) if f.stale() && !self.head.has_body() => {}
                 r => return self.keep_if_reusable(conn, r),
             }
         }
@@ -292,6 +297,11 @@ impl<T: Transport> Client<T> {
             self.pool.put(conn);
         }
         r
+    }
+
+    /// Opens a connection by `deadline` and closes it (a check that the target takes them).
+    pub async fn probe(&self, deadline: Instant) -> Result<(), Failure> {
+        self.connect(deadline).await.map(drop)
     }
 
     /// Opens `n` connections and keeps them idle (`--prewarm`).

@@ -21,9 +21,11 @@
 
 use std::io::Write as _;
 use std::mem::MaybeUninit;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::failure::{Failure, Phase};
+use crate::record::Method;
 use crate::workload::url::{ATTEMPT_HEADER, Origin, UrlTemplate};
 
 /// The largest response head accepted (status line and headers).
@@ -35,15 +37,21 @@ pub const MAX_HEADERS: usize = 128;
 /// The longest chunk-size line, and the most trailer bytes, a chunked body may have.
 const MAX_CHUNK_LINE: usize = 4096;
 
-/// The request head every request of a client shares, ready to send but for the path and the
-/// attempt number: `Host` (an IPv6 address in brackets, the port unless the scheme's default),
-/// `User-Agent`, the extra headers, and `Connection: close` without keep-alive. A given `Host` or
-/// `User-Agent` replaces the default one.
+/// The request every request of a client shares, ready to send but for the path and the attempt
+/// number: the method, `Host` (an IPv6 address in brackets, the port unless the scheme's default),
+/// `User-Agent`, the extra headers, `Connection: close` without keep-alive, and the body with its
+/// `Content-Length` when there is one. A given `Host` or `User-Agent` replaces the default one.
+/// The preflight (a request with no attempt number) is always a bare GET.
 #[derive(Debug, Clone)]
 pub struct RequestHead {
     /// Header lines, each ending in CRLF.
     fixed: Vec<u8>,
+    method: Method,
+    body: Option<Arc<[u8]>>,
 }
+
+/// A body up to this size is sent in the same write as its head; a larger one after it.
+pub const BODY_INLINE_BYTES: usize = 16 * 1024;
 
 impl RequestHead {
     pub fn new(origin: &Origin, user_agent: &str, headers: &[(String, String)], keep_alive: bool) -> Self {
@@ -68,25 +76,55 @@ impl RequestHead {
         if !keep_alive {
             fixed.extend_from_slice(b"Connection: close\r\n");
         }
-        RequestHead { fixed }
+        RequestHead { fixed, method: Method::Get, body: None }
     }
 
-    /// The most bytes a request of `url` takes.
+    /// The same with `method` and, when given, `body` (sent with its `Content-Length`).
+    pub fn with(self, method: Method, body: Option<Arc<[u8]>>) -> Self {
+        RequestHead { method, body, ..self }
+    }
+
+    /// Whether its requests carry a body: such a request is never sent twice.
+    pub fn has_body(&self) -> bool {
+        self.body.is_some()
+    }
+
+    /// The body a task's request sends after its head, when it is too large to go with it
+    /// ([`BODY_INLINE_BYTES`]); the preflight sends none.
+    pub fn body_after(&self, attempt: Option<u32>) -> Option<&[u8]> {
+        self.body.as_deref().filter(|b| attempt.is_some() && b.len() > BODY_INLINE_BYTES)
+    }
+
+    /// The most bytes a request of `url` takes in the write [`RequestHead::write`] fills.
     pub fn max_len(&self, url: &UrlTemplate) -> usize {
-        "GET  HTTP/1.1\r\n".len() + url.path_len_max() + self.fixed.len() + ATTEMPT_HEADER.len() + 16 + 2
+        let body = self.body.as_ref().map_or(0, |b| "Content-Length: \r\n".len() + 20 + b.len().min(BODY_INLINE_BYTES));
+        "DELETE  HTTP/1.1\r\n".len() + url.path_len_max() + self.fixed.len() + ATTEMPT_HEADER.len() + 16 + 2 + body
     }
 
-    /// Writes the request of task `task` to `out`: `GET`, its path, the fixed lines, then the
-    /// attempt header when `attempt` is given (a task's try; the preflight sends none).
+    /// Writes the request of task `task` to `out`: the method, its path, the fixed lines, the
+    /// attempt header when `attempt` is given (a task's try; the preflight, a bare GET, sends
+    /// none), then the body's length and the body itself when it is small (see
+    /// [`RequestHead::body_after`] for a larger one).
     pub fn write(&self, url: &UrlTemplate, task: usize, attempt: Option<u32>, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"GET ");
+        let (method, body) = match attempt {
+            Some(_) => (self.method, self.body.as_deref()),
+            None => (Method::Get, None),
+        };
+        out.extend_from_slice(method.as_str().as_bytes());
+        out.push(b' ');
         url.write_path(task, out);
         out.extend_from_slice(b" HTTP/1.1\r\n");
         out.extend_from_slice(&self.fixed);
         if let Some(attempt) = attempt {
             let _ = write!(out, "{ATTEMPT_HEADER}: {attempt}\r\n");
         }
+        if let Some(body) = body {
+            let _ = write!(out, "Content-Length: {}\r\n", body.len());
+        }
         out.extend_from_slice(b"\r\n");
+        if let Some(body) = body.filter(|b| b.len() <= BODY_INLINE_BYTES) {
+            out.extend_from_slice(body);
+        }
     }
 
     #[cfg(test)]
@@ -614,6 +652,32 @@ mod tests {
         );
         head.write(&url, usize::MAX, Some(u32::MAX), &mut out);
         assert!(out.len() - text.len() <= head.max_len(&url));
+    }
+
+    #[test]
+    fn a_request_with_a_body_says_its_length_and_the_preflight_stays_a_bare_get() {
+        let url = UrlTemplate::parse("http://127.0.0.1:8080/items/{i}").unwrap();
+        let plain = RequestHead::new(&url.origin(), "cb/1", &[], true);
+        let head = plain.with(Method::Post, Some(Arc::from(&b"{\"a\":1}"[..])));
+        let mut out = Vec::new();
+        head.write(&url, 4, Some(0), &mut out);
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(text.starts_with("POST /items/4 HTTP/1.1\r\n"), "{text}");
+        assert!(text.ends_with("x-concbench-attempt: 0\r\nContent-Length: 7\r\n\r\n{\"a\":1}"), "{text}");
+        assert!(out.len() <= head.max_len(&url) && head.has_body() && head.body_after(Some(0)).is_none());
+        out.clear();
+        head.write(&url, 4, None, &mut out);
+        assert!(String::from_utf8(out).unwrap().starts_with("GET /items/4 HTTP/1.1\r\n"));
+        let big = head.with(Method::Put, Some(Arc::from(vec![b'x'; BODY_INLINE_BYTES + 1])));
+        let mut out = Vec::new();
+        big.write(&url, 1, Some(0), &mut out);
+        assert!(
+            String::from_utf8(out.clone())
+                .unwrap()
+                .ends_with(&format!("Content-Length: {}\r\n\r\n", BODY_INLINE_BYTES + 1))
+        );
+        assert_eq!(big.body_after(Some(0)).map(<[u8]>::len), Some(BODY_INLINE_BYTES + 1));
+        assert!(big.body_after(None).is_none() && out.len() <= big.max_len(&url));
     }
 
     #[test]

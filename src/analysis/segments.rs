@@ -1,0 +1,129 @@
+//! A split run's segments, analysed (see `crate::merge`): when each started against the aligned
+//! start, how their times spread in every cell (the slowest named, the straggler cost: the
+//! slowest segment's time over the mean), and for the CPU job, what all the segments' workers
+//! made of all their cores. Pure functions over the records.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::figures::Figures;
+use crate::record::{Cell, Concurrency, Experiment, Report, SegmentInfo, SegmentPart};
+
+/// How many segments a merged cell's runs were made of (1 for a run of one piece).
+pub fn segments_of(cell: &Cell) -> usize {
+    cell.runs.first().and_then(|r| r.raw.as_ref()).map_or(1, |r| r.parts.len().max(1))
+}
+
+/// Workers a cell's model ran with over all its segments: one-at-a-time models are still one.
+pub fn workers_in_all(cell: &Cell, per_segment: usize) -> usize {
+    if cell.model.kind.info().concurrency == Concurrency::One { per_segment } else { per_segment * segments_of(cell) }
+}
+
+/// One segment of a merged report.
+#[derive(Debug, Clone)]
+pub struct SegmentRow<'a> {
+    pub info: &'a SegmentInfo,
+    /// Its first start after the aligned start (its clock's offset, as far as it shows).
+    pub lateness: Option<i64>,
+    /// From its first run's start to its last run's end.
+    pub span: Option<Duration>,
+}
+
+/// How a cell's segments' times spread in its median run.
+#[derive(Debug, Clone)]
+pub struct Spread<'a> {
+    pub experiment: &'static str,
+    pub cell: &'a Cell,
+    pub fastest: Duration,
+    pub slowest: Duration,
+    /// The slowest segment.
+    pub straggler: usize,
+    /// The slowest segment's time over the mean: what waiting for it cost.
+    pub straggler_cost: f64,
+}
+
+/// The segments of a merged report.
+#[derive(Debug, Clone)]
+pub struct SegmentsAnalysis<'a> {
+    pub rows: Vec<SegmentRow<'a>>,
+    pub hosts: usize,
+    pub start_at_unix_ns: Option<u64>,
+    /// The latest first start minus the earliest.
+    pub start_spread: Option<Duration>,
+    pub spreads: Vec<Spread<'a>>,
+}
+
+fn spread<'a>(experiment: &'static str, cell: &'a Cell) -> Option<Spread<'a>> {
+    let parts: &[SegmentPart] = &Figures::of(cell)?.run.raw.as_ref()?.parts;
+    let walls: Vec<u64> = parts.iter().map(|p| p.wall_ns).collect();
+    let (slow_i, &slow) = walls.iter().enumerate().max_by_key(|(_, w)| **w)?;
+    let mean = walls.iter().sum::<u64>() as f64 / walls.len() as f64;
+    Some(Spread {
+        experiment,
+        cell,
+        fastest: Duration::from_nanos(*walls.iter().min()?),
+        slowest: Duration::from_nanos(slow),
+        straggler: parts[slow_i].segment,
+        straggler_cost: if mean > 0.0 { slow as f64 / mean } else { 1.0 },
+    })
+}
+
+/// The one API every segment sent to, reconciled with what they sent: every try of every
+/// measured run, and the tries no run records (preflights, warm-ups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedServer {
+    pub tries: u64,
+    pub server_requests: u64,
+    /// No try failed: the two must be equal (else the server may have counted fewer).
+    pub exact: bool,
+}
+
+impl SharedServer {
+    pub fn agrees(&self) -> bool {
+        if self.exact { self.server_requests == self.tries } else { self.server_requests <= self.tries }
+    }
+}
+
+/// The reconciliation of a merged report with its shared API's counters (`None` without them).
+pub fn shared_server(report: &Report) -> Option<SharedServer> {
+    let segments = report.segments.as_ref().filter(|s| s.merged)?;
+    let server = segments.shared_server.as_ref()?;
+    let runs: Vec<&crate::record::RunRecord> =
+        report.experiments.iter().flat_map(|e| e.cells()).flat_map(|c| c.runs.iter()).collect();
+    let unrecorded: u64 = segments.parts.iter().map(|p| p.unrecorded_tries).sum();
+    let tries = runs.iter().map(|r| super::integrity::tries(r)).sum::<u64>() + unrecorded;
+    let exact = runs.iter().all(|r| r.failed == 0 && r.retries == 0);
+    Some(SharedServer { tries, server_requests: server.requests, exact })
+}
+
+/// `None` unless the report is a merge of segments.
+pub fn analyse(report: &Report) -> Option<SegmentsAnalysis<'_>> {
+    let segments = report.segments.as_ref().filter(|s| s.merged)?;
+    let rows = segments
+        .parts
+        .iter()
+        .map(|info| SegmentRow {
+            info,
+            lateness: info.start_lateness_ns(),
+            span: info
+                .first_start_unix_ns
+                .zip(info.last_end_unix_ns)
+                .map(|(s, e)| Duration::from_nanos(e.saturating_sub(s))),
+        })
+        .collect();
+    let starts: Vec<u64> = segments.parts.iter().filter_map(|p| p.first_start_unix_ns).collect();
+    let start_spread = (starts.len() == segments.parts.len() && !starts.is_empty())
+        .then(|| Duration::from_nanos(starts.iter().max().unwrap_or(&0) - starts.iter().min().unwrap_or(&0)));
+    let spreads = report
+        .experiments
+        .iter()
+        .flat_map(|e: &Experiment| e.cells().into_iter().filter_map(move |c| spread(e.kind_name(), c)))
+        .collect();
+    Some(SegmentsAnalysis {
+        rows,
+        hosts: segments.parts.iter().map(|p| p.host.as_str()).collect::<BTreeSet<_>>().len(),
+        start_at_unix_ns: segments.parts.first().and_then(|p| p.start_at_unix_ns),
+        start_spread,
+        spreads,
+    })
+}
