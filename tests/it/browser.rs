@@ -1,5 +1,5 @@
-//! `report.html` as a reader sees it: the page of a real short run, in English and in Korean, laid
-//! out by headless Chromium (Debian's, driven over the DevTools protocol) at a desktop width
+//! `report.html` as a reader sees it: the page of a real short run, in English and in Korean, and
+//! every golden page (each kind of section), laid out by headless Chromium (Debian's, driven over the DevTools protocol) at a desktop width
 //! (1100 px) and a phone's (375 px). From the laid-out page: it never scrolls sideways; at 1100 px
 //! every table shows all its columns without scrolling; every chart has a size and keeps its text
 //! inside it; no request leaves the page; Korean text is drawn with a font that has Hangul.
@@ -55,6 +55,20 @@ fn pages(dir: &Path) -> [PathBuf; 2] {
         .unwrap();
     assert!(render.status.success(), "{}", String::from_utf8_lossy(&render.stderr));
     [en.join("report.html"), ko.join("report.html")]
+}
+
+/// The golden reports' pages (`tests/it/golden/*.html`): every section a report can have (CPython's
+/// rows, the user's task, the open model and capacity sweep), in both languages.
+fn golden_pages() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/golden");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 16, "the golden pages are missing from {}", dir.display());
+    pages
 }
 
 fn launch(chromium: PathBuf, profile: &Path) -> Browser {
@@ -182,12 +196,17 @@ fn the_report_lays_out_in_a_real_browser_in_both_languages_and_widths() {
     .unwrap();
     tab.enable_fetch(None, None).unwrap();
     let mut problems = Vec::new();
-    for page in &pages {
+    // The golden pages first (every kind of section, fixed figures), then the real run's, the
+    // Korean one last (its fonts are read below).
+    let golden = golden_pages();
+    let named = golden.iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p));
+    let run = pages.iter().map(|p| (p.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned(), p));
+    for (name, page) in named.chain(run) {
         let url = format!("file://{}", page.display());
         tab.navigate_to(&url).unwrap().wait_until_navigated().unwrap();
         for width in WIDTHS {
             let l = layout(&tab, width);
-            let at = format!("{} at {width} px", page.parent().unwrap().file_name().unwrap().to_string_lossy());
+            let at = format!("{name} at {width} px");
             eprintln!(
                 "{at}: page {} px in a {} px viewport; tables {:?}",
                 l.page,
