@@ -12,7 +12,10 @@ fn main() {
     let version = output(&rustc, &["--version"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=CONCBENCH_RUSTC_VERSION={version}");
     let commit = output("git", &["rev-parse", "--short=12", "HEAD"]).unwrap_or_default();
-    let dirty = output("git", &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    // --no-optional-locks: `git status` would otherwise refresh (rewrite) .git/index, which this
+    // script watches, so the next `cargo run` after a fresh clone's build would build again.
+    let dirty = output("git", &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])
+        .is_some_and(|s| !s.is_empty());
     let commit = if commit.is_empty() {
         String::new()
     } else if dirty {
