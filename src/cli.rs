@@ -611,10 +611,12 @@ pub struct ReportArgs {
 /// How runs are repeated.
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// Measured runs per model. Every figure is a median over them with its spread; from 6 runs
-    /// on, medians and ratios get a 95 % confidence interval (5 runs cannot give one).
-    #[arg(allow_hyphen_values = true, long, default_value = "6", value_parser = count)]
-    pub runs: u64,
+    /// Measured runs per model [default: 6; 1 per point of a capacity sweep, `scale --rates`,
+    /// whose every point is already the whole --duration of requests]. Every figure is a median
+    /// over them with its spread; from 6 runs on, medians and ratios get a 95 % confidence
+    /// interval (5 runs cannot give one).
+    #[arg(allow_hyphen_values = true, long, value_parser = count)]
+    pub runs: Option<u64>,
 
     /// Unrecorded runs per model before the measured ones.
     #[arg(allow_hyphen_values = true, long, default_value = "0", value_parser = count)]

@@ -307,8 +307,20 @@ fn min_success(r: &RunArgs) -> Result<f64, Error> {
     }
 }
 
+/// Runs per model when `--runs` is not given.
+pub const DEFAULT_RUNS: u64 = 6;
+
+/// Runs per point of a capacity sweep when `--runs` is not given: each point is already the whole
+/// `--duration` of requests (thousands of latencies), and six would make the sweep of the README
+/// (10 points of 5 s) last 6 minutes instead of one.
+pub const DEFAULT_RATES_RUNS: u64 = 1;
+
 fn schedule(r: &RunArgs) -> Result<Schedule, Error> {
-    let runs = at_least_one("--runs", r.runs)?;
+    schedule_or(r, DEFAULT_RUNS)
+}
+
+fn schedule_or(r: &RunArgs, default_runs: u64) -> Result<Schedule, Error> {
+    let runs = at_least_one("--runs", r.runs.unwrap_or(default_runs))?;
     if runs > MAX_RUNS || r.warmup > MAX_RUNS {
         return Err(usage(format!("--runs and --warmup must be at most {MAX_RUNS}")));
     }
@@ -921,7 +933,7 @@ impl RatesPlan {
                 requests: args.requests.map(|n| n as usize),
                 slo: args.slo,
                 client,
-                schedule: schedule(&args.repeat)?,
+                schedule: schedule_or(&args.repeat, DEFAULT_RATES_RUNS)?,
                 min_success: min_success(&args.repeat)?,
             },
             tasks,
