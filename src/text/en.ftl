@@ -743,6 +743,7 @@ setup-embedded = embedded API
 segments-title = Segments: { $n } parts of one plan, merged
 segments-reading = Each segment ran its share of the task ids (I, I + N, I + 2N, …) of plan { $plan }, with the same settings and seed; with an arrival rate, each offered its ids at their due times, so together they offered the whole schedule. Counts are summed, and latency percentiles come from the segments' histograms added together, never from averaged percentiles. A model's time runs from the earliest segment's start to the last one's end, except for a model that runs one task at a time (sequential), whose time is the sum of its segments' times: the time one worker would need for all the tasks.
 segments-clocks = Clocks are assumed NTP-synchronised: each segment waited for the aligned start on its own clock, so a segment's start lateness includes its clock's offset from the others'.
+segments-busy = The merged report does not say whether the machine was busy: each segment measured its whole machine, where the other segments ran too, and their windows overlap; each segment's own report (segment-I/) says what other processes did while it ran.
 segments-own = This is segment { $index } of { $count } of plan { $plan } ({ $source }, host { $host }): its figures are its share of the tasks; concbench merge combines the segments into the whole run.
 segments-plan = Plan
 segments-count = Segments

@@ -40,6 +40,11 @@ use words::led;
 /// Warnings that the machine was busy: from what other processes were measured doing (before the
 /// first run, during the runs); for a report that did not measure it, from the load average.
 fn busy_banners(t: &Text, report: &Report) -> Vec<Inline> {
+    if report.segments.as_ref().is_some_and(|s| s.merged) {
+        // A merge judges no machine (the segments section says why): not from its runs' windows,
+        // which overlap, nor from a load average that counts the other segments.
+        return Vec::new();
+    }
     let q = crate::analysis::machine::quiet(report);
     let granted = ("granted", Arg::from(report.environment.cores_granted));
     let cores = |c: f64| Arg::from(format!("{c:.2}"));

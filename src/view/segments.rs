@@ -50,6 +50,7 @@ fn merged(doc: &mut Document, t: &Text, report: &Report, a: &SegmentsAnalysis) {
     ];
     doc.push(Show::Both, Block::Facts(facts));
     doc.push(Show::Both, Block::Note(t.get("segments-clocks").into()));
+    doc.push(Show::Both, Block::Note(t.get("segments-busy").into()));
     if a.hosts < a.rows.len() {
         let args = [("segments", a.rows.len().into()), ("hosts", a.hosts.into())];
         doc.push(Show::Both, Block::Note(t.msg("segments-shared-hosts", &args).into()));

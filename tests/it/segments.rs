@@ -156,6 +156,18 @@ fn merged_cpu_segments_give_the_unsplit_tasks_checksum_and_the_union_of_their_la
     assert_eq!(run.measured.wall_ns, run.raw.as_ref().unwrap().parts.iter().map(|p| p.wall_ns).sum::<u64>());
     let md = std::fs::read_to_string(dir.path().join("m/report.md")).unwrap();
     assert!(md.contains("Segments: 3 parts of one plan, merged") && md.contains("Straggler cost"), "{md}");
+    // Three segments side by side on one machine are each other's "other processes", and their
+    // windows overlap: the merge judges no machine busy, and says so.
+    assert!(
+        merged
+            .experiments
+            .iter()
+            .flat_map(|e| e.cells())
+            .flat_map(|c| &c.runs)
+            .all(|r| r.measured.system_busy_ns.is_none())
+    );
+    assert!(merged.environment.others_before.is_none());
+    assert!(!md.contains("The machine was busy") && md.contains("does not say whether the machine was busy"), "{md}");
 }
 
 #[test]
