@@ -114,6 +114,9 @@ pub struct CpuAnalysis<'a> {
     pub expected_checksum: u64,
     /// The share of tasks a model had to complete to be compared.
     pub min_success: f64,
+    /// Merged one-at-a-time cells whose segments kept less than a core busy, with that share:
+    /// nothing is measured against them.
+    pub contended: Vec<(&'a Cell, f64)>,
 }
 
 /// Whether every complete run of `cell` counted `expected` primes in all (see [`CpuRow`]).
@@ -138,7 +141,8 @@ fn row<'a>(exp: &'a CpuExperiment, cell: &'a Cell, cores: usize) -> Option<CpuRo
     // A merged split run's model ran in every segment.
     let n = super::segments::workers_in_all(cell, cell.model.cpu_parallelism(exp.settings.tasks, cores));
     let theoretical = n.min(cores).max(1);
-    let baseline = baseline_of(exp, cell);
+    // A merged baseline whose segments waited for cores is no baseline (see `contended`).
+    let baseline = baseline_of(exp, cell).filter(|b| super::segments::contended(b).is_none());
     let speedup = baseline.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
     let stated = speedup.and_then(|s| s.ratio);
     let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
@@ -162,7 +166,8 @@ pub fn analyse(exp: &CpuExperiment, cores: usize) -> CpuAnalysis<'_> {
     let rows: Vec<CpuRow> = exp.cells.iter().filter_map(|cell| row(exp, cell, cores)).collect();
     let sequential = rows.iter().find(|r| r.kind == ModelKind::Sequential).cloned();
     let (expected_checksum, min_success) = (exp.expected_checksum(), exp.settings.min_success);
-    CpuAnalysis { rows, sequential, cores, expected_checksum, min_success }
+    let contended = exp.cells.iter().filter_map(|c| super::segments::contended(c).map(|share| (c, share))).collect();
+    CpuAnalysis { rows, sequential, cores, expected_checksum, min_success, contended }
 }
 
 impl<'a> CpuAnalysis<'a> {

@@ -14,6 +14,23 @@ pub fn segments_of(cell: &Cell) -> usize {
     cell.runs.first().and_then(|r| r.raw.as_ref()).map_or(1, |r| r.parts.len().max(1))
 }
 
+/// Below this share of one core, a one-at-a-time model's merged segments waited for cores.
+pub const CONTENDED_SHARE: f64 = 0.8;
+
+/// For a merged one-at-a-time cell of CPU work: the share of one core its segments kept busy
+/// (their CPU time over their summed wall time), when below [`CONTENDED_SHARE`]. Such segments ran
+/// beside each other (or other work) on shared cores, so their summed time is not what one worker
+/// alone takes: no speed-up can be measured against it. `None` for a run of one piece.
+pub fn contended(cell: &Cell) -> Option<f64> {
+    if segments_of(cell) < 2 || cell.model.kind.info().concurrency != Concurrency::One {
+        return None;
+    }
+    let parts = cell.runs.iter().filter_map(|r| r.raw.as_ref()).flat_map(|r| &r.parts);
+    let (cpu, wall) = parts.fold((0u64, 0u64), |(c, w), p| (c + p.cpu_ns, w + p.wall_ns));
+    let share = cpu as f64 / wall.max(1) as f64;
+    (wall > 0 && share < CONTENDED_SHARE).then_some(share)
+}
+
 /// Workers a cell's model ran with over all its segments: one-at-a-time models are still one.
 pub fn workers_in_all(cell: &Cell, per_segment: usize) -> usize {
     if cell.model.kind.info().concurrency == Concurrency::One { per_segment } else { per_segment * segments_of(cell) }
@@ -126,4 +143,43 @@ pub fn analyse(report: &Report) -> Option<SegmentsAnalysis<'_>> {
         start_spread,
         spreads,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{CellStatus, ModelSpec, RawHistograms, RawRun, RunRecord};
+
+    /// A cell of `model` whose one run was merged from segments of (CPU ms, wall ms).
+    fn merged(model: &str, parts: &[(u64, u64)]) -> Cell {
+        let mut c = Cell::pending(model.parse::<ModelSpec>().unwrap(), 10, 10);
+        c.status = CellStatus::Ok;
+        let parts = parts
+            .iter()
+            .enumerate()
+            .map(|(segment, &(cpu, wall))| SegmentPart {
+                segment,
+                started_unix_ns: 0,
+                wall_ns: wall * 1_000_000,
+                tasks: 5,
+                ok: 5,
+                failed: 0,
+                cpu_ns: cpu * 1_000_000,
+            })
+            .collect();
+        let raw = RawRun { started_unix_ns: 0, histograms: RawHistograms::default(), parts };
+        c.runs.push(RunRecord { raw: Some(raw), ..RunRecord::blank(10, 10) });
+        c
+    }
+
+    #[test]
+    fn a_merged_baseline_that_waited_for_cores_is_contended() {
+        // Two segments each kept half a core busy: they shared one.
+        assert_eq!(contended(&merged("sequential", &[(100, 200), (100, 200)])), Some(0.5));
+        // Alone on their cores, they kept one busy each.
+        assert_eq!(contended(&merged("sequential", &[(195, 200), (200, 200)])), None);
+        // A run of one piece, and a pool (its own concurrency), are never judged so.
+        assert_eq!(contended(&merged("sequential", &[(100, 200)])), None);
+        assert_eq!(contended(&merged("processes:2", &[(100, 200), (100, 200)])), None);
+    }
 }

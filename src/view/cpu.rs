@@ -75,9 +75,23 @@ pub fn push(doc: &mut Document, t: &Text, exp: &CpuExperiment, env: &Environment
     let mut verdicts = verdicts(&names, &a);
     verdicts.tracemalloc = tracemalloc_note(t, exp, env, &a);
     section4(doc, &names, exp, &a, &verdicts);
+    let contended: Vec<String> = a
+        .contended
+        .iter()
+        .map(|(cell, share)| {
+            let args = [("model", names.spec(cell).into()), ("share", f2(*share).into())];
+            t.msg("s4-baseline-contended", &args)
+        })
+        .collect();
+    for note in &contended {
+        doc.doc(Block::Note(note.as_str().into()));
+    }
     section5(doc, &names, &a);
     details(doc, &names, exp, &a);
     doc.term(Block::Paragraph(verdicts.theoretical));
+    for note in contended {
+        doc.term(Block::Paragraph(note.into()));
+    }
     if let Some(line) = smaller_set(t, exp) {
         doc.term(Block::Paragraph(line));
     }
