@@ -107,9 +107,14 @@ fn spread_table(t: &Text, report: &Report, spreads: &[Spread]) -> Table {
                 .as_ref()
                 .filter(|_| spread.experiment == "cpu")
                 .and_then(|a| a.rows.iter().find(|r| std::ptr::eq(r.figures.cell, spread.cell)));
+            // Outside the CPU job: a pool's or a limit's N in every segment (an unlimited model has
+            // no worker count to add up).
+            let one = spread.cell.model.kind.info().concurrency == crate::record::Concurrency::One;
+            let n = if one { Some(1) } else { spread.cell.model.n };
+            let workers = n.map(|n| crate::analysis::segments::workers_in_all(spread.cell, n));
             SpreadRow {
                 spread,
-                workers: r.map(|r| r.n),
+                workers: r.map(|r| r.n).or(workers),
                 speedup: r.and_then(|r| r.stated_speedup()).map(|s| s.point),
                 cores,
             }
