@@ -10,6 +10,8 @@ need=()
 command -v strace >/dev/null || need+=(strace)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# The report's ⏱ 🚀 💾 (the source's own marks), drawn, not boxes, in the browser and screenshots.
+fc-list 2>/dev/null | grep -qi "Emoji" || need+=(fonts-noto-color-emoji)
 [ -x /usr/bin/mpirun ] || need+=(openmpi-bin)
 
 if [ ${#need[@]} -gt 0 ]; then

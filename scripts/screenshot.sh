@@ -14,10 +14,14 @@ out=${2:-${html%.html}.png}
 width=${3:-1100}
 height=${4:-9000}
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "installing chromium, fonts-noto-cjk and fonts-noto-color-emoji (Debian packages)..." >&2
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "Emoji" || need+=(fonts-noto-color-emoji)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]} (Debian packages)..." >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 abs=$(cd "$(dirname "$html")" && pwd)/$(basename "$html")
