@@ -428,7 +428,7 @@ pub fn from_plan_args(args: &crate::cli::PlanArgs) -> Result<(Loaded, std::path:
         }
         C::Suite(mut a) => {
             let path = plan_path(&mut a.out, &a.split)?;
-            (Loaded::Suite(Box::new(SuitePlan::from_args(&a)?)), path, a.force)
+            (Loaded::Suite(Box::new(SuitePlan::for_segments(&a)?)), path, a.force)
         }
     };
     if path.exists() && !force {

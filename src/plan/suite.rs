@@ -52,6 +52,8 @@ struct Shared<'a> {
     /// For sections 1-3, then 4-5.
     python: PythonArgs,
     cpu_python: PythonArgs,
+    /// Whether it runs in segments (or is planned for them, `concbench plan suite`).
+    split: bool,
 }
 
 impl Shared<'_> {
@@ -67,8 +69,9 @@ impl Shared<'_> {
         if self.smoke {
             (a.requests, a.sync_sample, a.workers) = (Some(20), Some(5), 5);
         }
-        if self.args.split.segment.is_some() {
-            // A sample cannot be split: split, sequential runs every request.
+        if self.split {
+            // A sample cannot be split: split (or planned for segments), sequential runs every
+            // request.
             a.sync_sample = Some(a.requests.unwrap_or(DEFAULT_REQUESTS));
         }
         (a.models, a.python) = (with_py(&a.models, &PY_IO), self.python.clone());
@@ -129,6 +132,16 @@ impl Shared<'_> {
 impl SuitePlan {
     /// Builds each section's plan (see the module's doc).
     pub fn from_args(args: &SuiteArgs) -> Result<Self, Error> {
+        Self::build(args, args.split.segment.is_some())
+    }
+
+    /// The plan `concbench plan suite` writes: for segments, so its sequential rows run every
+    /// request (a sample cannot be split; the suite has no --sync-sample to say so).
+    pub fn for_segments(args: &SuiteArgs) -> Result<Self, Error> {
+        Self::build(args, true)
+    }
+
+    fn build(args: &SuiteArgs, split_run: bool) -> Result<Self, Error> {
         if args.sections.is_empty() {
             return Err(usage("--sections is empty: name at least one of io, scale, cpu".into()));
         }
@@ -153,7 +166,7 @@ impl SuitePlan {
         let split = split::of_args(&args.split)?;
         let out_dir = split.out_dir(Some(&out_dir), args.force)?.unwrap_or(out_dir);
         let (python, cpu_python) = (args.python_args(false), args.python_args(true));
-        let shared = Shared { args, latency, smoke: args.size == Size::Smoke, python, cpu_python };
+        let shared = Shared { args, latency, smoke: args.size == Size::Smoke, python, cpu_python, split: split_run };
         let has = |s: Section| args.sections.contains(&s);
         let mut io = if has(Section::Io) { Some(shared.io()?) } else { None };
         let mut scale = if has(Section::Scale) { shared.scale()? } else { Vec::new() };

@@ -310,3 +310,23 @@ fn merging_refuses_two_plans_a_missing_segment_and_an_overlap() {
     let merged = merge(&[&d.join("a")], &d.join("m"), &[]);
     assert_eq!(merged.experiments[0].cells()[0].runs[0].tasks, 10);
 }
+
+/// `concbench plan suite` plans for segments: its sequential rows run every request (a sample
+/// cannot be split, and the suite has no --sync-sample to say so), so the whole suite, CPython's
+/// sweep included, splits into segments and merges back, every task run once.
+#[test]
+fn a_planned_suite_splits_into_segments_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), &["suite", "--size", "smoke", "--runs", "1"]);
+    run_segments(&plan, 2, &dir.path().join("d"));
+    let merged = merge(&[&dir.path().join("d")], &dir.path().join("m"), &[]);
+    let kinds: Vec<&str> = merged.experiments.iter().map(Experiment::kind_name).collect();
+    assert_eq!((kinds.first(), kinds.last()), (Some(&"io"), Some(&"cpu")), "{kinds:?}");
+    for cell in merged.experiments.iter().flat_map(|e| e.cells()) {
+        assert!(!cell.runs.is_empty(), "{} ran", cell.label());
+        for run in &cell.runs {
+            assert_eq!(run.ok + run.failed, cell.tasks_total as u64, "{}: every task, none sampled", cell.label());
+            assert_eq!(run.raw.as_ref().unwrap().parts.len(), 2, "{}", cell.label());
+        }
+    }
+}
