@@ -30,10 +30,7 @@ use crate::record::{
     StatsSnapshot, Tenth,
 };
 
-/// Histograms' bounds: those the recorder uses (1 µs to one hour, 3 significant figures).
-fn new_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("static histogram bounds are valid")
-}
+use crate::record::server::micros_histogram as new_histogram;
 
 /// The segment a report is, or why it is not one.
 fn segment_of(report: &Report, name: &str) -> Result<SegmentInfo, String> {
@@ -324,7 +321,7 @@ fn merge_servers(runs: &[&RunRecord]) -> Option<StatsSnapshot> {
         s.responses += o.responses;
         s.inflight_now += o.inflight_now;
         s.peak_inflight = s.peak_inflight.max(o.peak_inflight);
-        s.inflight_at_reset = s.inflight_at_reset.max(o.inflight_at_reset);
+        s.inflight_at_reset += o.inflight_at_reset;
         s.admin_refused += o.admin_refused;
         s.peak_waiting = s.peak_waiting.max(o.peak_waiting);
         s.queued_requests += o.queued_requests;

@@ -12,12 +12,7 @@ use hdrhistogram::Histogram;
 use crate::record::ErrorTally;
 use crate::record::{ErrorKind, TaskError, TaskOutcome};
 
-/// Latencies are recorded in microseconds, from 1 µs to one hour, to 3 significant figures.
-const HIST_MAX_US: u64 = 3_600_000_000;
-
-fn new_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("static histogram bounds are valid")
-}
+use crate::record::server::{HIST_MAX_US, micros_histogram as new_histogram};
 
 /// Everything recorded in one run.
 #[derive(Debug, Clone)]
@@ -112,7 +107,7 @@ impl Default for Recorder {
 }
 
 /// Microseconds, for a histogram (at least 1, at most its bound).
-fn micros(d: Duration) -> u64 {
+pub fn micros(d: Duration) -> u64 {
     (d.as_micros() as u64).clamp(1, HIST_MAX_US)
 }
 

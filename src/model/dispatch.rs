@@ -87,10 +87,6 @@ pub struct Dispatcher {
 /// How long a blocked worker waits before it looks at the stop token again.
 const STOP_POLL: Duration = Duration::from_millis(50);
 
-fn micros(d: Duration) -> u64 {
-    (d.as_micros() as u64).max(1)
-}
-
 impl Dispatcher {
     pub fn plan(&self) -> &OpenPlan {
         &self.plan
@@ -128,7 +124,7 @@ impl Dispatcher {
     fn generate(&self, origin: Instant, recorder: &Recorder, stop: &Stop) -> Histogram<u64> {
         let _ = tight_timer_slack();
         let mut pacer = Pacer::default();
-        let mut lateness = Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("static histogram bounds are valid");
+        let mut lateness = crate::record::server::micros_histogram();
         let quit = || stop.requested() || self.quit.load(Ordering::Relaxed);
         for (task, at) in schedule(&self.plan.times, self.tasks) {
             let due = origin + at;
@@ -136,7 +132,7 @@ impl Dispatcher {
                 break;
             }
             let dispatched = Instant::now();
-            lateness.saturating_record(micros(dispatched - due));
+            lateness.saturating_record(crate::measure::recorder::micros(dispatched - due));
             self.release(Ticket { task, release: Some(Release { due, dispatched }) }, recorder);
         }
         self.close();

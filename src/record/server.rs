@@ -303,6 +303,14 @@ pub struct StatsSnapshot {
     pub resume_lag: Option<MicrosHistogram>,
 }
 
+/// Latencies are recorded in microseconds, from 1 µs to one hour, to 3 significant figures.
+pub const HIST_MAX_US: u64 = 3_600_000_000;
+
+/// An empty histogram of microseconds with the bounds every recorder, generator and merge uses.
+pub fn micros_histogram() -> hdrhistogram::Histogram<u64> {
+    hdrhistogram::Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("static histogram bounds are valid")
+}
+
 /// A histogram in microseconds: every value recorded with its count, ascending (an HDR
 /// histogram's buckets, 3 significant figures), so runs can be merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
@@ -49,15 +49,15 @@ impl Slot {
     }
 }
 
+/// Ordered by deadline alone: entries due at the same instant are released together.
 struct Entry {
     at: Instant,
-    seq: u64,
     slot: Arc<Slot>,
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
+        self.at == other.at
     }
 }
 impl Eq for Entry {}
@@ -68,7 +68,7 @@ impl PartialOrd for Entry {
 }
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
+        self.at.cmp(&other.at)
     }
 }
 
@@ -78,7 +78,6 @@ struct Shared {
     heap: Mutex<Heap>,
     changed: Condvar,
     stop: AtomicBool,
-    seq: AtomicU64,
 }
 
 impl Shared {
@@ -99,6 +98,9 @@ struct ThreadGuard(Arc<Shared>);
 
 impl Drop for ThreadGuard {
     fn drop(&mut self) {
+        // Under the heap's lock: the thread reads `stop` holding it, so it either sees the stop
+        // or is already waiting when the notice comes (no lost wake-up, no thread left behind).
+        let _heap = self.0.lock();
         self.0.stop.store(true, Ordering::SeqCst);
         self.0.changed.notify_all();
     }
@@ -111,7 +113,6 @@ impl Timer {
             heap: Mutex::new(BinaryHeap::new()),
             changed: Condvar::new(),
             stop: AtomicBool::new(false),
-            seq: AtomicU64::new(0),
         });
         let worker = shared.clone();
         std::thread::Builder::new().name("concbench-timer".into()).spawn(move || run(&worker))?;
@@ -125,10 +126,9 @@ impl Timer {
     }
 
     fn register(&self, at: Instant, slot: Arc<Slot>) {
-        let seq = self.shared.seq.fetch_add(1, Ordering::Relaxed);
         let mut heap = self.shared.lock();
         let earliest = heap.peek().is_none_or(|Reverse(e)| at < e.at);
-        heap.push(Reverse(Entry { at, seq, slot }));
+        heap.push(Reverse(Entry { at, slot }));
         drop(heap);
         if earliest {
             self.shared.changed.notify_one();
