@@ -32,8 +32,15 @@ pub fn contended(cell: &Cell) -> Option<f64> {
 }
 
 /// Workers a cell's model ran with over all its segments: one-at-a-time models are still one.
+/// A runtime sized to the machine (`async-mt`) is given the cores of all the hosts already, so it
+/// is not multiplied again.
 pub fn workers_in_all(cell: &Cell, per_segment: usize) -> usize {
-    if cell.model.kind.info().concurrency == Concurrency::One { per_segment } else { per_segment * segments_of(cell) }
+    let info = cell.model.kind.info();
+    if info.concurrency == Concurrency::One || info.cpu_parallelism == crate::record::CpuParallelism::Cores {
+        per_segment
+    } else {
+        per_segment * segments_of(cell)
+    }
 }
 
 /// One segment of a merged report.

@@ -54,6 +54,13 @@ pub fn segment(
 /// The split of an experiment command: its segment and its start, `+D` counted from now.
 pub fn of_args(args: &SegmentArgs) -> Result<Split, Error> {
     let segment = segment(args.segment, args.segments, |k| std::env::var(k).ok())?;
+    if let (Some((s, _)), Some(StartAt::After(_))) = (&segment, args.start_at) {
+        // Each segment's process would count from its own launch: their starts, and the plans
+        // their results carry, would differ, and `concbench merge` would refuse them.
+        return Err(usage(format!(
+            "--segment {s} with a relative --start-at: every segment would count from its own launch; give a time (--start-at 2026-12-01T23:30:00Z), or write the plan once (concbench plan … --start-at +30s) and run it on every segment"
+        )));
+    }
     let start_at = args.start_at.map(|s| s.resolve(SystemTime::now()));
     if args.run_slot.is_some() && args.start_at.is_none() {
         return Err(usage("--run-slot spaces the runs from the aligned start: give --start-at too".into()));

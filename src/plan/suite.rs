@@ -156,15 +156,12 @@ impl SuitePlan {
         });
         // The folder first: nothing (no interpreter probed, no environment made) before it is known
         // to be writable.
-        let out_dir = match &args.out {
-            Some(dir) => {
-                check_out_dir(dir, args.force, &folder_files(&files))?;
-                dir.clone()
-            }
-            None => default_report_dir(),
-        };
+        if let Some(dir) = &args.out {
+            check_out_dir(dir, args.force, &folder_files(&files))?;
+        }
+        // A segment needs the --out every segment shares (not a timestamped folder of its own).
         let split = split::of_args(&args.split)?;
-        let out_dir = split.out_dir(Some(&out_dir), args.force)?.unwrap_or(out_dir);
+        let out_dir = split.out_dir(args.out.as_deref(), args.force)?.unwrap_or_else(default_report_dir);
         let (python, cpu_python) = (args.python_args(false), args.python_args(true));
         let shared = Shared { args, latency, smoke: args.size == Size::Smoke, python, cpu_python, split: split_run };
         let has = |s: Section| args.sections.contains(&s);

@@ -289,6 +289,8 @@ fn bad_input_is_refused_in_one_line_with_exit_2() {
             &["plan", "scale", "--rates", "100", "--models", "async", "--duration", "1s", "--out", "p.json"],
             "so it has no plan file",
         ),
+        (&["io", "--models", "async", "--segment", "0/2", "--start-at", "+30s", "--out", "d"], "a relative --start-at"),
+        (&["suite", "--segment", "0/2"], "give --out DIR"),
         (&["scale", "--models", "async"], "give --rates too"),
         (&["scale", "--slo", "100ms"], "give --rates too"),
         (&["scale", "--duration", "1s"], "give --rate too"),
