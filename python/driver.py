@@ -588,8 +588,14 @@ def run_async(run, work, results, stop, facts):
     limit = run["n"] or 0
     session = loop.run_until_complete(make_session(work, limit))
     occupancy = Occupancy()
+    # py-async:N: for HTTP, aiohttp's connector holds at most N connections (a call waits for a
+    # slot inside it, as the source's did); the user's own task has no connector, so N calls at
+    # most run at once behind a semaphore, like Rust's async:N.
+    gate = None
 
     async def one(i):
+        if gate is not None:
+            await gate.acquire()
         occupancy.now += 1
         occupancy.peak = max(occupancy.peak, occupancy.now)
         t0 = time.perf_counter()
@@ -599,10 +605,16 @@ def run_async(run, work, results, stop, facts):
             outcome = f
         except Exception as e:  # noqa: BLE001
             outcome = exception_failure(e)
+        finally:
+            occupancy.now -= 1
+            if gate is not None:
+                gate.release()
         results.put(i, t0, time.perf_counter(), outcome)
-        occupancy.now -= 1
 
     async def everything():
+        nonlocal gate
+        if limit and not isinstance(work, HttpWork):
+            gate = asyncio.Semaphore(limit)
         gathered = asyncio.gather(*(one(i) for i in task_ids(run)))
         while not gathered.done():
             await asyncio.wait([gathered], timeout=0.05)

@@ -450,3 +450,15 @@ fn a_free_threaded_build_runs_threads_without_the_gil() {
         assert_eq!(only_run(c).server.as_ref().unwrap().peak_inflight, 4, "{}", c.label());
     }
 }
+
+/// `py-async:N` bounds a user's task as it bounds HTTP: at most N calls at once (the task has no
+/// connector, so a semaphore does), and the API the calls reach sees exactly N held together.
+#[test]
+fn py_async_n_runs_at_most_n_calls_of_a_user_task_at_once() {
+    let asynchronous = example("fetch_and_count_async");
+    let extra = ["--tasks", "12", "--models", "py-async:3", "--latency", "10ms", "--server-barrier", "3"];
+    let r = task_report(&asynchronous, &extra, 0);
+    let run = only_run(cell(&r, "py-async:3"));
+    assert_eq!((run.ok, run.failed), (12, 0));
+    assert_eq!(run.server.as_ref().unwrap().peak_inflight, 3, "the API held 3 calls at once, never more");
+}
