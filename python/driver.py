@@ -655,8 +655,10 @@ def init_worker(desc, switch_interval, channel_fd):
     if tracemalloc.is_tracing():
         tracemalloc.stop()  # inherited through fork; the driver's own heap is what is traced
     sys.setswitchinterval(switch_interval)
-    WORKER["ready"] = time.perf_counter()
     WORKER["work"] = build_workload(desc)
+    # Ready once it can run a task (its workload built, the user's module imported), as Rust's
+    # worker says it is: its start-up includes that.
+    WORKER["ready"] = time.perf_counter()
     WORKER["local"] = threading.local()
 
 
