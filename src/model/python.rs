@@ -83,20 +83,26 @@ impl Model for PyModel {
         let rss_start = process::rss_of(pid).map(|r| r.current_bytes);
         meter.start();
         let t0 = Instant::now();
-        driver.send(&ToDriver::Run(run.clone()))?;
-        let figures = match wait_done(driver, job, run.run) {
-            Ok(f) => f,
+        let mut exchange = || -> anyhow::Result<_> {
+            driver.send(&ToDriver::Run(run.clone()))?;
+            let figures = wait_done(driver, job, run.run)?;
+            let parent_wall = t0.elapsed();
+            meter.stop();
+            let rss_peak = process::rss_of(pid).map(|r| r.peak_bytes);
+            driver.send(&ToDriver::Collect(run.run))?;
+            collect(driver, job, run.run)?;
+            Ok((figures, parent_wall, rss_peak))
+        };
+        let (figures, parent_wall, rss_peak) = match exchange() {
+            Ok(done) => done,
             Err(e) => {
+                // A driver that failed mid-exchange (gone, out of step, not stopping) is not
+                // handed to the next run: the next one starts afresh.
                 meter.stop();
                 Runtime::reset(&mut slot);
                 return Err(e);
             }
         };
-        let parent_wall = t0.elapsed();
-        meter.stop();
-        let rss_peak = process::rss_of(pid).map(|r| r.peak_bytes);
-        driver.send(&ToDriver::Collect(run.run))?;
-        collect(driver, job, run.run)?;
         if let Some(broken) = &figures.broken {
             bail!("{broken}");
         }
