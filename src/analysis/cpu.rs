@@ -145,8 +145,7 @@ fn row<'a>(exp: &'a CpuExperiment, cell: &'a Cell, cores: usize) -> Option<CpuRo
     let baseline = baseline_of(exp, cell).filter(|b| super::segments::contended(b).is_none());
     let speedup = baseline.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
     let stated = speedup.and_then(|s| s.ratio);
-    let children = figures.run.facts.processes.as_ref().map_or(0, PoolStats::cpu_ns);
-    let cpu = figures.cpu() + Duration::from_nanos(children);
+    let cpu = figures.cpu_with_workers();
     Some(CpuRow {
         kind: cell.model.kind,
         n,

@@ -109,6 +109,13 @@ impl<'a> Figures<'a> {
     pub fn cpu(&self) -> Duration {
         Duration::from_secs_f64(self.summary.cpu_s.median.max(0.0))
     }
+
+    /// [`Figures::cpu`] and the CPU time of the model's worker processes (in the median run):
+    /// all the CPU the model used.
+    pub fn cpu_with_workers(&self) -> Duration {
+        let workers = self.run.facts.processes.as_ref().map_or(0, crate::record::PoolStats::cpu_ns);
+        self.cpu() + Duration::from_nanos(workers)
+    }
 }
 
 /// `f(a) / f(b)` over the runs of two cells paired by repetition (`round`): the median ratio with

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::figures::{Figures, Judged, time_ratio};
 use super::ratio;
-use crate::record::{Cell, IoExperiment, ModelKind, PoolStats};
+use crate::record::{Cell, IoExperiment, ModelKind};
 
 /// Cores used (CPU over wall time) up to this is one core's worth.
 pub const ONE_CORE: f64 = 1.25;
@@ -96,8 +96,7 @@ fn row<'a>(exp: &'a IoExperiment, cell: &'a Cell, cores: usize) -> Option<TaskRo
         .iter()
         .find(|c| c.model.kind == ModelKind::PySequential && c.interpreter == cell.interpreter && !c.runs.is_empty());
     let speedup = baseline.and_then(|b| time_ratio(b, cell, exp.settings.min_success));
-    let pool = figures.run.facts.processes.as_ref();
-    let cpu = figures.cpu() + Duration::from_nanos(pool.map_or(0, PoolStats::cpu_ns));
+    let cpu = figures.cpu_with_workers();
     let cores_used = ratio(cpu.as_secs_f64(), figures.wall.as_secs_f64()).unwrap_or(0.0);
     let memory_per_worker = per_worker(&figures, baseline, n);
     let stated = speedup.and_then(|s| s.ratio).map(|s| s.point);

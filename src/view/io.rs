@@ -306,7 +306,7 @@ fn models_table(t: &Text, io: &IoExperiment, figures: &[Option<Figures>]) -> Tab
         col(h("term-peak-heap"), h("col-peak-heap"), heap_peak),
         at(None, Some(h("col-end-heap")), heap_current),
         col(h("term-peak-rss"), h("col-peak-rss"), rss_peak),
-        col(h("term-cpu-time"), h("col-cpu"), |f: &Figures| secs(t, f.run.measured.cpu()).into()),
+        col(h("term-cpu-time"), h("col-cpu"), |f: &Figures| secs(t, f.cpu_with_workers()).into()),
     ];
     let rows = io.cells.iter().zip(figures).map(|(c, f)| match f {
         Some(f) => row(&columns, f),
